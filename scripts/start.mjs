@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `npm start`: the whole control plane on this machine. Applies D1 migrations to the local
+// database (.wrangler/), makes sure .dev.vars holds a bootstrap ADMIN_TOKEN, and runs
+// `wrangler dev` on 127.0.0.1:$BATON_PORT (default 8787) until interrupted.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const port = process.env.BATON_PORT ?? "8787";
+const env = {
+  ...process.env,
+  PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  CI: "true", // keeps wrangler from asking questions
+};
+
+if (!/^\d{1,5}$/.test(port)) {
+  console.error(`BATON_PORT must be a port number, not "${port}"`);
+  process.exit(1);
+}
+
+function ensureAdminToken() {
+  const file = join(root, ".dev.vars");
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const existing = /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(text);
+  if (existing) return { token: existing[1], created: false };
+  const token = randomBytes(24).toString("base64url");
+  const separator = text === "" || text.endsWith("\n") ? "" : "\n";
+  writeFileSync(file, `${text}${separator}ADMIN_TOKEN="${token}"\n`, { mode: 0o600 });
+  return { token, created: true };
+}
+
+const { token, created } = ensureAdminToken();
+
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "inherit", "inherit"],
+});
+if (migrate.status !== 0) {
+  console.error("Applying D1 migrations failed; see the output above.");
+  process.exit(migrate.status ?? 1);
+}
+
+const url = `http://127.0.0.1:${port}`;
+console.log(`\nBaton control plane: ${url}`);
+console.log(
+  created
+    ? `Bootstrap admin token (written to .dev.vars): ${token}`
+    : "Bootstrap admin token: ADMIN_TOKEN in .dev.vars",
+);
+console.log(`Try: curl -H "Authorization: Bearer $ADMIN_TOKEN" ${url}/api/v1/pools\n`);
+
+const dev = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", port], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/**
+ * Every error code the control plane answers with. Codes are stable: clients and agents may
+ * switch on them. Add to the end; never rename.
+ */
+export const ERROR_CODES = [
+  "validation_failed",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "pool_not_empty",
+  "hostname_taken",
+  "idempotency_conflict",
+  "job_not_cancellable",
+  "job_not_running",
+  "job_finished",
+  "bad_secret",
+  "ip_not_allowed",
+  "hostname_mismatch",
+  "unsupported_protocol",
+  "internal_error",
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** One field that failed validation: `path` is dotted (`allowedIps.1`). */
+export const FieldIssue = z.object({ path: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof FieldIssue>;
+
+/** The body of every error response, from every route. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    requestId: z.string(),
+    issues: z.array(FieldIssue).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { JobDelivery } from "./jobs";
+
+/** A service's state as its service manager reports it (systemd's ActiveState vocabulary). */
+export const ServiceActiveState = z.enum([
+  "active",
+  "inactive",
+  "failed",
+  "activating",
+  "deactivating",
+  "reloading",
+  "unknown",
+]);
+export type ServiceActiveState = z.infer<typeof ServiceActiveState>;
+
+export const ServiceReport = z.object({
+  installed: z.boolean(),
+  activeState: ServiceActiveState,
+  subState: z.string().max(64).optional(),
+  version: z.string().max(64).optional(),
+  /** When the service entered its current state, epoch ms. */
+  since: z.number().int().nonnegative().optional(),
+});
+export type ServiceReport = z.infer<typeof ServiceReport>;
+
+export const MonitoredService = z.enum(["haproxy", "nginx"]);
+export type MonitoredService = z.infer<typeof MonitoredService>;
+
+const count = z.number().int().nonnegative();
+
+/** A summary of HAProxy's runtime API (`show info`, `show stat`) small enough for each beat. */
+export const HaproxySummary = z.object({
+  version: z.string().max(64).optional(),
+  uptimeS: count.optional(),
+  currentConnections: count.optional(),
+  sessionRate: count.optional(),
+  backends: z
+    .array(
+      z.object({
+        name: z.string().max(128),
+        status: z.string().max(32),
+        serversUp: count,
+        serversTotal: count,
+        currentSessions: count,
+      }),
+    )
+    .max(256)
+    .optional(),
+});
+export type HaproxySummary = z.infer<typeof HaproxySummary>;
+
+export const HostMetrics = z.object({
+  cpuPercent: z.number().min(0).max(100),
+  memUsedBytes: count,
+  memTotalBytes: count,
+  load1: z.number().nonnegative(),
+  load5: z.number().nonnegative().optional(),
+  load15: z.number().nonnegative().optional(),
+  diskUsedBytes: count.optional(),
+  diskTotalBytes: count.optional(),
+  netRxBytesPerS: z.number().nonnegative().optional(),
+  netTxBytesPerS: z.number().nonnegative().optional(),
+  uptimeS: count.optional(),
+});
+export type HostMetrics = z.infer<typeof HostMetrics>;
+
+/**
+ * Body of `POST /agent/v1/heartbeat`. Only `hostname` and `agentVersion` are required; each
+ * probe section is sent when the agent has it.
+ */
+export const Heartbeat = z.object({
+  hostname: z.string().min(1).max(253),
+  agentVersion: z.string().min(1).max(64),
+  services: z.partialRecord(MonitoredService, ServiceReport).optional(),
+  haproxy: HaproxySummary.optional(),
+  host: HostMetrics.optional(),
+  publicIp: z.ipv4().optional(),
+  runningJob: z.object({ id: z.string().max(64), startedAt: count }).optional(),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+export const HeartbeatResponse = z.object({
+  jobs: z.array(JobDelivery),
+  intervalMs: z.number().int().positive(),
+  serverTime: z.number().int(),
+});
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+/** Answer of `GET /agent/v1/whoami`: the caller's address as the control plane sees it. */
+export const Whoami = z.object({
+  ip: z.string(),
+  memberId: z.string(),
+  hostname: z.string(),
+  ipAllowed: z.boolean(),
+});
+export type Whoami = z.infer<typeof Whoami>;

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { FAILOVER_DELAY_S } from "./protocol";
+
+/** What a pool balances with: decides which probes and jobs apply to its members. */
+export const PoolProfile = z.enum(["haproxy", "nginx", "generic"]);
+export type PoolProfile = z.infer<typeof PoolProfile>;
+
+const name = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(100, "must be at most 100 characters");
+const failoverHostname = z
+  .hostname("must be a DNS name such as lb.example.com")
+  .max(253)
+  .refine((value) => value.includes("."), "must be a fully qualified name such as lb.example.com")
+  .transform((value) => value.toLowerCase().replace(/\.$/, ""));
+const failoverDelayS = z
+  .number()
+  .int("must be a whole number of seconds")
+  .min(FAILOVER_DELAY_S.min, `must be at least ${FAILOVER_DELAY_S.min} seconds`)
+  .max(FAILOVER_DELAY_S.max, `must be at most ${FAILOVER_DELAY_S.max} seconds`);
+
+export const CreatePool = z.strictObject({
+  name,
+  profile: PoolProfile.default("haproxy"),
+  failoverHostname,
+  failoverDelayS: failoverDelayS.default(FAILOVER_DELAY_S.default),
+  autoFailover: z.boolean().default(true),
+});
+export type CreatePool = z.infer<typeof CreatePool>;
+
+export const UpdatePool = z
+  .strictObject({
+    name,
+    profile: PoolProfile,
+    failoverHostname,
+    failoverDelayS,
+    autoFailover: z.boolean(),
+  })
+  .partial()
+  .refine((value) => Object.keys(value).length > 0, "name at least one field to change");
+export type UpdatePool = z.infer<typeof UpdatePool>;
+
+export const DeletePoolQuery = z.object({
+  force: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
+});
+
+export const Pool = z.object({
+  id: z.string(),
+  name: z.string(),
+  profile: PoolProfile,
+  failoverHostname: z.string(),
+  failoverDelayS: z.number(),
+  autoFailover: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Pool = z.infer<typeof Pool>;

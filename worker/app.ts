@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import { authenticateAdmin } from "./auth/admin";
+import { D1Meter } from "./db/meter";
+import { onError, onNotFound } from "./errors";
+import { requestContext } from "./middleware/request-context";
+import { agentRoutes } from "./routes/agent";
+import { eventRoutes } from "./routes/events";
+import { health } from "./routes/health";
+import { installRoutes } from "./routes/install";
+import { jobRoutes } from "./routes/jobs";
+import { memberRoutes } from "./routes/members";
+import { poolRoutes } from "./routes/pools";
+import { systemRoutes } from "./routes/system";
+import { tokenRoutes } from "./routes/tokens";
+import type { AppEnv } from "./types";
+
+/** Counts this isolate's D1 work for GET /api/v1/system/stats. */
+export const requestMeter = new D1Meter();
+
+const adminApi = new Hono<AppEnv>()
+  .use("*", authenticateAdmin)
+  .route("/", poolRoutes)
+  .route("/", memberRoutes)
+  .route("/", jobRoutes)
+  .route("/", eventRoutes)
+  .route("/", tokenRoutes)
+  .route("/", systemRoutes(requestMeter));
+
+export const app = new Hono<AppEnv>()
+  .use("*", requestContext(requestMeter))
+  .route("/", health)
+  .route("/", installRoutes)
+  .route("/api/v1", adminApi)
+  .route("/agent/v1", agentRoutes);
+
+app.notFound(onNotFound);
+app.onError(onError);

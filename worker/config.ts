@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../shared/protocol";
+
+const ConfigSchema = z.object({
+  ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters").optional(),
+  PUBLIC_URL: z.url("PUBLIC_URL must be the control plane's https:// URL").optional(),
+  HEARTBEAT_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(250)
+    .max(60_000)
+    .default(DEFAULT_HEARTBEAT_INTERVAL_MS),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  METRIC_RETENTION_DAYS: z.coerce.number().int().min(1).max(400).default(14),
+});
+
+export interface Config {
+  /** Bootstrap admin bearer token (a Worker secret in production). */
+  adminToken: string | undefined;
+  /** Base URL put into install commands; defaults to the URL the request came in on. */
+  publicUrl: string | undefined;
+  heartbeatIntervalMs: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+  metricRetentionDays: number;
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses the Worker's environment once per isolate; nothing else reads `env` vars. */
+export function parseConfig(env: object): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Bad configuration: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  }
+  const config: Config = {
+    adminToken: parsed.data.ADMIN_TOKEN,
+    publicUrl: parsed.data.PUBLIC_URL?.replace(/\/$/, ""),
+    heartbeatIntervalMs: parsed.data.HEARTBEAT_INTERVAL_MS,
+    logLevel: parsed.data.LOG_LEVEL,
+    metricRetentionDays: parsed.data.METRIC_RETENTION_DAYS,
+  };
+  cache.set(env, config);
+  return config;
+}

@@ -1,0 +1,27 @@
+import type { PoolCoordinator } from "./pool-coordinator";
+
+/** The coordinator's RPC methods, as callers see them. */
+export type CoordinatorApi = Pick<
+  PoolCoordinator,
+  | "heartbeat"
+  | "enqueueJob"
+  | "cancelJob"
+  | "ackJob"
+  | "reportJobResult"
+  | "snapshot"
+  | "poolChanged"
+  | "memberRemoved"
+  | "poolDeleted"
+  | "stats"
+>;
+
+/**
+ * The stub of a pool's coordinator: one Durable Object per pool, addressed by the pool id.
+ * Arguments and results are plain data (structured clones), so the methods keep their own
+ * signatures; the cast spares the compiler Workers' recursive RPC type mapping.
+ */
+export function coordinatorFor(env: Env, poolId: string): CoordinatorApi {
+  return env.POOL_COORDINATOR.get(
+    env.POOL_COORDINATOR.idFromName(poolId),
+  ) as unknown as CoordinatorApi;
+}

@@ -1,0 +1,80 @@
+import type { Heartbeat, MonitoredService, ServiceActiveState } from "../../shared/heartbeat";
+import type { MemberStatus } from "../../shared/members";
+
+/** What a pool's coordinator knows of one member between heartbeats. */
+export interface LiveMember {
+  memberId: string;
+  name: string;
+  status: MemberStatus;
+  lastHeartbeatAt: number | null;
+  agentVersion: string | null;
+  publicIp: string | null;
+  services: Partial<Record<MonitoredService, ServiceActiveState>>;
+}
+
+export type MemberChange =
+  | { kind: "online"; silentForMs: number | null }
+  | { kind: "offline"; lastHeartbeatAt: number | null }
+  | {
+      kind: "service";
+      service: MonitoredService;
+      from: ServiceActiveState | null;
+      to: ServiceActiveState;
+    }
+  | { kind: "identity"; agentVersion: string | null; publicIp: string | null };
+
+/** Applies one heartbeat to a member's live state and lists what changed that is worth recording. */
+export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: number) {
+  const next: LiveMember = {
+    ...previous,
+    status: "online",
+    lastHeartbeatAt: now,
+    agentVersion: report.agentVersion,
+    publicIp: report.publicIp ?? previous.publicIp,
+    services: { ...previous.services },
+  };
+  const changes: MemberChange[] = [];
+  if (previous.status !== "online") {
+    const silentForMs = previous.lastHeartbeatAt === null ? null : now - previous.lastHeartbeatAt;
+    changes.push({ kind: "online", silentForMs });
+  }
+  for (const [service, serviceReport] of Object.entries(report.services ?? {})) {
+    if (!serviceReport) continue;
+    const name = service as MonitoredService;
+    const from = previous.services[name] ?? null;
+    next.services[name] = serviceReport.activeState;
+    if (from !== serviceReport.activeState)
+      changes.push({ kind: "service", service: name, from, to: serviceReport.activeState });
+  }
+  if (next.agentVersion !== previous.agentVersion || next.publicIp !== previous.publicIp) {
+    changes.push({ kind: "identity", agentVersion: next.agentVersion, publicIp: next.publicIp });
+  }
+  return { next, changes };
+}
+
+/** The moment an online member counts as offline if it stays silent. */
+export function offlineDeadline(member: LiveMember, failoverDelayMs: number): number | null {
+  if (member.status !== "online" || member.lastHeartbeatAt === null) return null;
+  return member.lastHeartbeatAt + failoverDelayMs;
+}
+
+/** Members that have been silent for the whole failover delay at `now`. */
+export function silentMembers(
+  members: Iterable<LiveMember>,
+  failoverDelayMs: number,
+  now: number,
+): LiveMember[] {
+  return [...members].filter((member) => {
+    const deadline = offlineDeadline(member, failoverDelayMs);
+    return deadline !== null && deadline <= now;
+  });
+}
+
+/**
+ * After a coordinator restart, a member is treated as seen no earlier than the restart, so a
+ * restart alone never turns anyone offline.
+ */
+export function resumeAfterRestart(member: LiveMember, startedAt: number): LiveMember {
+  if (member.status !== "online") return member;
+  return { ...member, lastHeartbeatAt: Math.max(member.lastHeartbeatAt ?? 0, startedAt) };
+}

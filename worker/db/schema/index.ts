@@ -1,0 +1,6 @@
+export * from "./events";
+export * from "./jobs";
+export * from "./members";
+export * from "./metrics";
+export * from "./pools";
+export * from "./tokens";

@@ -1,0 +1,62 @@
+import { and, desc, eq, inArray, like, lt, or, type SQL } from "drizzle-orm";
+import type { Event, EventType } from "../../shared/events";
+import type { PageQuery } from "../../shared/pagination";
+import type { Db } from "../db/client";
+import { type EventRow, events } from "../db/schema/events";
+import { newId } from "../lib/ids";
+import { page } from "../lib/page";
+
+export interface NewEvent {
+  poolId: string | null;
+  memberId?: string | null;
+  type: EventType;
+  actor: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** The insert for one event, to run alone or inside a batch with the change it records. */
+export function insertEvent(db: Db, event: NewEvent, now: number) {
+  return db.insert(events).values({
+    id: newId("evt", now),
+    poolId: event.poolId,
+    memberId: event.memberId ?? null,
+    type: event.type,
+    actor: event.actor,
+    message: event.message,
+    data: event.data ?? {},
+    at: now,
+  });
+}
+
+export function toEvent(row: EventRow): Event {
+  return { ...row };
+}
+
+/** A pool's events, newest first. `types` holds exact types or prefixes such as `member.*`. */
+export async function listEvents(
+  db: Db,
+  poolId: string,
+  types: string[] | undefined,
+  query: PageQuery,
+) {
+  const conditions: SQL[] = [eq(events.poolId, poolId)];
+  if (query.cursor) conditions.push(lt(events.id, query.cursor));
+  if (types?.length) {
+    const exact = types.filter((type) => !type.endsWith(".*")) as EventType[];
+    const prefixes = types
+      .filter((type) => type.endsWith(".*"))
+      .map((type) => `${type.slice(0, -1)}%`);
+    const typeConditions: SQL[] = prefixes.map((prefix) => like(events.type, prefix));
+    if (exact.length) typeConditions.push(inArray(events.type, exact));
+    const anyType = or(...typeConditions);
+    if (anyType) conditions.push(anyType);
+  }
+  const rows = await db
+    .select()
+    .from(events)
+    .where(and(...conditions))
+    .orderBy(desc(events.id))
+    .limit(query.limit + 1);
+  return page(rows.map(toEvent), query.limit);
+}

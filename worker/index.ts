@@ -1,0 +1,22 @@
+import { app, requestMeter } from "./app";
+import { parseConfig } from "./config";
+import { openDb } from "./db/client";
+import { sweep } from "./housekeeping/sweep";
+import { log } from "./log";
+
+export { PoolCoordinator } from "./coordinator/pool-coordinator";
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env) {
+    const startedAt = Date.now();
+    const config = parseConfig(env);
+    const result = await sweep(openDb(env.DB, requestMeter), config.metricRetentionDays, startedAt);
+    log("info", {
+      msg: "cron sweep",
+      cron: controller.cron,
+      ...result,
+      durationMs: Date.now() - startedAt,
+    });
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,68 @@
+import { Hono } from "hono";
+import { CreateJob, JobListQuery, parseJobPayload } from "../../shared/jobs";
+import { PageQuery } from "../../shared/pagination";
+import { allow } from "../auth/admin";
+import { coordinatorFor } from "../coordinator/client";
+import { unwrap } from "../coordinator/outcome";
+import { validationError } from "../errors";
+import { getJob, listJobs, toJob } from "../jobs/store";
+import { getMember } from "../members/store";
+import { getPool } from "../pools/store";
+import type { AppEnv } from "../types";
+import { validate } from "../validation";
+
+const ListQuery = PageQuery.extend(JobListQuery.shape);
+
+export const jobRoutes = new Hono<AppEnv>()
+  .post("/members/:memberId/jobs", allow("operator"), validate("json", CreateJob), async (c) => {
+    const input = c.req.valid("json");
+    const payload = parseJobPayload(input.kind, input.payload);
+    if (!payload.success) {
+      const issues = payload.error.issues.map((issue) => ({
+        ...issue,
+        path: ["payload", ...issue.path],
+      }));
+      throw validationError(issues);
+    }
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const pool = await getPool(c.get("db"), member.poolId);
+    const outcome = await coordinatorFor(c.env, pool.id).enqueueJob({
+      pool,
+      member,
+      job: { ...input, payload: payload.data },
+      actor: c.get("actor").id,
+    });
+    const { job, created } = unwrap(outcome);
+    // A repeated idempotency key answers with the job it already made.
+    return c.json({ job: toJob(job) }, created ? 201 : 200);
+  })
+  .get("/members/:memberId/jobs", validate("query", ListQuery), async (c) => {
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const { status, ...query } = c.req.valid("query");
+    const { items, nextCursor } = await listJobs(
+      c.get("db"),
+      { memberId: member.id },
+      status,
+      query,
+    );
+    return c.json({ jobs: items, nextCursor });
+  })
+  .get("/pools/:poolId/jobs", validate("query", ListQuery), async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    const { status, ...query } = c.req.valid("query");
+    const { items, nextCursor } = await listJobs(c.get("db"), { poolId: pool.id }, status, query);
+    return c.json({ jobs: items, nextCursor });
+  })
+  .get("/jobs/:jobId", async (c) => {
+    const job = await getJob(c.get("db"), c.req.param("jobId"));
+    return c.json({ job: toJob(job) });
+  })
+  .post("/jobs/:jobId/cancel", allow("operator"), async (c) => {
+    const job = await getJob(c.get("db"), c.req.param("jobId"));
+    const outcome = await coordinatorFor(c.env, job.poolId).cancelJob(
+      job.poolId,
+      job.id,
+      c.get("actor").id,
+    );
+    return c.json({ job: toJob(unwrap(outcome)) });
+  });

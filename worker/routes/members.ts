@@ -1,0 +1,83 @@
+import { Hono } from "hono";
+import { CreateMember, UpdateMember } from "../../shared/members";
+import { PageQuery } from "../../shared/pagination";
+import { allow } from "../auth/admin";
+import { coordinatorFor } from "../coordinator/client";
+import {
+  enrollMember,
+  getMember,
+  installCommand,
+  listMembers,
+  removeMember,
+  rotateSecret,
+  toMember,
+  updateMember,
+} from "../members/store";
+import { getPool } from "../pools/store";
+import type { AppEnv } from "../types";
+import { validate } from "../validation";
+
+/** Where agents reach this control plane: PUBLIC_URL, or the origin this request came to. */
+function baseUrl(configured: string | undefined, requestUrl: string): string {
+  return configured ?? new URL(requestUrl).origin;
+}
+
+async function liveState(env: Env, poolId: string) {
+  const live = await coordinatorFor(env, poolId).snapshot(poolId);
+  return new Map(live.map((member) => [member.memberId, member]));
+}
+
+export const memberRoutes = new Hono<AppEnv>()
+  .post("/pools/:poolId/members", allow("admin"), validate("json", CreateMember), async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    const { row, secret } = await enrollMember(
+      c.get("db"),
+      pool,
+      c.req.valid("json"),
+      c.get("actor").id,
+      Date.now(),
+    );
+    const command = installCommand(baseUrl(c.get("config").publicUrl, c.req.url), secret);
+    return c.json({ member: toMember(row), secret, installCommand: command }, 201);
+  })
+  .get("/pools/:poolId/members", validate("query", PageQuery), async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    const { items, nextCursor } = await listMembers(c.get("db"), pool.id, c.req.valid("query"));
+    const live = await liveState(c.env, pool.id);
+    return c.json({ members: items.map((row) => toMember(row, live.get(row.id))), nextCursor });
+  })
+  .get("/members/:memberId", async (c) => {
+    const row = await getMember(c.get("db"), c.req.param("memberId"));
+    const live = await liveState(c.env, row.poolId);
+    return c.json({ member: toMember(row, live.get(row.id)) });
+  })
+  .patch("/members/:memberId", allow("admin"), validate("json", UpdateMember), async (c) => {
+    const row = await updateMember(
+      c.get("db"),
+      c.req.param("memberId"),
+      c.req.valid("json"),
+      c.get("actor").id,
+      Date.now(),
+    );
+    return c.json({ member: toMember(row) });
+  })
+  .post("/members/:memberId/rotate-secret", allow("admin"), async (c) => {
+    const { row, secret } = await rotateSecret(
+      c.get("db"),
+      c.req.param("memberId"),
+      c.get("actor").id,
+      Date.now(),
+    );
+    const command = installCommand(baseUrl(c.get("config").publicUrl, c.req.url), secret);
+    return c.json({ member: toMember(row), secret, installCommand: command });
+  })
+  .delete("/members/:memberId", allow("admin"), async (c) => {
+    const row = await removeMember(
+      c.get("db"),
+      c.req.param("memberId"),
+      c.get("actor").id,
+      Date.now(),
+    );
+    await coordinatorFor(c.env, row.poolId).memberRemoved(row.poolId, row.id);
+    return c.json({ member: toMember(row), deleted: true });
+  });
