@@ -17,7 +17,6 @@ export function systemRoutes(requestMeter: D1Meter) {
     const coordinators: CoordinatorStats = {
       calls: 0,
       statements: 0,
-      rowsRead: 0,
       rowsWritten: 0,
       heartbeats: 0,
     };
