@@ -1,8 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-
-/** Bootstrap admin token the worker tests authenticate with. */
-export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+import { TEST_ADMIN_TOKEN } from "./test/constants";
 
 export default defineConfig({
   test: {
