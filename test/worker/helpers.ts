@@ -42,7 +42,11 @@ export function admin<T = unknown>(path: string, options: CallOptions = {}) {
 }
 
 /** Asserts an error answer: status, stable code, and the shared error body shape. */
-export function expectError(result: { status: number; body: unknown }, status: number, code: string) {
+export function expectError(
+  result: { status: number; body: unknown },
+  status: number,
+  code: string,
+) {
   expect(result.status).toBe(status);
   const body = result.body as ErrorBody;
   expect(body.error.code).toBe(code);
@@ -64,7 +68,10 @@ export interface Enrolled {
   installCommand: string;
 }
 
-export async function enroll(poolId: string, overrides: Record<string, unknown> = {}): Promise<Enrolled> {
+export async function enroll(
+  poolId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Enrolled> {
   const hostname = `edge-${crypto.randomUUID().slice(0, 8)}`;
   const result = await admin<Enrolled>(`/pools/${poolId}/members`, {
     body: { name: hostname, hostname, allowedIps: [AGENT_IP], ...overrides },
@@ -74,18 +81,34 @@ export async function enroll(poolId: string, overrides: Record<string, unknown> 
 }
 
 /** Sends a heartbeat as the member's agent would. */
-export function heartbeat(enrolled: Enrolled, report: Partial<Heartbeat> = {}, headers: Record<string, string> = {}) {
+export function heartbeat(
+  enrolled: Enrolled,
+  report: Partial<Heartbeat> = {},
+  headers: Record<string, string> = {},
+) {
   return call<HeartbeatResponse>("/agent/v1/heartbeat", {
     body: { hostname: enrolled.member.hostname, agentVersion: "0.1.0", ...report },
-    headers: { Authorization: `Bearer ${enrolled.secret}`, "CF-Connecting-IP": AGENT_IP, ...headers },
+    headers: {
+      Authorization: `Bearer ${enrolled.secret}`,
+      "CF-Connecting-IP": AGENT_IP,
+      ...headers,
+    },
   });
 }
 
 /** Calls an agent route as the member's agent. */
-export function agentCall<T = unknown>(enrolled: Enrolled, path: string, options: CallOptions = {}) {
+export function agentCall<T = unknown>(
+  enrolled: Enrolled,
+  path: string,
+  options: CallOptions = {},
+) {
   return call<T>(`/agent/v1${path}`, {
     ...options,
-    headers: { Authorization: `Bearer ${enrolled.secret}`, "CF-Connecting-IP": AGENT_IP, ...options.headers },
+    headers: {
+      Authorization: `Bearer ${enrolled.secret}`,
+      "CF-Connecting-IP": AGENT_IP,
+      ...options.headers,
+    },
   });
 }
 
