@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import type { Heartbeat } from "../../../shared/heartbeat";
+import {
+  type LiveMember,
+  observeHeartbeat,
+  offlineDeadline,
+  resumeAfterRestart,
+  silentMembers,
+} from "../../../worker/coordinator/live-member";
+
+const base: LiveMember = {
+  memberId: "mem_1",
+  name: "edge-1",
+  status: "online",
+  lastHeartbeatAt: 1_000,
+  agentVersion: "0.1.0",
+  publicIp: "203.0.113.7",
+  services: { haproxy: "active" },
+};
+const report = (extra: Partial<Heartbeat> = {}): Heartbeat => ({
+  hostname: "edge-1",
+  agentVersion: "0.1.0",
+  ...extra,
+});
+const haproxy = (activeState: "active" | "inactive" | "reloading") => ({
+  services: { haproxy: { installed: true, activeState } },
+});
+
+describe("observeHeartbeat", () => {
+  it.each([
+    ["an unchanged beat", base, report(), []],
+    [
+      "the first beat ever",
+      { ...base, status: "unknown" as const, lastHeartbeatAt: null },
+      report(),
+      [{ kind: "online", silentForMs: null }],
+    ],
+    [
+      "a beat after going offline",
+      { ...base, status: "offline" as const },
+      report(),
+      [{ kind: "online", silentForMs: 4_000 }],
+    ],
+    [
+      "haproxy going down",
+      base,
+      report(haproxy("inactive")),
+      [{ kind: "service", service: "haproxy", from: "active", to: "inactive" }],
+    ],
+    [
+      "haproxy reloading",
+      base,
+      report(haproxy("reloading")),
+      [{ kind: "service", service: "haproxy", from: "active", to: "reloading" }],
+    ],
+    ["the same service state", base, report(haproxy("active")), []],
+    [
+      "a new public IP",
+      base,
+      report({ publicIp: "198.51.100.2" }),
+      [{ kind: "identity", agentVersion: "0.1.0", publicIp: "198.51.100.2" }],
+    ],
+    [
+      "an upgraded agent",
+      base,
+      report({ agentVersion: "0.2.0" }),
+      [{ kind: "identity", agentVersion: "0.2.0", publicIp: "203.0.113.7" }],
+    ],
+  ])("%s", (_name, previous, beat, changes) => {
+    const result = observeHeartbeat(previous, beat, 5_000);
+    expect(result.changes).toEqual(changes);
+    expect(result.next.status).toBe("online");
+    expect(result.next.lastHeartbeatAt).toBe(5_000);
+  });
+
+  it("keeps the last known public IP when a beat has none", () => {
+    expect(observeHeartbeat(base, report(), 5_000).next.publicIp).toBe("203.0.113.7");
+  });
+});
+
+describe("deadlines", () => {
+  it("counts only online members", () => {
+    expect(offlineDeadline(base, 10_000)).toBe(11_000);
+    expect(offlineDeadline({ ...base, status: "offline" }, 10_000)).toBeNull();
+    expect(
+      offlineDeadline({ ...base, status: "unknown", lastHeartbeatAt: null }, 10_000),
+    ).toBeNull();
+  });
+
+  it("finds members silent for the whole delay, not a millisecond less", () => {
+    const fresh = { ...base, memberId: "mem_2", lastHeartbeatAt: 5_000 };
+    expect(silentMembers([base, fresh], 10_000, 10_999)).toEqual([]);
+    expect(silentMembers([base, fresh], 10_000, 11_000)).toEqual([base]);
+    expect(silentMembers([base, fresh], 10_000, 15_000)).toEqual([base, fresh]);
+  });
+
+  it("treats online members as seen at a restart, and leaves others alone", () => {
+    expect(resumeAfterRestart(base, 50_000).lastHeartbeatAt).toBe(50_000);
+    expect(resumeAfterRestart({ ...base, lastHeartbeatAt: 60_000 }, 50_000).lastHeartbeatAt).toBe(
+      60_000,
+    );
+    const offline = { ...base, status: "offline" as const };
+    expect(resumeAfterRestart(offline, 50_000)).toBe(offline);
+  });
+});
