@@ -71,24 +71,31 @@ export async function enrollMember(
     createdAt: now,
     updatedAt: now,
   };
-  await db.batch([
-    db.insert(members).values(row),
-    db
-      .insert(memberCredentials)
-      .values({ memberId: row.id, secretHash: await sha256Hex(secret), createdAt: now }),
-    insertEvent(
-      db,
-      {
-        poolId: pool.id,
-        memberId: row.id,
-        type: "member.enrolled",
-        actor,
-        message: `Member ${row.name} (${row.hostname}) enrolled`,
-        data: { hostname: row.hostname, allowedIps: row.allowedIps, priority: row.priority },
-      },
-      now,
-    ),
-  ]);
+  const secretHash = await sha256Hex(secret);
+  try {
+    await db.batch([
+      db.insert(members).values(row),
+      db.insert(memberCredentials).values({ memberId: row.id, secretHash, createdAt: now }),
+      insertEvent(
+        db,
+        {
+          poolId: pool.id,
+          memberId: row.id,
+          type: "member.enrolled",
+          actor,
+          message: `Member ${row.name} (${row.hostname}) enrolled`,
+          data: { hostname: row.hostname, allowedIps: row.allowedIps, priority: row.priority },
+        },
+        now,
+      ),
+    ]);
+  } catch (error) {
+    // Two enrollments of one hostname raced past the check above; the unique index stopped one.
+    if (String(error).includes("UNIQUE constraint failed: members")) {
+      throw new ApiError("hostname_taken", `Pool already has a member with hostname ${input.hostname}`);
+    }
+    throw error;
+  }
   return { row, secret };
 }
 
