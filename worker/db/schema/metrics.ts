@@ -13,7 +13,7 @@ export interface MemberSample {
 /**
  * Downsampled heartbeat figures: one row per pool per sampling interval (30 s), holding every
  * member's latest figures. One row per pool rather than per member keeps D1 writes far below
- * one per heartbeat (see docs/decisions/0002-heartbeats-and-d1.md).
+ * one per heartbeat (see docs/decisions/0001-heartbeats-and-d1.md).
  */
 export const metricSamples = sqliteTable(
   "metric_samples",
