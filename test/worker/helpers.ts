@@ -117,3 +117,33 @@ export async function queueJob(memberId: string, body: Record<string, unknown>):
   expect(result.status).toBe(201);
   return result.body.job;
 }
+
+export interface CreatedApiToken {
+  apiToken: import("../../shared/tokens").ApiToken;
+  token: string;
+}
+
+/** Creates an API token with `role` as the bootstrap admin; the bearer token is in `token`. */
+export async function createApiToken(
+  role: import("../../shared/tokens").Role,
+  name = `${role} token`,
+): Promise<CreatedApiToken> {
+  const result = await admin<CreatedApiToken>("/tokens", { body: { name, role } });
+  expect(result.status).toBe(201);
+  return result.body;
+}
+
+/** Calls the admin API with `token` as the bearer. */
+export function withToken<T = unknown>(token: string, path: string, options: CallOptions = {}) {
+  return call<T>(`/api/v1${path}`, {
+    ...options,
+    headers: { Authorization: `Bearer ${token}`, ...options.headers },
+  });
+}
+
+/** Heartbeats once so the member's queued jobs are delivered; returns their ids. */
+export async function deliverJobs(enrolled: Enrolled): Promise<string[]> {
+  const beat = await heartbeat(enrolled);
+  expect(beat.status).toBe(200);
+  return beat.body.jobs.map((job) => job.id);
+}
