@@ -92,7 +92,10 @@ export async function enrollMember(
   } catch (error) {
     // Two enrollments of one hostname raced past the check above; the unique index stopped one.
     if (String(error).includes("UNIQUE constraint failed: members")) {
-      throw new ApiError("hostname_taken", `Pool already has a member with hostname ${input.hostname}`);
+      throw new ApiError(
+        "hostname_taken",
+        `Pool already has a member with hostname ${input.hostname}`,
+      );
     }
     throw error;
   }
