@@ -14,7 +14,8 @@ const configText = z.strictObject({
   config: z
     .string()
     .min(1, "must not be empty")
-    .max(1024 * 1024, "must be at most 1 MiB"),
+    // 512 Ki characters stays under D1's 2 MB value limit even for multi-byte text.
+    .max(512 * 1024, "must be at most 512 KiB"),
 });
 const serverSelector = z.strictObject({
   backend: backendName,

@@ -33,14 +33,17 @@ export function toEvent(row: EventRow): Event {
   return { ...row };
 }
 
-/** A pool's events, newest first. `types` holds exact types or prefixes such as `member.*`. */
+/**
+ * Events newest first: one pool's, or (`null`) every event, including those of deleted pools and
+ * of API tokens. `types` holds exact types or prefixes such as `member.*`.
+ */
 export async function listEvents(
   db: Db,
-  poolId: string,
+  poolId: string | null,
   types: string[] | undefined,
   query: PageQuery,
 ) {
-  const conditions: SQL[] = [eq(events.poolId, poolId)];
+  const conditions: SQL[] = poolId === null ? [] : [eq(events.poolId, poolId)];
   if (query.cursor) conditions.push(lt(events.id, query.cursor));
   if (types?.length) {
     const exact = types.filter((type) => !type.endsWith(".*")) as EventType[];

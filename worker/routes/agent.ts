@@ -13,7 +13,7 @@ import { validate } from "../validation";
 
 /** A request without the protocol header speaks version 1; an unknown version gets 426. */
 const protocolCheck = createMiddleware<AppEnv>(async (c, next) => {
-  const sent = c.req.header(PROTOCOL_HEADER) ?? "1";
+  const sent = c.req.header(PROTOCOL_HEADER)?.trim() || "1";
   if (!SUPPORTED_PROTOCOL_VERSIONS.includes(Number(sent))) {
     const supported = SUPPORTED_PROTOCOL_VERSIONS.join(", ");
     throw new ApiError(

@@ -59,7 +59,8 @@ export const memberRoutes = new Hono<AppEnv>()
       c.get("actor").id,
       Date.now(),
     );
-    return c.json({ member: toMember(row) });
+    const live = await liveState(c.env, row.poolId);
+    return c.json({ member: toMember(row, live.get(row.id)) });
   })
   .post("/members/:memberId/rotate-secret", allow("admin"), async (c) => {
     const { row, secret } = await rotateSecret(
@@ -69,7 +70,8 @@ export const memberRoutes = new Hono<AppEnv>()
       Date.now(),
     );
     const command = installCommand(baseUrl(c.get("config").publicUrl, c.req.url), secret);
-    return c.json({ member: toMember(row), secret, installCommand: command });
+    const live = await liveState(c.env, row.poolId);
+    return c.json({ member: toMember(row, live.get(row.id)), secret, installCommand: command });
   })
   .delete("/members/:memberId", allow("admin"), async (c) => {
     const row = await removeMember(

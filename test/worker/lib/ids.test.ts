@@ -7,7 +7,18 @@ it("makes ids that sort by creation time", () => {
   const ids = times.map((at) => newId("evt", at));
   expect([...ids].sort()).toEqual(ids);
   for (const id of ids) expect(id).toMatch(/^evt_[0-9A-HJKMNP-TV-Z]{22}$/);
-  expect(new Set(Array.from({ length: 1000 }, () => newId("x", 5))).size).toBe(1000);
+});
+
+it("keeps ids made in the same millisecond in the order they were made", () => {
+  const ids = Array.from({ length: 1000 }, () => newId("x", 3_000_000_000_000));
+  expect(new Set(ids).size).toBe(1000);
+  expect([...ids].sort()).toEqual(ids);
+});
+
+it("never goes backwards when the clock does", () => {
+  const later = newId("x", 4_000_000_000_000);
+  const earlier = newId("x", 3_999_999_999_000);
+  expect(earlier > later).toBe(true);
 });
 
 it("pages with a cursor only when more rows exist", () => {

@@ -201,8 +201,9 @@ describe("POST /agent/v1/heartbeat", () => {
     expect(message).toMatch(/version 1\b/);
     expect(message).toContain("sent 2");
     expect((await heartbeat(enrolled, {}, { "X-Baton-Protocol": "1" })).status).toBe(200);
-    // No header: protocol 1.
+    // No header, or an empty one: protocol 1.
     expect((await heartbeat(enrolled)).status).toBe(200);
+    expect((await heartbeat(enrolled, {}, { "X-Baton-Protocol": " " })).status).toBe(200);
   });
 
   it("refuses a malformed JSON body", async () => {

@@ -121,3 +121,37 @@ describe("GET /api/v1/pools/:poolId/events", () => {
     expectError(await admin("/pools/pool_00000000000000000000000000/events"), 404, "not_found");
   });
 });
+
+describe("GET /api/v1/events", () => {
+  it("keeps the audit trail of deleted pools and of API tokens", async () => {
+    const pool = await createPool();
+    expect((await admin(`/pools/${pool.id}`, { method: "DELETE" })).status).toBe(200);
+    const token = await createApiToken("viewer", "audit reader");
+
+    const all = await withToken<EventPage>(
+      token.token,
+      "/events?type=pool.deleted,token.*&limit=200",
+    );
+    expect(all.status).toBe(200);
+    const types = all.body.events.map(
+      (event) => `${event.type} ${event.poolId ?? event.data.tokenId}`,
+    );
+    expect(types).toContain(`pool.deleted ${pool.id}`);
+    expect(types).toContain(`token.created ${token.apiToken.id}`);
+    // Newest first: the token came after the deletion.
+    expect(types.indexOf(`token.created ${token.apiToken.id}`)).toBeLessThan(
+      types.indexOf(`pool.deleted ${pool.id}`),
+    );
+  });
+
+  it("pages, filters, and refuses bad filters and missing tokens", async () => {
+    await poolWithHistory();
+    const first = await admin<EventPage>("/events?limit=2");
+    expect(first.body.events).toHaveLength(2);
+    expect(first.body.nextCursor).toBe(first.body.events[1]?.id);
+    const second = await admin<EventPage>(`/events?limit=2&cursor=${first.body.nextCursor}`);
+    expect((second.body.events[0]?.id ?? "") < (first.body.events[1]?.id ?? "")).toBe(true);
+    expectError(await admin("/events?type=nonsense"), 400, "validation_failed");
+    expectError(await call("/api/v1/events"), 401, "unauthorized");
+  });
+});

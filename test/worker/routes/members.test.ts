@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../../shared/errors";
 import type { Member } from "../../../shared/members";
 import { ENROLLMENT_SECRET_LENGTH } from "../../../shared/protocol";
+import { setClock } from "../coordinator/clock";
 import {
   AGENT_IP,
   admin,
@@ -200,6 +201,23 @@ describe("PATCH /api/v1/members/:memberId", () => {
     expect(fetched.body.member.allowedIps).toEqual(["198.51.100.0/24", "2001:db8::/48"]);
     // The new list applies to the agent at once.
     expectError(await heartbeat(enrolled), 403, "ip_not_allowed");
+  });
+
+  it("answers with the member's live state", async () => {
+    const pool = await createPool();
+    const enrolled = await enroll(pool.id);
+    const t0 = Date.UTC(2026, 10, 22, 12);
+    // The catalog row keeps the first beat (a transition); later beats live in the coordinator.
+    for (const at of [t0, t0 + 5_000]) {
+      await setClock(pool.id, at);
+      expect((await heartbeat(enrolled)).status).toBe(200);
+    }
+    const patched = await admin<{ member: Member }>(`/members/${enrolled.member.id}`, {
+      method: "PATCH",
+      body: { priority: 1 },
+    });
+    expect(patched.body.member.status).toBe("online");
+    expect(patched.body.member.lastHeartbeatAt).toBe(t0 + 5_000);
   });
 
   it("refuses an empty body and fields that cannot change", async () => {
