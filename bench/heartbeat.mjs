@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// `npm run bench:heartbeat [-- --members 300 --pool-size 3 --seconds 20 --concurrency 64 --json]`
+// Measures heartbeat handling of a local control plane: starts `wrangler dev` on a fresh temp
+// directory, enrolls members through the admin API, then drives them as simulated agents from a
+// separate process (bench/lib/agents.mjs): first contact, then "1 Hz" and "max-rate" phases.
+// Prints throughput, latency and D1 work per heartbeat (GET /api/v1/system/stats) next to the
+// targets. A measurement, not a test: exits 0 when targets are missed, 1 when setup fails.
+import { fork } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { adminApi, SetupError, startControlPlane, wasInterrupted } from "./lib/control-plane.mjs";
+import { cpuPercentBetween, treeCpuSeconds } from "./lib/proc.mjs";
+import { printPhase, TARGETS } from "./lib/report.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function options() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        members: { type: "string", default: "300" },
+        "pool-size": { type: "string", default: "3" },
+        seconds: { type: "string", default: "20" },
+        concurrency: { type: "string", default: "64" },
+        json: { type: "boolean", default: false },
+      },
+    }));
+  } catch (error) {
+    throw new SetupError(error.message);
+  }
+  const number = (name) => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 1)
+      throw new SetupError(`--${name} must be a whole number ≥ 1, not "${values[name]}"`);
+    return value;
+  };
+  return {
+    members: number("members"),
+    poolSize: number("pool-size"),
+    seconds: number("seconds"),
+    concurrency: number("concurrency"),
+    json: values.json,
+  };
+}
+
+/** Pools of `poolSize` members, each allowed from 127.0.0.1; returns every member's secret. */
+async function enroll(plane, { members, poolSize }) {
+  const pools = Math.ceil(members / poolSize);
+  const enrolled = [];
+  const enrollPool = async (p) => {
+    const { pool } = await adminApi(plane, "POST", "/api/v1/pools", {
+      name: `bench-pool-${p}`,
+      failoverHostname: `lb-${p}.bench.example`,
+    });
+    for (let i = p * poolSize; i < Math.min(members, (p + 1) * poolSize); i++) {
+      const hostname = `bench-${String(i).padStart(5, "0")}`;
+      const body = { name: hostname, hostname, allowedIps: ["127.0.0.1"] };
+      const { secret } = await adminApi(plane, "POST", `/api/v1/pools/${pool.id}/members`, body);
+      enrolled[i] = { hostname, secret };
+    }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < pools) await enrollPool(next++);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { enrolled, pools };
+}
+
+/** Runs one phase in a separate Node process; resolves with its figures. */
+function runAgents(job) {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(root, "bench", "lib", "agents.mjs"), { stdio: "inherit" });
+    // The agents stop by themselves (phase length + 10 s request timeout); this is a backstop.
+    const watchdog = setTimeout(() => child.kill("SIGKILL"), (job.seconds + 30) * 1000);
+    let answered = false;
+    child.once("message", (message) => {
+      answered = true;
+      if (message.error) reject(new Error(`load generator failed: ${message.error}`));
+      else resolve(message.result);
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(watchdog);
+      if (!answered) reject(new Error(`load generator exited (${signal ?? `code ${code}`})`));
+    });
+    child.send(job);
+  });
+}
+
+/** D1 work of request handling and of every pool coordinator, together. */
+async function d1Totals(plane) {
+  const { requests, coordinators } = await adminApi(plane, "GET", "/api/v1/system/stats");
+  return {
+    calls: requests.calls + coordinators.calls,
+    statements: requests.statements + coordinators.statements,
+    rowsWritten: requests.rowsWritten + coordinators.rowsWritten,
+    coordinatorHeartbeats: coordinators.heartbeats,
+  };
+}
+
+async function phase(plane, job, statsCost) {
+  const before = await d1Totals(plane);
+  const cpuBefore = treeCpuSeconds(plane.wranglerPid, plane.port);
+  const result = await runAgents(job);
+  const cpuAfter = treeCpuSeconds(plane.wranglerPid, plane.port);
+  const after = await d1Totals(plane);
+  const per = (key) => (result.ok ? (after[key] - before[key] - statsCost[key]) / result.ok : null);
+  return {
+    ...result,
+    d1PerHeartbeat: {
+      roundTrips: per("calls"),
+      statements: per("statements"),
+      rowsWritten: per("rowsWritten"),
+    },
+    coordinatorHeartbeats: after.coordinatorHeartbeats - before.coordinatorHeartbeats,
+    controlPlaneCpuPercent: cpuPercentBetween(cpuBefore, cpuAfter, result.elapsedS),
+  };
+}
+
+async function main() {
+  const opts = options();
+  // With --json, stdout carries only the JSON object; the readable report goes to stderr.
+  const print = opts.json ? (line) => console.error(line) : (line) => console.log(line);
+  print("Starting a local control plane (wrangler dev on a temp directory) ...");
+  const plane = await startControlPlane(root);
+  try {
+    print(`${plane.url}: enrolling ${opts.members} members in pools of ${opts.poolSize} ...`);
+    const { enrolled, pools } = await enroll(plane, opts);
+    // A stats read costs D1 work itself (it lists pools): measure it once, subtract it per phase.
+    const [s0, s1] = [await d1Totals(plane), await d1Totals(plane)];
+    const statsCost = Object.fromEntries(Object.keys(s0).map((key) => [key, s1[key] - s0[key]]));
+    const job = { ...opts, url: plane.url, members: enrolled };
+
+    const firstContact = await phase(plane, { ...job, mode: "warmup" }, statsCost);
+    printPhase(print, "First contact: each member once (unknown → online)", firstContact, {
+      steady: false,
+    });
+    const oneHz = await phase(plane, { ...job, mode: "1hz" }, statsCost);
+    const oneHzTitle = `1 Hz: ${opts.members} members, one heartbeat/s each, ${opts.seconds} s`;
+    printPhase(print, oneHzTitle, oneHz);
+    const maxRate = await phase(plane, { ...job, mode: "max" }, statsCost);
+    const maxTitle = `Max rate: ${opts.concurrency} loops back-to-back over ${opts.members} members, ${opts.seconds} s`;
+    printPhase(print, maxTitle, maxRate, { maxRate: true });
+
+    if (opts.json) {
+      const { members, poolSize, seconds, concurrency } = opts;
+      const config = { members, poolSize, pools, seconds, concurrency };
+      console.log(JSON.stringify({ config, targets: TARGETS, firstContact, oneHz, maxRate }));
+    }
+  } finally {
+    await plane.stop();
+  }
+}
+
+main().catch((error) => {
+  if (wasInterrupted()) return; // the signal handler stops the control plane and exits
+  const reason = error instanceof SetupError ? `setup failed: ${error.message}` : error.message;
+  console.error(`bench:heartbeat: ${reason.split("\n")[0]}`);
+  process.exit(1);
+});

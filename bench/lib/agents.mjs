@@ -1,0 +1,133 @@
+// Simulated Baton agents, run as a separate process (forked by bench/heartbeat.mjs) so the load
+// generator's CPU is not the control plane's harness. Receives one job over IPC, sends
+// heartbeats to 127.0.0.1 only over keep-alive connections, answers with the figures and exits.
+// Modes: "warmup" (each member once), "1hz" (each member once a second, spread evenly),
+// "max" (`concurrency` loops back-to-back, round-robin over members). All stop by themselves.
+import { Agent, request } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const GiB = 1024 ** 3;
+
+function heartbeatBody(member) {
+  return JSON.stringify({
+    hostname: member.hostname,
+    agentVersion: "bench",
+    services: { haproxy: { installed: true, activeState: "active" } },
+    host: {
+      cpuPercent: Math.round(Math.random() * 1000) / 10,
+      memUsedBytes: Math.round((1 + Math.random() * 3) * GiB),
+      memTotalBytes: 8 * GiB,
+      load1: Math.round(Math.random() * 400) / 100,
+    },
+  });
+}
+
+/** One heartbeat; resolves (never rejects) with the HTTP status or the error code. */
+function beat(agent, port, member) {
+  const body = heartbeatBody(member);
+  const startedAt = performance.now();
+  return new Promise((resolve) => {
+    const done = (status) => resolve({ status, ms: performance.now() - startedAt });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/agent/v1/heartbeat",
+        method: "POST",
+        agent,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: {
+          Authorization: `Bearer ${member.secret}`,
+          "X-Baton-Protocol": "1",
+          "User-Agent": "baton-agent/bench",
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.on("end", () => done(res.statusCode));
+        res.on("error", (error) => done(error.code ?? "response_error"));
+        res.resume();
+      },
+    );
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "timeout" })));
+    req.on("error", (error) => done(error.code ?? "request_error"));
+    req.end(body);
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function run({ mode, url, members, seconds, concurrency }) {
+  const port = Number(new URL(url).port);
+  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  const latencies = [];
+  const statuses = {};
+  const send = async (member) => {
+    const { status, ms } = await beat(agent, port, member);
+    latencies.push(ms);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  };
+
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  const endAt = startedAt + seconds * 1000;
+  if (mode === "warmup") {
+    await Promise.all(members.map(send));
+  } else if (mode === "1hz") {
+    // Member i beats at i/N of every second; a slow answer delays only that member, as with
+    // a real agent, which waits for one heartbeat before sending the next.
+    await Promise.all(
+      members.map(async (member, i) => {
+        const offset = (i / members.length) * 1000;
+        for (let k = 0; startedAt + offset + k * 1000 < endAt; k++) {
+          const wait = startedAt + offset + k * 1000 - performance.now();
+          if (wait > 0) await sleep(wait);
+          await send(member);
+        }
+      }),
+    );
+  } else if (mode === "max") {
+    let next = 0;
+    const loop = async () => {
+      while (performance.now() < endAt) await send(members[next++ % members.length]);
+    };
+    await Promise.all(Array.from({ length: concurrency }, loop));
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+  const elapsedMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
+  agent.destroy();
+
+  const sorted = Float64Array.from(latencies).sort();
+  const ok = statuses[200] ?? 0;
+  return {
+    sent: latencies.length,
+    ok,
+    errors: latencies.length - ok,
+    errorsByStatus: Object.fromEntries(Object.entries(statuses).filter(([s]) => s !== "200")),
+    elapsedS: elapsedMs / 1000,
+    perSecond: latencies.length / (elapsedMs / 1000),
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: percentile(sorted, 100),
+    },
+    loadGeneratorCpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
+  };
+}
+
+process.on("disconnect", () => process.exit(0)); // the benchmark went away: stop too
+process.once("message", async (job) => {
+  try {
+    process.send({ result: await run(job) }, () => process.exit(0));
+  } catch (error) {
+    process.send({ error: String(error?.stack ?? error) }, () => process.exit(1));
+  }
+});
