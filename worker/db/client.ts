@@ -4,6 +4,16 @@ import * as schema from "./schema";
 
 export type Db = DrizzleD1Database<typeof schema>;
 
+const opened = new WeakMap<D1Database, WeakMap<D1Meter, Db>>();
+
+/**
+ * A Drizzle client over a metered D1 binding. Building one walks the whole schema, so each
+ * isolate builds one per binding and meter and reuses it for every request.
+ */
 export function openDb(d1: D1Database, meter: D1Meter): Db {
-  return drizzle(meteredD1(d1, meter), { schema });
+  let byMeter = opened.get(d1);
+  if (!byMeter) opened.set(d1, (byMeter = new WeakMap()));
+  let db = byMeter.get(meter);
+  if (!db) byMeter.set(meter, (db = drizzle(meteredD1(d1, meter), { schema })));
+  return db;
 }
