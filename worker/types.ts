@@ -1,8 +1,7 @@
 import type { Role } from "../shared/tokens";
 import type { Config } from "./config";
+import type { AgentCaller } from "./coordinator/catalog";
 import type { Db } from "./db/client";
-import type { MemberRow } from "./db/schema/members";
-import type { PoolRow } from "./db/schema/pools";
 
 /** Who is calling the admin API: `bootstrap` (ADMIN_TOKEN) or `token:<id>`. */
 export interface Actor {
@@ -10,11 +9,10 @@ export interface Actor {
   role: Role;
 }
 
-/** An agent that passed the secret, IP and hostname checks. */
-export interface AgentIdentity {
-  member: MemberRow;
-  pool: PoolRow;
-  ip: string;
+/** An agent request whose secret belongs to a member of `poolId`; the coordinator checks the rest. */
+export interface AgentRequest {
+  poolId: string;
+  caller: AgentCaller;
 }
 
 export interface AppEnv {
@@ -24,6 +22,6 @@ export interface AppEnv {
     config: Config;
     db: Db;
     actor: Actor;
-    agent: AgentIdentity;
+    agent: AgentRequest;
   };
 }

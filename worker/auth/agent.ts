@@ -1,23 +1,36 @@
 import { eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
+import { BAD_SECRET_MESSAGE } from "../coordinator/catalog";
 import type { Db } from "../db/client";
 import { memberCredentials, members } from "../db/schema/members";
-import { pools } from "../db/schema/pools";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/crypto";
-import { ipAllowed } from "../lib/ip";
 import type { AppEnv } from "../types";
 import { bearerToken } from "./admin";
 
-/** The member (and its pool) a secret belongs to: the one D1 query of a heartbeat. */
-export async function findMemberBySecret(db: Db, secret: string) {
-  return db
-    .select({ member: members, pool: pools })
+interface Owner {
+  memberId: string;
+  poolId: string;
+}
+
+// Secret hash → its member and pool. The mapping never changes for a hash, so it is cached for
+// the isolate's life; whether the hash is still the member's secret is the coordinator's check.
+const OWNER_CACHE_LIMIT = 10_000;
+const owners = new Map<string, Owner>();
+
+async function ownerOf(db: Db, secretHash: string): Promise<Owner | undefined> {
+  const cached = owners.get(secretHash);
+  if (cached) return cached;
+  const found = await db
+    .select({ memberId: members.id, poolId: members.poolId })
     .from(memberCredentials)
     .innerJoin(members, eq(members.id, memberCredentials.memberId))
-    .innerJoin(pools, eq(pools.id, members.poolId))
-    .where(eq(memberCredentials.secretHash, await sha256Hex(secret)))
+    .where(eq(memberCredentials.secretHash, secretHash))
     .get();
+  if (!found) return undefined;
+  if (owners.size >= OWNER_CACHE_LIMIT) owners.clear();
+  owners.set(secretHash, found);
+  return found;
 }
 
 /** The caller's address: Cloudflare's CF-Connecting-IP (wrangler dev sets it locally too). */
@@ -26,27 +39,16 @@ export function callerIp(header: string | undefined): string {
 }
 
 /**
- * Agent routes: the secret (401 bad_secret), then the caller's address against the member's
- * allowed IPs (403 ip_not_allowed). The hostname is checked by the heartbeat, which carries it.
+ * Agent routes: finds which member and pool the bearer secret belongs to (401 `bad_secret` when
+ * none). The pool's coordinator then checks the secret is current, the caller's address and the
+ * hostname, in that order.
  */
-export function authenticateAgent(options: { checkIp: boolean }) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const secret = bearerToken(c.req.header("Authorization"));
-    const found = secret ? await findMemberBySecret(c.get("db"), secret) : undefined;
-    if (!found) {
-      throw new ApiError(
-        "bad_secret",
-        "The enrollment secret is missing or unknown: rotate the member's secret and update /etc/baton/agent.env",
-      );
-    }
-    const ip = callerIp(c.req.header("CF-Connecting-IP"));
-    if (options.checkIp && !ipAllowed(ip, found.member.allowedIps)) {
-      throw new ApiError(
-        "ip_not_allowed",
-        `Requests from ${ip} are not allowed for member ${found.member.name}: add it to the member's allowed IPs`,
-      );
-    }
-    c.set("agent", { ...found, ip });
-    await next();
-  });
-}
+export const resolveAgent = createMiddleware<AppEnv>(async (c, next) => {
+  const secret = bearerToken(c.req.header("Authorization"));
+  const secretHash = secret ? await sha256Hex(secret) : null;
+  const owner = secretHash ? await ownerOf(c.get("db"), secretHash) : undefined;
+  if (!secretHash || !owner) throw new ApiError("bad_secret", BAD_SECRET_MESSAGE);
+  const ip = callerIp(c.req.header("CF-Connecting-IP"));
+  c.set("agent", { poolId: owner.poolId, caller: { memberId: owner.memberId, secretHash, ip } });
+  await next();
+});

@@ -4,13 +4,17 @@ import type { PoolCoordinator } from "./pool-coordinator";
 export type CoordinatorApi = Pick<
   PoolCoordinator,
   | "heartbeat"
-  | "enqueueJob"
-  | "cancelJob"
   | "ackJob"
   | "reportJobResult"
+  | "whoami"
+  | "enrollMember"
+  | "updateMember"
+  | "rotateSecret"
+  | "removeMember"
+  | "enqueueJob"
+  | "cancelJob"
   | "snapshot"
   | "poolChanged"
-  | "memberRemoved"
   | "poolDeleted"
   | "stats"
 >;

@@ -11,9 +11,9 @@ const opened = new WeakMap<D1Database, WeakMap<D1Meter, Db>>();
  * isolate builds one per binding and meter and reuses it for every request.
  */
 export function openDb(d1: D1Database, meter: D1Meter): Db {
-  let byMeter = opened.get(d1);
-  if (!byMeter) opened.set(d1, (byMeter = new WeakMap()));
-  let db = byMeter.get(meter);
-  if (!db) byMeter.set(meter, (db = drizzle(meteredD1(d1, meter), { schema })));
+  const byMeter = opened.get(d1) ?? new WeakMap<D1Meter, Db>();
+  opened.set(d1, byMeter);
+  const db = byMeter.get(meter) ?? drizzle(meteredD1(d1, meter), { schema });
+  byMeter.set(meter, db);
   return db;
 }

@@ -1,4 +1,9 @@
-import { FINISHED_JOB_STATUSES, type JobStatus } from "../../shared/jobs";
+import {
+  FINISHED_JOB_STATUSES,
+  JOB_CATALOG,
+  type JobDelivery,
+  type JobStatus,
+} from "../../shared/jobs";
 import type { JobRow } from "../db/schema/jobs";
 
 /** How long a delivered job may stay unacknowledged before the next heartbeat delivers it again. */
@@ -33,4 +38,16 @@ export function canStart(status: JobStatus): boolean {
 /** Whether an agent may report a result for a job in this status; queued jobs were never handed out. */
 export function canReport(status: JobStatus): boolean {
   return status === "delivered" || status === "running";
+}
+
+/** A job as its agent receives it in a heartbeat response. */
+export function toDelivery(job: JobRow): JobDelivery {
+  return {
+    id: job.id,
+    kind: job.kind,
+    payload: job.payload,
+    timeoutMs: JOB_CATALOG[job.kind].timeoutMs,
+    deadlineAt: job.deadlineAt,
+    attempt: job.deliveryCount,
+  };
 }

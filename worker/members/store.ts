@@ -99,7 +99,7 @@ export async function enrollMember(
     }
     throw error;
   }
-  return { row, secret };
+  return { row, secret, secretHash };
 }
 
 export async function listMembers(db: Db, poolId: string, query: PageQuery) {
@@ -150,14 +150,15 @@ export async function updateMember(
   return after;
 }
 
-/** Replaces a member's secret; the old one stops working at once. */
+/** Replaces a member's secret (the coordinator makes the old one stop working at once). */
 export async function rotateSecret(db: Db, memberId: string, actor: string, now: number) {
   const member = await getMember(db, memberId);
   const secret = randomSecret(ENROLLMENT_SECRET_LENGTH);
+  const secretHash = await sha256Hex(secret);
   await db.batch([
     db
       .update(memberCredentials)
-      .set({ secretHash: await sha256Hex(secret), createdAt: now })
+      .set({ secretHash, createdAt: now })
       .where(eq(memberCredentials.memberId, memberId)),
     insertEvent(
       db,
@@ -171,7 +172,7 @@ export async function rotateSecret(db: Db, memberId: string, actor: string, now:
       now,
     ),
   ]);
-  return { row: member, secret };
+  return { row: member, secret, secretHash };
 }
 
 /** Removes a member with its credential, jobs and samples; its events stay. */

@@ -25,13 +25,14 @@ export const jobRoutes = new Hono<AppEnv>()
       throw validationError(issues);
     }
     const member = await getMember(c.get("db"), c.req.param("memberId"));
-    const pool = await getPool(c.get("db"), member.poolId);
-    const outcome = await coordinatorFor(c.env, pool.id).enqueueJob({
-      pool,
-      member,
-      job: { ...input, payload: payload.data },
-      actor: c.get("actor").id,
-    });
+    const coordinator = coordinatorFor(c.env, member.poolId);
+    const request = { ...input, payload: payload.data };
+    const outcome = await coordinator.enqueueJob(
+      member.poolId,
+      member.id,
+      request,
+      c.get("actor").id,
+    );
     const { job, created } = unwrap(outcome);
     // A repeated idempotency key answers with the job it already made.
     return c.json({ job: toJob(job) }, created ? 201 : 200);

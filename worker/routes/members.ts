@@ -3,16 +3,8 @@ import { CreateMember, UpdateMember } from "../../shared/members";
 import { PageQuery } from "../../shared/pagination";
 import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
-import {
-  enrollMember,
-  getMember,
-  installCommand,
-  listMembers,
-  removeMember,
-  rotateSecret,
-  toMember,
-  updateMember,
-} from "../members/store";
+import { unwrap } from "../coordinator/outcome";
+import { getMember, installCommand, listMembers, toMember } from "../members/store";
 import { getPool } from "../pools/store";
 import type { AppEnv } from "../types";
 import { validate } from "../validation";
@@ -27,16 +19,13 @@ async function liveState(env: Env, poolId: string) {
   return new Map(live.map((member) => [member.memberId, member]));
 }
 
+/** Reads go to D1; changes go through the pool's coordinator, which holds the members' secrets. */
 export const memberRoutes = new Hono<AppEnv>()
   .post("/pools/:poolId/members", allow("admin"), validate("json", CreateMember), async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
-    const { row, secret } = await enrollMember(
-      c.get("db"),
-      pool,
-      c.req.valid("json"),
-      c.get("actor").id,
-      Date.now(),
-    );
+    const coordinator = coordinatorFor(c.env, pool.id);
+    const enrolled = await coordinator.enrollMember(pool, c.req.valid("json"), c.get("actor").id);
+    const { row, secret } = unwrap(enrolled);
     const command = installCommand(baseUrl(c.get("config").publicUrl, c.req.url), secret);
     return c.json({ member: toMember(row), secret, installCommand: command }, 201);
   })
@@ -52,34 +41,27 @@ export const memberRoutes = new Hono<AppEnv>()
     return c.json({ member: toMember(row, live.get(row.id)) });
   })
   .patch("/members/:memberId", allow("admin"), validate("json", UpdateMember), async (c) => {
-    const row = await updateMember(
-      c.get("db"),
-      c.req.param("memberId"),
-      c.req.valid("json"),
-      c.get("actor").id,
-      Date.now(),
+    const { poolId, id } = await getMember(c.get("db"), c.req.param("memberId"));
+    const coordinator = coordinatorFor(c.env, poolId);
+    const row = unwrap(
+      await coordinator.updateMember(poolId, id, c.req.valid("json"), c.get("actor").id),
     );
-    const live = await liveState(c.env, row.poolId);
+    const live = await liveState(c.env, poolId);
     return c.json({ member: toMember(row, live.get(row.id)) });
   })
   .post("/members/:memberId/rotate-secret", allow("admin"), async (c) => {
-    const { row, secret } = await rotateSecret(
-      c.get("db"),
-      c.req.param("memberId"),
-      c.get("actor").id,
-      Date.now(),
+    const { poolId, id } = await getMember(c.get("db"), c.req.param("memberId"));
+    const { row, secret } = unwrap(
+      await coordinatorFor(c.env, poolId).rotateSecret(poolId, id, c.get("actor").id),
     );
     const command = installCommand(baseUrl(c.get("config").publicUrl, c.req.url), secret);
-    const live = await liveState(c.env, row.poolId);
+    const live = await liveState(c.env, poolId);
     return c.json({ member: toMember(row, live.get(row.id)), secret, installCommand: command });
   })
   .delete("/members/:memberId", allow("admin"), async (c) => {
-    const row = await removeMember(
-      c.get("db"),
-      c.req.param("memberId"),
-      c.get("actor").id,
-      Date.now(),
+    const { poolId, id } = await getMember(c.get("db"), c.req.param("memberId"));
+    const row = unwrap(
+      await coordinatorFor(c.env, poolId).removeMember(poolId, id, c.get("actor").id),
     );
-    await coordinatorFor(c.env, row.poolId).memberRemoved(row.poolId, row.id);
     return c.json({ member: toMember(row), deleted: true });
   });

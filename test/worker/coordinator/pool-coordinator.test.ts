@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
 import type { Member } from "../../../shared/members";
+import { requestMeter } from "../../../worker/app";
 import type { CoordinatorStats } from "../../../worker/coordinator/pool-coordinator";
 import { admin, createPool, enroll, heartbeat, queueJob } from "../helpers";
 import { coordinatorStub, fireAlarmAt, scheduledAlarm, setClock } from "./clock";
@@ -111,20 +112,23 @@ describe("liveness", () => {
 });
 
 describe("D1 budget", () => {
-  it("writes nothing to D1 for heartbeats that change nothing", async () => {
+  it("costs no D1 query and no D1 write for heartbeats that change nothing", async () => {
     const pool = await createPool();
     const edge = await enroll(pool.id);
     await setClock(pool.id, T0);
     await heartbeat(edge, { host: HOST });
     const before = await coordinatorStats(pool.id);
+    const requestCallsBefore = requestMeter.totals.calls;
     for (let second = 1; second <= 20; second++) {
       await setClock(pool.id, T0 + second * 1_000);
-      await heartbeat(edge, { host: HOST });
+      expect((await heartbeat(edge, { host: HOST })).status).toBe(200);
     }
     const after = await coordinatorStats(pool.id);
     expect(after.heartbeats - before.heartbeats).toBe(20);
     expect(after.calls - before.calls).toBe(0);
     expect(after.rowsWritten - before.rowsWritten).toBe(0);
+    // The Worker found the secret's member in its cache: no lookup either.
+    expect(requestMeter.totals.calls - requestCallsBefore).toBe(0);
   });
 
   it("writes one sample row per pool every 30 s with each member's latest figures", async () => {
