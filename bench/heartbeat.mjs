@@ -143,11 +143,19 @@ async function main() {
     const maxRate = await phase(plane, { ...job, mode: "max" }, statsCost);
     const maxTitle = `Max rate: ${opts.concurrency} loops back-to-back over ${opts.members} members, ${opts.seconds} s`;
     printPhase(print, maxTitle, maxRate, { maxRate: true });
+    const ceiling = await phase(plane, { ...job, mode: "ceiling" }, statsCost);
+    const { p50, p99 } = ceiling.latencyMs;
+    print(`\nRuntime ceiling: GET /healthz (no D1, no coordinator), ${opts.concurrency} loops`);
+    print(
+      `  sustained       ${ceiling.perSecond.toFixed(1)} requests/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${ceiling.errors} errors`,
+    );
 
     if (opts.json) {
       const { members, poolSize, seconds, concurrency } = opts;
       const config = { members, poolSize, pools, seconds, concurrency };
-      console.log(JSON.stringify({ config, targets: TARGETS, firstContact, oneHz, maxRate }));
+      console.log(
+        JSON.stringify({ config, targets: TARGETS, firstContact, oneHz, maxRate, ceiling }),
+      );
     }
   } finally {
     await plane.stop();

@@ -2,7 +2,9 @@
 // generator's CPU is not the control plane's harness. Receives one job over IPC, sends
 // heartbeats to 127.0.0.1 only over keep-alive connections, answers with the figures and exits.
 // Modes: "warmup" (each member once), "1hz" (each member once a second, spread evenly),
-// "max" (`concurrency` loops back-to-back, round-robin over members). All stop by themselves.
+// "max" (`concurrency` loops back-to-back, round-robin over members), and "ceiling" (the same
+// loops sending GET /healthz, which touches neither D1 nor a coordinator: what the local runtime
+// can do at all). All stop by themselves.
 import { Agent, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -23,9 +25,9 @@ function heartbeatBody(member) {
   });
 }
 
-/** One heartbeat; resolves (never rejects) with the HTTP status or the error code. */
-function beat(agent, port, member) {
-  const body = heartbeatBody(member);
+/** One heartbeat (or GET /healthz); resolves (never rejects) with the status or the error code. */
+function beat(agent, port, member, healthz = false) {
+  const body = healthz ? "" : heartbeatBody(member);
   const startedAt = performance.now();
   return new Promise((resolve) => {
     const done = (status) => resolve({ status, ms: performance.now() - startedAt });
@@ -33,8 +35,8 @@ function beat(agent, port, member) {
       {
         host: "127.0.0.1",
         port,
-        path: "/agent/v1/heartbeat",
-        method: "POST",
+        path: healthz ? "/healthz" : "/agent/v1/heartbeat",
+        method: healthz ? "GET" : "POST",
         agent,
         timeout: REQUEST_TIMEOUT_MS,
         headers: {
@@ -68,7 +70,7 @@ async function run({ mode, url, members, seconds, concurrency }) {
   const latencies = [];
   const statuses = {};
   const send = async (member) => {
-    const { status, ms } = await beat(agent, port, member);
+    const { status, ms } = await beat(agent, port, member, mode === "ceiling");
     latencies.push(ms);
     statuses[status] = (statuses[status] ?? 0) + 1;
   };
@@ -91,7 +93,7 @@ async function run({ mode, url, members, seconds, concurrency }) {
         }
       }),
     );
-  } else if (mode === "max") {
+  } else if (mode === "max" || mode === "ceiling") {
     let next = 0;
     const loop = async () => {
       while (performance.now() < endAt) await send(members[next++ % members.length]);
