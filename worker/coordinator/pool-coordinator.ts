@@ -12,22 +12,13 @@ import { metricSamples } from "../db/schema/metrics";
 import { type PoolRow, pools } from "../db/schema/pools";
 import { runWrites, type Write } from "../db/writes";
 import { insertEvent, type NewEvent } from "../events/store";
-import {
-  canReport,
-  canStart,
-  dueDeliveries,
-  expiredJobs,
-  isFinished,
-  toDelivery,
-} from "../jobs/lifecycle";
-import { findJob, findJobByIdempotencyKey, updateJob } from "../jobs/store";
-import { newId } from "../lib/ids";
 import { ipAllowed } from "../lib/ip";
 import { SerialQueue } from "../lib/serial";
-import { log } from "../log";
+import { log, setLogLevel } from "../log";
 import { enrollMember, removeMember, rotateSecret, updateMember } from "../members/store";
 import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { changeEvent } from "./change-events";
+import { JobQueue } from "./job-queue";
 import {
   type LiveMember,
   type MemberChange,
@@ -63,9 +54,15 @@ export class PoolCoordinator extends DurableObject<Env> {
   private readonly catalog = new MemberCatalog();
   private pool: PoolRow | null = null;
   private members = new Map<string, LiveMember>();
-  private jobs = new Map<string, JobRow>();
+  private readonly jobQueue = new JobQueue(this.db, (event, now) => this.event(event, now));
   private alarmAt: number | null = null;
   private heartbeats = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // A coordinator may run in an isolate that has served no request: set its log level here.
+    setLogLevel(parseConfig(env).logLevel);
+  }
 
   // ── Agent requests ────────────────────────────────────────────────────────────────────────
 
@@ -76,8 +73,7 @@ export class PoolCoordinator extends DurableObject<Env> {
     body: string,
   ): Promise<Outcome<HeartbeatResponse>> {
     return this.queue.run(async () => {
-      if (!(await this.open(poolId))) return refuse("bad_secret", BAD_SECRET_MESSAGE);
-      const verified = this.catalog.verify(caller, { checkIp: true });
+      const verified = await this.verify(poolId, caller, { checkIp: true });
       if (!verified.ok) return verified;
       const report = parseBody(Heartbeat, body);
       if (!report.ok) return report;
@@ -100,24 +96,11 @@ export class PoolCoordinator extends DurableObject<Env> {
     body: string,
   ): Promise<Outcome<JobRow>> {
     return this.queue.run(async () => {
-      const job = await this.callersJob(poolId, caller, jobId);
-      if (!job.ok) return job;
+      const verified = await this.verify(poolId, caller, { checkIp: true });
+      if (!verified.ok) return verified;
       const ack = parseBody(JobAck, body);
       if (!ack.ok) return ack;
-      if (!canStart(job.value.status)) {
-        return refuse("job_finished", `Job ${jobId} is ${job.value.status}: do not run it`);
-      }
-      if (job.value.status === "running") return job;
-      const now = this.now();
-      const running: JobRow = {
-        ...job.value,
-        status: "running",
-        startedAt: ack.value.startedAt ?? now,
-        updatedAt: now,
-      };
-      await runWrites(this.db, [updateJob(this.db, job.value, running)]);
-      this.jobs.set(jobId, running);
-      return ok(running);
+      return this.jobQueue.ack(caller.memberId, jobId, ack.value, this.now());
     });
   }
 
@@ -128,42 +111,18 @@ export class PoolCoordinator extends DurableObject<Env> {
     body: string,
   ): Promise<Outcome<JobRow>> {
     return this.queue.run(async () => {
-      const job = await this.callersJob(poolId, caller, jobId);
-      if (!job.ok) return job;
+      const verified = await this.verify(poolId, caller, { checkIp: true });
+      if (!verified.ok) return verified;
       const result = parseBody(JobResult, body);
       if (!result.ok) return result;
-      const before = job.value;
-      const reported = result.value;
-      if (before.status === reported.status && before.finishedAt === reported.finishedAt)
-        return job; // a retried report
-      if (!canReport(before.status)) {
-        const code = isFinished(before.status) ? "job_finished" : "job_not_running";
-        return refuse(
-          code,
-          `Job ${jobId} is ${before.status}; a result is accepted only after the job was delivered`,
-        );
-      }
-      const now = this.now();
-      const finished: JobRow = {
-        ...before,
-        status: reported.status,
-        exitCode: reported.exitCode,
-        outputTail: reported.outputTail,
-        startedAt: before.startedAt ?? reported.startedAt,
-        finishedAt: reported.finishedAt,
-        updatedAt: now,
-      };
-      const message = `Job ${before.kind} ${reported.status} (exit code ${reported.exitCode ?? "none"})`;
-      await this.finishJob(before, finished, `agent:${caller.memberId}`, message, now);
-      return ok(finished);
+      return this.jobQueue.report(caller.memberId, jobId, result.value, this.now());
     });
   }
 
   /** The caller's address as seen here, and whether the member allows it (no IP check). */
   async whoami(poolId: string, caller: AgentCaller): Promise<Outcome<Whoami>> {
     return this.queue.run(async () => {
-      if (!(await this.open(poolId))) return refuse("bad_secret", BAD_SECRET_MESSAGE);
-      const verified = this.catalog.verify(caller, { checkIp: false });
+      const verified = await this.verify(poolId, caller, { checkIp: false });
       if (!verified.ok) return verified;
       const { id, hostname, allowedIps } = verified.value;
       return ok({
@@ -222,84 +181,31 @@ export class PoolCoordinator extends DurableObject<Env> {
       this.catalog.delete(memberId);
       this.members.delete(memberId);
       this.sampler.forget(memberId);
-      for (const job of this.jobs.values()) if (job.memberId === memberId) this.jobs.delete(job.id);
+      this.jobQueue.forgetMember(memberId);
       await this.ctx.storage.delete(`member:${memberId}`);
       return removed;
     });
   }
 
   /** Queues a job for a member, at most once per idempotency key. */
-  async enqueueJob(
-    poolId: string,
-    memberId: string,
-    input: CreateJob,
-    actor: string,
-  ): Promise<Outcome<{ job: JobRow; created: boolean }>> {
+  async enqueueJob(poolId: string, memberId: string, input: CreateJob, actor: string) {
     return this.queue.run(async () => {
       const member = (await this.open(poolId)) ? this.catalog.get(memberId) : undefined;
-      if (!member) return refuse("not_found", `Member ${memberId} does not exist`);
-      const now = this.now();
-      const { kind, payload, idempotencyKey, deadlineS } = input;
-      if (idempotencyKey) {
-        const existing = await findJobByIdempotencyKey(this.db, memberId, idempotencyKey);
-        if (existing) {
-          const same =
-            existing.kind === kind && JSON.stringify(existing.payload) === JSON.stringify(payload);
-          if (same) return ok({ job: existing, created: false });
-          return refuse(
-            "idempotency_conflict",
-            `Idempotency key ${idempotencyKey} was used for job ${existing.id} with a different kind or payload`,
-          );
-        }
-      }
-      const job: JobRow = {
-        id: newId("job", now),
-        poolId,
-        memberId,
-        kind,
-        payload,
-        status: "queued",
-        idempotencyKey: idempotencyKey ?? null,
-        createdAt: now,
-        deadlineAt: now + deadlineS * 1000,
-        deliveredAt: null,
-        deliveryCount: 0,
-        startedAt: null,
-        finishedAt: null,
-        exitCode: null,
-        outputTail: null,
-        createdBy: actor,
-        updatedAt: now,
-      };
-      const queued: Omit<NewEvent, "poolId"> = {
-        memberId,
-        type: "job.queued",
-        actor,
-        message: `Job ${kind} queued for ${member.name}`,
-        data: { jobId: job.id, kind },
-      };
-      await runWrites(this.db, [this.db.insert(jobs).values(job), this.event(queued, now)]);
-      this.jobs.set(job.id, job);
+      if (!member)
+        return refuse<{ job: JobRow; created: boolean }>(
+          "not_found",
+          `Member ${memberId} does not exist`,
+        );
+      const queued = await this.jobQueue.enqueue(poolId, member, input, actor, this.now());
       await this.scheduleAlarm();
-      return ok({ job, created: true });
+      return queued;
     });
   }
 
   async cancelJob(poolId: string, jobId: string, actor: string): Promise<Outcome<JobRow>> {
     return this.queue.run(async () => {
-      const job = (await this.open(poolId)) ? this.jobs.get(jobId) : undefined;
-      if (!job) {
-        const stored = await findJob(this.db, jobId);
-        if (!stored) return refuse("not_found", `Job ${jobId} does not exist`);
-        return refuse(
-          "job_not_cancellable",
-          `Job ${jobId} already ${stored.status}; only unfinished jobs can be cancelled`,
-        );
-      }
-      const now = this.now();
-      const cancelled: JobRow = { ...job, status: "cancelled", finishedAt: now, updatedAt: now };
-      await this.finishJob(job, cancelled, actor, `Job ${job.kind} cancelled`, now);
-      return ok(cancelled);
+      if (!(await this.open(poolId))) return refuse("not_found", `Job ${jobId} does not exist`);
+      return this.jobQueue.cancel(jobId, actor, this.now());
     });
   }
 
@@ -328,7 +234,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       this.pool = null;
       this.catalog.clear();
       this.members.clear();
-      this.jobs.clear();
+      this.jobQueue.clear();
       this.alarmAt = null;
     });
   }
@@ -348,7 +254,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       }
       const pool = this.pool as PoolRow;
       const now = this.now();
-      const writes: Write[] = [...this.takeSample(now), ...this.expireJobs(now)];
+      const writes: Write[] = [...this.takeSample(now), ...this.jobQueue.expire(now)];
       for (const member of silentMembers(this.members.values(), pool.failoverDelayS * 1000, now)) {
         const offline: LiveMember = { ...member, status: "offline" };
         this.members.set(member.memberId, offline);
@@ -383,19 +289,9 @@ export class PoolCoordinator extends DurableObject<Env> {
     }
 
     this.sampler.offer(next.memberId, report, now);
-    writes.push(...this.takeSample(now), ...this.expireJobs(now));
-    const deliveries = dueDeliveries(this.jobs.values(), next.memberId, now).map((job) => {
-      const delivered: JobRow = {
-        ...job,
-        status: "delivered",
-        deliveredAt: now,
-        deliveryCount: job.deliveryCount + 1,
-        updatedAt: now,
-      };
-      writes.push(updateJob(this.db, job, delivered));
-      this.jobs.set(job.id, delivered);
-      return toDelivery(delivered);
-    });
+    writes.push(...this.takeSample(now), ...this.jobQueue.expire(now));
+    const { deliveries, writes: deliveryWrites } = this.jobQueue.deliver(next.memberId, now);
+    writes.push(...deliveryWrites);
 
     await runWrites(this.db, writes);
     await this.scheduleAlarm();
@@ -435,55 +331,14 @@ export class PoolCoordinator extends DurableObject<Env> {
       .select()
       .from(jobs)
       .where(and(eq(jobs.poolId, pool.id), inArray(jobs.status, UNFINISHED)));
-    for (const row of rows) this.jobs.set(row.id, row);
+    this.jobQueue.load(rows);
     this.alarmAt = await this.ctx.storage.getAlarm();
   }
 
-  /** The caller's own job: after the secret and address checks; other members' jobs are 404. */
-  private async callersJob(
-    poolId: string,
-    caller: AgentCaller,
-    jobId: string,
-  ): Promise<Outcome<JobRow>> {
-    if (!(await this.open(poolId))) return refuse("bad_secret", BAD_SECRET_MESSAGE);
-    const verified = this.catalog.verify(caller, { checkIp: true });
-    if (!verified.ok) return verified;
-    const job = this.jobs.get(jobId) ?? (await findJob(this.db, jobId));
-    if (!job || job.memberId !== caller.memberId) {
-      return refuse("not_found", `Job ${jobId} does not exist for this member`);
-    }
-    return ok(job);
-  }
-
-  private async finishJob(
-    before: JobRow,
-    after: JobRow,
-    actor: string,
-    message: string,
-    now: number,
-  ) {
-    const type = `job.${after.status}` as NewEvent["type"];
-    const data = { jobId: after.id, kind: after.kind, exitCode: after.exitCode };
-    await runWrites(this.db, [
-      updateJob(this.db, before, after),
-      this.event({ memberId: after.memberId, type, actor, message, data }, now),
-    ]);
-    this.jobs.delete(after.id);
-  }
-
-  private expireJobs(now: number): Write[] {
-    return expiredJobs(this.jobs.values(), now).flatMap((job) => {
-      const timedOut: JobRow = { ...job, status: "timed_out", finishedAt: now, updatedAt: now };
-      this.jobs.delete(job.id);
-      const event: Omit<NewEvent, "poolId"> = {
-        memberId: job.memberId,
-        type: "job.timed_out",
-        actor: "system",
-        message: `Job ${job.kind} timed out while ${job.status}`,
-        data: { jobId: job.id, kind: job.kind, was: job.status },
-      };
-      return [updateJob(this.db, job, timedOut), this.event(event, now)];
-    });
+  /** The caller's checks: the pool exists, the secret is current, and (optionally) the address. */
+  private async verify(poolId: string, caller: AgentCaller, options: { checkIp: boolean }) {
+    if (!(await this.open(poolId))) return refuse<MemberRow>("bad_secret", BAD_SECRET_MESSAGE);
+    return this.catalog.verify(caller, options);
   }
 
   private takeSample(now: number): Write[] {
@@ -521,7 +376,7 @@ export class PoolCoordinator extends DurableObject<Env> {
     const delayMs = this.pool.failoverDelayS * 1000;
     const deadlines = [
       ...[...this.members.values()].map((member) => offlineDeadline(member, delayMs)),
-      ...[...this.jobs.values()].map((job) => job.deadlineAt),
+      ...this.jobQueue.deadlines(),
       this.sampler.dueAt(),
     ].filter((at): at is number => at !== null);
     if (deadlines.length === 0) return;
