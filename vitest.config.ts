@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_ADMIN_TOKEN } from "./test/constants";
+import { TEST_ADMIN_TOKEN } from "./test/constants.ts";
 
 export default defineConfig({
   test: {
