@@ -1,3 +1,4 @@
+export * from "./dns";
 export * from "./errors";
 export * from "./events";
 export * from "./heartbeat";

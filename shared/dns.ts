@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/** Seconds; Cloudflare's 1 means "automatic". Baton's default for DNS-only records is 60. */
+const ttl = z.number().int().min(1).max(86_400).default(60);
+const httpsUrl = z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" });
+
+/**
+ * Credentials and target of a pool's DNS provider, as the admin API accepts them. Stored
+ * encrypted; never returned.
+ */
+export const DnsProviderSettings = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("cloudflare"),
+    apiToken: z.string().min(20, "must be a Cloudflare API token with Zone.DNS edit"),
+    zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the zone's 32-character id"),
+    proxied: z.boolean().default(false),
+    ttl,
+    /** For tests and API gateways only; defaults to Cloudflare's API. */
+    apiBaseUrl: httpsUrl.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("cpanel"),
+    /** cPanel's UAPI base, e.g. https://server.example.com:2083 */
+    baseUrl: httpsUrl,
+    username: z.string().min(1),
+    apiToken: z.string().min(1),
+    /** The zone (domain) that holds the record, e.g. example.com */
+    zone: z.hostname(),
+    ttl,
+  }),
+  z.strictObject({
+    kind: z.literal("powerdns"),
+    /** PowerDNS API base, e.g. http://127.0.0.1:8081 */
+    baseUrl: httpsUrl,
+    apiKey: z.string().min(1),
+    serverId: z.string().min(1).default("localhost"),
+    zone: z.hostname(),
+    ttl,
+  }),
+]);
+export type DnsProviderSettings = z.infer<typeof DnsProviderSettings>;
+export type DnsProviderKind = DnsProviderSettings["kind"];
