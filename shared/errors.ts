@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   "hostname_mismatch",
   "unsupported_protocol",
   "internal_error",
+  "member_not_ready",
+  "no_ready_standby",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

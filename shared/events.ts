@@ -19,6 +19,12 @@ export const EVENT_TYPES = [
   "job.timed_out",
   "token.created",
   "token.revoked",
+  "failover.promoted",
+  "failover.no_ready_standby",
+  "failover.paused",
+  "failover.resumed",
+  "member.drained",
+  "member.undrained",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

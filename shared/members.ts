@@ -40,7 +40,7 @@ export const CreateMember = z.strictObject({
 export type CreateMember = z.infer<typeof CreateMember>;
 
 export const UpdateMember = z
-  .strictObject({ name, allowedIps, priority })
+  .strictObject({ name, allowedIps, priority, disabled: z.boolean() })
   .partial()
   .refine((value) => Object.keys(value).length > 0, "name at least one field to change");
 export type UpdateMember = z.infer<typeof UpdateMember>;
@@ -60,6 +60,8 @@ export const Member = z.object({
   lastHeartbeatAt: z.number().nullable(),
   agentVersion: z.string().nullable(),
   publicIp: z.string().nullable(),
+  draining: z.boolean(),
+  disabled: z.boolean(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -21,12 +21,19 @@ const failoverDelayS = z
   .min(FAILOVER_DELAY_S.min, `must be at least ${FAILOVER_DELAY_S.min} seconds`)
   .max(FAILOVER_DELAY_S.max, `must be at most ${FAILOVER_DELAY_S.max} seconds`);
 
+const failbackHoldDownS = z
+  .number()
+  .int("must be a whole number of seconds")
+  .min(0)
+  .max(86_400, "must be at most 86400 seconds (a day)");
+
 export const CreatePool = z.strictObject({
   name,
   profile: PoolProfile.default("haproxy"),
   failoverHostname,
   failoverDelayS: failoverDelayS.default(FAILOVER_DELAY_S.default),
   autoFailover: z.boolean().default(true),
+  failbackHoldDownS: failbackHoldDownS.default(300),
 });
 export type CreatePool = z.infer<typeof CreatePool>;
 
@@ -37,6 +44,9 @@ export const UpdatePool = z
     failoverHostname,
     failoverDelayS,
     autoFailover: z.boolean(),
+    /** A member of this pool that traffic returns to once healthy; null for none. */
+    preferredPrimaryId: z.string().min(1).nullable(),
+    failbackHoldDownS,
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, "name at least one field to change");
@@ -56,7 +66,18 @@ export const Pool = z.object({
   failoverHostname: z.string(),
   failoverDelayS: z.number(),
   autoFailover: z.boolean(),
+  preferredPrimaryId: z.string().nullable(),
+  failbackHoldDownS: z.number(),
+  /** The member the failover hostname points at, as Baton last decided; null before the first. */
+  activeMemberId: z.string().nullable(),
+  lastFlipAt: z.number().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
 export type Pool = z.infer<typeof Pool>;
+
+/** Body of `POST /api/v1/pools/:poolId/failover/promote`. */
+export const PromoteMember = z.strictObject({
+  memberId: z.string().min(1, "name the member to promote"),
+});
+export type PromoteMember = z.infer<typeof PromoteMember>;

@@ -5,6 +5,7 @@ import { onError, onNotFound } from "./errors";
 import { requestContext } from "./middleware/request-context";
 import { agentRoutes } from "./routes/agent";
 import { eventRoutes } from "./routes/events";
+import { failoverRoutes } from "./routes/failover";
 import { health } from "./routes/health";
 import { installRoutes } from "./routes/install";
 import { jobRoutes } from "./routes/jobs";
@@ -23,6 +24,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", memberRoutes)
   .route("/", jobRoutes)
   .route("/", eventRoutes)
+  .route("/", failoverRoutes)
   .route("/", tokenRoutes)
   .route("/", systemRoutes(requestMeter));
 

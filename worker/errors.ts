@@ -20,6 +20,8 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   job_not_cancellable: 409,
   job_not_running: 409,
   job_finished: 409,
+  member_not_ready: 409,
+  no_ready_standby: 409,
   unsupported_protocol: 426,
   internal_error: 500,
 };

@@ -36,6 +36,10 @@ export class MemberCatalog {
     this.entries = new Map(rows.map((entry) => [entry.row.id, entry]));
   }
 
+  rows(): MemberRow[] {
+    return [...this.entries.values()].map((entry) => entry.row);
+  }
+
   get(memberId: string): MemberRow | undefined {
     return this.entries.get(memberId)?.row;
   }

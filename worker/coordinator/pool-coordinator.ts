@@ -18,6 +18,7 @@ import { log, setLogLevel } from "../log";
 import { enrollMember, removeMember, rotateSecret, updateMember } from "../members/store";
 import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { changeEvent } from "./change-events";
+import { FailoverKeeper, type Flip } from "./failover-keeper";
 import { JobQueue } from "./job-queue";
 import {
   type LiveMember,
@@ -55,6 +56,7 @@ export class PoolCoordinator extends DurableObject<Env> {
   private pool: PoolRow | null = null;
   private members = new Map<string, LiveMember>();
   private readonly jobQueue = new JobQueue(this.db, (event, now) => this.event(event, now));
+  private readonly failover = new FailoverKeeper(this.db, (event, now) => this.event(event, now));
   private alarmAt: number | null = null;
   private heartbeats = 0;
 
@@ -182,7 +184,11 @@ export class PoolCoordinator extends DurableObject<Env> {
       this.members.delete(memberId);
       this.sampler.forget(memberId);
       this.jobQueue.forgetMember(memberId);
+      this.failover.forget(memberId);
       await this.ctx.storage.delete(`member:${memberId}`);
+      // Removing the active leaves the pool without one: the best ready member takes over.
+      await this.commit([], this.evaluateFailover(this.now()));
+      await this.scheduleAlarm();
       return removed;
     });
   }
@@ -206,6 +212,143 @@ export class PoolCoordinator extends DurableObject<Env> {
     return this.queue.run(async () => {
       if (!(await this.open(poolId))) return refuse("not_found", `Job ${jobId} does not exist`);
       return this.jobQueue.cancel(jobId, actor, this.now());
+    });
+  }
+
+  // ── Manual failover actions ───────────────────────────────────────────────────────────────
+
+  /** Makes a member the active one now. It must be ready: Baton never sends traffic to a member it believes is down. */
+  async makeActive(poolId: string, memberId: string, actor: string): Promise<Outcome<PoolRow>> {
+    return this.queue.run(async () => {
+      const pool = (await this.open(poolId)) ? this.pool : null;
+      const row = this.catalog.get(memberId);
+      if (!pool || !row) return refuse("not_found", `Member ${memberId} is not in pool ${poolId}`);
+      if (pool.activeMemberId === memberId) return ok(pool);
+      const now = this.now();
+      const view = this.failoverView(now);
+      const member = view.find((candidate) => candidate.id === memberId);
+      if (!member || !this.failover.isReady(pool, member, now)) {
+        return refuse(
+          "member_not_ready",
+          `${row.name} is not ready: it must be online, its service active, not draining or disabled, with a public IPv4`,
+        );
+      }
+      const flip = this.failover.flip(pool, view, memberId, "manual", now, actor, now);
+      await this.commit([], { flip, writes: [] });
+      await this.scheduleAlarm();
+      return ok(this.pool as PoolRow);
+    });
+  }
+
+  /** Moves traffic to the best ready standby. */
+  async cutToNextStandby(poolId: string, actor: string): Promise<Outcome<PoolRow>> {
+    return this.queue.run(async () => {
+      const pool = (await this.open(poolId)) ? this.pool : null;
+      if (!pool) return refuse("not_found", `Pool ${poolId} does not exist`);
+      const now = this.now();
+      const view = this.failoverView(now);
+      const next = this.failover.nextStandby(pool, view, now);
+      if (!next)
+        return refuse(
+          "no_ready_standby",
+          "No standby is ready to take traffic; nothing was changed",
+        );
+      const flip = this.failover.flip(pool, view, next.id, "manual", now, actor, now);
+      await this.commit([], { flip, writes: [] });
+      await this.scheduleAlarm();
+      return ok(this.pool as PoolRow);
+    });
+  }
+
+  /** Pauses (maintenance) or resumes automatic failover. */
+  async setAutoFailover(
+    poolId: string,
+    enabled: boolean,
+    actor: string,
+  ): Promise<Outcome<PoolRow>> {
+    return this.queue.run(async () => {
+      const pool = (await this.open(poolId)) ? this.pool : null;
+      if (!pool) return refuse("not_found", `Pool ${poolId} does not exist`);
+      if (pool.autoFailover === enabled) return ok(pool);
+      const now = this.now();
+      const type = enabled ? "failover.resumed" : "failover.paused";
+      const message = enabled
+        ? `Automatic failover resumed for ${pool.name}`
+        : `Automatic failover paused for ${pool.name}`;
+      await runWrites(this.db, [
+        this.db
+          .update(pools)
+          .set({ autoFailover: enabled, updatedAt: now })
+          .where(eq(pools.id, poolId)),
+        this.event({ type, actor, message }, now),
+      ]);
+      this.pool = { ...pool, autoFailover: enabled, updatedAt: now };
+      // Resuming may find the active already down.
+      await this.commit([], this.evaluateFailover(now));
+      await this.scheduleAlarm();
+      return ok(this.pool);
+    });
+  }
+
+  /** Drains a member: if it carries traffic, a ready standby takes it over first, in the same batch. */
+  async drain(
+    poolId: string,
+    memberId: string,
+    draining: boolean,
+    actor: string,
+  ): Promise<Outcome<MemberRow>> {
+    return this.queue.run(async () => {
+      const pool = (await this.open(poolId)) ? this.pool : null;
+      const row = this.catalog.get(memberId);
+      if (!pool || !row) return refuse("not_found", `Member ${memberId} is not in pool ${poolId}`);
+      if (row.draining === draining) return ok(row);
+      const now = this.now();
+      let flip: Flip | null = null;
+      if (draining && pool.activeMemberId === memberId) {
+        const view = this.failoverView(now);
+        const next = this.failover.nextStandby(pool, view, now);
+        if (!next) {
+          return refuse(
+            "no_ready_standby",
+            `${row.name} carries traffic and no standby is ready to take it; nothing was changed`,
+          );
+        }
+        flip = this.failover.flip(pool, view, next.id, "drain", now, actor, now);
+      }
+      const after: MemberRow = { ...row, draining, updatedAt: now };
+      const type = draining ? "member.drained" : "member.undrained";
+      const message = draining
+        ? `${row.name} is draining: it will not be promoted`
+        : `${row.name} is no longer draining`;
+      await this.commit(
+        [
+          this.db.update(members).set({ draining, updatedAt: now }).where(eq(members.id, memberId)),
+          this.event({ memberId, type, actor, message }, now),
+        ],
+        { flip, writes: [] },
+      );
+      this.catalog.put(after);
+      await this.scheduleAlarm();
+      return ok(after);
+    });
+  }
+
+  /** The pool's failover state and each member's readiness, for the admin API. */
+  async failoverStatus(poolId: string) {
+    return this.queue.run(async () => {
+      const pool = (await this.open(poolId)) ? this.pool : null;
+      if (!pool) return refuse<never>("not_found", `Pool ${poolId} does not exist`);
+      const now = this.now();
+      const members = this.failoverView(now).map((member) => ({
+        ...member,
+        ready: this.failover.isReady(pool, member, now),
+      }));
+      return ok({
+        activeMemberId: pool.activeMemberId,
+        lastFlipAt: pool.lastFlipAt,
+        autoFailover: pool.autoFailover,
+        members,
+      });
     });
   }
 
@@ -262,9 +405,9 @@ export class PoolCoordinator extends DurableObject<Env> {
         const change: MemberChange = { kind: "offline", lastHeartbeatAt: member.lastHeartbeatAt };
         writes.push(...this.recordChanges(offline, [change], now));
       }
-      await runWrites(this.db, writes);
+      await this.commit(writes, this.evaluateFailover(now));
       await this.scheduleAlarm();
-      log("debug", {
+      log("info", {
         msg: "coordinator alarm",
         poolId,
         writes: writes.length,
@@ -293,13 +436,32 @@ export class PoolCoordinator extends DurableObject<Env> {
     const { deliveries, writes: deliveryWrites } = this.jobQueue.deliver(next.memberId, now);
     writes.push(...deliveryWrites);
 
-    await runWrites(this.db, writes);
+    // A service-down report acts on the heartbeat that carries it.
+    await this.commit(writes, this.evaluateFailover(now));
     await this.scheduleAlarm();
     return {
       jobs: deliveries,
       intervalMs: parseConfig(this.env).heartbeatIntervalMs,
       serverTime: now,
     };
+  }
+
+  private failoverView(now: number) {
+    return this.failover.view(this.pool as PoolRow, this.catalog.rows(), this.members, now);
+  }
+
+  private evaluateFailover(now: number) {
+    if (!this.pool) return { flip: null, writes: [] };
+    return this.failover.evaluate(this.pool, this.failoverView(now), now);
+  }
+
+  /**
+   * Writes a request's changes and, in the same batch, any flip it decided: the decision is
+   * durable before memory (and later DNS) moves on.
+   */
+  private async commit(writes: Write[], failover: { flip: Flip | null; writes: Write[] }) {
+    await runWrites(this.db, [...writes, ...failover.writes, ...(failover.flip?.writes ?? [])]);
+    if (failover.flip) this.pool = failover.flip.pool;
   }
 
   /** Makes sure this coordinator serves `poolId`; false when the pool does not exist. */
@@ -317,9 +479,12 @@ export class PoolCoordinator extends DurableObject<Env> {
    * restart, so a restart alone never turns anyone offline.
    */
   private async load(pool: PoolRow): Promise<void> {
-    const firstLoad = this.pool === null;
-    this.pool = pool;
-    if (!firstLoad) return;
+    const loaded = this.pool;
+    // The failover state is this coordinator's to write: a row read elsewhere may be older.
+    this.pool = loaded
+      ? { ...pool, activeMemberId: loaded.activeMemberId, lastFlipAt: loaded.lastFlipAt }
+      : pool;
+    if (loaded) return;
     const startedAt = this.now();
     await this.ctx.storage.put("poolId", pool.id);
     await this.catalog.load(this.db, pool.id);
@@ -377,6 +542,7 @@ export class PoolCoordinator extends DurableObject<Env> {
     const deadlines = [
       ...[...this.members.values()].map((member) => offlineDeadline(member, delayMs)),
       ...this.jobQueue.deadlines(),
+      ...this.failover.deadlines(this.pool),
       this.sampler.dueAt(),
     ].filter((at): at is number => at !== null);
     if (deadlines.length === 0) return;

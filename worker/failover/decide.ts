@@ -38,7 +38,7 @@ export interface FailoverMember {
 export type FailureReason = "heartbeat_lost" | "service_down";
 
 export type Decision =
-  | { kind: "stay"; reason: "healthy" | "paused" | "flap_guard" | "hold_down" }
+  | { kind: "stay"; reason: "healthy" | "paused" | "flap_guard" | "hold_down" | "waiting" }
   | {
       kind: "promote";
       from: string | null;
@@ -109,7 +109,7 @@ export function bestStandby(
  *
  * The active fails (heartbeat lost past the delay, or its service reported inactive/failed):
  * promote the best ready standby, or raise an alert and leave traffic where it is when there is
- * none. Traffic never goes back by itself unless the pool prefers a primary, and then only once
+ * none (a pool without an active waits for its first ready member). Traffic never goes back by itself unless the pool prefers a primary, and then only once
  * the primary has been ready for the hold-down and no flip happened within the flap guard.
  */
 export function decideFailover(
@@ -127,6 +127,8 @@ export function decideFailover(
     const detectedAt =
       failure === "heartbeat_lost" && active ? (silentSince(active, policy) ?? now) : now;
     const standby = bestStandby(members, policy, now, activeId);
+    // A pool that has no active yet waits quietly for its first ready member.
+    if (!standby && failure === "no_active") return { kind: "stay", reason: "waiting" };
     if (!standby)
       return { kind: "alert", reason: "no_ready_standby", activeId, failure, detectedAt };
     return { kind: "promote", from: activeId, to: standby.id, reason: failure, detectedAt };

@@ -14,7 +14,7 @@ import { page } from "../lib/page";
 
 /** The API view of a member: its catalog row with the coordinator's live state on top. */
 export function toMember(row: MemberRow, live?: LiveMember): Member {
-  const { id, poolId, name, hostname, allowedIps, priority, createdAt, updatedAt } = row;
+  const { id, poolId, name, hostname, allowedIps, priority, draining, disabled } = row;
   return {
     id,
     poolId,
@@ -26,8 +26,10 @@ export function toMember(row: MemberRow, live?: LiveMember): Member {
     lastHeartbeatAt: live?.lastHeartbeatAt ?? row.lastHeartbeatAt,
     agentVersion: live?.agentVersion ?? row.agentVersion,
     publicIp: live?.publicIp ?? row.publicIp,
-    createdAt,
-    updatedAt,
+    draining,
+    disabled,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -68,6 +70,8 @@ export async function enrollMember(
     lastHeartbeatAt: null,
     agentVersion: null,
     publicIp: null,
+    draining: false,
+    disabled: false,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,4 +1,4 @@
-import { asc, count, eq, gt } from "drizzle-orm";
+import { and, asc, count, eq, gt } from "drizzle-orm";
 import type { PageQuery } from "../../shared/pagination";
 import type { CreatePool, Pool, UpdatePool } from "../../shared/pools";
 import type { Db } from "../db/client";
@@ -14,7 +14,15 @@ export function toPool(row: PoolRow): Pool {
 }
 
 export async function createPool(db: Db, input: CreatePool, actor: string, now: number) {
-  const row: PoolRow = { id: newId("pool", now), ...input, createdAt: now, updatedAt: now };
+  const row: PoolRow = {
+    id: newId("pool", now),
+    ...input,
+    preferredPrimaryId: null,
+    activeMemberId: null,
+    lastFlipAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
   await db.batch([
     db.insert(pools).values(row),
     insertEvent(
@@ -56,6 +64,19 @@ export async function updatePool(
   now: number,
 ) {
   const before = await getPool(db, poolId);
+  if (patch.preferredPrimaryId) {
+    const primary = await db
+      .select({ id: members.id })
+      .from(members)
+      .where(and(eq(members.id, patch.preferredPrimaryId), eq(members.poolId, poolId)))
+      .get();
+    if (!primary) {
+      const message = "must be a member of this pool";
+      throw new ApiError("validation_failed", `Invalid body: preferredPrimaryId: ${message}`, [
+        { path: "preferredPrimaryId", message },
+      ]);
+    }
+  }
   const after: PoolRow = { ...before, ...patch, updatedAt: now };
   await db.batch([
     db

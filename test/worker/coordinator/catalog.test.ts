@@ -13,6 +13,8 @@ const row: MemberRow = {
   lastHeartbeatAt: null,
   agentVersion: null,
   publicIp: null,
+  draining: false,
+  disabled: false,
   createdAt: 0,
   updatedAt: 0,
 };

@@ -238,17 +238,11 @@ describe("decideFailover", () => {
       { kind: "promote", from: null, to: "b", reason: "no_active", detectedAt: NOW },
     ],
     [
-      "the active was removed and nobody is ready",
+      "the active was removed and nobody is ready: wait for a ready member",
       {},
       { activeMemberId: "gone", lastFlipAt: null },
       [member("a", { draining: true })],
-      {
-        kind: "alert",
-        reason: "no_ready_standby",
-        activeId: null,
-        failure: "no_active",
-        detectedAt: NOW,
-      },
+      { kind: "stay", reason: "waiting" },
     ],
   ])("%s", (_name, overrides, state, members, expected) => {
     expect(decideFailover({ ...policy, ...overrides }, state, members, NOW)).toEqual(expected);

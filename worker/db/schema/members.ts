@@ -18,6 +18,9 @@ export const members = sqliteTable(
     lastHeartbeatAt: integer("last_heartbeat_at"),
     agentVersion: text("agent_version"),
     publicIp: text("public_ip"),
+    /** Draining or disabled members are never promoted. */
+    draining: integer("draining", { mode: "boolean" }).notNull().default(false),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

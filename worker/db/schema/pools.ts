@@ -8,6 +8,12 @@ export const pools = sqliteTable("pools", {
   failoverHostname: text("failover_hostname").notNull(),
   failoverDelayS: integer("failover_delay_s").notNull(),
   autoFailover: integer("auto_failover", { mode: "boolean" }).notNull(),
+  /** With a preferred primary, traffic returns to it after it has been ready for the hold-down. */
+  preferredPrimaryId: text("preferred_primary_id"),
+  failbackHoldDownS: integer("failback_hold_down_s").notNull().default(300),
+  // Failover state, written only by the pool's coordinator.
+  activeMemberId: text("active_member_id"),
+  lastFlipAt: integer("last_flip_at"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });

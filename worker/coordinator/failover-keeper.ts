@@ -1,0 +1,194 @@
+import { eq } from "drizzle-orm";
+import type { MonitoredService } from "../../shared/heartbeat";
+import type { PoolProfile } from "../../shared/pools";
+import type { Db } from "../db/client";
+import type { MemberRow } from "../db/schema/members";
+import { type PoolRow, pools } from "../db/schema/pools";
+import type { Write } from "../db/writes";
+import {
+  bestStandby,
+  type Decision,
+  decideFailover,
+  type FailoverMember,
+  type FailoverPolicy,
+  FLAP_GUARD_MS,
+  isReady,
+} from "../failover/decide";
+import type { EventWriter } from "./job-queue";
+import type { LiveMember } from "./live-member";
+
+const MONITORED: Record<PoolProfile, MonitoredService | null> = {
+  haproxy: "haproxy",
+  nginx: "nginx",
+  generic: null,
+};
+
+export function policyOf(pool: PoolRow): FailoverPolicy {
+  return {
+    autoFailover: pool.autoFailover,
+    failoverDelayMs: pool.failoverDelayS * 1000,
+    monitoredService: MONITORED[pool.profile],
+    preferredPrimaryId: pool.preferredPrimaryId,
+    failbackHoldDownMs: pool.failbackHoldDownS * 1000,
+  };
+}
+
+export type FlipReason = Extract<Decision, { kind: "promote" }>["reason"] | "manual" | "drain";
+
+/** A flip the coordinator has decided: the writes that record it, and the pool after it. */
+export interface Flip {
+  pool: PoolRow;
+  writes: Write[];
+  from: string | null;
+  to: string;
+}
+
+/**
+ * Failover bookkeeping of one pool's coordinator: who is ready since when, whether an alert is
+ * already open, and the writes that record a flip (the pool row and its event, in one batch,
+ * before DNS is touched).
+ */
+export class FailoverKeeper {
+  private readySince = new Map<string, number>();
+  private openAlert: string | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly event: EventWriter,
+  ) {}
+
+  /** The pool's members as failover sees them at `now`; also tracks since when each is ready. */
+  view(
+    pool: PoolRow,
+    rows: MemberRow[],
+    live: Map<string, LiveMember>,
+    now: number,
+  ): FailoverMember[] {
+    const policy = policyOf(pool);
+    return rows.map((row) => {
+      const state = live.get(row.id);
+      const member: FailoverMember = {
+        id: row.id,
+        priority: row.priority,
+        lastHeartbeatAt: state?.lastHeartbeatAt ?? null,
+        services: state?.services ?? {},
+        draining: row.draining,
+        disabled: row.disabled,
+        publicIp: state?.publicIp ?? row.publicIp,
+        readySince: null,
+      };
+      if (isReady(member, policy, now)) {
+        if (!this.readySince.has(row.id)) this.readySince.set(row.id, now);
+      } else {
+        this.readySince.delete(row.id);
+      }
+      return { ...member, readySince: this.readySince.get(row.id) ?? null };
+    });
+  }
+
+  /** Decides for the pool at `now`: a flip (which carries its own writes), alert events, or nothing. */
+  evaluate(
+    pool: PoolRow,
+    members: FailoverMember[],
+    now: number,
+  ): { flip: Flip | null; writes: Write[] } {
+    const state = { activeMemberId: pool.activeMemberId, lastFlipAt: pool.lastFlipAt };
+    const decision = decideFailover(policyOf(pool), state, members, now);
+    if (decision.kind === "promote") {
+      this.openAlert = null;
+      const flip = this.flip(
+        pool,
+        members,
+        decision.to,
+        decision.reason,
+        decision.detectedAt,
+        "system",
+        now,
+      );
+      return { flip, writes: [] };
+    }
+    if (decision.kind === "alert") {
+      const key = `${decision.activeId}:${decision.failure}`;
+      if (this.openAlert === key) return { flip: null, writes: [] };
+      this.openAlert = key;
+      const message = `No ready standby: traffic stays on ${decision.activeId ?? "nobody"} (${decision.failure.replace("_", " ")})`;
+      const data = {
+        activeId: decision.activeId,
+        failure: decision.failure,
+        detectedAt: decision.detectedAt,
+      };
+      const writes = [
+        this.event(
+          {
+            memberId: decision.activeId,
+            type: "failover.no_ready_standby",
+            actor: "system",
+            message,
+            data,
+          },
+          now,
+        ),
+      ];
+      return { flip: null, writes };
+    }
+    if (decision.reason === "healthy") this.openAlert = null;
+    return { flip: null, writes: [] };
+  }
+
+  /** The best ready member other than the active, for "cut to the next standby" and drains. */
+  nextStandby(pool: PoolRow, members: FailoverMember[], now: number) {
+    return bestStandby(members, policyOf(pool), now, pool.activeMemberId);
+  }
+
+  isReady(pool: PoolRow, member: FailoverMember, now: number): boolean {
+    return isReady(member, policyOf(pool), now);
+  }
+
+  /** Records that traffic moves to `to`: the pool row and a `failover.promoted` event. */
+  flip(
+    pool: PoolRow,
+    members: FailoverMember[],
+    to: string,
+    reason: FlipReason,
+    detectedAt: number,
+    actor: string,
+    now: number,
+  ): Flip {
+    const from = pool.activeMemberId;
+    const ipOf = (id: string | null) =>
+      members.find((member) => member.id === id)?.publicIp ?? null;
+    const after: PoolRow = { ...pool, activeMemberId: to, lastFlipAt: now };
+    const data = {
+      reason,
+      from,
+      to,
+      fromIp: ipOf(from),
+      toIp: ipOf(to),
+      detectedAt,
+      decidedAt: now,
+    };
+    const message = `Traffic moves from ${from ?? "nobody"} (${data.fromIp ?? "no IP"}) to ${to} (${data.toIp}): ${reason.replace("_", " ")}`;
+    const writes = [
+      this.db
+        .update(pools)
+        .set({ activeMemberId: to, lastFlipAt: now })
+        .where(eq(pools.id, pool.id)),
+      this.event({ memberId: to, type: "failover.promoted", actor, message, data }, now),
+    ];
+    return { pool: after, writes, from, to };
+  }
+
+  /** When a failback may next become due: the end of the primary's hold-down or of the flap guard. */
+  deadlines(pool: PoolRow): number[] {
+    if (!pool.preferredPrimaryId || pool.preferredPrimaryId === pool.activeMemberId) return [];
+    const since = this.readySince.get(pool.preferredPrimaryId);
+    if (since === undefined) return [];
+    const holdDownEnds = since + pool.failbackHoldDownS * 1000;
+    const guardEnds = pool.lastFlipAt === null ? 0 : pool.lastFlipAt + FLAP_GUARD_MS;
+    return [Math.max(holdDownEnds, guardEnds)];
+  }
+
+  forget(memberId: string): void {
+    this.readySince.delete(memberId);
+  }
+}
