@@ -41,6 +41,7 @@ describe("pools", () => {
       failoverHostname: "lb.example.com",
       failoverDelayS: 10,
       autoFailover: true,
+      failbackHoldDownS: 300,
     });
   });
 
