@@ -1,5 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { TEST_ADMIN_TOKEN } from "./test/constants.ts";
 
 export default defineConfig({
@@ -12,6 +12,7 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                SECRETS_KEY: "test-secrets-key-0123456789abcdef0123456789",
                 LOG_LEVEL: "warn",
                 TEST_MIGRATIONS: await readD1Migrations("migrations"),
               },
@@ -21,6 +22,8 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
+          // DNS providers are plain fetch code tested in Node against fakes and a real PowerDNS.
+          exclude: [...configDefaults.exclude, "test/worker/dns/**"],
           setupFiles: ["test/worker/setup.ts"],
         },
       },
@@ -31,6 +34,7 @@ export default defineConfig({
             "test/shared/**/*.test.ts",
             "test/agent/**/*.test.ts",
             "test/bench/**/*.test.ts",
+            "test/worker/dns/**/*.test.ts",
           ],
           environment: "node",
         },

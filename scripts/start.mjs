@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: the whole control plane on this machine. Applies D1 migrations to the local
-// database (.wrangler/), makes sure .dev.vars holds a bootstrap ADMIN_TOKEN, and runs
+// database (.wrangler/), makes sure .dev.vars holds ADMIN_TOKEN and SECRETS_KEY, and runs
 // `wrangler dev` on 127.0.0.1:$BATON_PORT (default 8787) until interrupted.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -23,18 +23,21 @@ if (!/^\d{1,5}$/.test(port)) {
   process.exit(1);
 }
 
-function ensureAdminToken() {
+/** Makes sure .dev.vars holds `name`; writes a random value the first time. */
+function ensureDevVar(name) {
   const file = join(root, ".dev.vars");
   const text = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const existing = /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(text);
-  if (existing) return { token: existing[1], created: false };
-  const token = randomBytes(24).toString("base64url");
+  const existing = new RegExp(`^${name}\\s*=\\s*"?([^"\\n]+)"?\\s*$`, "m").exec(text);
+  if (existing) return { value: existing[1], created: false };
+  const value = randomBytes(24).toString("base64url");
   const separator = text === "" || text.endsWith("\n") ? "" : "\n";
-  writeFileSync(file, `${text}${separator}ADMIN_TOKEN="${token}"\n`, { mode: 0o600 });
-  return { token, created: true };
+  writeFileSync(file, `${text}${separator}${name}="${value}"\n`, { mode: 0o600 });
+  return { value, created: true };
 }
 
-const { token, created } = ensureAdminToken();
+const { value: token, created } = ensureDevVar("ADMIN_TOKEN");
+// Encrypts DNS provider credentials at rest (a Worker secret in production).
+ensureDevVar("SECRETS_KEY");
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
   cwd: root,

@@ -40,3 +40,23 @@ export const DnsProviderSettings = z.discriminatedUnion("kind", [
 ]);
 export type DnsProviderSettings = z.infer<typeof DnsProviderSettings>;
 export type DnsProviderKind = DnsProviderSettings["kind"];
+
+/** active_standby: one A record → the active member. round_robin: one per ready member. */
+export const DnsMode = z.enum(["active_standby", "round_robin"]);
+export type DnsMode = z.infer<typeof DnsMode>;
+
+/** Body of `PUT /api/v1/pools/:poolId/dns`. */
+export const PutDnsSettings = z.strictObject({
+  provider: DnsProviderSettings,
+  mode: DnsMode.default("active_standby"),
+});
+export type PutDnsSettings = z.infer<typeof PutDnsSettings>;
+
+/** A pool's DNS settings as the API shows them: never the token or key. */
+export const DnsSettingsView = z.object({
+  provider: z.record(z.string(), z.unknown()),
+  mode: DnsMode,
+  updatedAt: z.number(),
+  updatedBy: z.string(),
+});
+export type DnsSettingsView = z.infer<typeof DnsSettingsView>;

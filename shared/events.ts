@@ -25,6 +25,10 @@ export const EVENT_TYPES = [
   "failover.resumed",
   "member.drained",
   "member.undrained",
+  "dns.updated",
+  "dns.error",
+  "dns.recovered",
+  "dns.drift_repaired",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

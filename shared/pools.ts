@@ -71,6 +71,10 @@ export const Pool = z.object({
   /** The member the failover hostname points at, as Baton last decided; null before the first. */
   activeMemberId: z.string().nullable(),
   lastFlipAt: z.number().nullable(),
+  /** When the DNS provider last confirmed the records; null if never. */
+  dnsSyncedAt: z.number().nullable(),
+  /** The provider's last error, cleared once it confirms again. */
+  dnsLastError: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -4,6 +4,7 @@ import { D1Meter } from "./db/meter";
 import { onError, onNotFound } from "./errors";
 import { requestContext } from "./middleware/request-context";
 import { agentRoutes } from "./routes/agent";
+import { dnsRoutes } from "./routes/dns";
 import { eventRoutes } from "./routes/events";
 import { failoverRoutes } from "./routes/failover";
 import { health } from "./routes/health";
@@ -25,6 +26,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", jobRoutes)
   .route("/", eventRoutes)
   .route("/", failoverRoutes)
+  .route("/", dnsRoutes)
   .route("/", tokenRoutes)
   .route("/", systemRoutes(requestMeter));
 

@@ -4,6 +4,7 @@ import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../shared/protocol";
 const ConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters").optional(),
   PUBLIC_URL: z.url("PUBLIC_URL must be the control plane's https:// URL").optional(),
+  SECRETS_KEY: z.string().min(32, "SECRETS_KEY must be at least 32 characters").optional(),
   HEARTBEAT_INTERVAL_MS: z.coerce
     .number()
     .int()
@@ -19,6 +20,8 @@ export interface Config {
   adminToken: string | undefined;
   /** Base URL put into install commands; defaults to the URL the request came in on. */
   publicUrl: string | undefined;
+  /** Key for provider credentials at rest (a Worker secret); DNS settings need it. */
+  secretsKey: string | undefined;
   heartbeatIntervalMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   metricRetentionDays: number;
@@ -37,6 +40,7 @@ export function parseConfig(env: object): Config {
   const config: Config = {
     adminToken: parsed.data.ADMIN_TOKEN,
     publicUrl: parsed.data.PUBLIC_URL?.replace(/\/$/, ""),
+    secretsKey: parsed.data.SECRETS_KEY,
     heartbeatIntervalMs: parsed.data.HEARTBEAT_INTERVAL_MS,
     logLevel: parsed.data.LOG_LEVEL,
     metricRetentionDays: parsed.data.METRIC_RETENTION_DAYS,

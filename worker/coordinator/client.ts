@@ -19,6 +19,8 @@ export type CoordinatorApi = Pick<
   | "setAutoFailover"
   | "drain"
   | "failoverStatus"
+  | "dnsChanged"
+  | "dnsSettled"
   | "poolChanged"
   | "poolDeleted"
   | "stats"

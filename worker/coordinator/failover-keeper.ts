@@ -41,6 +41,7 @@ export interface Flip {
   writes: Write[];
   from: string | null;
   to: string;
+  timing: { reason: FlipReason; detectedAt: number; decidedAt: number };
 }
 
 /**
@@ -175,7 +176,7 @@ export class FailoverKeeper {
         .where(eq(pools.id, pool.id)),
       this.event({ memberId: to, type: "failover.promoted", actor, message, data }, now),
     ];
-    return { pool: after, writes, from, to };
+    return { pool: after, writes, from, to, timing: { reason, detectedAt, decidedAt: now } };
   }
 
   /** When a failback may next become due: the end of the primary's hold-down or of the flap guard. */

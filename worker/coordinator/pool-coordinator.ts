@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq, inArray } from "drizzle-orm";
+import type { DnsProviderSettings } from "../../shared/dns";
 import { Heartbeat, type HeartbeatResponse, type Whoami } from "../../shared/heartbeat";
 import { type CreateJob, JobAck, JobResult } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
@@ -11,6 +12,9 @@ import { type MemberRow, members } from "../db/schema/members";
 import { metricSamples } from "../db/schema/metrics";
 import { type PoolRow, pools } from "../db/schema/pools";
 import { runWrites, type Write } from "../db/writes";
+import type { DnsProvider } from "../dns/provider";
+import { createDnsProvider } from "../dns/providers";
+import { loadDnsSettings } from "../dns/settings";
 import { insertEvent, type NewEvent } from "../events/store";
 import { ipAllowed } from "../lib/ip";
 import { SerialQueue } from "../lib/serial";
@@ -18,6 +22,7 @@ import { log, setLogLevel } from "../log";
 import { enrollMember, removeMember, rotateSecret, updateMember } from "../members/store";
 import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { changeEvent } from "./change-events";
+import { DnsSync } from "./dns-sync";
 import { FailoverKeeper, type Flip } from "./failover-keeper";
 import { JobQueue } from "./job-queue";
 import {
@@ -47,6 +52,8 @@ const UNFINISHED: JobRow["status"][] = ["queued", "delivered", "running"];
 export class PoolCoordinator extends DurableObject<Env> {
   /** The clock. Tests replace it to move time instead of sleeping. */
   now: () => number = () => Date.now();
+  /** Builds the DNS provider from the pool's settings. Tests put an in-memory DNS in its place. */
+  dnsProviderFor: (settings: DnsProviderSettings) => DnsProvider = createDnsProvider;
 
   private readonly meter = new D1Meter();
   private readonly db: Db = openDb(this.env.DB, this.meter);
@@ -57,6 +64,13 @@ export class PoolCoordinator extends DurableObject<Env> {
   private members = new Map<string, LiveMember>();
   private readonly jobQueue = new JobQueue(this.db, (event, now) => this.event(event, now));
   private readonly failover = new FailoverKeeper(this.db, (event, now) => this.event(event, now));
+  private readonly dns = new DnsSync(
+    this.db,
+    (event, now) => this.event(event, now),
+    () => this.pool,
+    () => this.now(),
+    (settings) => this.dnsProviderFor(settings),
+  );
   private alarmAt: number | null = null;
   private heartbeats = 0;
 
@@ -352,6 +366,21 @@ export class PoolCoordinator extends DurableObject<Env> {
     });
   }
 
+  /** The pool's DNS settings changed through the API: reload them and write the records again. */
+  async dnsChanged(poolId: string): Promise<void> {
+    await this.queue.run(async () => {
+      if (!(await this.open(poolId))) return;
+      await this.loadDns(poolId);
+      this.syncDns(null);
+      await this.scheduleAlarm();
+    });
+  }
+
+  /** Resolves once no DNS update is in flight (tests; operators' "sync now" later). */
+  async dnsSettled(): Promise<void> {
+    await this.dns.settled();
+  }
+
   // ── Pool lifecycle and reads ──────────────────────────────────────────────────────────────
 
   /** Live state of every member the coordinator has heard from, for the admin API. */
@@ -406,6 +435,8 @@ export class PoolCoordinator extends DurableObject<Env> {
         writes.push(...this.recordChanges(offline, [change], now));
       }
       await this.commit(writes, this.evaluateFailover(now));
+      // Retries and drift checks talk to the provider beside the queue, never holding it.
+      void this.dns.tick();
       await this.scheduleAlarm();
       log("info", {
         msg: "coordinator alarm",
@@ -462,6 +493,48 @@ export class PoolCoordinator extends DurableObject<Env> {
   private async commit(writes: Write[], failover: { flip: Flip | null; writes: Write[] }) {
     await runWrites(this.db, [...writes, ...failover.writes, ...(failover.flip?.writes ?? [])]);
     if (failover.flip) this.pool = failover.flip.pool;
+    this.syncDns(failover.flip);
+  }
+
+  /**
+   * Hands DNS the addresses the pool's decision calls for: the active's public IPv4, or every
+   * ready member's in round robin. Also how a changed public IP of the active reaches DNS.
+   */
+  private syncDns(flip: Flip | null): void {
+    const pool = this.pool;
+    if (!pool || this.dns.mode === null) return;
+    const now = this.now();
+    const view = this.failoverView(now);
+    const addresses =
+      this.dns.mode === "round_robin"
+        ? view
+            .filter((member) => this.failover.isReady(pool, member, now))
+            .map((member) => member.publicIp)
+        : [view.find((member) => member.id === pool.activeMemberId)?.publicIp ?? null];
+    this.dns.want(
+      addresses.filter((ip): ip is string => ip !== null),
+      flip?.timing,
+    );
+  }
+
+  /** Loads the pool's DNS settings (credentials decrypted with SECRETS_KEY) into the sync. */
+  private async loadDns(poolId: string): Promise<void> {
+    const { secretsKey } = parseConfig(this.env);
+    if (!secretsKey) {
+      this.dns.configure(null);
+      return;
+    }
+    try {
+      const stored = await loadDnsSettings(this.db, secretsKey, poolId);
+      this.dns.configure(stored ? { settings: stored.settings, mode: stored.row.mode } : null);
+    } catch (error) {
+      log("error", {
+        msg: "dns settings unreadable (SECRETS_KEY changed?)",
+        poolId,
+        error: String(error),
+      });
+      this.dns.configure(null);
+    }
   }
 
   /** Makes sure this coordinator serves `poolId`; false when the pool does not exist. */
@@ -497,6 +570,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       .from(jobs)
       .where(and(eq(jobs.poolId, pool.id), inArray(jobs.status, UNFINISHED)));
     this.jobQueue.load(rows);
+    await this.loadDns(pool.id);
     this.alarmAt = await this.ctx.storage.getAlarm();
   }
 
@@ -543,6 +617,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       ...[...this.members.values()].map((member) => offlineDeadline(member, delayMs)),
       ...this.jobQueue.deadlines(),
       ...this.failover.deadlines(this.pool),
+      this.dns.dueAt(),
       this.sampler.dueAt(),
     ].filter((at): at is number => at !== null);
     if (deadlines.length === 0) return;

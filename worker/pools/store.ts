@@ -20,6 +20,8 @@ export async function createPool(db: Db, input: CreatePool, actor: string, now: 
     preferredPrimaryId: null,
     activeMemberId: null,
     lastFlipAt: null,
+    dnsSyncedAt: null,
+    dnsLastError: null,
     createdAt: now,
     updatedAt: now,
   };

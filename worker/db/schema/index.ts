@@ -1,3 +1,4 @@
+export * from "./dns";
 export * from "./events";
 export * from "./jobs";
 export * from "./members";

@@ -14,6 +14,9 @@ export const pools = sqliteTable("pools", {
   // Failover state, written only by the pool's coordinator.
   activeMemberId: text("active_member_id"),
   lastFlipAt: integer("last_flip_at"),
+  // DNS sync state, written only by the pool's coordinator.
+  dnsSyncedAt: integer("dns_synced_at"),
+  dnsLastError: text("dns_last_error"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });

@@ -1,0 +1,214 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Event } from "../../../shared/events";
+import type { Pool } from "../../../shared/pools";
+import { DNS_RETRY_BASE_MS, DRIFT_CHECK_INTERVAL_MS } from "../../../worker/coordinator/dns-sync";
+import type { PoolCoordinator } from "../../../worker/coordinator/pool-coordinator";
+import { type DesiredRecords, DnsError, type DnsProvider } from "../../../worker/dns/provider";
+import { admin, createPool, type Enrolled, enroll, expectError, heartbeat } from "../helpers";
+import { coordinatorStub, fireAlarmAt, setClock } from "./clock";
+
+const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+const NAME = "lb.example.com";
+const POWERDNS = {
+  kind: "powerdns",
+  baseUrl: "http://127.0.0.1:1",
+  apiKey: "not-a-real-key",
+  zone: "example.com",
+  ttl: 30,
+};
+
+/** An in-memory DNS provider standing in for the real ones (tested against their APIs elsewhere). */
+class MemoryDns implements DnsProvider {
+  records = new Map<string, string[]>();
+  writes: DesiredRecords[] = [];
+  failures: DnsError[] = [];
+
+  async readAddresses(name: string) {
+    return [...(this.records.get(name) ?? [])].sort();
+  }
+  async setAddresses(records: DesiredRecords) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.writes.push(records);
+    this.records.set(records.name, [...records.addresses].sort());
+  }
+  async check(name: string) {
+    return { ok: true, detail: "memory", addresses: await this.readAddresses(name) };
+  }
+}
+
+function beat(enrolled: Enrolled, ip: string, haproxy = "active") {
+  return heartbeat(enrolled, {
+    publicIp: ip,
+    services: { haproxy: { installed: true, activeState: haproxy as "active" } },
+  });
+}
+
+async function events(poolId: string, type: string) {
+  return (await admin<{ events: Event[] }>(`/pools/${poolId}/events?type=${type}`)).body.events;
+}
+
+async function settled(poolId: string) {
+  await coordinatorStub(poolId).dnsSettled();
+}
+
+/** A pool with members A (active) and B, whose DNS is an in-memory provider. */
+async function setup(mode = "active_standby") {
+  const pool = await createPool({ failoverHostname: NAME });
+  const dns = new MemoryDns();
+  await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
+    instance.dnsProviderFor = () => dns;
+  });
+  await setClock(pool.id, T0);
+  const a = await enroll(pool.id, { priority: 1 });
+  const b = await enroll(pool.id, { priority: 2 });
+  await beat(a, "198.51.100.1");
+  await beat(b, "198.51.100.2");
+  const put = await admin(`/pools/${pool.id}/dns`, {
+    method: "PUT",
+    body: { provider: POWERDNS, mode },
+  });
+  expect(put.status).toBe(200);
+  await settled(pool.id);
+  return { pool, dns, a, b };
+}
+
+describe("DNS sync", () => {
+  it("points the record at the active once a provider is set, and says so", async () => {
+    const { pool, dns } = await setup();
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    expect(dns.writes[0]).toMatchObject({ name: NAME, ttl: 30 });
+    const [updated] = await events(pool.id, "dns.updated");
+    expect(updated?.data).toMatchObject({ addresses: ["198.51.100.1"], confirmedAt: T0 });
+    const after = (await admin<{ pool: Pool }>(`/pools/${pool.id}`)).body.pool;
+    expect(after.dnsSyncedAt).toBe(T0);
+    expect(after.dnsLastError).toBeNull();
+  });
+
+  it("moves the record with a flip, confirming it with the flip's timings", async () => {
+    const { pool, dns, a } = await setup();
+    await setClock(pool.id, T0 + 3_000);
+    await beat(a, "198.51.100.1", "failed");
+    await settled(pool.id);
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.2"]);
+    const [updated] = await events(pool.id, "dns.updated");
+    expect(updated?.data).toMatchObject({
+      addresses: ["198.51.100.2"],
+      previous: ["198.51.100.1"],
+      confirmedAt: T0 + 3_000,
+      flip: { reason: "service_down", detectedAt: T0 + 3_000, decidedAt: T0 + 3_000 },
+    });
+  });
+
+  it("follows the active's new public IP", async () => {
+    const { pool, dns, a } = await setup();
+    await beat(a, "198.51.100.77");
+    await settled(pool.id);
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.77"]);
+  });
+
+  it("retries a failed update with backoff until the provider confirms, reporting the error once", async () => {
+    const { pool, dns, a } = await setup();
+    dns.failures.push(
+      new DnsError("PowerDNS answered 503", true),
+      new DnsError("PowerDNS answered 503", true),
+    );
+    await setClock(pool.id, T0 + 1_000);
+    await beat(a, "198.51.100.1", "failed");
+    await settled(pool.id);
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    let current = (await admin<{ pool: Pool }>(`/pools/${pool.id}`)).body.pool;
+    expect(current.dnsLastError).toBe("PowerDNS answered 503");
+
+    await fireAlarmAt(pool.id, T0 + 1_000 + DNS_RETRY_BASE_MS);
+    await settled(pool.id);
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    await fireAlarmAt(pool.id, T0 + 1_000 + DNS_RETRY_BASE_MS + 2 * DNS_RETRY_BASE_MS);
+    await settled(pool.id);
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.2"]);
+
+    current = (await admin<{ pool: Pool }>(`/pools/${pool.id}`)).body.pool;
+    expect(current.dnsLastError).toBeNull();
+    expect(await events(pool.id, "dns.error")).toHaveLength(1);
+    expect(await events(pool.id, "dns.recovered")).toHaveLength(1);
+  });
+
+  it("puts back a record edited outside Baton", async () => {
+    const { pool, dns } = await setup();
+    dns.records.set(NAME, ["192.0.2.66"]);
+    await fireAlarmAt(pool.id, T0 + DRIFT_CHECK_INTERVAL_MS);
+    await settled(pool.id);
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    const [repaired] = await events(pool.id, "dns.drift_repaired");
+    expect(repaired?.data).toEqual({ found: ["192.0.2.66"], wanted: ["198.51.100.1"] });
+  });
+
+  it("serves every ready member in round robin, and drops one that goes down", async () => {
+    const { pool, dns, b } = await setup("round_robin");
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.1", "198.51.100.2"]);
+    await beat(b, "198.51.100.2", "inactive");
+    await settled(pool.id);
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+  });
+});
+
+describe("DNS settings API", () => {
+  it("stores credentials encrypted and never shows them", async () => {
+    const { pool } = await setup();
+    const shown = await admin<{ dns: { provider: Record<string, unknown>; mode: string } }>(
+      `/pools/${pool.id}/dns`,
+    );
+    expect(shown.body.dns.provider).toEqual({
+      kind: "powerdns",
+      baseUrl: POWERDNS.baseUrl,
+      serverId: "localhost",
+      zone: "example.com",
+      ttl: 30,
+    });
+    expect(JSON.stringify(shown.body)).not.toContain(POWERDNS.apiKey);
+    const { env } = await import("cloudflare:workers");
+    const row = await env.DB.prepare("SELECT sealed FROM dns_settings WHERE pool_id = ?")
+      .bind(pool.id)
+      .first<{ sealed: string }>();
+    expect(row?.sealed).toMatch(/^v1\./);
+    expect(row?.sealed).not.toContain(POWERDNS.apiKey);
+    const events = (await admin<{ events: Event[] }>(`/pools/${pool.id}/events?type=pool.updated`))
+      .body.events;
+    expect(JSON.stringify(events)).not.toContain(POWERDNS.apiKey);
+  });
+
+  it("refuses bad settings with the field at fault, and needs the admin role", async () => {
+    const pool = await createPool();
+    const bad = await admin(`/pools/${pool.id}/dns`, {
+      method: "PUT",
+      body: { provider: { kind: "cloudflare", apiToken: "x", zoneId: "nope" } },
+    });
+    expectError(bad, 400, "validation_failed");
+    expect(
+      (bad.body as { error: { issues: { path: string }[] } }).error.issues.map(
+        (issue) => issue.path,
+      ),
+    ).toEqual(["provider.apiToken", "provider.zoneId"]);
+    const token = await admin<{ token: string }>("/tokens", {
+      body: { name: "o", role: "operator" },
+    });
+    const result = await admin(`/pools/${pool.id}/dns`, {
+      method: "PUT",
+      body: { provider: POWERDNS },
+      headers: { Authorization: `Bearer ${token.body.token}` },
+    });
+    expectError(result, 403, "forbidden");
+    expectError(await admin("/pools/pool_missing/dns"), 404, "not_found");
+  });
+
+  it("stops editing records once the provider is removed", async () => {
+    const { pool, dns, a } = await setup();
+    expect((await admin(`/pools/${pool.id}/dns`, { method: "DELETE" })).status).toBe(200);
+    await beat(a, "198.51.100.1", "failed");
+    await settled(pool.id);
+    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    expect((await admin<{ dns: unknown }>(`/pools/${pool.id}/dns`)).body.dns).toBeNull();
+    expectError(await admin(`/pools/${pool.id}/dns/test`, { body: {} }), 404, "not_found");
+  });
+});
