@@ -23,7 +23,7 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           // DNS providers are plain fetch code tested in Node against fakes and a real PowerDNS.
-          exclude: [...configDefaults.exclude, "test/worker/dns/**"],
+          exclude: [...configDefaults.exclude, "test/worker/dns/**", "test/worker/alerts/**"],
           setupFiles: ["test/worker/setup.ts"],
         },
       },
@@ -35,6 +35,7 @@ export default defineConfig({
             "test/agent/**/*.test.ts",
             "test/bench/**/*.test.ts",
             "test/worker/dns/**/*.test.ts",
+            "test/worker/alerts/**/*.test.ts",
           ],
           environment: "node",
         },

@@ -1,3 +1,4 @@
+export * from "./alerts";
 export * from "./dns";
 export * from "./errors";
 export * from "./events";

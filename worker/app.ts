@@ -4,6 +4,7 @@ import { D1Meter } from "./db/meter";
 import { onError, onNotFound } from "./errors";
 import { requestContext } from "./middleware/request-context";
 import { agentRoutes } from "./routes/agent";
+import { alertRoutes } from "./routes/alerts";
 import { dnsRoutes } from "./routes/dns";
 import { eventRoutes } from "./routes/events";
 import { failoverRoutes } from "./routes/failover";
@@ -27,6 +28,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", eventRoutes)
   .route("/", failoverRoutes)
   .route("/", dnsRoutes)
+  .route("/", alertRoutes)
   .route("/", tokenRoutes)
   .route("/", systemRoutes(requestMeter));
 

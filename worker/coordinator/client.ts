@@ -21,6 +21,8 @@ export type CoordinatorApi = Pick<
   | "failoverStatus"
   | "dnsChanged"
   | "dnsSettled"
+  | "alertsChanged"
+  | "alertsSettled"
   | "poolChanged"
   | "poolDeleted"
   | "stats"

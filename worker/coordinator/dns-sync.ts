@@ -2,11 +2,11 @@ import { eq } from "drizzle-orm";
 import type { DnsMode, DnsProviderSettings } from "../../shared/dns";
 import type { Db } from "../db/client";
 import { type PoolRow, pools } from "../db/schema/pools";
-import { runWrites, type Write } from "../db/writes";
+import type { Write } from "../db/writes";
 import { DnsError, type DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
 import { log } from "../log";
-import type { EventWriter } from "./job-queue";
+import type { BatchWriter, EventWriter } from "./job-queue";
 
 /** Retries of a failed update: exponential from 1 s, at most a minute apart, until confirmed. */
 export const DNS_RETRY_BASE_MS = 1_000;
@@ -54,6 +54,7 @@ export class DnsSync {
   constructor(
     private readonly db: Db,
     private readonly event: EventWriter,
+    private readonly write: BatchWriter,
     private readonly pool: () => PoolRow | null,
     private readonly now: () => number,
     private readonly providerFor: (
@@ -155,7 +156,7 @@ export class DnsSync {
       const back = `DNS updates for ${pool.failoverHostname} work again`;
       writes.push(this.event({ type: "dns.recovered", actor: "system", message: back }, now));
     }
-    await runWrites(this.db, writes);
+    await this.write(writes);
   }
 
   private async fail(pool: PoolRow, error: unknown) {
@@ -179,7 +180,7 @@ export class DnsSync {
       const text = `DNS update for ${pool.failoverHostname} failed: ${message}`;
       writes.push(this.event({ type: "dns.error", actor: "system", message: text, data }, now));
     }
-    await runWrites(this.db, writes);
+    await this.write(writes);
   }
 
   private async checkDrift(): Promise<void> {
@@ -191,7 +192,7 @@ export class DnsSync {
       const now = this.now();
       const message = `${pool.failoverHostname} was changed outside Baton (${found.join(", ") || "no record"}); putting back ${this.confirmed.join(", ")}`;
       const data = { found, wanted: this.confirmed };
-      await runWrites(this.db, [
+      await this.write([
         this.event({ type: "dns.drift_repaired", actor: "system", message, data }, now),
       ]);
       this.confirmed = null;

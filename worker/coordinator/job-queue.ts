@@ -2,7 +2,7 @@ import type { CreateJob, JobAck, JobDelivery, JobResult } from "../../shared/job
 import type { Db } from "../db/client";
 import { type JobRow, jobs } from "../db/schema/jobs";
 import type { MemberRow } from "../db/schema/members";
-import { runWrites, type Write } from "../db/writes";
+import type { Write } from "../db/writes";
 import type { NewEvent } from "../events/store";
 import {
   canReport,
@@ -18,6 +18,8 @@ import { type Outcome, ok, refuse } from "./outcome";
 
 /** Builds the insert of a pool event, to batch with the change it records. */
 export type EventWriter = (event: Omit<NewEvent, "poolId">, now: number) => Write;
+/** Runs writes as one D1 batch (the coordinator's, which also turns events into alerts). */
+export type BatchWriter = (writes: Write[]) => Promise<void>;
 
 /**
  * A pool's unfinished jobs, held by its coordinator (the only writer of jobs; see
@@ -29,6 +31,7 @@ export class JobQueue {
   constructor(
     private readonly db: Db,
     private readonly event: EventWriter,
+    private readonly write: BatchWriter,
   ) {}
 
   load(rows: JobRow[]): void {
@@ -91,7 +94,7 @@ export class JobQueue {
       message,
       data: { jobId: job.id, kind },
     } as const;
-    await runWrites(this.db, [this.db.insert(jobs).values(job), this.event(event, now)]);
+    await this.write([this.db.insert(jobs).values(job), this.event(event, now)]);
     this.unfinished.set(job.id, job);
     return ok({ job, created: true });
   }
@@ -124,7 +127,7 @@ export class JobQueue {
       startedAt: ack.startedAt ?? now,
       updatedAt: now,
     };
-    await runWrites(this.db, [updateJob(this.db, job.value, running)]);
+    await this.write([updateJob(this.db, job.value, running)]);
     this.unfinished.set(jobId, running);
     return ok(running);
   }
@@ -205,7 +208,7 @@ export class JobQueue {
   private async finish(before: JobRow, after: JobRow, actor: string, message: string, now: number) {
     const type = `job.${after.status}` as NewEvent["type"];
     const data = { jobId: after.id, kind: after.kind, exitCode: after.exitCode };
-    await runWrites(this.db, [
+    await this.write([
       updateJob(this.db, before, after),
       this.event({ memberId: after.memberId, type, actor, message, data }, now),
     ]);

@@ -1,12 +1,17 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq, inArray } from "drizzle-orm";
+import type { AlertSettings } from "../../shared/alerts";
 import type { DnsProviderSettings } from "../../shared/dns";
 import { Heartbeat, type HeartbeatResponse, type Whoami } from "../../shared/heartbeat";
 import { type CreateJob, JobAck, JobResult } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
+import { AlertOutbox, type OutboxData } from "../alerts/outbox";
+import { loadAlertSettings } from "../alerts/settings";
+import { alertPayload, sendAlert } from "../alerts/webhook";
 import { parseConfig } from "../config";
 import { type Db, openDb } from "../db/client";
 import { D1Meter, type D1Totals } from "../db/meter";
+import { type EventRow, events } from "../db/schema/events";
 import { type JobRow, jobs } from "../db/schema/jobs";
 import { type MemberRow, members } from "../db/schema/members";
 import { metricSamples } from "../db/schema/metrics";
@@ -15,7 +20,7 @@ import { runWrites, type Write } from "../db/writes";
 import type { DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
 import { loadDnsSettings } from "../dns/settings";
-import { insertEvent, type NewEvent } from "../events/store";
+import { eventRow, type NewEvent, toEvent } from "../events/store";
 import { ipAllowed } from "../lib/ip";
 import { SerialQueue } from "../lib/serial";
 import { log, setLogLevel } from "../log";
@@ -52,6 +57,8 @@ const UNFINISHED: JobRow["status"][] = ["queued", "delivered", "running"];
 export class PoolCoordinator extends DurableObject<Env> {
   /** The clock. Tests replace it to move time instead of sleeping. */
   now: () => number = () => Date.now();
+  /** Sends webhook alerts. Tests put a recording receiver in its place. */
+  alertFetch: typeof fetch = (input, init) => fetch(input, init);
   /** Builds the DNS provider from the pool's settings. Tests put an in-memory DNS in its place. */
   dnsProviderFor: (settings: DnsProviderSettings) => DnsProvider = createDnsProvider;
 
@@ -62,17 +69,28 @@ export class PoolCoordinator extends DurableObject<Env> {
   private readonly catalog = new MemberCatalog();
   private pool: PoolRow | null = null;
   private members = new Map<string, LiveMember>();
-  private readonly jobQueue = new JobQueue(this.db, (event, now) => this.event(event, now));
+  private readonly write = (writes: Write[]) => this.writeBatch(writes);
+  private readonly jobQueue = new JobQueue(
+    this.db,
+    (event, now) => this.event(event, now),
+    this.write,
+  );
   private readonly failover = new FailoverKeeper(this.db, (event, now) => this.event(event, now));
   private readonly dns = new DnsSync(
     this.db,
     (event, now) => this.event(event, now),
+    this.write,
     () => this.pool,
     () => this.now(),
     (settings) => this.dnsProviderFor(settings),
   );
   private alarmAt: number | null = null;
   private heartbeats = 0;
+  /** Event rows by the insert that writes them: once the batch is durable, they become alerts. */
+  private readonly eventRows = new WeakMap<Write, EventRow>();
+  private alertSettings: AlertSettings | null = null;
+  private outbox = AlertOutbox.from();
+  private sendingAlerts: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -289,7 +307,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       const message = enabled
         ? `Automatic failover resumed for ${pool.name}`
         : `Automatic failover paused for ${pool.name}`;
-      await runWrites(this.db, [
+      await this.write([
         this.db
           .update(pools)
           .set({ autoFailover: enabled, updatedAt: now })
@@ -376,6 +394,18 @@ export class PoolCoordinator extends DurableObject<Env> {
     });
   }
 
+  /** The pool's webhook settings changed through the API. */
+  async alertsChanged(poolId: string): Promise<void> {
+    await this.queue.run(async () => {
+      if (await this.open(poolId)) await this.loadAlerts(poolId);
+    });
+  }
+
+  /** Resolves once no alert is being sent (tests). */
+  async alertsSettled(): Promise<void> {
+    while (this.sendingAlerts) await this.sendingAlerts;
+  }
+
   /** Resolves once no DNS update is in flight (tests; operators' "sync now" later). */
   async dnsSettled(): Promise<void> {
     await this.dns.settled();
@@ -437,6 +467,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       await this.commit(writes, this.evaluateFailover(now));
       // Retries and drift checks talk to the provider beside the queue, never holding it.
       void this.dns.tick();
+      void this.sendAlerts();
       await this.scheduleAlarm();
       log("info", {
         msg: "coordinator alarm",
@@ -491,7 +522,7 @@ export class PoolCoordinator extends DurableObject<Env> {
    * durable before memory (and later DNS) moves on.
    */
   private async commit(writes: Write[], failover: { flip: Flip | null; writes: Write[] }) {
-    await runWrites(this.db, [...writes, ...failover.writes, ...(failover.flip?.writes ?? [])]);
+    await this.write([...writes, ...failover.writes, ...(failover.flip?.writes ?? [])]);
     if (failover.flip) this.pool = failover.flip.pool;
     this.syncDns(failover.flip);
   }
@@ -571,6 +602,8 @@ export class PoolCoordinator extends DurableObject<Env> {
       .where(and(eq(jobs.poolId, pool.id), inArray(jobs.status, UNFINISHED)));
     this.jobQueue.load(rows);
     await this.loadDns(pool.id);
+    await this.loadAlerts(pool.id);
+    this.outbox = AlertOutbox.from(await this.ctx.storage.get<OutboxData>("alerts"));
     this.alarmAt = await this.ctx.storage.getAlarm();
   }
 
@@ -606,7 +639,89 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   private event(event: Omit<NewEvent, "poolId">, now: number): Write {
-    return insertEvent(this.db, { poolId: this.pool?.id ?? null, ...event }, now);
+    const row = eventRow({ poolId: this.pool?.id ?? null, ...event }, now);
+    const insert = this.db.insert(events).values(row);
+    this.eventRows.set(insert, row);
+    return insert;
+  }
+
+  /** Runs writes as one D1 batch; the events in it are then handed to the alert outbox. */
+  private async writeBatch(writes: Write[]): Promise<void> {
+    await runWrites(this.db, writes);
+    const rows = writes.flatMap((write) => this.eventRows.get(write) ?? []);
+    if (rows.length > 0) await this.queueAlerts(rows);
+  }
+
+  private async queueAlerts(rows: EventRow[]): Promise<void> {
+    const pool = this.pool;
+    const settings = this.alertSettings;
+    if (!pool || !settings) return;
+    const now = this.now();
+    for (const row of rows) {
+      const payload = alertPayload({ ...toEvent(row), poolId: pool.id }, pool.name, now);
+      const queued = this.outbox.enqueue(payload, settings, now);
+      if (queued.kind === "queued" && queued.evicted) {
+        log("warn", {
+          msg: "alert dropped: outbox full",
+          poolId: pool.id,
+          eventId: queued.evicted.payload.id,
+        });
+      }
+    }
+    await this.ctx.storage.put("alerts", this.outbox.toJSON());
+    void this.sendAlerts();
+  }
+
+  /**
+   * Sends the alerts that are due, one at a time, beside the request queue (a slow receiver
+   * never holds up heartbeats). Failures retry with backoff through the alarm.
+   */
+  private async sendAlerts(): Promise<void> {
+    if (this.sendingAlerts) return this.sendingAlerts;
+    this.sendingAlerts = (async () => {
+      try {
+        const due = this.outbox.due(this.now());
+        if (due.length === 0) return;
+        await this.ctx.storage.put("alerts", this.outbox.toJSON());
+        for (const delivery of due) {
+          const result = await sendAlert(delivery.settings, delivery.payload, {
+            fetch: this.alertFetch,
+            now: () => this.now(),
+          });
+          const outcome = this.outbox.record(result, delivery, this.now());
+          if (outcome.kind === "dropped") {
+            log("warn", {
+              msg: "alert dropped",
+              eventId: delivery.payload.id,
+              reason: outcome.reason,
+              error: outcome.error,
+            });
+          }
+        }
+        await this.ctx.storage.put("alerts", this.outbox.toJSON());
+        await this.scheduleAlarm();
+      } catch (error) {
+        log("error", { msg: "alert delivery failed", error: String(error) });
+      } finally {
+        this.sendingAlerts = null;
+      }
+    })();
+    return this.sendingAlerts;
+  }
+
+  /** Loads the pool's webhook settings (secret decrypted with SECRETS_KEY). */
+  private async loadAlerts(poolId: string): Promise<void> {
+    const { secretsKey } = parseConfig(this.env);
+    try {
+      this.alertSettings = secretsKey ? await loadAlertSettings(this.db, secretsKey, poolId) : null;
+    } catch (error) {
+      log("error", {
+        msg: "alert settings unreadable (SECRETS_KEY changed?)",
+        poolId,
+        error: String(error),
+      });
+      this.alertSettings = null;
+    }
   }
 
   /** Keeps one alarm at the earliest deadline. Heartbeats only push deadlines later, so most set none. */
@@ -618,6 +733,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       ...this.jobQueue.deadlines(),
       ...this.failover.deadlines(this.pool),
       this.dns.dueAt(),
+      this.outbox.nextDueAt(),
       this.sampler.dueAt(),
     ].filter((at): at is number => at !== null);
     if (deadlines.length === 0) return;

@@ -18,7 +18,7 @@ export function requireSecretsKey(secretsKey: string | undefined): string {
   if (!secretsKey) {
     throw new ApiError(
       "validation_failed",
-      "DNS settings need the SECRETS_KEY Worker secret to encrypt credentials: set it (wrangler secret put SECRETS_KEY), then retry",
+      "Provider credentials and webhook secrets need the SECRETS_KEY Worker secret to encrypt them: set it (wrangler secret put SECRETS_KEY), then retry",
     );
   }
   return secretsKey;

@@ -15,9 +15,9 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
-/** The insert for one event, to run alone or inside a batch with the change it records. */
-export function insertEvent(db: Db, event: NewEvent, now: number) {
-  return db.insert(events).values({
+/** The row of a new event, with its id. */
+export function eventRow(event: NewEvent, now: number): EventRow {
+  return {
     id: newId("evt", now),
     poolId: event.poolId,
     memberId: event.memberId ?? null,
@@ -26,7 +26,12 @@ export function insertEvent(db: Db, event: NewEvent, now: number) {
     message: event.message,
     data: event.data ?? {},
     at: now,
-  });
+  };
+}
+
+/** The insert for one event, to run alone or inside a batch with the change it records. */
+export function insertEvent(db: Db, event: NewEvent, now: number) {
+  return db.insert(events).values(eventRow(event, now));
 }
 
 export function toEvent(row: EventRow): Event {

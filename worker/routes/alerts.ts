@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import { AlertSettings } from "../../shared/alerts";
+import {
+  findAlertRow,
+  removeAlertSettings,
+  saveAlertSettings,
+  toAlertView,
+} from "../alerts/settings";
+import { allow } from "../auth/admin";
+import { coordinatorFor } from "../coordinator/client";
+import { requireSecretsKey } from "../dns/settings";
+import { getPool } from "../pools/store";
+import type { AppEnv } from "../types";
+import { validate } from "../validation";
+
+/** A pool's webhook alerts. The signing secret goes in, never out. */
+export const alertRoutes = new Hono<AppEnv>()
+  .get("/pools/:poolId/alerts", async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    const row = await findAlertRow(c.get("db"), pool.id);
+    return c.json({ alerts: row ? toAlertView(row) : null });
+  })
+  .put("/pools/:poolId/alerts", allow("admin"), validate("json", AlertSettings), async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    const key = requireSecretsKey(c.get("config").secretsKey);
+    const alerts = await saveAlertSettings(
+      c.get("db"),
+      key,
+      pool.id,
+      c.req.valid("json"),
+      c.get("actor").id,
+      Date.now(),
+    );
+    await coordinatorFor(c.env, pool.id).alertsChanged(pool.id);
+    return c.json({ alerts });
+  })
+  .delete("/pools/:poolId/alerts", allow("admin"), async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    await removeAlertSettings(c.get("db"), pool.id, c.get("actor").id, Date.now());
+    await coordinatorFor(c.env, pool.id).alertsChanged(pool.id);
+    return c.json({ deleted: true });
+  });
