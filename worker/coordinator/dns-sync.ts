@@ -5,6 +5,7 @@ import { type PoolRow, pools } from "../db/schema/pools";
 import type { Write } from "../db/writes";
 import { DnsError, type DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
+import { loadDnsSettings } from "../dns/settings";
 import { log } from "../log";
 import type { BatchWriter, EventWriter } from "./job-queue";
 
@@ -64,6 +65,21 @@ export class DnsSync {
 
   get mode(): DnsMode | null {
     return this.target?.mode ?? null;
+  }
+
+  /** Loads the pool's settings (credentials decrypted with SECRETS_KEY) and configures the sync. */
+  async load(db: Db, secretsKey: string | undefined, poolId: string): Promise<void> {
+    try {
+      const stored = secretsKey ? await loadDnsSettings(db, secretsKey, poolId) : null;
+      this.configure(stored ? { settings: stored.settings, mode: stored.row.mode } : null);
+    } catch (error) {
+      log("error", {
+        msg: "dns settings unreadable (SECRETS_KEY changed?)",
+        poolId,
+        error: String(error),
+      });
+      this.configure(null);
+    }
   }
 
   /** New settings (or none): the records are written again with the new provider. */

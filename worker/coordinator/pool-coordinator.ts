@@ -1,13 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq, inArray } from "drizzle-orm";
-import type { AlertSettings } from "../../shared/alerts";
 import type { DnsProviderSettings } from "../../shared/dns";
 import { Heartbeat, type HeartbeatResponse, type Whoami } from "../../shared/heartbeat";
 import { type CreateJob, JobAck, JobResult } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
-import { AlertOutbox, type OutboxData } from "../alerts/outbox";
-import { loadAlertSettings } from "../alerts/settings";
-import { alertPayload, sendAlert } from "../alerts/webhook";
 import { parseConfig } from "../config";
 import { type Db, openDb } from "../db/client";
 import { D1Meter, type D1Totals } from "../db/meter";
@@ -19,12 +15,12 @@ import { type PoolRow, pools } from "../db/schema/pools";
 import { runWrites, type Write } from "../db/writes";
 import type { DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
-import { loadDnsSettings } from "../dns/settings";
-import { eventRow, type NewEvent, toEvent } from "../events/store";
+import { eventRow, type NewEvent } from "../events/store";
 import { ipAllowed } from "../lib/ip";
 import { SerialQueue } from "../lib/serial";
 import { log, setLogLevel } from "../log";
 import { enrollMember, removeMember, rotateSecret, updateMember } from "../members/store";
+import { AlertDispatcher } from "./alert-dispatcher";
 import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { changeEvent } from "./change-events";
 import { DnsSync } from "./dns-sync";
@@ -88,9 +84,12 @@ export class PoolCoordinator extends DurableObject<Env> {
   private heartbeats = 0;
   /** Event rows by the insert that writes them: once the batch is durable, they become alerts. */
   private readonly eventRows = new WeakMap<Write, EventRow>();
-  private alertSettings: AlertSettings | null = null;
-  private outbox = AlertOutbox.from();
-  private sendingAlerts: Promise<void> | null = null;
+  private readonly alerts = new AlertDispatcher({
+    storage: this.ctx.storage,
+    now: () => this.now(),
+    rearm: () => this.scheduleAlarm(),
+    fetch: () => this.alertFetch,
+  });
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -388,7 +387,7 @@ export class PoolCoordinator extends DurableObject<Env> {
   async dnsChanged(poolId: string): Promise<void> {
     await this.queue.run(async () => {
       if (!(await this.open(poolId))) return;
-      await this.loadDns(poolId);
+      await this.dns.load(this.db, parseConfig(this.env).secretsKey, poolId);
       this.syncDns(null);
       await this.scheduleAlarm();
     });
@@ -397,13 +396,14 @@ export class PoolCoordinator extends DurableObject<Env> {
   /** The pool's webhook settings changed through the API. */
   async alertsChanged(poolId: string): Promise<void> {
     await this.queue.run(async () => {
-      if (await this.open(poolId)) await this.loadAlerts(poolId);
+      if (await this.open(poolId))
+        await this.alerts.load(this.db, parseConfig(this.env).secretsKey, poolId);
     });
   }
 
   /** Resolves once no alert is being sent (tests). */
   async alertsSettled(): Promise<void> {
-    while (this.sendingAlerts) await this.sendingAlerts;
+    await this.alerts.settled();
   }
 
   /** Resolves once no DNS update is in flight (tests; operators' "sync now" later). */
@@ -467,7 +467,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       await this.commit(writes, this.evaluateFailover(now));
       // Retries and drift checks talk to the provider beside the queue, never holding it.
       void this.dns.tick();
-      void this.sendAlerts();
+      void this.alerts.send();
       await this.scheduleAlarm();
       log("info", {
         msg: "coordinator alarm",
@@ -548,26 +548,6 @@ export class PoolCoordinator extends DurableObject<Env> {
     );
   }
 
-  /** Loads the pool's DNS settings (credentials decrypted with SECRETS_KEY) into the sync. */
-  private async loadDns(poolId: string): Promise<void> {
-    const { secretsKey } = parseConfig(this.env);
-    if (!secretsKey) {
-      this.dns.configure(null);
-      return;
-    }
-    try {
-      const stored = await loadDnsSettings(this.db, secretsKey, poolId);
-      this.dns.configure(stored ? { settings: stored.settings, mode: stored.row.mode } : null);
-    } catch (error) {
-      log("error", {
-        msg: "dns settings unreadable (SECRETS_KEY changed?)",
-        poolId,
-        error: String(error),
-      });
-      this.dns.configure(null);
-    }
-  }
-
   /** Makes sure this coordinator serves `poolId`; false when the pool does not exist. */
   private async open(poolId: string): Promise<boolean> {
     if (this.pool?.id === poolId) return true;
@@ -601,9 +581,8 @@ export class PoolCoordinator extends DurableObject<Env> {
       .from(jobs)
       .where(and(eq(jobs.poolId, pool.id), inArray(jobs.status, UNFINISHED)));
     this.jobQueue.load(rows);
-    await this.loadDns(pool.id);
-    await this.loadAlerts(pool.id);
-    this.outbox = AlertOutbox.from(await this.ctx.storage.get<OutboxData>("alerts"));
+    await this.dns.load(this.db, parseConfig(this.env).secretsKey, pool.id);
+    await this.alerts.load(this.db, parseConfig(this.env).secretsKey, pool.id);
     this.alarmAt = await this.ctx.storage.getAlarm();
   }
 
@@ -649,79 +628,7 @@ export class PoolCoordinator extends DurableObject<Env> {
   private async writeBatch(writes: Write[]): Promise<void> {
     await runWrites(this.db, writes);
     const rows = writes.flatMap((write) => this.eventRows.get(write) ?? []);
-    if (rows.length > 0) await this.queueAlerts(rows);
-  }
-
-  private async queueAlerts(rows: EventRow[]): Promise<void> {
-    const pool = this.pool;
-    const settings = this.alertSettings;
-    if (!pool || !settings) return;
-    const now = this.now();
-    for (const row of rows) {
-      const payload = alertPayload({ ...toEvent(row), poolId: pool.id }, pool.name, now);
-      const queued = this.outbox.enqueue(payload, settings, now);
-      if (queued.kind === "queued" && queued.evicted) {
-        log("warn", {
-          msg: "alert dropped: outbox full",
-          poolId: pool.id,
-          eventId: queued.evicted.payload.id,
-        });
-      }
-    }
-    await this.ctx.storage.put("alerts", this.outbox.toJSON());
-    void this.sendAlerts();
-  }
-
-  /**
-   * Sends the alerts that are due, one at a time, beside the request queue (a slow receiver
-   * never holds up heartbeats). Failures retry with backoff through the alarm.
-   */
-  private async sendAlerts(): Promise<void> {
-    if (this.sendingAlerts) return this.sendingAlerts;
-    this.sendingAlerts = (async () => {
-      try {
-        const due = this.outbox.due(this.now());
-        if (due.length === 0) return;
-        await this.ctx.storage.put("alerts", this.outbox.toJSON());
-        for (const delivery of due) {
-          const result = await sendAlert(delivery.settings, delivery.payload, {
-            fetch: this.alertFetch,
-            now: () => this.now(),
-          });
-          const outcome = this.outbox.record(result, delivery, this.now());
-          if (outcome.kind === "dropped") {
-            log("warn", {
-              msg: "alert dropped",
-              eventId: delivery.payload.id,
-              reason: outcome.reason,
-              error: outcome.error,
-            });
-          }
-        }
-        await this.ctx.storage.put("alerts", this.outbox.toJSON());
-        await this.scheduleAlarm();
-      } catch (error) {
-        log("error", { msg: "alert delivery failed", error: String(error) });
-      } finally {
-        this.sendingAlerts = null;
-      }
-    })();
-    return this.sendingAlerts;
-  }
-
-  /** Loads the pool's webhook settings (secret decrypted with SECRETS_KEY). */
-  private async loadAlerts(poolId: string): Promise<void> {
-    const { secretsKey } = parseConfig(this.env);
-    try {
-      this.alertSettings = secretsKey ? await loadAlertSettings(this.db, secretsKey, poolId) : null;
-    } catch (error) {
-      log("error", {
-        msg: "alert settings unreadable (SECRETS_KEY changed?)",
-        poolId,
-        error: String(error),
-      });
-      this.alertSettings = null;
-    }
+    if (this.pool) await this.alerts.queue(this.pool, rows);
   }
 
   /** Keeps one alarm at the earliest deadline. Heartbeats only push deadlines later, so most set none. */
@@ -733,7 +640,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       ...this.jobQueue.deadlines(),
       ...this.failover.deadlines(this.pool),
       this.dns.dueAt(),
-      this.outbox.nextDueAt(),
+      this.alerts.nextDueAt(),
       this.sampler.dueAt(),
     ].filter((at): at is number => at !== null);
     if (deadlines.length === 0) return;
