@@ -36,6 +36,8 @@ export default defineConfig({
             "test/bench/**/*.test.ts",
             "test/worker/dns/**/*.test.ts",
             "test/worker/alerts/**/*.test.ts",
+            // A real control plane (wrangler dev) and a real PowerDNS, driven from Node.
+            "test/e2e/**/*.test.ts",
           ],
           environment: "node",
         },

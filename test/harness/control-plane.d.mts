@@ -1,0 +1,40 @@
+/** A failure to set up: reported as one line. */
+export class SetupError extends Error {}
+
+export interface ControlPlane {
+  /** Its temporary directory: the source snapshot, D1 state, wrangler's log. */
+  dir: string;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  /** The bootstrap admin token (ADMIN_TOKEN). */
+  adminToken: string;
+  /** SECRETS_KEY, which encrypts DNS credentials at rest. */
+  secretsKey: string;
+  /** `wrangler dev`'s process, the leader of its process group. */
+  wranglerPid: number;
+  logFile: string;
+  /** Process groups (by leader PID) started and not yet known to be empty. */
+  groups(): number[];
+  /** Stops every process group it started and removes the temp directory; idempotent. */
+  stop(): Promise<void>;
+  /** SIGKILLs what is left at once (for exit handlers). */
+  killNow(): void;
+}
+
+export interface StartOptions {
+  /** Extra or overriding Worker variables (`--var NAME:VALUE`). */
+  vars?: Record<string, string>;
+  /** Prefix of the temp directory's name, e.g. "baton-bench-". */
+  tempPrefix?: string;
+}
+
+export function startControlPlane(root: string, options?: StartOptions): Promise<ControlPlane>;
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked by the caller
+export function adminApi<T = any>(
+  plane: Pick<ControlPlane, "url" | "adminToken">,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T>;

@@ -1,0 +1,243 @@
+// A throwaway local control plane: `wrangler dev` on 127.0.0.1, a free port and a fresh temp
+// directory (never the developer's .wrangler/ or .dev.vars), with its D1 migrations applied
+// first. wrangler runs on a snapshot of the sources copied there, so edits made meanwhile do not
+// reload the Worker mid-run. Children are spawned detached (each its own process group) and
+// stopped by process group; the temp directory is removed on stop. Used by the end-to-end tests
+// (test/e2e) and the benchmarks (bench/); plain JavaScript, types in control-plane.d.mts.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  cpSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** What `wrangler dev` needs from the repository; node_modules is linked, not copied. */
+const SOURCES = [
+  "wrangler.toml",
+  "package.json",
+  "tsconfig.base.json",
+  "install.sh",
+  "worker",
+  "shared",
+  "migrations",
+];
+const MIGRATE_TIMEOUT_MS = 120_000;
+const READY_TIMEOUT_MS = 90_000;
+
+/** A failure to set up: reported as one line. */
+export class SetupError extends Error {}
+
+/** Planes not stopped yet: killed (SIGKILL, synchronously) if the process exits first. */
+const running = new Set();
+let exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const plane of running) plane.killNow();
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The line of wrangler's output that says what went wrong: its first error, else its last line. */
+function failureLine(file) {
+  try {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+    const plain = readFileSync(file, "utf8").replace(/\x1b\[[0-9;]*m/g, "");
+    const lines = plain
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    return lines.find((line) => line.includes("[ERROR]")) ?? lines.at(-1) ?? "(no output)";
+  } catch {
+    return "(no output)";
+  }
+}
+
+/** Signals a whole process group; false when it is gone (signal 0 only asks). */
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the control plane from the repository at `root`. Resolves once GET /healthz answers;
+ * on any failure everything started is stopped and a SetupError says why.
+ */
+export async function startControlPlane(root, options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), options.tempPrefix ?? "baton-plane-"));
+  const src = join(dir, "src");
+  const state = join(dir, "state");
+  const logFile = join(dir, "wrangler.log");
+  const log = openSync(logFile, "a");
+  const env = {
+    ...process.env,
+    PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+    CI: "true",
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_LOG_PATH: join(dir, "logs"), // not the user's ~/.config/.wrangler/logs
+  };
+  /** Process groups started and not yet known to be empty. */
+  const groups = new Set();
+  let stopping = null;
+  let stopped = false;
+
+  const spawnTracked = (args) => {
+    const child = spawn("wrangler", args, {
+      cwd: src,
+      env,
+      detached: true,
+      stdio: ["ignore", log, log],
+    });
+    child.on("error", () => {}); // e.g. ENOENT: reported below, or through "exit"
+    if (child.pid === undefined) throw new SetupError(`could not start wrangler ${args[0]}`);
+    groups.add(child.pid);
+    // Forget the group only once it is empty: wrangler's own children may outlive it.
+    child.on("exit", () => killGroup(child.pid, 0) || groups.delete(child.pid));
+    return child;
+  };
+
+  /**
+   * SIGTERM to each wrangler first, so it shuts its workerd processes down and reaps them; then
+   * whatever is left of its process group gets SIGTERM, then SIGKILL.
+   */
+  const stopGracefully = async () => {
+    const all = [...groups];
+    const alive = () => all.filter((pid) => killGroup(pid, 0));
+    const waitGone = async (ms) => {
+      for (let waited = 0; alive().length > 0 && waited < ms; waited += 100) await sleep(100);
+    };
+    for (const pid of all) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {}
+    }
+    await waitGone(5000);
+    for (const pid of alive()) killGroup(pid, "SIGTERM");
+    await waitGone(2000);
+    for (const pid of alive()) killGroup(pid, "SIGKILL");
+    await waitGone(2000);
+    groups.clear();
+    closeSync(log);
+    rmSync(dir, { recursive: true, force: true });
+    stopped = true;
+    running.delete(plane);
+  };
+
+  const plane = {
+    dir,
+    url: "",
+    port: 0,
+    adminToken: randomBytes(24).toString("hex"),
+    secretsKey: randomBytes(24).toString("hex"),
+    wranglerPid: 0,
+    logFile,
+    groups: () => [...groups],
+    stop: () => {
+      stopping ??= stopGracefully();
+      return stopping;
+    },
+    /** Synchronous last resort (exit handlers cannot wait): SIGKILL every group, drop the dir. */
+    killNow: () => {
+      if (stopped) return;
+      for (const pid of groups) killGroup(pid, "SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  running.add(plane);
+  installExitHook();
+
+  try {
+    for (const name of SOURCES) cpSync(join(root, name), join(src, name), { recursive: true });
+    symlinkSync(join(root, "node_modules"), join(src, "node_modules"), "dir");
+    const persist = ["--persist-to", state];
+    const migrate = spawnTracked(["d1", "migrations", "apply", "DB", "--local", ...persist]);
+    const status = await new Promise((resolve) => {
+      const timer = setTimeout(() => killGroup(migrate.pid, "SIGKILL"), MIGRATE_TIMEOUT_MS);
+      migrate.on("exit", (code) => {
+        clearTimeout(timer);
+        resolve(code ?? 1);
+      });
+    });
+    if (status !== 0)
+      throw new SetupError(`applying D1 migrations failed: ${failureLine(logFile)}`);
+
+    const port = await freePort();
+    plane.port = port;
+    plane.url = `http://127.0.0.1:${port}`;
+    const listen = ["--ip", "127.0.0.1", "--port", String(port)];
+    const vars = {
+      ADMIN_TOKEN: plane.adminToken,
+      SECRETS_KEY: plane.secretsKey,
+      LOG_LEVEL: "warn",
+      ...options.vars,
+    };
+    const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+    // --log-level warn: wrangler's node process would otherwise log (and pay for) every request.
+    const dev = spawnTracked(["dev", ...listen, ...persist, ...varArgs, "--log-level", "warn"]);
+    plane.wranglerPid = dev.pid;
+    let exited = false;
+    dev.on("exit", () => {
+      exited = true;
+    });
+    for (const deadline = Date.now() + READY_TIMEOUT_MS; ; await sleep(250)) {
+      if (exited) throw new SetupError(`wrangler dev exited: ${failureLine(logFile)}`);
+      if (Date.now() > deadline)
+        throw new SetupError(
+          `no answer on ${plane.url}/healthz after ${READY_TIMEOUT_MS / 1000} s: ${failureLine(logFile)}`,
+        );
+      const ok = await fetch(`${plane.url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (ok) return plane;
+    }
+  } catch (error) {
+    await plane.stop();
+    throw error instanceof SetupError ? error : new SetupError(error.message);
+  }
+}
+
+/** Calls the admin API with the bootstrap token; throws a SetupError on anything but 2xx. */
+export async function adminApi(plane, method, path, body) {
+  const res = await fetch(`${plane.url}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${plane.adminToken}`,
+      ...(body ? { "Content-Type": "application/json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(30_000),
+  }).catch((error) => {
+    throw new SetupError(`${method} ${path}: ${error.cause?.code ?? error.message}`);
+  });
+  const text = await res.text();
+  if (!res.ok)
+    throw new SetupError(`${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}
