@@ -45,16 +45,46 @@ export type DnsProviderKind = DnsProviderSettings["kind"];
 export const DnsMode = z.enum(["active_standby", "round_robin"]);
 export type DnsMode = z.infer<typeof DnsMode>;
 
-/** Body of `PUT /api/v1/pools/:poolId/dns`. */
-export const PutDnsSettings = z.strictObject({
-  provider: DnsProviderSettings,
-  mode: DnsMode.default("active_standby"),
-});
+/** Fields a pool may set on top of a shared DNS account's settings (never credentials). */
+export const DnsOverrides = z
+  .strictObject({
+    zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the zone's 32-character id"),
+    zone: z.hostname(),
+    serverId: z.string().min(1),
+    proxied: z.boolean(),
+    ttl: z.number().int().min(1).max(86_400),
+  })
+  .partial();
+export type DnsOverrides = z.infer<typeof DnsOverrides>;
+
+/**
+ * Body of `PUT /api/v1/pools/:poolId/dns`: the pool's own provider settings, or a saved DNS
+ * account (credentials kept once for many pools) with this pool's overrides such as its zone.
+ */
+export const PutDnsSettings = z
+  .strictObject({
+    provider: DnsProviderSettings.optional(),
+    accountId: z.string().min(1).optional(),
+    overrides: DnsOverrides.default({}),
+    mode: DnsMode.default("active_standby"),
+  })
+  .refine(
+    (value) => (value.provider === undefined) !== (value.accountId === undefined),
+    "send either provider (settings for this pool) or accountId (a saved DNS account), not both",
+  );
 export type PutDnsSettings = z.infer<typeof PutDnsSettings>;
+
+/** Body of `POST /api/v1/dns-accounts` and `PUT /api/v1/dns-accounts/:accountId`. */
+export const SaveDnsAccount = z.strictObject({
+  name: z.string().trim().min(1, "must not be empty").max(100),
+  provider: DnsProviderSettings,
+});
+export type SaveDnsAccount = z.infer<typeof SaveDnsAccount>;
 
 /** A pool's DNS settings as the API shows them: never the token or key. */
 export const DnsSettingsView = z.object({
   provider: z.record(z.string(), z.unknown()),
+  accountId: z.string().nullable(),
   mode: DnsMode,
   updatedAt: z.number(),
   updatedBy: z.string(),

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   "internal_error",
   "member_not_ready",
   "no_ready_standby",
+  "account_in_use",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

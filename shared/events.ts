@@ -29,6 +29,8 @@ export const EVENT_TYPES = [
   "dns.error",
   "dns.recovered",
   "dns.drift_repaired",
+  "dns.account_saved",
+  "dns.account_removed",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

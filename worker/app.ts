@@ -6,6 +6,7 @@ import { requestContext } from "./middleware/request-context";
 import { agentRoutes } from "./routes/agent";
 import { alertRoutes } from "./routes/alerts";
 import { dnsRoutes } from "./routes/dns";
+import { dnsAccountRoutes } from "./routes/dns-accounts";
 import { eventRoutes } from "./routes/events";
 import { failoverRoutes } from "./routes/failover";
 import { health } from "./routes/health";
@@ -28,6 +29,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", eventRoutes)
   .route("/", failoverRoutes)
   .route("/", dnsRoutes)
+  .route("/", dnsAccountRoutes)
   .route("/", alertRoutes)
   .route("/", tokenRoutes)
   .route("/", systemRoutes(requestMeter));

@@ -22,6 +22,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   job_finished: 409,
   member_not_ready: 409,
   no_ready_standby: 409,
+  account_in_use: 409,
   unsupported_protocol: 426,
   internal_error: 500,
 };

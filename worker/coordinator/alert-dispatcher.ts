@@ -28,10 +28,11 @@ export class AlertDispatcher {
   private settings: AlertSettings | null = null;
   private outbox = AlertOutbox.from();
   private sending: Promise<void> | null = null;
+  private outboxLoaded = false;
 
   constructor(private readonly deps: Dependencies) {}
 
-  /** Loads the pool's webhook settings (secret decrypted with SECRETS_KEY) and pending deliveries. */
+  /** Loads the pool's webhook settings (secret decrypted with SECRETS_KEY) and, once, pending deliveries. */
   async load(db: Db, secretsKey: string | undefined, poolId: string): Promise<void> {
     try {
       this.settings = secretsKey ? await loadAlertSettings(db, secretsKey, poolId) : null;
@@ -43,7 +44,11 @@ export class AlertDispatcher {
       });
       this.settings = null;
     }
-    this.outbox = AlertOutbox.from(await this.deps.storage.get<OutboxData>(STORAGE_KEY));
+    // Pending deliveries are read once per start; afterwards memory is ahead of storage.
+    if (!this.outboxLoaded) {
+      this.outbox = AlertOutbox.from(await this.deps.storage.get<OutboxData>(STORAGE_KEY));
+      this.outboxLoaded = true;
+    }
   }
 
   nextDueAt(): number | null {

@@ -386,8 +386,10 @@ export class PoolCoordinator extends DurableObject<Env> {
   /** The pool's DNS settings changed through the API: reload them and write the records again. */
   async dnsChanged(poolId: string): Promise<void> {
     await this.queue.run(async () => {
+      const loaded = this.pool?.id === poolId;
       if (!(await this.open(poolId))) return;
-      await this.dns.load(this.db, parseConfig(this.env).secretsKey, poolId);
+      // A coordinator that just started has read the new settings already.
+      if (loaded) await this.dns.load(this.db, parseConfig(this.env).secretsKey, poolId);
       this.syncDns(null);
       await this.scheduleAlarm();
     });
@@ -396,8 +398,9 @@ export class PoolCoordinator extends DurableObject<Env> {
   /** The pool's webhook settings changed through the API. */
   async alertsChanged(poolId: string): Promise<void> {
     await this.queue.run(async () => {
-      if (await this.open(poolId))
-        await this.alerts.load(this.db, parseConfig(this.env).secretsKey, poolId);
+      const loaded = this.pool?.id === poolId;
+      if (!(await this.open(poolId)) || !loaded) return;
+      await this.alerts.load(this.db, parseConfig(this.env).secretsKey, poolId);
     });
   }
 

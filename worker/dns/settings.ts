@@ -1,7 +1,12 @@
 import { eq } from "drizzle-orm";
-import { DnsProviderSettings, type DnsSettingsView, type PutDnsSettings } from "../../shared/dns";
+import {
+  DnsOverrides,
+  DnsProviderSettings,
+  type DnsSettingsView,
+  type PutDnsSettings,
+} from "../../shared/dns";
 import type { Db } from "../db/client";
-import { type DnsSettingsRow, dnsSettings } from "../db/schema/dns";
+import { type DnsSettingsRow, dnsAccounts, dnsSettings } from "../db/schema/dns";
 import { runWrites } from "../db/writes";
 import { ApiError } from "../errors";
 import { insertEvent } from "../events/store";
@@ -24,17 +29,42 @@ export function requireSecretsKey(secretsKey: string | undefined): string {
   return secretsKey;
 }
 
-/** A pool's provider settings, decrypted; null when the pool has none. */
+/** A saved DNS account's settings, decrypted. */
+export async function loadAccountSettings(db: Db, secretsKey: string, accountId: string) {
+  const account = await db.select().from(dnsAccounts).where(eq(dnsAccounts.id, accountId)).get();
+  if (!account) throw new ApiError("not_found", `DNS account ${accountId} does not exist`);
+  return {
+    account,
+    settings: DnsProviderSettings.parse(await decryptJson(secretsKey, account.sealed)),
+  };
+}
+
+/** An account's settings with a pool's overrides on top, checked like the pool's own would be. */
+function withOverrides(base: DnsProviderSettings, overrides: DnsOverrides): DnsProviderSettings {
+  const merged = DnsProviderSettings.safeParse({ ...base, ...overrides });
+  if (merged.success) return merged.data;
+  const fields = merged.error.issues.map((issue) => issue.path.join(".")).join(", ");
+  throw new ApiError(
+    "validation_failed",
+    `Invalid body: overrides: ${fields} do not fit a ${base.kind} account`,
+    [{ path: "overrides", message: `${fields} do not fit a ${base.kind} account` }],
+  );
+}
+
+/** A pool's provider settings, decrypted (and merged with its account); null when it has none. */
 export async function loadDnsSettings(db: Db, secretsKey: string, poolId: string) {
   const row = await db.select().from(dnsSettings).where(eq(dnsSettings.poolId, poolId)).get();
   if (!row) return null;
-  const settings = DnsProviderSettings.parse(await decryptJson(secretsKey, row.sealed));
-  return { row, settings };
+  const own = await decryptJson(secretsKey, row.sealed);
+  if (!row.accountId) return { row, settings: DnsProviderSettings.parse(own) };
+  const { settings } = await loadAccountSettings(db, secretsKey, row.accountId);
+  return { row, settings: withOverrides(settings, DnsOverrides.parse(own)) };
 }
 
 export function toDnsView(row: DnsSettingsRow, settings: DnsProviderSettings): DnsSettingsView {
   return {
     provider: redact(settings),
+    accountId: row.accountId,
     mode: row.mode,
     updatedAt: row.updatedAt,
     updatedBy: row.updatedBy,
@@ -50,15 +80,23 @@ export async function saveDnsSettings(
   actor: string,
   now: number,
 ) {
+  const settings = input.accountId
+    ? withOverrides(
+        (await loadAccountSettings(db, secretsKey, input.accountId)).settings,
+        input.overrides,
+      )
+    : (input.provider as DnsProviderSettings);
   const row: DnsSettingsRow = {
     poolId,
-    kind: input.provider.kind,
+    kind: settings.kind,
     mode: input.mode,
-    sealed: await encryptJson(secretsKey, input.provider),
+    sealed: await encryptJson(secretsKey, input.accountId ? input.overrides : settings),
+    accountId: input.accountId ?? null,
     updatedAt: now,
     updatedBy: actor,
   };
-  const shown = redact(input.provider);
+  const shown = { provider: redact(settings), accountId: row.accountId, mode: input.mode };
+  const via = input.accountId ? ` through account ${input.accountId}` : "";
   await runWrites(db, [
     db.insert(dnsSettings).values(row).onConflictDoUpdate({ target: dnsSettings.poolId, set: row }),
     insertEvent(
@@ -67,13 +105,13 @@ export async function saveDnsSettings(
         poolId,
         type: "pool.updated",
         actor,
-        message: `DNS provider set to ${input.provider.kind} (${input.mode})`,
-        data: { dns: { provider: shown, mode: input.mode } },
+        message: `DNS provider set to ${settings.kind}${via} (${input.mode})`,
+        data: { dns: shown },
       },
       now,
     ),
   ]);
-  return toDnsView(row, input.provider);
+  return toDnsView(row, settings);
 }
 
 export async function removeDnsSettings(db: Db, poolId: string, actor: string, now: number) {

@@ -2,7 +2,21 @@ import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
 import { pools } from "./pools";
 
-/** A pool's DNS provider. Credentials are only in `sealed` (AES-GCM, worker/lib/secrets.ts). */
+/** Provider settings saved once and shared by pools. Everything is in `sealed` (AES-GCM). */
+export const dnsAccounts = sqliteTable("dns_accounts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  kind: text("kind").$type<DnsProviderKind>().notNull(),
+  sealed: text("sealed").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/**
+ * A pool's DNS provider. `sealed` (AES-GCM, worker/lib/secrets.ts) holds the pool's own provider
+ * settings, or, with `accountId`, the pool's overrides of that account's settings.
+ */
 export const dnsSettings = sqliteTable("dns_settings", {
   poolId: text("pool_id")
     .primaryKey()
@@ -10,8 +24,11 @@ export const dnsSettings = sqliteTable("dns_settings", {
   kind: text("kind").$type<DnsProviderKind>().notNull(),
   mode: text("mode").$type<DnsMode>().notNull(),
   sealed: text("sealed").notNull(),
+  // Serves nothing by index: "which pools use this account" scans the small settings table.
+  accountId: text("account_id").references(() => dnsAccounts.id, { onDelete: "restrict" }),
   updatedAt: integer("updated_at").notNull(),
   updatedBy: text("updated_by").notNull(),
 });
 
+export type DnsAccountRow = typeof dnsAccounts.$inferSelect;
 export type DnsSettingsRow = typeof dnsSettings.$inferSelect;
