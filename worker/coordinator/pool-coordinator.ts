@@ -254,20 +254,9 @@ export class PoolCoordinator extends DurableObject<Env> {
       const pool = (await this.open(poolId)) ? this.pool : null;
       const row = this.catalog.get(memberId);
       if (!pool || !row) return refuse("not_found", `Member ${memberId} is not in pool ${poolId}`);
-      if (pool.activeMemberId === memberId) return ok(pool);
       const now = this.now();
-      const view = this.failoverView(now);
-      const member = view.find((candidate) => candidate.id === memberId);
-      if (!member || !this.failover.isReady(pool, member, now)) {
-        return refuse(
-          "member_not_ready",
-          `${row.name} is not ready: it must be online, its service active, not draining or disabled, with a public IPv4`,
-        );
-      }
-      const flip = this.failover.flip(pool, view, memberId, "manual", now, actor, now);
-      await this.commit([], { flip, writes: [] });
-      await this.scheduleAlarm();
-      return ok(this.pool as PoolRow);
+      const flip = this.failover.planPromote(pool, this.failoverView(now), row, actor, now);
+      return flip.ok ? this.commitFlip(flip.value) : flip;
     });
   }
 
@@ -277,17 +266,8 @@ export class PoolCoordinator extends DurableObject<Env> {
       const pool = (await this.open(poolId)) ? this.pool : null;
       if (!pool) return refuse("not_found", `Pool ${poolId} does not exist`);
       const now = this.now();
-      const view = this.failoverView(now);
-      const next = this.failover.nextStandby(pool, view, now);
-      if (!next)
-        return refuse(
-          "no_ready_standby",
-          "No standby is ready to take traffic; nothing was changed",
-        );
-      const flip = this.failover.flip(pool, view, next.id, "manual", now, actor, now);
-      await this.commit([], { flip, writes: [] });
-      await this.scheduleAlarm();
-      return ok(this.pool as PoolRow);
+      const flip = this.failover.planNext(pool, this.failoverView(now), "manual", actor, now);
+      return flip.ok ? this.commitFlip(flip.value) : flip;
     });
   }
 
@@ -336,15 +316,14 @@ export class PoolCoordinator extends DurableObject<Env> {
       const now = this.now();
       let flip: Flip | null = null;
       if (draining && pool.activeMemberId === memberId) {
-        const view = this.failoverView(now);
-        const next = this.failover.nextStandby(pool, view, now);
-        if (!next) {
+        const planned = this.failover.planNext(pool, this.failoverView(now), "drain", actor, now);
+        if (!planned.ok) {
           return refuse(
             "no_ready_standby",
             `${row.name} carries traffic and no standby is ready to take it; nothing was changed`,
           );
         }
-        flip = this.failover.flip(pool, view, next.id, "drain", now, actor, now);
+        flip = planned.value;
       }
       const after: MemberRow = { ...row, draining, updatedAt: now };
       const type = draining ? "member.drained" : "member.undrained";
@@ -549,6 +528,15 @@ export class PoolCoordinator extends DurableObject<Env> {
       addresses.filter((ip): ip is string => ip !== null),
       flip?.timing,
     );
+  }
+
+  /** Records a manual flip (or nothing, if none was needed) and answers with the pool after it. */
+  private async commitFlip(flip: Flip | null): Promise<Outcome<PoolRow>> {
+    if (flip) {
+      await this.commit([], { flip, writes: [] });
+      await this.scheduleAlarm();
+    }
+    return ok(this.pool as PoolRow);
   }
 
   /** Makes sure this coordinator serves `poolId`; false when the pool does not exist. */
