@@ -1,0 +1,120 @@
+/**
+ * A real HAProxy 2.6 on loopback for the agent's integration tests: master-worker mode in the
+ * foreground (so the spawned PID is the master, and stopping it stops its workers), its own temp
+ * dir for config, pid file and sockets, one backend `be_app` with `app1` (a node:http server in
+ * this process, so UP) and `app2` (a port nothing listens on, so DOWN). Missing haproxy throws:
+ * the tests must fail, not skip, on a machine that cannot run them.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runtimeCommand } from "../../../agent/haproxy/runtime-api";
+
+export interface HaproxyInstance {
+  dir: string;
+  adminSocket: string;
+  frontendPort: number;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+function findHaproxy(): string {
+  const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/bin"];
+  const found = dirs.map((dir) => join(dir, "haproxy")).find((path) => existsSync(path));
+  if (!found)
+    throw new Error("haproxy is not installed; apt-get install -y haproxy (.ci/run does)");
+  return found;
+}
+
+async function listen(server: Server | ReturnType<typeof createServer>): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** A loopback TCP port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function startHaproxy(): Promise<HaproxyInstance> {
+  const binary = findHaproxy();
+  const dir = await mkdtemp(join(tmpdir(), "baton-haproxy-"));
+  const upstream = createHttpServer((_req, res) => res.end("ok\n"));
+  const upPort = await listen(upstream);
+  const [frontendPort, downPort] = [await freePort(), await freePort()];
+  const adminSocket = join(dir, "admin.sock");
+  const config = join(dir, "haproxy.cfg");
+  await writeFile(
+    config,
+    [
+      "global",
+      `  stats socket ${adminSocket} mode 600 level admin`,
+      "defaults",
+      "  mode http",
+      "  timeout connect 1s",
+      "  timeout client 5s",
+      "  timeout server 5s",
+      "frontend fe_web",
+      `  bind 127.0.0.1:${frontendPort}`,
+      "  default_backend be_app",
+      "backend be_app",
+      "  option httpchk GET /",
+      "  default-server inter 200ms fall 2 rise 1",
+      `  server app1 127.0.0.1:${upPort} check`,
+      `  server app2 127.0.0.1:${downPort} check`,
+      "",
+    ].join("\n"),
+  );
+  const args = ["-W", "-S", join(dir, "master.sock"), "-f", config, "-p", join(dir, "pid")];
+  const child = spawn(binary, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  running.add(child);
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 5_000));
+      if ((await Promise.race([exited, timeout])) === "timeout") child.kill("SIGKILL");
+    }
+    running.delete(child);
+    await new Promise((resolve) => upstream.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  // Bounded wait for the admin socket to answer.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`haproxy exited with ${child.exitCode}: ${stderr}`);
+    }
+    const ok = await runtimeCommand(adminSocket, "show info", { timeoutMs: 500 }).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`haproxy's admin socket did not answer within 10 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { dir, adminSocket, frontendPort, stop };
+}
