@@ -1,0 +1,173 @@
+/**
+ * The agent's configuration: the only reader of `process.env`. Variables come from the
+ * environment, over the KEY=VALUE lines of /etc/baton/agent.env (or BATON_ENV_FILE) beneath it.
+ * Validated once; a bad value is a ConfigError with a one-line reason naming the variable.
+ */
+import { readFileSync } from "node:fs";
+import { hostname as osHostname } from "node:os";
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const SERVICE_MANAGERS = ["systemd", "direct"] as const;
+export type ServiceManager = (typeof SERVICE_MANAGERS)[number];
+
+export interface AgentConfig {
+  /** The control plane's base URL, without a trailing slash. */
+  url: string;
+  /** The member's enrollment secret. */
+  token: string;
+  hostname: string;
+  publicIp?: string;
+  serviceManager: ServiceManager;
+  stateDir: string;
+}
+
+export const DEFAULT_ENV_FILE = "/etc/baton/agent.env";
+export const DEFAULT_STATE_DIR = "/var/lib/baton";
+
+export interface ConfigSources {
+  readFile?: (path: string) => string;
+  hostname?: () => string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Parses KEY=VALUE lines: blank lines and `#` comments are skipped, an `export ` prefix and one
+ * pair of matching quotes around the value are removed. A malformed line is a ConfigError.
+ */
+export function parseEnvFile(text: string, file: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) throw new ConfigError(`${file}:${index + 1}: expected KEY=VALUE`);
+    const [, key = "", rawValue = ""] = match;
+    let value = rawValue;
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) {
+      value = value.slice(1, -1);
+    }
+    vars[key] = value;
+  }
+  return vars;
+}
+
+function isLoopback(host: string): boolean {
+  const name = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return name === "localhost" || name === "::1" || /^127(?:\.\d{1,3}){3}$/.test(name);
+}
+
+const url = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .refine((value) => URL.canParse(value), "must be a URL such as https://baton.example.com")
+  .transform((value) => new URL(value))
+  .refine(
+    (value) =>
+      value.protocol === "https:" || (value.protocol === "http:" && isLoopback(value.hostname)),
+    "must use https (http is allowed only for loopback addresses)",
+  )
+  .refine((value) => !value.username && !value.password, "must not contain credentials")
+  .refine((value) => !value.search && !value.hash, "must not have a query or fragment")
+  .transform((value) => value.toString().replace(/\/+$/, ""));
+
+const token = z
+  .string()
+  .trim()
+  .min(1, "is empty")
+  .max(512, "is longer than 512 characters")
+  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+
+const hostname = z
+  .string()
+  .trim()
+  .min(1, "is empty")
+  .max(253, "is longer than 253 characters")
+  .regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, "must be a host name such as edge-1");
+
+const publicIp = z.ipv4("must be an IPv4 address such as 203.0.113.10");
+
+const serviceManager = z.enum(SERVICE_MANAGERS, "must be systemd or direct");
+
+const stateDir = z.string().trim().startsWith("/", "must be an absolute path");
+
+function check<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ConfigError(`${name} ${result.error.issues[0]?.message ?? "is invalid"}`);
+}
+
+function readVarFile(name: string, path: string, readFile: (path: string) => string): string {
+  try {
+    return readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new ConfigError(`${name}: cannot read ${path} (${code})`);
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError with a one-line reason. */
+export function loadConfig(env: Env = process.env, sources: ConfigSources = {}): AgentConfig {
+  const readFile = sources.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  const envFile = env.BATON_ENV_FILE?.trim() || DEFAULT_ENV_FILE;
+  let fileVars: Record<string, string> = {};
+  let text: string | undefined;
+  try {
+    text = readFile(envFile);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // The default file is optional; one named explicitly must exist.
+    if (!(code === "ENOENT" && !env.BATON_ENV_FILE)) {
+      throw new ConfigError(`BATON_ENV_FILE: cannot read ${envFile} (${code ?? "error"})`);
+    }
+  }
+  if (text !== undefined) fileVars = parseEnvFile(text, envFile);
+
+  const vars: Env = { ...fileVars };
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) vars[key] = value;
+  const set = (name: string) => vars[name] !== undefined && vars[name] !== "";
+
+  if (set("BATON_TOKEN") && set("BATON_TOKEN_FILE")) {
+    throw new ConfigError("BATON_TOKEN and BATON_TOKEN_FILE are both set: keep one");
+  }
+  let secret: string;
+  if (set("BATON_TOKEN_FILE")) {
+    const path = check("BATON_TOKEN_FILE", stateDir, vars.BATON_TOKEN_FILE);
+    secret = check("BATON_TOKEN_FILE", token, readVarFile("BATON_TOKEN_FILE", path, readFile));
+  } else if (set("BATON_TOKEN")) {
+    secret = check("BATON_TOKEN", token, vars.BATON_TOKEN);
+  } else {
+    throw new ConfigError("BATON_TOKEN is required (or BATON_TOKEN_FILE): the member's secret");
+  }
+
+  const config: AgentConfig = {
+    url: check("BATON_URL", url, vars.BATON_URL ?? ""),
+    token: secret,
+    hostname: check(
+      "BATON_HOSTNAME",
+      hostname,
+      set("BATON_HOSTNAME") ? vars.BATON_HOSTNAME : (sources.hostname ?? osHostname)(),
+    ),
+    serviceManager: check(
+      "BATON_SERVICE_MANAGER",
+      serviceManager,
+      set("BATON_SERVICE_MANAGER") ? vars.BATON_SERVICE_MANAGER?.trim() : "systemd",
+    ),
+    stateDir: check(
+      "BATON_STATE_DIR",
+      stateDir,
+      set("BATON_STATE_DIR") ? vars.BATON_STATE_DIR : DEFAULT_STATE_DIR,
+    ),
+  };
+  if (set("BATON_PUBLIC_IP")) {
+    config.publicIp = check("BATON_PUBLIC_IP", publicIp, vars.BATON_PUBLIC_IP?.trim());
+  }
+  return config;
+}

@@ -1,0 +1,182 @@
+/**
+ * The heartbeat loop: collect the probes, send a beat, wait `intervalMs` from the answer. An
+ * unavailable control plane backs off with full jitter (1 s doubling to a 30 s cap, reset on
+ * success); a refusal is logged once per distinct code with what to fix, and the loop keeps
+ * going. Ends when the signal aborts.
+ */
+import { setTimeout as sleepTimer } from "node:timers/promises";
+import {
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  Heartbeat,
+  type HeartbeatResponse,
+  type JobDelivery,
+} from "../shared/index";
+import { Refused, Unavailable } from "./control-plane";
+import { type Logger, reason } from "./log";
+import type { Probe } from "./probes/probe";
+
+export const BACKOFF_BASE_MS = 1_000;
+export const BACKOFF_CAP_MS = 30_000;
+const DEFAULT_PROBE_TIMEOUT_MS = 500;
+
+/** Full jitter: a random delay in [0, min(cap, base·2^attempt)); attempt 0 is the first failure. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
+  return Math.floor(random() * ceiling);
+}
+
+/** What to fix for each refusal code the control plane gives agents. */
+export const REFUSAL_FIXES: Record<string, string> = {
+  bad_secret: "rotate the member's secret and update BATON_TOKEN",
+  ip_not_allowed: "add this host's egress IP to the member's allowed IPs",
+  hostname_mismatch: "set BATON_HOSTNAME to the member's hostname, or change the member's hostname",
+  unsupported_protocol: "update the agent: the control plane no longer speaks its protocol",
+};
+
+export interface HeartbeatClient {
+  heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse>;
+}
+
+export interface LoopOptions {
+  client: HeartbeatClient;
+  hostname: string;
+  agentVersion: string;
+  probes: Probe[];
+  log: Logger;
+  signal: AbortSignal;
+  /** Until the control plane says otherwise. */
+  intervalMs?: number;
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleepTimer(ms, undefined, { signal });
+  } catch {
+    // aborted: the loop checks the signal
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const HeartbeatSections = Heartbeat.partial();
+
+/**
+ * Runs every probe (each with its timeout) and merges their sections over the identity. A probe
+ * that fails, times out or returns something off-contract is left out of this beat; its failure
+ * is logged when it starts failing, not on every beat.
+ */
+export async function collectReport(
+  base: Pick<Heartbeat, "hostname" | "agentVersion">,
+  probes: Probe[],
+  log: Logger,
+  failing: Set<string> = new Set(),
+): Promise<Heartbeat> {
+  const results = await Promise.allSettled(
+    probes.map((probe) =>
+      withTimeout(
+        Promise.resolve().then(() => probe.collect()),
+        probe.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+        `probe ${probe.name}`,
+      ).then((section) => {
+        const parsed = HeartbeatSections.safeParse(section);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new Error(`off-contract ${issue?.path.join(".")}: ${issue?.message}`);
+        }
+        return parsed.data;
+      }),
+    ),
+  );
+  const report: Heartbeat = { ...base };
+  for (const [index, result] of results.entries()) {
+    const name = probes[index]?.name ?? String(index);
+    if (result.status === "fulfilled") {
+      Object.assign(report, result.value, base);
+      if (failing.delete(name)) log.info("probe recovered", { probe: name });
+    } else if (!failing.has(name)) {
+      failing.add(name);
+      log.warn("probe failed; left out of heartbeats until it recovers", {
+        probe: name,
+        reason: reason(result.reason),
+      });
+    }
+  }
+  return report;
+}
+
+/** Runs until `signal` aborts. Never throws for control plane failures. */
+export async function runLoop(options: LoopOptions): Promise<void> {
+  const { client, log, signal, probes } = options;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? defaultSleep;
+  const base = { hostname: options.hostname, agentVersion: options.agentVersion };
+  let intervalMs = options.intervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+  let failures = 0;
+  let connected = false;
+  const refusedCodes = new Set<string>();
+  const seenJobs = new Set<string>();
+  const failingProbes = new Set<string>();
+
+  log.info("agent started", { hostname: options.hostname, agentVersion: options.agentVersion });
+  while (!signal.aborted) {
+    let delay: number;
+    try {
+      const report = await collectReport(base, probes, log, failingProbes);
+      if (signal.aborted) break;
+      const answer = await client.heartbeat(report, signal);
+      if (!connected) log.info("heartbeat accepted", { intervalMs: answer.intervalMs });
+      connected = true;
+      failures = 0;
+      refusedCodes.clear(); // a refusal coming back after a fix is news again
+      intervalMs = answer.intervalMs;
+      noteJobs(answer.jobs, seenJobs, log);
+      delay = intervalMs;
+    } catch (error) {
+      if (signal.aborted) break;
+      connected = false;
+      delay = backoffDelay(failures, random);
+      failures += 1;
+      if (error instanceof Refused) {
+        if (!refusedCodes.has(error.code)) {
+          refusedCodes.add(error.code);
+          log.error("heartbeat refused", {
+            code: error.code,
+            status: error.status,
+            reason: error.message,
+            fix: REFUSAL_FIXES[error.code] ?? "see the control plane's message",
+          });
+        }
+      } else if (error instanceof Unavailable) {
+        log.warn("control plane unavailable", {
+          reason: error.message,
+          attempt: failures,
+          retryInMs: delay,
+        });
+      } else {
+        log.error("heartbeat failed", { reason: reason(error), retryInMs: delay });
+      }
+    }
+    await sleep(delay, signal);
+  }
+  log.info("agent stopping");
+}
+
+function noteJobs(jobs: JobDelivery[], seen: Set<string>, log: Logger): void {
+  for (const job of jobs) {
+    if (seen.has(job.id)) continue;
+    seen.add(job.id);
+    log.warn("job received, not supported by this agent version", {
+      jobId: job.id,
+      kind: job.kind,
+    });
+  }
+  if (seen.size > 1000) seen.clear();
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { type AgentConfig, ConfigError, loadConfig, parseEnvFile } from "../../../agent/config";
+
+const SECRET = "s".repeat(48);
+const GOOD = { BATON_URL: "https://baton.example.com/", BATON_TOKEN: SECRET };
+
+/** Files the config may read; anything else is ENOENT. */
+function files(map: Record<string, string>) {
+  return (path: string) => {
+    const text = map[path];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT ${path}`), { code: "ENOENT" });
+    return text;
+  };
+}
+const load = (env: Record<string, string>, fs: Record<string, string> = {}) =>
+  loadConfig(env, { readFile: files(fs), hostname: () => "vm-1" });
+
+describe("loadConfig: good values", () => {
+  const cases: [string, Record<string, string>, Partial<AgentConfig>][] = [
+    [
+      "defaults",
+      GOOD,
+      {
+        url: "https://baton.example.com",
+        token: SECRET,
+        hostname: "vm-1",
+        serviceManager: "systemd",
+        stateDir: "/var/lib/baton",
+      },
+    ],
+    [
+      "http on 127.0.0.1",
+      { ...GOOD, BATON_URL: "http://127.0.0.1:8787" },
+      { url: "http://127.0.0.1:8787" },
+    ],
+    [
+      "http on localhost",
+      { ...GOOD, BATON_URL: "http://localhost:8787/" },
+      { url: "http://localhost:8787" },
+    ],
+    ["http on [::1]", { ...GOOD, BATON_URL: "http://[::1]:8787" }, { url: "http://[::1]:8787" }],
+    [
+      "hostname",
+      { ...GOOD, BATON_HOSTNAME: "edge-a.example.com" },
+      { hostname: "edge-a.example.com" },
+    ],
+    ["public IP", { ...GOOD, BATON_PUBLIC_IP: "203.0.113.10" }, { publicIp: "203.0.113.10" }],
+    ["direct", { ...GOOD, BATON_SERVICE_MANAGER: "direct" }, { serviceManager: "direct" }],
+    ["state dir", { ...GOOD, BATON_STATE_DIR: "/tmp/baton" }, { stateDir: "/tmp/baton" }],
+  ];
+  it.each(cases)("%s", (_name, env, expected) => {
+    expect(load(env)).toMatchObject(expected);
+  });
+
+  it("no public IP unless declared", () => {
+    expect(load(GOOD)).not.toHaveProperty("publicIp");
+  });
+});
+
+describe("loadConfig: each bad variable names itself in one line", () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ["no URL", { BATON_TOKEN: SECRET }, /^BATON_URL is required$/],
+    ["URL not a URL", { ...GOOD, BATON_URL: "baton" }, /^BATON_URL must be a URL/],
+    ["plain http", { ...GOOD, BATON_URL: "http://baton.example.com" }, /^BATON_URL must use https/],
+    ["ftp", { ...GOOD, BATON_URL: "ftp://127.0.0.1" }, /^BATON_URL must use https/],
+    [
+      "URL with query",
+      { ...GOOD, BATON_URL: "https://b.example.com/?a=1" },
+      /^BATON_URL must not have a query/,
+    ],
+    ["no token", { BATON_URL: GOOD.BATON_URL }, /^BATON_TOKEN is required/],
+    ["token with space", { ...GOOD, BATON_TOKEN: "a b" }, /^BATON_TOKEN must be printable ASCII/],
+    [
+      "both token forms",
+      { ...GOOD, BATON_TOKEN_FILE: "/run/secret" },
+      /^BATON_TOKEN and BATON_TOKEN_FILE are both set/,
+    ],
+    [
+      "token file missing",
+      { BATON_URL: GOOD.BATON_URL, BATON_TOKEN_FILE: "/nope" },
+      /^BATON_TOKEN_FILE: cannot read \/nope \(ENOENT\)$/,
+    ],
+    [
+      "token file relative",
+      { BATON_URL: GOOD.BATON_URL, BATON_TOKEN_FILE: "secret" },
+      /^BATON_TOKEN_FILE must be an absolute path$/,
+    ],
+    ["hostname", { ...GOOD, BATON_HOSTNAME: "bad host" }, /^BATON_HOSTNAME must be a host name/],
+    [
+      "public IP v6",
+      { ...GOOD, BATON_PUBLIC_IP: "::1" },
+      /^BATON_PUBLIC_IP must be an IPv4 address/,
+    ],
+    [
+      "public IP junk",
+      { ...GOOD, BATON_PUBLIC_IP: "300.1.1.1" },
+      /^BATON_PUBLIC_IP must be an IPv4 address/,
+    ],
+    [
+      "service manager",
+      { ...GOOD, BATON_SERVICE_MANAGER: "openrc" },
+      /^BATON_SERVICE_MANAGER must be systemd or direct$/,
+    ],
+    [
+      "state dir",
+      { ...GOOD, BATON_STATE_DIR: "var/lib" },
+      /^BATON_STATE_DIR must be an absolute path$/,
+    ],
+    [
+      "env file named but missing",
+      { ...GOOD, BATON_ENV_FILE: "/etc/x.env" },
+      /^BATON_ENV_FILE: cannot read \/etc\/x.env \(ENOENT\)$/,
+    ],
+  ];
+  it.each(cases)("%s", (_name, env, message) => {
+    let thrown: unknown;
+    try {
+      load(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const text = (thrown as Error).message;
+    expect(text).toMatch(message);
+    expect(text).not.toContain("\n");
+  });
+});
+
+describe("secrets from files and the env file", () => {
+  it("BATON_TOKEN_FILE is read and trimmed", () => {
+    const config = load(
+      { BATON_URL: GOOD.BATON_URL, BATON_TOKEN_FILE: "/run/secret" },
+      { "/run/secret": `${SECRET}\n` },
+    );
+    expect(config.token).toBe(SECRET);
+  });
+
+  it("reads /etc/baton/agent.env beneath the environment", () => {
+    const text = [
+      "# written by install.sh",
+      "",
+      `BATON_URL="https://file.example.com"`,
+      `export BATON_TOKEN='${SECRET}'`,
+      "BATON_HOSTNAME=from-file",
+      "BATON_SERVICE_MANAGER=direct",
+    ].join("\n");
+    const config = load({ BATON_HOSTNAME: "from-env" }, { "/etc/baton/agent.env": text });
+    expect(config).toMatchObject({
+      url: "https://file.example.com",
+      token: SECRET,
+      hostname: "from-env",
+      serviceManager: "direct",
+    });
+  });
+
+  it("BATON_ENV_FILE moves the env file, whose BATON_TOKEN_FILE is then read", () => {
+    const config = load(
+      { BATON_ENV_FILE: "/tmp/a.env" },
+      { "/tmp/a.env": `BATON_URL=http://127.0.0.1:1\nBATON_TOKEN_FILE=/s\n`, "/s": SECRET },
+    );
+    expect(config).toMatchObject({ url: "http://127.0.0.1:1", token: SECRET });
+  });
+
+  it("a malformed env file line is one line naming the file and line", () => {
+    expect(() => parseEnvFile("A=1\nnot a pair\n", "/etc/baton/agent.env")).toThrow(
+      /^\/etc\/baton\/agent\.env:2: expected KEY=VALUE$/,
+    );
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { Refused, Unavailable } from "../../../agent/control-plane";
+import { createLogger } from "../../../agent/log";
+import { BACKOFF_CAP_MS, backoffDelay, collectReport, runLoop } from "../../../agent/loop";
+import type { Probe } from "../../../agent/probes/probe";
+import type { Heartbeat, HeartbeatResponse } from "../../../shared/index";
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger({ level: "debug", write: (line) => lines.push(JSON.parse(line)) });
+  return { log, lines };
+}
+
+const OK: HeartbeatResponse = { jobs: [], intervalMs: 1000, serverTime: 0 };
+
+/**
+ * Runs the loop against scripted answers (one per beat; the loop stops after the last) and
+ * records the delays it sleeps.
+ */
+async function script(answers: (HeartbeatResponse | Error)[], probes: Probe[] = []) {
+  const { log, lines } = capture();
+  const controller = new AbortController();
+  const delays: number[] = [];
+  const reports: Heartbeat[] = [];
+  let beat = 0;
+  await runLoop({
+    client: {
+      async heartbeat(report) {
+        reports.push(report);
+        const answer = answers[beat++];
+        if (beat >= answers.length) controller.abort();
+        if (answer instanceof Error) throw answer;
+        if (!answer) throw new Error("no more answers");
+        return answer;
+      },
+    },
+    hostname: "vm-1",
+    agentVersion: "1.2.3",
+    probes,
+    log,
+    signal: controller.signal,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
+  });
+  return { lines, delays, reports };
+}
+
+describe("backoff", () => {
+  it("full jitter over 1 s doubling to a 30 s cap", () => {
+    const ceilings = [0, 1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, () => 0.999999));
+    expect(ceilings).toEqual([999, 1999, 3999, 7999, 15999, 29999, 29999, 29999]);
+    expect(backoffDelay(3, () => 0)).toBe(0);
+    expect(backoffDelay(100, () => 0.5)).toBe(BACKOFF_CAP_MS / 2);
+  });
+
+  it("the loop backs off on Unavailable, resets on success and follows intervalMs", async () => {
+    const down = new Unavailable("control plane answered 503", 503);
+    const { delays } = await script([down, down, down, { ...OK, intervalMs: 2000 }, down, OK]);
+    // random() = 0.5: half of 1 s, 2 s, 4 s; then the answer's interval; 0.5 s again; 1 s.
+    expect(delays).toEqual([500, 1000, 2000, 2000, 500, 1000]);
+  });
+});
+
+describe("refusals", () => {
+  it("are logged once per distinct code with the fix, and the loop keeps beating", async () => {
+    const bad = new Refused(401, "bad_secret", "The secret does not match.");
+    const ip = new Refused(403, "ip_not_allowed", "127.0.0.2 is not allowed.");
+    const { lines, reports } = await script([bad, bad, bad, ip, ip, bad, OK]);
+    const refused = lines.filter((line) => line.msg === "heartbeat refused");
+    expect(refused.map((line) => line.code)).toEqual(["bad_secret", "ip_not_allowed"]);
+    expect(refused[0]?.fix).toBe("rotate the member's secret and update BATON_TOKEN");
+    expect(refused[1]?.fix).toBe("add this host's egress IP to the member's allowed IPs");
+    expect(reports).toHaveLength(7);
+    expect(lines.some((line) => line.msg === "heartbeat accepted")).toBe(true);
+  });
+
+  it("jobs are logged once as not supported", async () => {
+    const job = {
+      id: "job-1",
+      kind: "haproxy.reload" as const,
+      payload: {},
+      timeoutMs: 60_000,
+      deadlineAt: 0,
+      attempt: 1,
+    };
+    const { lines } = await script([
+      { ...OK, jobs: [job] },
+      { ...OK, jobs: [job] },
+    ]);
+    const notes = lines.filter((line) => String(line.msg).includes("not supported"));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ jobId: "job-1", kind: "haproxy.reload" });
+  });
+});
+
+describe("probes", () => {
+  it("a failing, slow or off-contract probe is left out of the beat, never stops it", async () => {
+    const { log, lines } = capture();
+    const probes: Probe[] = [
+      { name: "ip", collect: async () => ({ publicIp: "203.0.113.9" }) },
+      {
+        name: "boom",
+        collect: async () => {
+          throw new Error("kaput");
+        },
+      },
+      { name: "slow", timeoutMs: 20, collect: () => new Promise(() => {}) },
+      { name: "junk", collect: async () => ({ publicIp: "not-an-ip" }) },
+      { name: "spoof", collect: async () => ({ hostname: "other" }) },
+    ];
+    const failing = new Set<string>();
+    const base = { hostname: "vm-1", agentVersion: "1.2.3" };
+    const report = await collectReport(base, probes, log, failing);
+    expect(report).toEqual({ ...base, publicIp: "203.0.113.9" });
+    expect([...failing].sort()).toEqual(["boom", "junk", "slow"]);
+    await collectReport(base, probes, log, failing);
+    expect(lines.filter((line) => String(line.msg).startsWith("probe failed"))).toHaveLength(3);
+  });
+});
