@@ -23,6 +23,8 @@ export interface AgentConfig {
   publicIp?: string;
   serviceManager: ServiceManager;
   stateDir: string;
+  /** HAProxy's admin stats socket; the HAProxy probe runs only when it is set. */
+  haproxySocket?: string;
 }
 
 export const DEFAULT_ENV_FILE = "/etc/baton/agent.env";
@@ -98,6 +100,9 @@ const serviceManager = z.enum(SERVICE_MANAGERS, "must be systemd or direct");
 
 const stateDir = z.string().trim().startsWith("/", "must be an absolute path");
 
+// sun_path holds 108 bytes with the terminating NUL.
+const socketPath = stateDir.max(107, "is longer than a UNIX socket path can be");
+
 function check<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -168,6 +173,9 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
   };
   if (set("BATON_PUBLIC_IP")) {
     config.publicIp = check("BATON_PUBLIC_IP", publicIp, vars.BATON_PUBLIC_IP?.trim());
+  }
+  if (set("BATON_HAPROXY_SOCKET")) {
+    config.haproxySocket = check("BATON_HAPROXY_SOCKET", socketPath, vars.BATON_HAPROXY_SOCKET);
   }
   return config;
 }

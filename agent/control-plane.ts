@@ -10,6 +10,7 @@ import {
   HeartbeatResponse,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
+  Whoami,
 } from "../shared/index";
 
 /** The control plane refused the request (401/403/426, other 4xx): retrying as is won't help. */
@@ -94,6 +95,19 @@ export class ControlPlaneClient {
       const issue = parsed.error.issues[0];
       throw new Unavailable(
         `heartbeat answer does not match the protocol (${issue?.path.join(".") || "body"}: ${issue?.message})`,
+      );
+    }
+    return parsed.data;
+  }
+
+  /** `GET /agent/v1/whoami`: this agent's address as the control plane sees it, validated. */
+  async whoami(signal?: AbortSignal): Promise<Whoami> {
+    const body = await this.request("GET", "/agent/v1/whoami", undefined, signal);
+    const parsed = Whoami.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Unavailable(
+        `whoami answer does not match the protocol (${issue?.path.join(".") || "body"}: ${issue?.message})`,
       );
     }
     return parsed.data;

@@ -40,7 +40,7 @@ async function run(): Promise<number> {
     client,
     hostname: config.hostname,
     agentVersion: AGENT_VERSION,
-    probes: createProbes(config),
+    probes: createProbes(config, { client }),
     log,
     signal: controller.signal,
   });
@@ -60,7 +60,7 @@ async function health(): Promise<number> {
   try {
     const report = await collectReport(
       { hostname: config.hostname, agentVersion: AGENT_VERSION },
-      createProbes(config),
+      createProbes(config, { client }),
       quiet,
     );
     const answer = await client.heartbeat(report);

@@ -47,6 +47,11 @@ describe("loadConfig: good values", () => {
     ["public IP", { ...GOOD, BATON_PUBLIC_IP: "203.0.113.10" }, { publicIp: "203.0.113.10" }],
     ["direct", { ...GOOD, BATON_SERVICE_MANAGER: "direct" }, { serviceManager: "direct" }],
     ["state dir", { ...GOOD, BATON_STATE_DIR: "/tmp/baton" }, { stateDir: "/tmp/baton" }],
+    [
+      "HAProxy socket",
+      { ...GOOD, BATON_HAPROXY_SOCKET: " /run/haproxy/admin.sock " },
+      { haproxySocket: "/run/haproxy/admin.sock" },
+    ],
   ];
   it.each(cases)("%s", (_name, env, expected) => {
     expect(load(env)).toMatchObject(expected);
@@ -54,6 +59,10 @@ describe("loadConfig: good values", () => {
 
   it("no public IP unless declared", () => {
     expect(load(GOOD)).not.toHaveProperty("publicIp");
+  });
+
+  it("no HAProxy socket unless declared", () => {
+    expect(load(GOOD)).not.toHaveProperty("haproxySocket");
   });
 });
 
@@ -105,6 +114,16 @@ describe("loadConfig: each bad variable names itself in one line", () => {
       "state dir",
       { ...GOOD, BATON_STATE_DIR: "var/lib" },
       /^BATON_STATE_DIR must be an absolute path$/,
+    ],
+    [
+      "HAProxy socket relative",
+      { ...GOOD, BATON_HAPROXY_SOCKET: "run/haproxy.sock" },
+      /^BATON_HAPROXY_SOCKET must be an absolute path$/,
+    ],
+    [
+      "HAProxy socket too long",
+      { ...GOOD, BATON_HAPROXY_SOCKET: `/${"s".repeat(107)}` },
+      /^BATON_HAPROXY_SOCKET is longer than a UNIX socket path can be$/,
     ],
     [
       "env file named but missing",
