@@ -55,7 +55,21 @@ async function freePort(udpToo) {
   throw new Error("found no port free for both TCP and UDP on 127.0.0.1");
 }
 
+/**
+ * Starts pdns_server on free loopback ports. A port found free can be taken by another test
+ * before pdns binds it; such a start is retried on new ports, twice at most.
+ */
 export async function startPdns() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPdnsOnce();
+    } catch (error) {
+      if (attempt >= 3 || !String(error.message).includes("Address already in use")) throw error;
+    }
+  }
+}
+
+async function startPdnsOnce() {
   const binary = findExecutable("pdns_server");
   if (!binary) throw new Error(`pdns_server is not installed; ${INSTALL_HINT}`);
   const sqlite = findExecutable("sqlite3");
@@ -65,7 +79,11 @@ export async function startPdns() {
   const dir = await mkdtemp(join(tmpdir(), "baton-pdns-"));
   const database = join(dir, "pdns.sqlite3");
   await run(sqlite, [database, `.read ${SCHEMA}`], { timeout: 10_000 });
-  const [dnsPort, apiPort] = [await freePort(true), await freePort(false)];
+  // Both probes release their port before pdns binds it, so the kernel may hand the same port
+  // out twice: make sure the API does not get the DNS port.
+  const dnsPort = await freePort(true);
+  let apiPort = await freePort(false);
+  while (apiPort === dnsPort) apiPort = await freePort(false);
   const apiKey = "baton-test-api-key";
   const config = [
     "launch=gsqlite3",

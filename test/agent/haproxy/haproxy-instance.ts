@@ -54,7 +54,10 @@ export async function startHaproxy(): Promise<HaproxyInstance> {
   const dir = await mkdtemp(join(tmpdir(), "baton-haproxy-"));
   const upstream = createHttpServer((_req, res) => res.end("ok\n"));
   const upPort = await listen(upstream);
-  const [frontendPort, downPort] = [await freePort(), await freePort()];
+  // A released port can be handed out again at once: keep the two apart.
+  const frontendPort = await freePort();
+  let downPort = await freePort();
+  while (downPort === frontendPort || downPort === upPort) downPort = await freePort();
   const adminSocket = join(dir, "admin.sock");
   const config = join(dir, "haproxy.cfg");
   await writeFile(
