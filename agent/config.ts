@@ -25,10 +25,18 @@ export interface AgentConfig {
   stateDir: string;
   /** HAProxy's admin stats socket; the HAProxy probe runs only when it is set. */
   haproxySocket?: string;
+  /** HAProxy's main configuration file; its directory is what backups hold. */
+  haproxyConfig: string;
+  /** nginx's main configuration file; its directory is what backups hold. */
+  nginxConfig: string;
+  /** nginx `stub_status` URL (loopback); the nginx status probe runs only when it is set. */
+  nginxStatusUrl?: string;
 }
 
 export const DEFAULT_ENV_FILE = "/etc/baton/agent.env";
 export const DEFAULT_STATE_DIR = "/var/lib/baton";
+export const DEFAULT_HAPROXY_CONFIG = "/etc/haproxy/haproxy.cfg";
+export const DEFAULT_NGINX_CONFIG = "/etc/nginx/nginx.conf";
 
 export interface ConfigSources {
   readFile?: (path: string) => string;
@@ -100,6 +108,11 @@ const serviceManager = z.enum(SERVICE_MANAGERS, "must be systemd or direct");
 
 const stateDir = z.string().trim().startsWith("/", "must be an absolute path");
 
+const statusUrl = z.url("must be a URL such as http://127.0.0.1/nginx_status").refine((value) => {
+  const parsed = new URL(value);
+  return parsed.protocol === "http:" && isLoopback(parsed.hostname);
+}, "must be an http:// URL on a loopback address (nginx's stub_status location)");
+
 // sun_path holds 108 bytes with the terminating NUL.
 const socketPath = stateDir.max(107, "is longer than a UNIX socket path can be");
 
@@ -170,12 +183,29 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
       stateDir,
       set("BATON_STATE_DIR") ? vars.BATON_STATE_DIR : DEFAULT_STATE_DIR,
     ),
+    haproxyConfig: check(
+      "BATON_HAPROXY_CONFIG",
+      stateDir,
+      set("BATON_HAPROXY_CONFIG") ? vars.BATON_HAPROXY_CONFIG : DEFAULT_HAPROXY_CONFIG,
+    ),
+    nginxConfig: check(
+      "BATON_NGINX_CONFIG",
+      stateDir,
+      set("BATON_NGINX_CONFIG") ? vars.BATON_NGINX_CONFIG : DEFAULT_NGINX_CONFIG,
+    ),
   };
   if (set("BATON_PUBLIC_IP")) {
     config.publicIp = check("BATON_PUBLIC_IP", publicIp, vars.BATON_PUBLIC_IP?.trim());
   }
   if (set("BATON_HAPROXY_SOCKET")) {
     config.haproxySocket = check("BATON_HAPROXY_SOCKET", socketPath, vars.BATON_HAPROXY_SOCKET);
+  }
+  if (set("BATON_NGINX_STATUS_URL")) {
+    config.nginxStatusUrl = check(
+      "BATON_NGINX_STATUS_URL",
+      statusUrl,
+      vars.BATON_NGINX_STATUS_URL?.trim(),
+    );
   }
   return config;
 }

@@ -23,6 +23,10 @@ export const ERROR_CODES = [
   "member_not_ready",
   "no_ready_standby",
   "account_in_use",
+  "job_not_allowed",
+  "backup_mismatch",
+  "backup_too_large",
+  "checksum_mismatch",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

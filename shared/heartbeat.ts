@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JobDelivery } from "./jobs";
+import { JobSchedule } from "./schedules";
 
 /** A service's state as its service manager reports it (systemd's ActiveState vocabulary). */
 export const ServiceActiveState = z.enum([
@@ -49,6 +50,18 @@ export const HaproxySummary = z.object({
 });
 export type HaproxySummary = z.infer<typeof HaproxySummary>;
 
+/** nginx's `stub_status` counters, when the agent has a status URL configured. */
+export const NginxStatus = z.object({
+  activeConnections: count,
+  accepts: count,
+  handled: count,
+  requests: count,
+  reading: count,
+  writing: count,
+  waiting: count,
+});
+export type NginxStatus = z.infer<typeof NginxStatus>;
+
 export const HostMetrics = z.object({
   cpuPercent: z.number().min(0).max(100),
   memUsedBytes: count,
@@ -73,6 +86,7 @@ export const Heartbeat = z.object({
   agentVersion: z.string().min(1).max(64),
   services: z.partialRecord(MonitoredService, ServiceReport).optional(),
   haproxy: HaproxySummary.optional(),
+  nginx: NginxStatus.optional(),
   host: HostMetrics.optional(),
   publicIp: z.ipv4().optional(),
   runningJob: z.object({ id: z.string().max(64), startedAt: count }).optional(),
@@ -83,6 +97,15 @@ export const HeartbeatResponse = z.object({
   jobs: z.array(JobDelivery),
   intervalMs: z.number().int().positive(),
   serverTime: z.number().int(),
+  /** The member's scheduled jobs; the agent re-arms its timers when the list changes. */
+  schedules: z.array(JobSchedule).default([]),
+  /** Sections the control plane wants sent out of band, now. */
+  wants: z
+    .object({
+      /** Post the full `show stat` table to `/agent/v1/haproxy/stat`. */
+      haproxyStat: z.boolean().default(false),
+    })
+    .default({ haproxyStat: false }),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 

@@ -23,6 +23,10 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   member_not_ready: 409,
   no_ready_standby: 409,
   account_in_use: 409,
+  job_not_allowed: 409,
+  backup_mismatch: 409,
+  checksum_mismatch: 400,
+  backup_too_large: 413,
   unsupported_protocol: 426,
   internal_error: 500,
 };

@@ -487,6 +487,8 @@ export class PoolCoordinator extends DurableObject<Env> {
       jobs: deliveries,
       intervalMs: parseConfig(this.env).heartbeatIntervalMs,
       serverTime: now,
+      schedules: [],
+      wants: { haproxyStat: false },
     };
   }
 

@@ -11,7 +11,13 @@ function capture() {
   return { log, lines };
 }
 
-const OK: HeartbeatResponse = { jobs: [], intervalMs: 1000, serverTime: 0 };
+const OK: HeartbeatResponse = {
+  jobs: [],
+  intervalMs: 1000,
+  serverTime: 0,
+  schedules: [],
+  wants: { haproxyStat: false },
+};
 
 /**
  * Runs the loop against scripted answers (one per beat; the loop stops after the last) and

@@ -1,4 +1,5 @@
 export * from "./alerts";
+export * from "./backups";
 export * from "./dns";
 export * from "./events";
 export * from "./jobs";

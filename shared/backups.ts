@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { MonitoredService } from "./heartbeat";
+
+/**
+ * The largest backup archive (tar.gz) the control plane stores. Backups hold configuration and
+ * the certificates it references, which compress to kilobytes; the cap keeps one row well under
+ * D1's 2 MB value limit.
+ */
+export const BACKUP_MAX_BYTES = 1024 * 1024;
+
+/** Header carrying the archive's SHA-256 (lowercase hex) on uploads and downloads. */
+export const SHA256_HEADER = "X-Baton-Sha256";
+/** Upload header naming the job that made the backup (optional: scheduled or manual runs). */
+export const JOB_ID_HEADER = "X-Baton-Job-Id";
+
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters");
+
+/** Query of `POST /agent/v1/backups?service=haproxy`; the body is the tar.gz itself. */
+export const BackupUploadQuery = z.object({ service: MonitoredService });
+
+/** A stored backup's metadata (the archive is fetched separately). */
+export const Backup = z.object({
+  id: z.string(),
+  poolId: z.string(),
+  /** Null once the member that made it has been removed. */
+  memberId: z.string().nullable(),
+  memberName: z.string(),
+  memberHostname: z.string(),
+  service: MonitoredService,
+  sizeBytes: z.number().int().nonnegative(),
+  sha256: Sha256Hex,
+  jobId: z.string().nullable(),
+  createdAt: z.number().int(),
+});
+export type Backup = z.infer<typeof Backup>;
