@@ -10,6 +10,8 @@ export const BACKUP_MAX_BYTES = 1024 * 1024;
 
 /** Header carrying the archive's SHA-256 (lowercase hex) on uploads and downloads. */
 export const SHA256_HEADER = "X-Baton-Sha256";
+/** Download header naming the service a backup holds (`haproxy` or `nginx`). */
+export const SERVICE_HEADER = "X-Baton-Service";
 /** Upload header naming the job that made the backup (optional: scheduled or manual runs). */
 export const JOB_ID_HEADER = "X-Baton-Job-Id";
 

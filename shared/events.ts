@@ -31,6 +31,9 @@ export const EVENT_TYPES = [
   "dns.drift_repaired",
   "dns.account_saved",
   "dns.account_removed",
+  "backup.stored",
+  "backup.deleted",
+  "member.schedules_updated",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

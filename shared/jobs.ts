@@ -154,3 +154,15 @@ export const JobResult = z.strictObject({
   finishedAt: z.number().int().nonnegative(),
 });
 export type JobResult = z.infer<typeof JobResult>;
+
+/**
+ * One row of `GET /api/v1/members/:memberId/job-kinds`: whether the member may run `kind` now
+ * (the pool's profile, and for generic pools the services its agent reports installed) and,
+ * when not, why and what to do.
+ */
+export const JobKindAvailability = z.object({
+  kind: JobKind,
+  allowed: z.boolean(),
+  reason: z.string().optional(),
+});
+export type JobKindAvailability = z.infer<typeof JobKindAvailability>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { JobKind } from "./jobs";
+import { JobKind, JobStatus } from "./jobs";
 
 /** Job kinds an agent may run on a schedule: the ones that need no payload and change nothing. */
 export const SCHEDULABLE_KINDS = ["haproxy.backup", "nginx.backup"] as const satisfies JobKind[];
@@ -84,3 +84,9 @@ export type PutSchedules = z.infer<typeof PutSchedules>;
 /** Body of `POST /agent/v1/schedules/:scheduleId/fire`: the minute the schedule matched. */
 export const FireSchedule = z.strictObject({ firedAt: z.number().int().nonnegative() });
 export type FireSchedule = z.infer<typeof FireSchedule>;
+
+/** Answer of a fire: the job it queued (201), or the one an earlier fire of that minute queued (200). */
+export const FiredSchedule = z.object({
+  job: z.object({ id: z.string(), kind: JobKind, status: JobStatus }),
+});
+export type FiredSchedule = z.infer<typeof FiredSchedule>;

@@ -5,15 +5,18 @@ import { onError, onNotFound } from "./errors";
 import { requestContext } from "./middleware/request-context";
 import { agentRoutes } from "./routes/agent";
 import { alertRoutes } from "./routes/alerts";
+import { backupRoutes } from "./routes/backups";
 import { dnsRoutes } from "./routes/dns";
 import { dnsAccountRoutes } from "./routes/dns-accounts";
 import { eventRoutes } from "./routes/events";
 import { failoverRoutes } from "./routes/failover";
+import { haproxyRoutes } from "./routes/haproxy";
 import { health } from "./routes/health";
 import { installRoutes } from "./routes/install";
 import { jobRoutes } from "./routes/jobs";
 import { memberRoutes } from "./routes/members";
 import { poolRoutes } from "./routes/pools";
+import { scheduleRoutes } from "./routes/schedules";
 import { systemRoutes } from "./routes/system";
 import { tokenRoutes } from "./routes/tokens";
 import type { AppEnv } from "./types";
@@ -26,6 +29,9 @@ const adminApi = new Hono<AppEnv>()
   .route("/", poolRoutes)
   .route("/", memberRoutes)
   .route("/", jobRoutes)
+  .route("/", scheduleRoutes)
+  .route("/", backupRoutes)
+  .route("/", haproxyRoutes)
   .route("/", eventRoutes)
   .route("/", failoverRoutes)
   .route("/", dnsRoutes)

@@ -43,6 +43,7 @@ export function changeEvent(
       };
     }
     case "identity":
+    case "installed":
       return null;
   }
 }

@@ -52,8 +52,18 @@ export class JobQueue {
     return [...this.unfinished.values()].map((job) => job.deadlineAt);
   }
 
-  /** Queues a job, at most once per idempotency key: a repeat answers with the job it made. */
-  async enqueue(poolId: string, member: MemberRow, input: CreateJob, actor: string, now: number) {
+  /**
+   * Queues a job, at most once per idempotency key: a repeat answers with the job it made.
+   * `admit` checks a new job (not a repeat) before it is written.
+   */
+  async enqueue(
+    poolId: string,
+    member: MemberRow,
+    input: CreateJob,
+    actor: string,
+    now: number,
+    admit: () => Promise<Outcome<void>> = async () => ok(undefined),
+  ): Promise<Outcome<{ job: JobRow; created: boolean }>> {
     const { kind, payload, idempotencyKey, deadlineS } = input;
     if (idempotencyKey) {
       const existing = await findJobByIdempotencyKey(this.db, member.id, idempotencyKey);
@@ -67,6 +77,8 @@ export class JobQueue {
         );
       }
     }
+    const admitted = await admit();
+    if (!admitted.ok) return admitted;
     const job: JobRow = {
       id: newId("job", now),
       poolId,

@@ -1,5 +1,12 @@
-import type { Heartbeat, MonitoredService, ServiceActiveState } from "../../shared/heartbeat";
+import type {
+  HaproxySummary,
+  Heartbeat,
+  MonitoredService,
+  NginxStatus,
+  ServiceActiveState,
+} from "../../shared/heartbeat";
 import type { MemberStatus } from "../../shared/members";
+import type { MemberRow } from "../db/schema/members";
 
 /** What a pool's coordinator knows of one member between heartbeats. */
 export interface LiveMember {
@@ -10,6 +17,11 @@ export interface LiveMember {
   agentVersion: string | null;
   publicIp: string | null;
   services: Partial<Record<MonitoredService, ServiceActiveState>>;
+  /** Whether each service is installed, as the latest heartbeat naming it said (job gating). */
+  installed: Partial<Record<MonitoredService, boolean>>;
+  /** The latest heartbeat's HAProxy summary and nginx status (dashboard); null when it had none. */
+  haproxy: HaproxySummary | null;
+  nginx: NginxStatus | null;
 }
 
 export type MemberChange =
@@ -21,7 +33,24 @@ export type MemberChange =
       from: ServiceActiveState | null;
       to: ServiceActiveState;
     }
-  | { kind: "identity"; agentVersion: string | null; publicIp: string | null };
+  | { kind: "identity"; agentVersion: string | null; publicIp: string | null }
+  | { kind: "installed"; service: MonitoredService; installed: boolean };
+
+/** What is known of a member the coordinator has not heard from since it started: its D1 row. */
+export function liveFromRow(row: MemberRow): LiveMember {
+  return {
+    memberId: row.id,
+    name: row.name,
+    status: row.status,
+    lastHeartbeatAt: row.lastHeartbeatAt,
+    agentVersion: row.agentVersion,
+    publicIp: row.publicIp,
+    services: {},
+    installed: {},
+    haproxy: null,
+    nginx: null,
+  };
+}
 
 /** Applies one heartbeat to a member's live state and lists what changed that is worth recording. */
 export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: number) {
@@ -32,6 +61,9 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
     agentVersion: report.agentVersion,
     publicIp: report.publicIp ?? previous.publicIp,
     services: { ...previous.services },
+    installed: { ...previous.installed },
+    haproxy: report.haproxy ?? null,
+    nginx: report.nginx ?? null,
   };
   const changes: MemberChange[] = [];
   if (previous.status !== "online") {
@@ -45,6 +77,9 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
     next.services[name] = serviceReport.activeState;
     if (from !== serviceReport.activeState)
       changes.push({ kind: "service", service: name, from, to: serviceReport.activeState });
+    next.installed[name] = serviceReport.installed;
+    if (previous.installed[name] !== serviceReport.installed)
+      changes.push({ kind: "installed", service: name, installed: serviceReport.installed });
   }
   if (next.agentVersion !== previous.agentVersion || next.publicIp !== previous.publicIp) {
     changes.push({ kind: "identity", agentVersion: next.agentVersion, publicIp: next.publicIp });
@@ -74,7 +109,11 @@ export function silentMembers(
  * After a coordinator restart, a member is treated as seen no earlier than the restart, so a
  * restart alone never turns anyone offline.
  */
-export function resumeAfterRestart(member: LiveMember, startedAt: number): LiveMember {
+export function resumeAfterRestart(stored: LiveMember, startedAt: number): LiveMember {
+  // State stored before a field existed lacks it.
+  const member = { ...stored, installed: stored.installed ?? {} };
+  member.haproxy ??= null;
+  member.nginx ??= null;
   if (member.status !== "online") return member;
   return { ...member, lastHeartbeatAt: Math.max(member.lastHeartbeatAt ?? 0, startedAt) };
 }

@@ -1,9 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq, inArray } from "drizzle-orm";
+import type { z } from "zod";
 import type { DnsProviderSettings } from "../../shared/dns";
+import { HaproxyStatReport } from "../../shared/haproxy-stat";
 import { Heartbeat, type HeartbeatResponse, type Whoami } from "../../shared/heartbeat";
-import { type CreateJob, JobAck, JobResult } from "../../shared/jobs";
+import {
+  type CreateJob,
+  JOB_DEADLINE_S,
+  JobAck,
+  type JobKind,
+  type JobKindAvailability,
+  JobResult,
+} from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
+import { FireSchedule, type JobSchedule, type PutSchedules } from "../../shared/schedules";
 import { parseConfig } from "../config";
 import { type Db, openDb } from "../db/client";
 import { D1Meter, type D1Totals } from "../db/meter";
@@ -16,6 +26,7 @@ import { runWrites, type Write } from "../db/writes";
 import type { DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
 import { eventRow, type NewEvent } from "../events/store";
+import { jobKindAvailability } from "../jobs/gating";
 import { ipAllowed } from "../lib/ip";
 import { SerialQueue } from "../lib/serial";
 import { log, setLogLevel } from "../log";
@@ -25,9 +36,12 @@ import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { changeEvent } from "./change-events";
 import { DnsSync } from "./dns-sync";
 import { FailoverKeeper, type Flip } from "./failover-keeper";
+import { HaproxyStatBoard, type HaproxyStatTable } from "./haproxy-stat-board";
+import { admitJob } from "./job-admission";
 import { JobQueue } from "./job-queue";
 import {
   type LiveMember,
+  liveFromRow,
   type MemberChange,
   observeHeartbeat,
   offlineDeadline,
@@ -36,6 +50,7 @@ import {
 } from "./live-member";
 import { attempt, type Outcome, ok, parseBody, refuse } from "./outcome";
 import { Sampler } from "./sampler";
+import { ScheduleBook } from "./schedule-book";
 
 export interface CoordinatorStats extends D1Totals {
   heartbeats: number;
@@ -72,6 +87,8 @@ export class PoolCoordinator extends DurableObject<Env> {
     this.write,
   );
   private readonly failover = new FailoverKeeper(this.db, (event, now) => this.event(event, now));
+  private readonly schedules = new ScheduleBook(this.db, (event, now) => this.event(event, now));
+  private readonly haproxyStats = new HaproxyStatBoard();
   private readonly dns = new DnsSync(
     this.db,
     (event, now) => this.event(event, now),
@@ -122,34 +139,16 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   /** The agent is starting the job. Refused for jobs that finished (cancelled, timed out). */
-  async ackJob(
-    poolId: string,
-    caller: AgentCaller,
-    jobId: string,
-    body: string,
-  ): Promise<Outcome<JobRow>> {
-    return this.queue.run(async () => {
-      const verified = await this.verify(poolId, caller, { checkIp: true });
-      if (!verified.ok) return verified;
-      const ack = parseBody(JobAck, body);
-      if (!ack.ok) return ack;
-      return this.jobQueue.ack(caller.memberId, jobId, ack.value, this.now());
-    });
+  async ackJob(poolId: string, caller: AgentCaller, jobId: string, body: string) {
+    return this.agentRequest(poolId, caller, JobAck, body, (_member, ack) =>
+      this.jobQueue.ack(caller.memberId, jobId, ack, this.now()),
+    );
   }
 
-  async reportJobResult(
-    poolId: string,
-    caller: AgentCaller,
-    jobId: string,
-    body: string,
-  ): Promise<Outcome<JobRow>> {
-    return this.queue.run(async () => {
-      const verified = await this.verify(poolId, caller, { checkIp: true });
-      if (!verified.ok) return verified;
-      const result = parseBody(JobResult, body);
-      if (!result.ok) return result;
-      return this.jobQueue.report(caller.memberId, jobId, result.value, this.now());
-    });
+  async reportJobResult(poolId: string, caller: AgentCaller, jobId: string, body: string) {
+    return this.agentRequest(poolId, caller, JobResult, body, (_member, result) =>
+      this.jobQueue.report(caller.memberId, jobId, result, this.now()),
+    );
   }
 
   /** The caller's address as seen here, and whether the member allows it (no IP check). */
@@ -164,6 +163,39 @@ export class PoolCoordinator extends DurableObject<Env> {
         hostname,
         ipAllowed: ipAllowed(caller.ip, allowedIps),
       });
+    });
+  }
+
+  /** The caller's checks alone (secret, address), for agent requests the Worker serves (backups). */
+  async verifyAgent(poolId: string, caller: AgentCaller): Promise<Outcome<MemberRow>> {
+    return this.queue.run(() => this.verify(poolId, caller, { checkIp: true }));
+  }
+
+  /** A schedule matched on the agent: queues its job once per schedule and minute. */
+  async fireSchedule(poolId: string, caller: AgentCaller, scheduleId: string, body: string) {
+    return this.agentRequest(poolId, caller, FireSchedule, body, (member, fire) => {
+      const schedule = this.schedules.find(scheduleId);
+      if (schedule?.memberId !== member.id) {
+        return refuse<{ job: JobRow; created: boolean }>(
+          "not_found",
+          `Schedule ${scheduleId} does not exist for this member; the next heartbeat brings the current list`,
+        );
+      }
+      const input: CreateJob = {
+        kind: schedule.kind as JobKind,
+        payload: {},
+        idempotencyKey: `schedule:${schedule.id}:${fire.firedAt}`,
+        deadlineS: JOB_DEADLINE_S.default,
+      };
+      return this.queueJob(member, input, `schedule:${schedule.id}`);
+    });
+  }
+
+  /** The agent's full HAProxy status table; kept in memory only. */
+  async reportHaproxyStat(poolId: string, caller: AgentCaller, body: string) {
+    return this.agentRequest(poolId, caller, HaproxyStatReport, body, (member, report) => {
+      this.haproxyStats.store(member.id, report);
+      return ok(null);
     });
   }
 
@@ -216,6 +248,8 @@ export class PoolCoordinator extends DurableObject<Env> {
       this.sampler.forget(memberId);
       this.jobQueue.forgetMember(memberId);
       this.failover.forget(memberId);
+      this.schedules.forget(memberId);
+      this.haproxyStats.forget(memberId);
       await this.ctx.storage.delete(`member:${memberId}`);
       // Removing the active leaves the pool without one: the best ready member takes over.
       await this.commit([], this.evaluateFailover(this.now()));
@@ -226,17 +260,39 @@ export class PoolCoordinator extends DurableObject<Env> {
 
   /** Queues a job for a member, at most once per idempotency key. */
   async enqueueJob(poolId: string, memberId: string, input: CreateJob, actor: string) {
-    return this.queue.run(async () => {
-      const member = (await this.open(poolId)) ? this.catalog.get(memberId) : undefined;
-      if (!member)
-        return refuse<{ job: JobRow; created: boolean }>(
-          "not_found",
-          `Member ${memberId} does not exist`,
-        );
-      const queued = await this.jobQueue.enqueue(poolId, member, input, actor, this.now());
-      await this.scheduleAlarm();
-      return queued;
+    return this.memberRequest(poolId, memberId, (_pool, row) => this.queueJob(row, input, actor));
+  }
+
+  /** Which job kinds the member may run now, and why not. */
+  async jobKinds(poolId: string, memberId: string): Promise<Outcome<JobKindAvailability[]>> {
+    return this.memberRequest(poolId, memberId, (pool, row) => {
+      const installed = this.members.get(memberId)?.installed ?? {};
+      return ok(jobKindAvailability({ profile: pool.profile, memberName: row.name, installed }));
     });
+  }
+
+  /** Replaces a member's schedules; its next heartbeat response carries them. */
+  async putSchedules(
+    poolId: string,
+    memberId: string,
+    input: PutSchedules,
+    actor: string,
+  ): Promise<Outcome<JobSchedule[]>> {
+    return this.memberRequest(poolId, memberId, async (pool, row) => {
+      const live = this.members.get(memberId);
+      const plan = this.schedules.plan(pool, row, live, input, actor, this.now());
+      if (!plan.ok) return plan;
+      await this.write(plan.value.writes);
+      this.schedules.replace(memberId, plan.value.rows);
+      return ok(this.schedules.forMember(memberId));
+    });
+  }
+
+  /** The member's latest HAProxy status table; asks its agent for fresh ones for a while. */
+  async haproxyStat(poolId: string, memberId: string): Promise<Outcome<HaproxyStatTable>> {
+    return this.memberRequest(poolId, memberId, () =>
+      ok(this.haproxyStats.request(memberId, this.now())),
+    );
   }
 
   async cancelJob(poolId: string, jobId: string, actor: string): Promise<Outcome<JobRow>> {
@@ -419,6 +475,8 @@ export class PoolCoordinator extends DurableObject<Env> {
       this.catalog.clear();
       this.members.clear();
       this.jobQueue.clear();
+      this.schedules.clear();
+      this.haproxyStats.clear();
       this.alarmAt = null;
     });
   }
@@ -467,7 +525,7 @@ export class PoolCoordinator extends DurableObject<Env> {
     this.heartbeats += 1;
     const writes: Write[] = [];
 
-    const known = this.members.get(row.id) ?? fromRow(row);
+    const known = this.members.get(row.id) ?? liveFromRow(row);
     const { next, changes } = observeHeartbeat({ ...known, name: row.name }, report, now);
     this.members.set(next.memberId, next);
     if (changes.length > 0) {
@@ -487,9 +545,48 @@ export class PoolCoordinator extends DurableObject<Env> {
       jobs: deliveries,
       intervalMs: parseConfig(this.env).heartbeatIntervalMs,
       serverTime: now,
-      schedules: [],
-      wants: { haproxyStat: false },
+      schedules: this.schedules.forMember(next.memberId),
+      wants: { haproxyStat: this.haproxyStats.wanted(next.memberId, now) },
     };
+  }
+
+  /** Queues a job after its admission checks (kind allowed, restore's backup), for a new job only. */
+  private async queueJob(member: MemberRow, input: CreateJob, actor: string) {
+    const pool = this.pool as PoolRow;
+    const admit = () => admitJob(this.db, pool, member, this.members.get(member.id), input);
+    const queued = await this.jobQueue.enqueue(pool.id, member, input, actor, this.now(), admit);
+    await this.scheduleAlarm();
+    return queued;
+  }
+
+  /** An agent request with a body, in the queue: secret, address, then the body against `schema`. */
+  private agentRequest<Schema extends z.ZodType, T>(
+    poolId: string,
+    caller: AgentCaller,
+    schema: Schema,
+    body: string,
+    handle: (member: MemberRow, input: z.output<Schema>) => Outcome<T> | Promise<Outcome<T>>,
+  ): Promise<Outcome<T>> {
+    return this.queue.run(async () => {
+      const verified = await this.verify(poolId, caller, { checkIp: true });
+      if (!verified.ok) return verified;
+      const input = parseBody(schema, body);
+      return input.ok ? handle(verified.value, input.value) : input;
+    });
+  }
+
+  /** An admin request about one member of the pool, in the queue; 404 when there is none. */
+  private memberRequest<T>(
+    poolId: string,
+    memberId: string,
+    handle: (pool: PoolRow, row: MemberRow) => Outcome<T> | Promise<Outcome<T>>,
+  ): Promise<Outcome<T>> {
+    return this.queue.run(async () => {
+      const pool = (await this.open(poolId)) ? this.pool : null;
+      const row = pool ? this.catalog.get(memberId) : undefined;
+      if (!pool || !row) return refuse<T>("not_found", `Member ${memberId} does not exist`);
+      return handle(pool, row);
+    });
   }
 
   private failoverView(now: number) {
@@ -565,6 +662,7 @@ export class PoolCoordinator extends DurableObject<Env> {
     const startedAt = this.now();
     await this.ctx.storage.put("poolId", pool.id);
     await this.catalog.load(this.db, pool.id);
+    await this.schedules.load(pool.id);
     const stored = await this.ctx.storage.list<LiveMember>({ prefix: "member:" });
     for (const member of stored.values()) {
       this.members.set(member.memberId, resumeAfterRestart(member, startedAt));
@@ -642,16 +740,4 @@ export class PoolCoordinator extends DurableObject<Env> {
     this.alarmAt = earliest;
     await this.ctx.storage.setAlarm(earliest);
   }
-}
-
-function fromRow(row: MemberRow): LiveMember {
-  return {
-    memberId: row.id,
-    name: row.name,
-    status: row.status,
-    lastHeartbeatAt: row.lastHeartbeatAt,
-    agentVersion: row.agentVersion,
-    publicIp: row.publicIp,
-    services: {},
-  };
 }

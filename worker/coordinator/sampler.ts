@@ -6,14 +6,15 @@ export const SAMPLE_INTERVAL_MS = 30_000;
 
 /** Figures worth charting from one heartbeat; null when it carried none. */
 export function sampleOf(report: Heartbeat): MemberSample | null {
-  if (!report.host && !report.haproxy) return null;
+  if (!report.host && !report.haproxy && !report.nginx) return null;
   return {
     cpuPercent: report.host?.cpuPercent,
     memUsedBytes: report.host?.memUsedBytes,
     memTotalBytes: report.host?.memTotalBytes,
     load1: report.host?.load1,
-    currentConnections: report.haproxy?.currentConnections,
+    currentConnections: report.haproxy?.currentConnections ?? report.nginx?.activeConnections,
     sessionRate: report.haproxy?.sessionRate,
+    nginxRequests: report.nginx?.requests,
   };
 }
 

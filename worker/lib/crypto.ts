@@ -13,7 +13,12 @@ export function randomSecret(length: number): string {
 }
 
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return sha256HexOf(new TextEncoder().encode(text));
+}
+
+/** SHA-256 of bytes, as lowercase hex. */
+export async function sha256HexOf(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 

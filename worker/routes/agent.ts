@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { PROTOCOL_HEADER, SUPPORTED_PROTOCOL_VERSIONS } from "../../shared/protocol";
+import type { FiredSchedule } from "../../shared/schedules";
 import { resolveAgent } from "../auth/agent";
 import { coordinatorFor } from "../coordinator/client";
 import { unwrap } from "../coordinator/outcome";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
+import { agentBackupRoutes } from "./agent-backups";
 
 /** A request without the protocol header speaks version 1; an unknown version gets 426. */
 const protocolCheck = createMiddleware<AppEnv>(async (c, next) => {
@@ -51,4 +53,22 @@ export const agentRoutes = new Hono<AppEnv>()
       await coordinator.reportJobResult(poolId, caller, c.req.param("jobId"), body),
     );
     return c.json({ job: { id: job.id, status: job.status } });
-  });
+  })
+  .post("/schedules/:scheduleId/fire", async (c) => {
+    const { poolId, caller } = c.get("agent");
+    const body = await c.req.text();
+    const coordinator = coordinatorFor(c.env, poolId);
+    const { job, created } = unwrap(
+      await coordinator.fireSchedule(poolId, caller, c.req.param("scheduleId"), body),
+    );
+    // A repeated fire of the same minute answers with the job the first one queued.
+    const fired: FiredSchedule = { job: { id: job.id, kind: job.kind, status: job.status } };
+    return c.json(fired, created ? 201 : 200);
+  })
+  .post("/haproxy/stat", async (c) => {
+    const { poolId, caller } = c.get("agent");
+    const body = await c.req.text();
+    unwrap(await coordinatorFor(c.env, poolId).reportHaproxyStat(poolId, caller, body));
+    return c.body(null, 204);
+  })
+  .route("/", agentBackupRoutes);

@@ -54,6 +54,11 @@ export const jobRoutes = new Hono<AppEnv>()
     const { items, nextCursor } = await listJobs(c.get("db"), { poolId: pool.id }, status, query);
     return c.json({ jobs: items, nextCursor });
   })
+  .get("/members/:memberId/job-kinds", async (c) => {
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const coordinator = coordinatorFor(c.env, member.poolId);
+    return c.json({ kinds: unwrap(await coordinator.jobKinds(member.poolId, member.id)) });
+  })
   .get("/jobs/:jobId", async (c) => {
     const job = await getJob(c.get("db"), c.req.param("jobId"));
     return c.json({ job: toJob(job) });

@@ -4,9 +4,10 @@ import type { AlertPayload } from "../../../shared/alerts";
 import { verifySignature } from "../../../worker/alerts/webhook";
 import type { PoolCoordinator } from "../../../worker/coordinator/pool-coordinator";
 import { admin, createPool, type Enrolled, enroll, expectError, heartbeat } from "../helpers";
+import { tomorrowAt } from "../time";
 import { coordinatorStub, fireAlarmAt, scheduledAlarm, setClock } from "./clock";
 
-const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+const T0 = tomorrowAt(12);
 const SECRET = "webhook-secret-0123456789";
 const URL = "https://hooks.example.com/baton";
 

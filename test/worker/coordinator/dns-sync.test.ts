@@ -6,9 +6,10 @@ import { DNS_RETRY_BASE_MS, DRIFT_CHECK_INTERVAL_MS } from "../../../worker/coor
 import type { PoolCoordinator } from "../../../worker/coordinator/pool-coordinator";
 import { type DesiredRecords, DnsError, type DnsProvider } from "../../../worker/dns/provider";
 import { admin, createPool, type Enrolled, enroll, expectError, heartbeat } from "../helpers";
+import { tomorrowAt } from "../time";
 import { coordinatorStub, fireAlarmAt, setClock } from "./clock";
 
-const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+const T0 = tomorrowAt(12);
 const NAME = "lb.example.com";
 const POWERDNS = {
   kind: "powerdns",

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
 import type { Pool } from "../../../shared/pools";
 import { admin, createPool, type Enrolled, enroll, expectError, heartbeat } from "../helpers";
+import { tomorrowAt } from "../time";
 import { fireAlarmAt, scheduledAlarm, setClock } from "./clock";
 
-const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+const T0 = tomorrowAt(12);
 
 type Service = "active" | "inactive" | "failed" | "reloading";
 

@@ -16,6 +16,9 @@ const base: LiveMember = {
   agentVersion: "0.1.0",
   publicIp: "203.0.113.7",
   services: { haproxy: "active" },
+  installed: { haproxy: true },
+  haproxy: null,
+  nginx: null,
 };
 const report = (extra: Partial<Heartbeat> = {}): Heartbeat => ({
   hostname: "edge-1",
@@ -66,11 +69,52 @@ describe("observeHeartbeat", () => {
       report({ agentVersion: "0.2.0" }),
       [{ kind: "identity", agentVersion: "0.2.0", publicIp: "203.0.113.7" }],
     ],
+    [
+      "nginx reported installed for the first time",
+      base,
+      report({ services: { nginx: { installed: true, activeState: "inactive" } } }),
+      [
+        { kind: "service", service: "nginx", from: null, to: "inactive" },
+        { kind: "installed", service: "nginx", installed: true },
+      ],
+    ],
+    [
+      "haproxy uninstalled",
+      base,
+      report({ services: { haproxy: { installed: false, activeState: "active" } } }),
+      [{ kind: "installed", service: "haproxy", installed: false }],
+    ],
   ])("%s", (_name, previous, beat, changes) => {
     const result = observeHeartbeat(previous, beat, 5_000);
     expect(result.changes).toEqual(changes);
     expect(result.next.status).toBe("online");
     expect(result.next.lastHeartbeatAt).toBe(5_000);
+  });
+
+  it("keeps the latest HAProxy summary and nginx status, and drops them when a beat has none", () => {
+    const nginx = {
+      activeConnections: 3,
+      accepts: 10,
+      handled: 10,
+      requests: 42,
+      reading: 0,
+      writing: 1,
+      waiting: 2,
+    };
+    const haproxySummary = { currentConnections: 7 };
+    const first = observeHeartbeat(base, report({ nginx, haproxy: haproxySummary }), 5_000);
+    expect(first.next).toMatchObject({ nginx, haproxy: haproxySummary });
+    expect(first.changes).toEqual([]);
+    const second = observeHeartbeat(first.next, report(), 6_000);
+    expect(second.next).toMatchObject({ nginx: null, haproxy: null });
+  });
+
+  it("remembers whether each service is installed", () => {
+    const beat = report({ services: { nginx: { installed: false, activeState: "inactive" } } });
+    expect(observeHeartbeat(base, beat, 5_000).next.installed).toEqual({
+      haproxy: true,
+      nginx: false,
+    });
   });
 
   it("keeps the last known public IP when a beat has none", () => {
@@ -100,6 +144,12 @@ describe("deadlines", () => {
       60_000,
     );
     const offline = { ...base, status: "offline" as const };
-    expect(resumeAfterRestart(offline, 50_000)).toBe(offline);
+    expect(resumeAfterRestart(offline, 50_000)).toEqual(offline);
+  });
+
+  it("fills in fields that state stored by an older coordinator lacks", () => {
+    const { installed: _installed, haproxy: _haproxy, nginx: _nginx, ...old } = base;
+    const resumed = resumeAfterRestart(old as LiveMember, 50_000);
+    expect(resumed).toMatchObject({ installed: {}, haproxy: null, nginx: null });
   });
 });

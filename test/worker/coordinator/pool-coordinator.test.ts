@@ -6,9 +6,10 @@ import type { Member } from "../../../shared/members";
 import { requestMeter } from "../../../worker/app";
 import type { CoordinatorStats } from "../../../worker/coordinator/pool-coordinator";
 import { admin, createPool, enroll, heartbeat, queueJob } from "../helpers";
+import { tomorrowAt } from "../time";
 import { coordinatorStub, fireAlarmAt, scheduledAlarm, setClock } from "./clock";
 
-const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+const T0 = tomorrowAt(12);
 const HOST = { cpuPercent: 12.5, memUsedBytes: 1_000, memTotalBytes: 4_000, load1: 0.3 };
 
 async function events(poolId: string, type: string) {
@@ -108,6 +109,34 @@ describe("liveness", () => {
     expect(await scheduledAlarm(pool.id)).toBe(T0 + 30_000);
     await admin(`/pools/${pool.id}`, { method: "PATCH", body: { failoverDelayS: 5 } });
     expect(await scheduledAlarm(pool.id)).toBe(T0 + 5_000);
+  });
+});
+
+describe("live state", () => {
+  it("keeps the latest nginx status and HAProxy summary beside the services", async () => {
+    const pool = await createPool({ profile: "nginx" });
+    const edge = await enroll(pool.id);
+    const nginx = {
+      activeConnections: 4,
+      accepts: 100,
+      handled: 100,
+      requests: 250,
+      reading: 0,
+      writing: 1,
+      waiting: 3,
+    };
+    await heartbeat(edge, {
+      services: { nginx: { installed: true, activeState: "active" } },
+      nginx,
+    });
+    const [live] = await coordinatorStub(pool.id).snapshot(pool.id);
+    expect(live).toMatchObject({
+      memberId: edge.member.id,
+      services: { nginx: "active" },
+      installed: { nginx: true },
+      nginx,
+      haproxy: null,
+    });
   });
 });
 

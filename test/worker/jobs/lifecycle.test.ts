@@ -12,8 +12,9 @@ import {
   heartbeat,
   queueJob,
 } from "../helpers";
+import { tomorrowAt } from "../time";
 
-const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+const T0 = tomorrowAt(12);
 
 async function getJob(jobId: string): Promise<Job> {
   return (await admin<{ job: Job }>(`/jobs/${jobId}`)).body.job;

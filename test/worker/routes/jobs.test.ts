@@ -150,7 +150,7 @@ describe("POST /api/v1/members/:memberId/jobs", () => {
 describe("GET /api/v1/jobs/:jobId", () => {
   it("returns the job to a viewer", async () => {
     const { member } = await freshMember();
-    const job = await queueJob(member.id, { kind: "nginx.reload" });
+    const job = await queueJob(member.id, { kind: "haproxy.reload" });
     const { token } = await createApiToken("viewer");
     const result = await withToken<{ job: Job }>(token, `/jobs/${job.id}`);
     expect(result.status).toBe(200);
@@ -159,7 +159,7 @@ describe("GET /api/v1/jobs/:jobId", () => {
 
   it("needs a token", async () => {
     const { member } = await freshMember();
-    const job = await queueJob(member.id, { kind: "nginx.reload" });
+    const job = await queueJob(member.id, { kind: "haproxy.reload" });
     expectError(await call(`/api/v1/jobs/${job.id}`), 401, "unauthorized");
   });
 

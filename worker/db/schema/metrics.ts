@@ -8,6 +8,8 @@ export interface MemberSample {
   load1?: number;
   currentConnections?: number;
   sessionRate?: number;
+  /** nginx's request counter (cumulative: charts take differences). */
+  nginxRequests?: number;
 }
 
 /**

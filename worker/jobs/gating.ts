@@ -1,0 +1,45 @@
+import type { MonitoredService } from "../../shared/heartbeat";
+import { JOB_CATALOG, JOB_KINDS, type JobKind, type JobKindAvailability } from "../../shared/jobs";
+import type { PoolProfile } from "../../shared/pools";
+
+/** What decides whether a member may run a job kind. */
+export interface GateInput {
+  profile: PoolProfile;
+  memberName: string;
+  /** Whether each service is installed, per the member's latest heartbeat (absent: never said). */
+  installed: Partial<Record<MonitoredService, boolean>>;
+}
+
+/**
+ * Whether a member may run `kind`: a `haproxy` pool runs HAProxy jobs, an `nginx` pool nginx
+ * jobs, and a `generic` pool either only where its agent reports that service installed.
+ * `agent.update` runs anywhere. A refusal says why and what to do.
+ */
+export function gateJobKind(kind: JobKind, input: GateInput): JobKindAvailability {
+  const service: MonitoredService | null = JOB_CATALOG[kind].service;
+  if (service === null) return { kind, allowed: true };
+  const { profile, memberName, installed } = input;
+  if (profile === service) return { kind, allowed: true };
+  if (profile !== "generic") {
+    return {
+      kind,
+      allowed: false,
+      reason: `${memberName} is in a ${profile} pool, which runs ${profile} jobs only: set the pool's profile to ${service} or generic to run ${kind}`,
+    };
+  }
+  if (installed[service] === true) return { kind, allowed: true };
+  const said =
+    installed[service] === false
+      ? `its agent reports ${service} not installed`
+      : `its agent has not reported ${service} yet`;
+  return {
+    kind,
+    allowed: false,
+    reason: `${memberName} is in a generic pool and ${said}: install ${service} on the VM (the next heartbeat reports it), or set the pool's profile to ${service}`,
+  };
+}
+
+/** Every job kind of the catalog with whether the member may run it. */
+export function jobKindAvailability(input: GateInput): JobKindAvailability[] {
+  return JOB_KINDS.map((kind) => gateJobKind(kind, input));
+}
