@@ -1,6 +1,23 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
 import { TEST_ADMIN_TOKEN } from "./test/constants.ts";
+
+// wrangler.toml's [assets] directory (the agent bundle) must exist before the Worker starts, and
+// the installer tests download the bundle built from the current sources. A build that fails
+// (say, an agent file mid-edit) leaves the last bundle and does not stop the other tests.
+const root = fileURLToPath(new URL(".", import.meta.url));
+const assets = spawnSync(process.execPath, ["scripts/build-agent.mjs"], {
+  cwd: root,
+  encoding: "utf8",
+});
+if (assets.status !== 0) {
+  console.warn(`building dist/public failed; tests use the last build:\n${assets.stderr}`);
+  mkdirSync(join(root, "dist", "public"), { recursive: true });
+}
 
 export default defineConfig({
   test: {
@@ -38,6 +55,8 @@ export default defineConfig({
             "test/worker/alerts/**/*.test.ts",
             // A real control plane (wrangler dev) and a real PowerDNS, driven from Node.
             "test/e2e/**/*.test.ts",
+            // install.sh in a throwaway root against a real control plane.
+            "test/install/**/*.test.ts",
           ],
           environment: "node",
         },

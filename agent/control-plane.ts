@@ -1,15 +1,27 @@
 /**
- * The control plane client: one keep-alive connection (undici), a timeout on every request, and
+ * The control plane client: keep-alive connections (undici), a timeout on every request, and
  * typed failures: Refused (the control plane said no: fix something) vs Unavailable (network,
  * 5xx, timeouts: retry later).
  */
 import { Agent } from "undici";
+import { z } from "zod";
 import {
   AGENT_USER_AGENT_PREFIX,
+  BACKUP_MAX_BYTES,
+  FiredSchedule,
+  type FireSchedule,
+  type HaproxyStatReport,
   type Heartbeat,
   HeartbeatResponse,
+  JOB_ID_HEADER,
+  type JobAck,
+  type JobResult,
+  type MonitoredService,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
+  SERVICE_HEADER,
+  SHA256_HEADER,
+  Sha256Hex,
   Whoami,
 } from "../shared/index";
 
@@ -43,9 +55,38 @@ export interface ClientOptions {
   version: string;
   /** Per request, connect to last byte (default 10 s). */
   timeoutMs?: number;
+  /** Per download or upload of a backup or the agent bundle (default 60 s). */
+  transferTimeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TRANSFER_TIMEOUT_MS = 60_000;
+/** JSON answers are small; anything bigger is off the protocol. */
+const JSON_MAX_BYTES = 1024 * 1024;
+/** The agent bundle is about 1 MB; this leaves room to grow without accepting anything. */
+export const BUNDLE_MAX_BYTES = 32 * 1024 * 1024;
+
+interface SendOptions {
+  method: "GET" | "POST";
+  path: string;
+  body?: Uint8Array | string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** The largest answer body accepted, in bytes. */
+  maxBytes?: number;
+  /** The heartbeat's own connection instead of the one for everything else. */
+  beat?: boolean;
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+const BackupCreated = z.object({ backup: z.object({ id: z.string().min(1) }) });
 
 function errorBody(text: string): { code?: string; message?: string } {
   try {
@@ -58,101 +99,229 @@ function errorBody(text: string): { code?: string; message?: string } {
   }
 }
 
+function header(answer: Answer, name: string): string | undefined {
+  const value = answer.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Parses `body` with `schema`, or throws Unavailable naming the first mismatch. */
+function expect<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Unavailable(
+    `${what} answer does not match the protocol (${issue?.path.join(".") || "body"}: ${issue?.message})`,
+  );
+}
+
 export class ControlPlaneClient {
   private readonly origin: string;
   private readonly basePath: string;
-  private readonly dispatcher: Agent;
+  /** Heartbeats only, so a slow upload or download can never hold a beat back. */
+  private readonly beats: Agent;
+  /** Jobs, schedules, backups, the bundle, the status table. */
+  private readonly others: Agent;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
+  private readonly transferTimeoutMs: number;
 
   constructor(options: ClientOptions) {
     const url = new URL(options.url);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    // One connection, kept alive between beats.
-    this.dispatcher = new Agent({
-      connections: 1,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      connect: { timeout: this.timeoutMs },
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
+    this.transferTimeoutMs = options.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS;
+    const dispatcher = (connections: number, timeoutMs: number) =>
+      new Agent({
+        connections,
+        pipelining: 1,
+        keepAliveTimeout: 60_000,
+        connect: { timeout: this.timeoutMs },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    this.beats = dispatcher(1, this.timeoutMs);
+    this.others = dispatcher(2, this.transferTimeoutMs);
     this.headers = {
       authorization: `Bearer ${options.token}`,
       [PROTOCOL_HEADER.toLowerCase()]: String(PROTOCOL_VERSION),
       "user-agent": `${AGENT_USER_AGENT_PREFIX}${options.version}`,
-      accept: "application/json",
     };
   }
 
   /** Sends one heartbeat; resolves with the validated answer. */
   async heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
-    const body = await this.request("POST", "/agent/v1/heartbeat", report, signal);
-    const parsed = HeartbeatResponse.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Unavailable(
-        `heartbeat answer does not match the protocol (${issue?.path.join(".") || "body"}: ${issue?.message})`,
-      );
-    }
-    return parsed.data;
+    const body = await this.json("POST", "/agent/v1/heartbeat", report, signal, true);
+    return expect(HeartbeatResponse, body, "heartbeat");
   }
 
   /** `GET /agent/v1/whoami`: this agent's address as the control plane sees it, validated. */
   async whoami(signal?: AbortSignal): Promise<Whoami> {
-    const body = await this.request("GET", "/agent/v1/whoami", undefined, signal);
-    const parsed = Whoami.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Unavailable(
-        `whoami answer does not match the protocol (${issue?.path.join(".") || "body"}: ${issue?.message})`,
+    const body = await this.json("GET", "/agent/v1/whoami", undefined, signal, true);
+    return expect(Whoami, body, "whoami");
+  }
+
+  /** The agent is starting job `jobId`. A finished or cancelled job is Refused `job_finished`. */
+  async ackJob(jobId: string, ack: JobAck, signal?: AbortSignal): Promise<void> {
+    await this.json("POST", `/agent/v1/jobs/${encodeURIComponent(jobId)}/ack`, ack, signal);
+  }
+
+  /** Reports how job `jobId` ended; a repeated identical report is accepted again. */
+  async reportJobResult(jobId: string, result: JobResult, signal?: AbortSignal): Promise<void> {
+    await this.json("POST", `/agent/v1/jobs/${encodeURIComponent(jobId)}/result`, result, signal);
+  }
+
+  /** Asks the control plane to queue the job of a schedule that matched (idempotent per minute). */
+  async fireSchedule(
+    scheduleId: string,
+    fire: FireSchedule,
+    signal?: AbortSignal,
+  ): Promise<FiredSchedule> {
+    const path = `/agent/v1/schedules/${encodeURIComponent(scheduleId)}/fire`;
+    return expect(FiredSchedule, await this.json("POST", path, fire, signal), "schedule fire");
+  }
+
+  /** Sends the full `show stat` table (the dashboard's status tab). */
+  async postHaproxyStat(report: HaproxyStatReport, signal?: AbortSignal): Promise<void> {
+    await this.json("POST", "/agent/v1/haproxy/stat", report, signal);
+  }
+
+  /** Stores a backup archive (tar.gz) made by job `jobId`; resolves with the backup's id. */
+  async uploadBackup(
+    service: MonitoredService,
+    archive: Uint8Array,
+    sha256: string,
+    jobId: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ id: string }> {
+    if (archive.length > BACKUP_MAX_BYTES) {
+      // Checked here so a too-large archive fails with its size, not with a vague 413.
+      throw new Error(
+        `backup archive is ${archive.length} bytes; the control plane stores at most ${BACKUP_MAX_BYTES}`,
       );
     }
-    return parsed.data;
+    const answer = await this.send({
+      method: "POST",
+      path: `/agent/v1/backups?service=${encodeURIComponent(service)}`,
+      body: archive,
+      contentType: "application/gzip",
+      headers: {
+        [SHA256_HEADER.toLowerCase()]: sha256,
+        ...(jobId ? { [JOB_ID_HEADER.toLowerCase()]: jobId } : {}),
+      },
+      signal,
+      timeoutMs: this.transferTimeoutMs,
+    });
+    const created = expect(BackupCreated, parseJson(answer), "backup upload");
+    return { id: created.backup.id };
+  }
+
+  /** Fetches a backup archive of this pool with the SHA-256 and service it was stored with. */
+  async downloadBackup(
+    backupId: string,
+    signal?: AbortSignal,
+  ): Promise<{ archive: Uint8Array; sha256: string; service: string }> {
+    const answer = await this.send({
+      method: "GET",
+      path: `/agent/v1/backups/${encodeURIComponent(backupId)}`,
+      signal,
+      timeoutMs: this.transferTimeoutMs,
+      maxBytes: BACKUP_MAX_BYTES,
+    });
+    const sha256 = Sha256Hex.safeParse(header(answer, SHA256_HEADER));
+    const service = header(answer, SERVICE_HEADER);
+    if (!sha256.success || !service) {
+      throw new Unavailable(`backup download lacks ${SHA256_HEADER} or ${SERVICE_HEADER}`);
+    }
+    return { archive: new Uint8Array(answer.body), sha256: sha256.data, service };
+  }
+
+  /** Fetches the agent bundle the control plane serves (a static file beside the API). */
+  async downloadAgentBundle(signal?: AbortSignal): Promise<Uint8Array> {
+    const answer = await this.send({
+      method: "GET",
+      path: "/agent/baton-agent.mjs",
+      signal,
+      timeoutMs: this.transferTimeoutMs,
+      maxBytes: BUNDLE_MAX_BYTES,
+    });
+    return new Uint8Array(answer.body);
+  }
+
+  /** Closes the connections (in-flight requests are aborted). */
+  async close(): Promise<void> {
+    await Promise.all([
+      this.beats.destroy().catch(() => {}),
+      this.others.destroy().catch(() => {}),
+    ]);
   }
 
   /** JSON request → parsed JSON answer; throws Refused or Unavailable (or the caller's abort). */
-  async request(
-    method: string,
+  private async json(
+    method: "GET" | "POST",
     path: string,
     payload: unknown,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    beat = false,
   ): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let status: number;
-    let text: string;
+    const answer = await this.send({
+      method,
+      path,
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+      contentType: payload === undefined ? undefined : "application/json",
+      headers: { accept: "application/json" },
+      signal,
+      beat,
+    });
+    return parseJson(answer);
+  }
+
+  /** One request; a 2xx answer is returned, anything else thrown as Refused or Unavailable. */
+  private async send(options: SendOptions): Promise<Answer> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const maxBytes = options.maxBytes ?? JSON_MAX_BYTES;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let answer: Answer;
     try {
-      const response = await this.dispatcher.request({
+      const response = await (options.beat ? this.beats : this.others).request({
         origin: this.origin,
-        path: `${this.basePath}${path}`,
-        method: method as "POST",
-        headers:
-          payload === undefined
-            ? this.headers
-            : { ...this.headers, "content-type": "application/json" },
-        body: payload === undefined ? undefined : JSON.stringify(payload),
-        signal: combined,
+        path: `${this.basePath}${options.path}`,
+        method: options.method,
+        headers: {
+          ...this.headers,
+          ...options.headers,
+          ...(options.contentType ? { "content-type": options.contentType } : {}),
+        },
+        body: options.body,
+        signal,
       });
-      status = response.statusCode;
-      text = await response.body.text();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) {
+          response.body.destroy();
+          throw new Unavailable(`answer larger than ${maxBytes} bytes`, response.statusCode);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      answer = {
+        status: response.statusCode,
+        headers: response.headers,
+        body: Buffer.concat(chunks),
+      };
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) throw new Unavailable(`no answer within ${this.timeoutMs} ms`);
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (error instanceof Unavailable) throw error;
+      if (timeout.aborted) throw new Unavailable(`no answer within ${timeoutMs} ms`);
       const err = error as Error & { code?: string; cause?: { code?: string; message?: string } };
       const code = err.code ?? err.cause?.code;
       throw new Unavailable(`cannot reach ${this.origin}: ${code ? `${code} ` : ""}${err.message}`);
     }
-    if (status >= 200 && status < 300) {
-      try {
-        return text === "" ? null : JSON.parse(text);
-      } catch {
-        throw new Unavailable(`answer ${status} is not JSON`, status);
-      }
-    }
-    const { code, message } = errorBody(text);
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    const { code, message } = errorBody(answer.body.toString("utf8"));
+    const status = answer.status;
     if (status >= 500 || status === 429 || status === 408) {
       throw new Unavailable(`control plane answered ${status}${code ? ` ${code}` : ""}`, status);
     }
@@ -162,9 +331,13 @@ export class ControlPlaneClient {
       message ?? `control plane answered ${status}`,
     );
   }
+}
 
-  /** Closes the connection (in-flight requests are aborted). */
-  async close(): Promise<void> {
-    await this.dispatcher.destroy().catch(() => {});
+function parseJson(answer: Answer): unknown {
+  const text = answer.body.toString("utf8");
+  try {
+    return text === "" ? null : JSON.parse(text);
+  } catch {
+    throw new Unavailable(`answer ${answer.status} is not JSON`, answer.status);
   }
 }

@@ -2,15 +2,11 @@
  * The heartbeat loop: collect the probes, send a beat, wait `intervalMs` from the answer. An
  * unavailable control plane backs off with full jitter (1 s doubling to a 30 s cap, reset on
  * success); a refusal is logged once per distinct code with what to fix, and the loop keeps
- * going. Ends when the signal aborts.
+ * going. Each answer is handed to `onAnswer` (jobs, schedules, status table requests), whose
+ * work runs beside the loop. Ends when the signal aborts.
  */
 import { setTimeout as sleepTimer } from "node:timers/promises";
-import {
-  DEFAULT_HEARTBEAT_INTERVAL_MS,
-  Heartbeat,
-  type HeartbeatResponse,
-  type JobDelivery,
-} from "../shared/index";
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, Heartbeat, type HeartbeatResponse } from "../shared/index";
 import { Refused, Unavailable } from "./control-plane";
 import { type Logger, reason } from "./log";
 import type { Probe } from "./probes/probe";
@@ -48,9 +44,17 @@ export interface LoopOptions {
   intervalMs?: number;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Each accepted answer (jobs, schedules, wants). Must return at once: whatever it starts runs
+   * beside the loop, so a job or an upload never delays a beat.
+   */
+  onAnswer?: (answer: HeartbeatResponse) => void;
+  /** The job running now, sent as `runningJob` in each beat. */
+  runningJob?: () => Heartbeat["runningJob"];
 }
 
-async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Sleeps `ms`, or less when `signal` aborts (never throws). */
+export async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   try {
     await sleepTimer(ms, undefined, { signal });
   } catch {
@@ -122,7 +126,6 @@ export async function runLoop(options: LoopOptions): Promise<void> {
   let failures = 0;
   let connected = false;
   const refusedCodes = new Set<string>();
-  const seenJobs = new Set<string>();
   const failingProbes = new Set<string>();
 
   log.info("agent started", { hostname: options.hostname, agentVersion: options.agentVersion });
@@ -131,13 +134,15 @@ export async function runLoop(options: LoopOptions): Promise<void> {
     try {
       const report = await collectReport(base, probes, log, failingProbes);
       if (signal.aborted) break;
+      const runningJob = options.runningJob?.();
+      if (runningJob) report.runningJob = runningJob;
       const answer = await client.heartbeat(report, signal);
       if (!connected) log.info("heartbeat accepted", { intervalMs: answer.intervalMs });
       connected = true;
       failures = 0;
       refusedCodes.clear(); // a refusal coming back after a fix is news again
       intervalMs = answer.intervalMs;
-      noteJobs(answer.jobs, seenJobs, log);
+      handOver(answer, options, log);
       delay = intervalMs;
     } catch (error) {
       if (signal.aborted) break;
@@ -169,14 +174,11 @@ export async function runLoop(options: LoopOptions): Promise<void> {
   log.info("agent stopping");
 }
 
-function noteJobs(jobs: JobDelivery[], seen: Set<string>, log: Logger): void {
-  for (const job of jobs) {
-    if (seen.has(job.id)) continue;
-    seen.add(job.id);
-    log.warn("job received, not supported by this agent version", {
-      jobId: job.id,
-      kind: job.kind,
-    });
+/** Gives the answer to its consumer; a consumer's bug is logged, never allowed to stop the loop. */
+function handOver(answer: HeartbeatResponse, options: LoopOptions, log: Logger): void {
+  try {
+    options.onAnswer?.(answer);
+  } catch (error) {
+    log.error("heartbeat answer not handled", { reason: reason(error) });
   }
-  if (seen.size > 1000) seen.clear();
 }

@@ -1,9 +1,19 @@
-/** `baton-agent run | health | version`: wires config, client, probes and the loop. */
+/**
+ * `baton-agent run | health | version`: wires config, client, probes, the loop, the job runner,
+ * scheduled jobs and the HAProxy status table push. On SIGTERM the loop stops, the running job
+ * is aborted and gets one try at reporting, and the process exits 0.
+ */
 import { type AgentConfig, ConfigError, loadConfig } from "./config";
 import { ControlPlaneClient, Refused } from "./control-plane";
+import { HaproxyStatPusher } from "./haproxy/stat-push";
+import { createJobHandlers } from "./jobs/handlers";
+import { JobJournal } from "./jobs/journal";
+import { JobRunner } from "./jobs/runner";
 import { createLogger, reason } from "./log";
 import { collectReport, REFUSAL_FIXES, runLoop } from "./loop";
 import { createProbes } from "./probes/index";
+import { Scheduler } from "./schedules";
+import { createServiceManager } from "./services/index";
 import { AGENT_VERSION } from "./version";
 
 const USAGE = "usage: baton-agent run | health | version";
@@ -30,20 +40,59 @@ async function run(): Promise<number> {
     version: AGENT_VERSION,
   });
   const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (!controller.signal.aborted) log.info("signal received", { signal });
+  const { signal } = controller;
+  const stop = (received: NodeJS.Signals) => {
+    if (!signal.aborted) log.info("signal received", { signal: received });
     controller.abort();
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+
+  const services = createServiceManager(config);
+  let updatedTo: string | undefined;
+  const runner = new JobRunner({
+    client,
+    journal: await JobJournal.open(config.stateDir, log),
+    config,
+    services,
+    log,
+    signal,
+    handlers: createJobHandlers({
+      onInstalled: (version) => {
+        updatedTo = version;
+      },
+    }),
+    afterReport: (job) => {
+      if (job.kind !== "agent.update" || updatedTo === undefined) return;
+      // The result is with the control plane; systemd (Restart=always) starts the new bundle
+      // once this process exits, so stopping cleanly is the whole restart.
+      log.info("stopping to restart into the updated agent", { version: updatedTo });
+      controller.abort();
+    },
+  });
+  const scheduler = new Scheduler({ client, log, signal });
+  const statPusher = config.haproxySocket
+    ? new HaproxyStatPusher({ socketPath: config.haproxySocket, client, log, signal })
+    : undefined;
+
+  runner.resume();
   await runLoop({
     client,
     hostname: config.hostname,
     agentVersion: AGENT_VERSION,
-    probes: createProbes(config, { client }),
+    probes: createProbes(config, { client, serviceManager: services }),
     log,
-    signal: controller.signal,
+    signal,
+    runningJob: () => runner.runningJob(),
+    onAnswer: (answer) => {
+      runner.offer(answer.jobs);
+      scheduler.update(answer.schedules);
+      if (answer.wants.haproxyStat) statPusher?.push();
+    },
   });
+  await scheduler.stop();
+  await runner.idle();
+  await statPusher?.idle();
   await client.close();
   return 0;
 }

@@ -1,21 +1,27 @@
-// Bundles the agent into one file for the VM's Node (≥ 20.18): dist/agent/baton-agent.mjs and
-// its SHA-256 (dist/agent/baton-agent.mjs.sha256, `sha256sum -c` format). Everything (zod,
-// undici) is inside; only node: built-ins stay external.
+// Bundles the agent into one file for the VM's Node (≥ 20.18) and publishes it, with the systemd
+// unit, into the Worker's static assets (wrangler.toml [assets], directory dist/public):
+//   dist/public/agent/baton-agent.mjs (+ .sha256, `sha256sum -c` format)
+//   dist/public/agent/baton-agent.service (+ .sha256): systemd/baton-agent.service, unchanged
+//   dist/public/agent/latest.json: { version, sha256, size } of the bundle
+// dist/agent/baton-agent.mjs (+ .sha256) stays the local build for running the agent by hand.
+// Everything (zod, undici) is inside the bundle; only node: built-ins stay external. Files are
+// written to a temporary name and renamed, so a concurrent build or a running server never sees
+// half a file.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "../node_modules/esbuild/lib/main.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const outDir = join(root, "dist", "agent");
-const outFile = join(outDir, "baton-agent.mjs");
+const localDir = join(root, "dist", "agent");
+const publicDir = join(root, "dist", "public", "agent");
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
-mkdirSync(outDir, { recursive: true });
-await build({
+const result = await build({
   entryPoints: [join(root, "agent", "main.ts")],
-  outfile: outFile,
+  outfile: join(localDir, "baton-agent.mjs"),
+  write: false,
   bundle: true,
   platform: "node",
   target: "node20",
@@ -33,7 +39,31 @@ await build({
     ].join("\n"),
   },
 });
-const bytes = readFileSync(outFile);
-const sha256 = createHash("sha256").update(bytes).digest("hex");
-writeFileSync(`${outFile}.sha256`, `${sha256}  baton-agent.mjs\n`);
-console.log(`dist/agent/baton-agent.mjs ${bytes.length} bytes sha256 ${sha256}`);
+const bundle = result.outputFiles[0].contents;
+const unit = readFileSync(join(root, "systemd", "baton-agent.service"));
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+function writeAtomically(file, bytes, mode = 0o644) {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, bytes, { mode });
+  renameSync(temp, file);
+}
+
+/** Writes `name` and `name.sha256` (`<hex>  <name>`, what `sha256sum -c` reads) into `dir`. */
+function publish(dir, name, bytes, mode) {
+  const hash = sha256(bytes);
+  writeAtomically(join(dir, name), bytes, mode);
+  writeAtomically(join(dir, `${name}.sha256`), `${hash}  ${name}\n`);
+  return hash;
+}
+
+const bundleSha256 = publish(localDir, "baton-agent.mjs", bundle, 0o755);
+publish(publicDir, "baton-agent.mjs", bundle, 0o644);
+publish(publicDir, "baton-agent.service", unit, 0o644);
+const manifest = { version, sha256: bundleSha256, size: bundle.length };
+writeAtomically(join(publicDir, "latest.json"), `${JSON.stringify(manifest)}\n`);
+console.log(
+  `dist/public/agent/baton-agent.mjs ${version} ${bundle.length} bytes sha256 ${bundleSha256}`,
+);

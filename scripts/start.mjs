@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start`: the whole control plane on this machine. Applies D1 migrations to the local
-// database (.wrangler/), makes sure .dev.vars holds ADMIN_TOKEN and SECRETS_KEY, and runs
-// `wrangler dev` on 127.0.0.1:$BATON_PORT (default 8787) until interrupted.
+// `npm start`: the whole control plane on this machine. Builds the static assets (the agent
+// bundle in dist/public), applies D1 migrations to the local database (.wrangler/), makes sure
+// .dev.vars holds ADMIN_TOKEN and SECRETS_KEY, and runs `wrangler dev` on
+// 127.0.0.1:$BATON_PORT (default 8787) until interrupted.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,6 +39,17 @@ function ensureDevVar(name) {
 const { value: token, created } = ensureDevVar("ADMIN_TOKEN");
 // Encrypts DNS provider credentials at rest (a Worker secret in production).
 ensureDevVar("SECRETS_KEY");
+
+// The agent bundle and unit the Worker serves as static assets (wrangler.toml [assets]).
+const built = spawnSync(process.execPath, [join(root, "scripts", "build-agent.mjs")], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "inherit", "inherit"],
+});
+if (built.status !== 0) {
+  console.error("Building the agent bundle (dist/public) failed; see the output above.");
+  process.exit(built.status ?? 1);
+}
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
   cwd: root,

@@ -1,22 +1,37 @@
 import type { AgentConfig } from "../config";
+import { createServiceManager } from "../services/index";
+import type { ServiceManager } from "../services/manager";
 import { haproxyProbe } from "./haproxy";
 import { hostProbe } from "./host";
+import { nginxProbe } from "./nginx";
 import type { Probe } from "./probe";
 import { publicIpProbe, type WhoamiClient } from "./public-ip";
+import { servicesProbe } from "./services";
 
 export type { Probe } from "./probe";
 
 export interface ProbeDeps {
   /** Asked for the public IP when BATON_PUBLIC_IP is not set. */
   client?: WhoamiClient;
+  /** The agent's service manager (shared with the jobs); made from the config when absent. */
+  serviceManager?: ServiceManager;
 }
 
-/** The probes this agent version runs, by name. */
+/**
+ * The probes this agent version runs, by name. Order matters where two report the same
+ * section: the loop merges sections in this order, so `services` (the service manager's view
+ * of both daemons) comes after `haproxy` (whose `services.haproxy` only says whether the admin
+ * socket answers) and wins when both ran.
+ */
 export const PROBES: Record<string, (config: AgentConfig, deps: ProbeDeps) => Probe | null> = {
   publicIp: (config, deps) => publicIpProbe({ publicIp: config.publicIp, client: deps.client }),
   host: () => hostProbe(),
   haproxy: (config) =>
     config.haproxySocket === undefined ? null : haproxyProbe({ socketPath: config.haproxySocket }),
+  nginx: (config) =>
+    config.nginxStatusUrl === undefined ? null : nginxProbe({ statusUrl: config.nginxStatusUrl }),
+  services: (config, deps) =>
+    servicesProbe({ manager: deps.serviceManager ?? createServiceManager(config) }),
 };
 
 export function createProbes(config: AgentConfig, deps: ProbeDeps = {}): Probe[] {

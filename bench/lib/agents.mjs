@@ -5,8 +5,13 @@
 // "max" (`concurrency` loops back-to-back, round-robin over members), and "ceiling" (the same
 // loops sending GET /healthz, which touches neither D1 nor a coordinator: what the local runtime
 // can do at all). All stop by themselves.
+// Client: "http" (node:http, one keep-alive connection per loop in flight) or "undici" (a Pool
+// of `connections` connections, `pipelining` requests in flight on each), to tell the load
+// generator's own cost from the server's.
 import { Agent, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Pool } from "undici";
+import { schedulingBetween, threads } from "./proc.mjs";
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const GiB = 1024 ** 3;
@@ -26,7 +31,7 @@ function heartbeatBody(member) {
 }
 
 /** One heartbeat (or GET /healthz); resolves (never rejects) with the status or the error code. */
-function beat(agent, port, member, healthz = false) {
+function beat(agent, port, member, healthz = false, extraHeaders = {}) {
   const body = healthz ? "" : heartbeatBody(member);
   const startedAt = performance.now();
   return new Promise((resolve) => {
@@ -45,6 +50,7 @@ function beat(agent, port, member, healthz = false) {
           "User-Agent": "baton-agent/bench",
           "Content-Type": "application/json",
           "Content-Length": Buffer.byteLength(body),
+          ...extraHeaders,
         },
       },
       (res) => {
@@ -59,23 +65,64 @@ function beat(agent, port, member, healthz = false) {
   });
 }
 
+/** The same request through an undici Pool; resolves (never rejects) like `beat`. */
+async function beatUndici(pool, member, healthz = false, extraHeaders = {}) {
+  const body = healthz ? undefined : heartbeatBody(member);
+  const startedAt = performance.now();
+  try {
+    const res = await pool.request({
+      path: healthz ? "/healthz" : "/agent/v1/heartbeat",
+      method: healthz ? "GET" : "POST",
+      headers: {
+        authorization: `Bearer ${member.secret}`,
+        "x-baton-protocol": "1",
+        "user-agent": "baton-agent/bench",
+        "content-type": "application/json",
+        ...extraHeaders,
+      },
+      body,
+    });
+    await res.body.dump();
+    return { status: res.statusCode, ms: performance.now() - startedAt };
+  } catch (error) {
+    return { status: error.code ?? "request_error", ms: performance.now() - startedAt };
+  }
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function run({ mode, url, members, seconds, concurrency }) {
+async function run(job) {
+  const { mode, url, members, seconds, concurrency } = job;
+  const { client = "http", connections = concurrency, pipelining = 1 } = job;
   const port = Number(new URL(url).port);
+  // Without Miniflare's entry worker nothing sets the caller's address: send it, as Cloudflare does.
+  const extra = job.runtime === "workerd-direct" ? { "CF-Connecting-IP": "127.0.0.1" } : {};
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  const pool =
+    client === "undici"
+      ? new Pool(url, {
+          connections,
+          pipelining,
+          headersTimeout: REQUEST_TIMEOUT_MS,
+          bodyTimeout: REQUEST_TIMEOUT_MS,
+        })
+      : null;
   const latencies = [];
   const statuses = {};
   const send = async (member) => {
-    const { status, ms } = await beat(agent, port, member, mode === "ceiling");
+    const healthz = mode === "ceiling";
+    const { status, ms } = pool
+      ? await beatUndici(pool, member, healthz, extra)
+      : await beat(agent, port, member, healthz, extra);
     latencies.push(ms);
     statuses[status] = (statuses[status] ?? 0) + 1;
   };
 
   const cpuBefore = process.cpuUsage();
+  const threadsBefore = { self: threads(process.pid) };
   const startedAt = performance.now();
   const endAt = startedAt + seconds * 1000;
   if (mode === "warmup") {
@@ -104,7 +151,13 @@ async function run({ mode, url, members, seconds, concurrency }) {
   }
   const elapsedMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
+  const scheduling = schedulingBetween(
+    threadsBefore,
+    { self: threads(process.pid) },
+    elapsedMs / 1000,
+  ).self;
   agent.destroy();
+  await pool?.destroy();
 
   const sorted = Float64Array.from(latencies).sort();
   const ok = statuses[200] ?? 0;
@@ -122,6 +175,7 @@ async function run({ mode, url, members, seconds, concurrency }) {
       max: percentile(sorted, 100),
     },
     loadGeneratorCpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
+    loadGeneratorScheduling: scheduling,
   };
 }
 

@@ -25,9 +25,10 @@ export function stopOnSignal(cleanup) {
   process.once("SIGTERM", onSignal);
 }
 
-export async function startControlPlane(root) {
+/** `options`: those of the shared harness (e.g. `runtime`); the temp prefix is the benchmarks'. */
+export async function startControlPlane(root, options = {}) {
   let plane = null;
   stopOnSignal(() => plane?.stop());
-  plane = await startPlane(root, { tempPrefix: "baton-bench-" });
+  plane = await startPlane(root, { ...options, tempPrefix: "baton-bench-" });
   return plane;
 }

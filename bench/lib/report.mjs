@@ -11,6 +11,23 @@ const fmt = (n, digits = 1) =>
     : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mark = (met) => (met ? "met" : "MISSED");
 
+/**
+ * Where the time went: each process's busiest thread (a JavaScript event loop near 100 % is
+ * saturated) and how long its threads waited for a core held by something else.
+ */
+export function printScheduling(print, r) {
+  const entries = Object.entries(r.controlPlaneScheduling ?? {});
+  if (r.loadGeneratorScheduling) entries.push(["load generator", r.loadGeneratorScheduling]);
+  const busiest = entries
+    .filter(([, s]) => s.busiestThread >= 0.5)
+    .map(([name, s]) => `${name} ${fmt(s.busiestThread, 0)}%`);
+  const waited = entries
+    .filter(([, s]) => s.waitedRunnable >= 0.5)
+    .map(([name, s]) => `${name} ${fmt(s.waitedRunnable, 0)}%`);
+  print(`  busiest thread  ${busiest.join(", ") || "-"}`);
+  print(`  waited for CPU  ${waited.join(", ") || "-"} (runnable, no core free)`);
+}
+
 /** `maxRate`: the phase the throughput and latency targets apply to. */
 export function printPhase(print, title, r, { maxRate = false, steady = true } = {}) {
   const errors = Object.entries(r.errorsByStatus).map(([status, n]) => `${status}: ${n}`);
@@ -43,6 +60,7 @@ export function printPhase(print, title, r, { maxRate = false, steady = true } =
   print(
     `  CPU, % of core  ${cpu.join(", ") || "-"}; load generator ${fmt(r.loadGeneratorCpuPercent, 0)}%`,
   );
+  printScheduling(print, r);
   if (steady && r.elapsedS < SAMPLE_INTERVAL_S)
     print(
       `  note: shorter than the ${SAMPLE_INTERVAL_S} s metric-sample interval: rows written may be under-counted`,

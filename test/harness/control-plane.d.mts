@@ -7,11 +7,13 @@ export interface ControlPlane {
   /** http://127.0.0.1:<port> */
   url: string;
   port: number;
+  /** What serves it: `wrangler dev` (the default) or workerd directly (no dev proxy). */
+  runtime: Runtime;
   /** The bootstrap admin token (ADMIN_TOKEN). */
   adminToken: string;
   /** SECRETS_KEY, which encrypts DNS credentials at rest. */
   secretsKey: string;
-  /** `wrangler dev`'s process, the leader of its process group. */
+  /** `wrangler dev`'s process (runtime "workerd": workerd-server.mjs's), its group's leader. */
   wranglerPid: number;
   logFile: string;
   /** Process groups (by leader PID) started and not yet known to be empty. */
@@ -22,7 +24,15 @@ export interface ControlPlane {
   killNow(): void;
 }
 
+export type Runtime = "wrangler" | "workerd" | "workerd-direct";
+
 export interface StartOptions {
+  /**
+   * Default "wrangler": `wrangler dev`. "workerd": Miniflare on wrangler's deploy bundle, no dev
+   * proxy. "workerd-direct": the Worker's own socket, without Miniflare's entry worker either
+   * (requests must carry CF-Connecting-IP).
+   */
+  runtime?: Runtime;
   /** Extra or overriding Worker variables (`--var NAME:VALUE`). */
   vars?: Record<string, string>;
   /** Prefix of the temp directory's name, e.g. "baton-bench-". */

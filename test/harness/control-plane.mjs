@@ -4,11 +4,15 @@
 // reload the Worker mid-run. Children are spawned detached (each its own process group) and
 // stopped by process group; the temp directory is removed on stop. Used by the end-to-end tests
 // (test/e2e) and the benchmarks (bench/); plain JavaScript, types in control-plane.d.mts.
+// `runtime: "workerd"` serves the same Worker from workerd without wrangler's dev proxy in front
+// (workerd-server.mjs): wrangler's deploy bundle, the same bindings and migrated local state.
+// "workerd-direct" also skips Miniflare's entry worker: callers must send CF-Connecting-IP.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
   cpSync,
+  existsSync,
   mkdtempSync,
   openSync,
   readFileSync,
@@ -17,8 +21,9 @@ import {
 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 
 /** What `wrangler dev` needs from the repository; node_modules is linked, not copied. */
 const SOURCES = [
@@ -30,8 +35,12 @@ const SOURCES = [
   "shared",
   "migrations",
 ];
+/** Copied too when present: static assets (wrangler.toml [assets], built by build-agent.mjs). */
+const OPTIONAL_SOURCES = ["dist/public"];
 const MIGRATE_TIMEOUT_MS = 120_000;
 const READY_TIMEOUT_MS = 90_000;
+const RUNTIMES = ["wrangler", "workerd", "workerd-direct"];
+const WORKERD_SERVER = join(dirname(fileURLToPath(import.meta.url)), "workerd-server.mjs");
 
 /** A failure to set up: reported as one line. */
 export class SetupError extends Error {}
@@ -89,6 +98,9 @@ function killGroup(pid, signal) {
  * on any failure everything started is stopped and a SetupError says why.
  */
 export async function startControlPlane(root, options = {}) {
+  const runtime = options.runtime ?? "wrangler";
+  if (!RUNTIMES.includes(runtime))
+    throw new SetupError(`runtime must be ${RUNTIMES.join(" or ")}, not "${runtime}"`);
   const dir = mkdtempSync(join(tmpdir(), options.tempPrefix ?? "baton-plane-"));
   const src = join(dir, "src");
   const state = join(dir, "state");
@@ -107,15 +119,15 @@ export async function startControlPlane(root, options = {}) {
   let stopping = null;
   let stopped = false;
 
-  const spawnTracked = (args) => {
-    const child = spawn("wrangler", args, {
+  const spawnTracked = (args, command = "wrangler") => {
+    const child = spawn(command, args, {
       cwd: src,
       env,
       detached: true,
       stdio: ["ignore", log, log],
     });
     child.on("error", () => {}); // e.g. ENOENT: reported below, or through "exit"
-    if (child.pid === undefined) throw new SetupError(`could not start wrangler ${args[0]}`);
+    if (child.pid === undefined) throw new SetupError(`could not start ${command} ${args[0]}`);
     groups.add(child.pid);
     // Forget the group only once it is empty: wrangler's own children may outlive it.
     child.on("exit", () => killGroup(child.pid, 0) || groups.delete(child.pid));
@@ -153,6 +165,7 @@ export async function startControlPlane(root, options = {}) {
     dir,
     url: "",
     port: 0,
+    runtime,
     adminToken: randomBytes(24).toString("hex"),
     secretsKey: randomBytes(24).toString("hex"),
     wranglerPid: 0,
@@ -174,18 +187,29 @@ export async function startControlPlane(root, options = {}) {
 
   try {
     for (const name of SOURCES) cpSync(join(root, name), join(src, name), { recursive: true });
+    for (const name of OPTIONAL_SOURCES.filter((name) => existsSync(join(root, name))))
+      cpSync(join(root, name), join(src, name), { recursive: true });
     symlinkSync(join(root, "node_modules"), join(src, "node_modules"), "dir");
     const persist = ["--persist-to", state];
-    const migrate = spawnTracked(["d1", "migrations", "apply", "DB", "--local", ...persist]);
-    const status = await new Promise((resolve) => {
-      const timer = setTimeout(() => killGroup(migrate.pid, "SIGKILL"), MIGRATE_TIMEOUT_MS);
-      migrate.on("exit", (code) => {
-        clearTimeout(timer);
-        resolve(code ?? 1);
+    /** Runs one wrangler command to its end; its exit status (1 when killed at the timeout). */
+    const runWrangler = (args) => {
+      const child = spawnTracked(args);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), MIGRATE_TIMEOUT_MS);
+        child.on("exit", (code) => {
+          clearTimeout(timer);
+          resolve(code ?? 1);
+        });
       });
-    });
-    if (status !== 0)
+    };
+    if ((await runWrangler(["d1", "migrations", "apply", "DB", "--local", ...persist])) !== 0)
       throw new SetupError(`applying D1 migrations failed: ${failureLine(logFile)}`);
+    const bundleDir = join(dir, "bundle");
+    if (
+      runtime !== "wrangler" &&
+      (await runWrangler(["deploy", "--dry-run", "--outdir", bundleDir])) !== 0
+    )
+      throw new SetupError(`bundling the Worker failed: ${failureLine(logFile)}`);
 
     const port = await freePort();
     plane.port = port;
@@ -199,14 +223,28 @@ export async function startControlPlane(root, options = {}) {
     };
     const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
     // --log-level warn: wrangler's node process would otherwise log (and pay for) every request.
-    const dev = spawnTracked(["dev", ...listen, ...persist, ...varArgs, "--log-level", "warn"]);
+    const dev =
+      runtime !== "wrangler"
+        ? spawnTracked(
+            [
+              WORKERD_SERVER,
+              "wrangler.toml",
+              bundleDir,
+              state,
+              String(port),
+              JSON.stringify(vars),
+              runtime === "workerd-direct" ? "direct" : "shared",
+            ],
+            "node",
+          )
+        : spawnTracked(["dev", ...listen, ...persist, ...varArgs, "--log-level", "warn"]);
     plane.wranglerPid = dev.pid;
     let exited = false;
     dev.on("exit", () => {
       exited = true;
     });
     for (const deadline = Date.now() + READY_TIMEOUT_MS; ; await sleep(250)) {
-      if (exited) throw new SetupError(`wrangler dev exited: ${failureLine(logFile)}`);
+      if (exited) throw new SetupError(`${runtime} exited: ${failureLine(logFile)}`);
       if (Date.now() > deadline)
         throw new SetupError(
           `no answer on ${plane.url}/healthz after ${READY_TIMEOUT_MS / 1000} s: ${failureLine(logFile)}`,

@@ -82,7 +82,7 @@ describe("refusals", () => {
     expect(lines.some((line) => line.msg === "heartbeat accepted")).toBe(true);
   });
 
-  it("jobs are logged once as not supported", async () => {
+  it("hands every accepted answer over and reports the running job in each beat", async () => {
     const job = {
       id: "job-1",
       kind: "haproxy.reload" as const,
@@ -91,13 +91,36 @@ describe("refusals", () => {
       deadlineAt: 0,
       attempt: 1,
     };
-    const { lines } = await script([
-      { ...OK, jobs: [job] },
-      { ...OK, jobs: [job] },
-    ]);
-    const notes = lines.filter((line) => String(line.msg).includes("not supported"));
-    expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatchObject({ jobId: "job-1", kind: "haproxy.reload" });
+    const { log, lines } = capture();
+    const controller = new AbortController();
+    const answers: HeartbeatResponse[] = [];
+    const reports: Heartbeat[] = [];
+    const queue: HeartbeatResponse[] = [{ ...OK, jobs: [job] }, OK];
+    await runLoop({
+      client: {
+        async heartbeat(report) {
+          reports.push(report);
+          const answer = queue.shift() ?? OK;
+          if (queue.length === 0) controller.abort();
+          return answer;
+        },
+      },
+      hostname: "vm-1",
+      agentVersion: "1.2.3",
+      probes: [],
+      log,
+      signal: controller.signal,
+      sleep: async () => {},
+      onAnswer: (answer) => {
+        answers.push(answer);
+        if (answers.length === 1) throw new Error("a consumer's bug");
+      },
+      runningJob: () => (answers.length > 0 ? { id: "job-1", startedAt: 5 } : undefined),
+    });
+    expect(answers.map((answer) => answer.jobs.map((one) => one.id))).toEqual([["job-1"], []]);
+    expect(reports[0]?.runningJob).toBeUndefined();
+    expect(reports[1]?.runningJob).toEqual({ id: "job-1", startedAt: 5 });
+    expect(lines.filter((line) => line.msg === "heartbeat answer not handled")).toHaveLength(1);
   });
 });
 

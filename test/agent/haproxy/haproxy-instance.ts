@@ -4,6 +4,9 @@
  * dir for config, pid file and sockets, one backend `be_app` with `app1` (a node:http server in
  * this process, so UP) and `app2` (a port nothing listens on, so DOWN). Missing haproxy throws:
  * the tests must fail, not skip, on a machine that cannot run them.
+ *
+ * `prepareHaproxy()` writes the same site without starting it, for tests in which the agent's
+ * service manager runs HAProxy itself.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,6 +16,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runtimeCommand } from "../../../agent/haproxy/runtime-api";
+import type { ServicePaths } from "../../../agent/services/manager";
 
 export interface HaproxyInstance {
   dir: string;
@@ -26,7 +30,7 @@ process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-function findHaproxy(): string {
+export function findHaproxy(): string {
   const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/bin"];
   const found = dirs.map((dir) => join(dir, "haproxy")).find((path) => existsSync(path));
   if (!found)
@@ -42,14 +46,28 @@ async function listen(server: Server | ReturnType<typeof createServer>): Promise
 }
 
 /** A loopback TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   const port = await listen(server);
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
 
-export async function startHaproxy(): Promise<HaproxyInstance> {
+/** An HAProxy configuration with its upstream running, not HAProxy itself. */
+export interface HaproxySite {
+  dir: string;
+  configFile: string;
+  adminSocket: string;
+  frontendPort: number;
+  /** For a ServiceManager: the haproxy binary and `configFile`. */
+  paths: ServicePaths;
+  /** The working configuration's text (tests break and restore the file with it). */
+  config: string;
+  /** Closes the upstream and removes `dir`; HAProxy must be stopped first. */
+  cleanup(): Promise<void>;
+}
+
+export async function prepareHaproxy(): Promise<HaproxySite> {
   const binary = findHaproxy();
   const dir = await mkdtemp(join(tmpdir(), "baton-haproxy-"));
   const upstream = createHttpServer((_req, res) => res.end("ok\n"));
@@ -59,30 +77,58 @@ export async function startHaproxy(): Promise<HaproxyInstance> {
   let downPort = await freePort();
   while (downPort === frontendPort || downPort === upPort) downPort = await freePort();
   const adminSocket = join(dir, "admin.sock");
-  const config = join(dir, "haproxy.cfg");
-  await writeFile(
+  const configFile = join(dir, "haproxy.cfg");
+  const config = [
+    "global",
+    `  stats socket ${adminSocket} mode 600 level admin`,
+    "defaults",
+    "  mode http",
+    "  timeout connect 1s",
+    "  timeout client 5s",
+    "  timeout server 5s",
+    // A new worker (start, reload) thinks app2 is UP until its first check fails: send a
+    // request refused there to app1 at once, so clients never see it.
+    "  retries 1",
+    "  option redispatch 1",
+    "frontend fe_web",
+    `  bind 127.0.0.1:${frontendPort}`,
+    "  default_backend be_app",
+    "backend be_app",
+    "  option httpchk GET /",
+    "  default-server inter 200ms fall 2 rise 1",
+    `  server app1 127.0.0.1:${upPort} check`,
+    `  server app2 127.0.0.1:${downPort} check`,
+    "",
+  ].join("\n");
+  await writeFile(configFile, config);
+  const cleanup = async () => {
+    await new Promise((resolve) => upstream.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  };
+  return {
+    dir,
+    configFile,
+    adminSocket,
+    frontendPort,
     config,
-    [
-      "global",
-      `  stats socket ${adminSocket} mode 600 level admin`,
-      "defaults",
-      "  mode http",
-      "  timeout connect 1s",
-      "  timeout client 5s",
-      "  timeout server 5s",
-      "frontend fe_web",
-      `  bind 127.0.0.1:${frontendPort}`,
-      "  default_backend be_app",
-      "backend be_app",
-      "  option httpchk GET /",
-      "  default-server inter 200ms fall 2 rise 1",
-      `  server app1 127.0.0.1:${upPort} check`,
-      `  server app2 127.0.0.1:${downPort} check`,
-      "",
-    ].join("\n"),
-  );
-  const args = ["-W", "-S", join(dir, "master.sock"), "-f", config, "-p", join(dir, "pid")];
-  const child = spawn(binary, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    paths: { binary, configFile },
+    cleanup,
+  };
+}
+
+export async function startHaproxy(): Promise<HaproxyInstance> {
+  const site = await prepareHaproxy();
+  const { dir, adminSocket, frontendPort } = site;
+  const args = [
+    "-W",
+    "-S",
+    join(dir, "master.sock"),
+    "-f",
+    site.configFile,
+    "-p",
+    join(dir, "pid"),
+  ];
+  const child = spawn(site.paths.binary, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   running.add(child);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -97,8 +143,7 @@ export async function startHaproxy(): Promise<HaproxyInstance> {
       if ((await Promise.race([exited, timeout])) === "timeout") child.kill("SIGKILL");
     }
     running.delete(child);
-    await new Promise((resolve) => upstream.close(resolve));
-    await rm(dir, { recursive: true, force: true });
+    await site.cleanup();
   };
 
   // Bounded wait for the admin socket to answer.

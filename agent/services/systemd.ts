@@ -1,0 +1,141 @@
+/**
+ * The systemd service manager (production): state from `systemctl show <unit>` read by the
+ * shared parser, actions through `systemctl reload|restart|start <unit>`, each confirmed by
+ * waiting for the unit to be active again. Before a reload or restart the configuration is
+ * checked with the daemon itself, so a refused one fails with the daemon's words (which
+ * systemctl would leave in the journal) and the running daemon is not touched.
+ */
+import { describeExit, exec } from "../exec";
+import { parseSystemctlShow } from "../parsers/systemctl-show";
+import { findBinary } from "./binary";
+import { checkConfig } from "./config-check";
+import {
+  type MonitoredService,
+  ServiceError,
+  type ServiceManager,
+  type ServicePaths,
+  type ServiceReport,
+} from "./manager";
+import { readVersion } from "./version";
+
+const SHOW_PROPERTIES =
+  "ActiveState,SubState,LoadState,MainPID,ActiveEnterTimestampMonotonic,ExecMainStartTimestamp";
+const SHOW_TIMEOUT_MS = 3_000;
+/** systemctl waits for the unit's own reload/start job; its unit file bounds that too. */
+const ACTION_TIMEOUT_MS = 90_000;
+const CONFIRM_TIMEOUT_MS = 10_000;
+const CONFIRM_POLL_MS = 100;
+
+export interface SystemdServiceManagerOptions {
+  paths: Record<MonitoredService, ServicePaths>;
+  /** The systemctl binary (tests point it at a recording fake). */
+  systemctl?: string;
+}
+
+const unit = (service: MonitoredService) => `${service}.service`;
+
+export class SystemdServiceManager implements ServiceManager {
+  readonly kind = "systemd";
+  private readonly paths: Record<MonitoredService, ServicePaths>;
+  private readonly systemctl: string;
+  private readonly versions = new Map<MonitoredService, Promise<string | undefined>>();
+
+  constructor(options: SystemdServiceManagerOptions) {
+    this.paths = options.paths;
+    this.systemctl = options.systemctl ?? "systemctl";
+  }
+
+  async status(service: MonitoredService): Promise<ServiceReport> {
+    const report = await this.show(service).catch(
+      (): ServiceReport => ({
+        installed: findBinary(this.paths[service].binary) !== undefined,
+        activeState: "unknown",
+      }),
+    );
+    if (!report.installed) return report;
+    const version = await this.version(service);
+    return version ? { ...report, version } : report;
+  }
+
+  async start(service: MonitoredService): Promise<void> {
+    await this.act("start", service);
+  }
+
+  async reload(service: MonitoredService): Promise<void> {
+    await checkConfig(service, this.resolved(service));
+    await this.act("reload", service);
+  }
+
+  async restart(service: MonitoredService): Promise<void> {
+    await checkConfig(service, this.resolved(service));
+    await this.act("restart", service);
+  }
+
+  /** `systemctl show`, in UTC so the parser can read its timestamps. Throws when it fails. */
+  private async show(service: MonitoredService): Promise<ServiceReport> {
+    const result = await exec(
+      this.systemctl,
+      ["show", unit(service), `--property=${SHOW_PROPERTIES}`],
+      {
+        timeoutMs: SHOW_TIMEOUT_MS,
+        env: { ...process.env, TZ: "UTC", LC_ALL: "C" },
+      },
+    );
+    if (result.code !== 0) throw new ServiceError(describeExit("systemctl show", result));
+    return parseSystemctlShow(result.stdout);
+  }
+
+  /** Runs `systemctl <verb> <unit>`, then waits until the unit is active. */
+  private async act(
+    verb: "start" | "reload" | "restart",
+    service: MonitoredService,
+  ): Promise<void> {
+    const result = await exec(this.systemctl, [verb, unit(service)], {
+      timeoutMs: ACTION_TIMEOUT_MS,
+    });
+    if (result.code !== 0) {
+      throw new ServiceError(
+        `${describeExit(`systemctl ${verb} ${unit(service)}`, result)}`,
+        `${result.stdout}${result.stderr}${await this.statusText(service)}`,
+      );
+    }
+    const deadline = Date.now() + CONFIRM_TIMEOUT_MS;
+    for (;;) {
+      const report = await this.show(service).catch((): ServiceReport | undefined => undefined);
+      if (report?.activeState === "active") return;
+      if (report?.activeState === "failed" || Date.now() >= deadline) {
+        throw new ServiceError(
+          `${unit(service)} is ${report?.activeState ?? "unknown"} after systemctl ${verb}`,
+          await this.statusText(service),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, CONFIRM_POLL_MS));
+    }
+  }
+
+  /** `systemctl status` (its last journal lines) for an error's output; never throws. */
+  private async statusText(service: MonitoredService): Promise<string> {
+    const args = ["status", "--no-pager", "--lines=20", unit(service)];
+    const result = await exec(this.systemctl, args, { timeoutMs: SHOW_TIMEOUT_MS }).catch(
+      () => undefined,
+    );
+    return result ? `\n${result.stdout}${result.stderr}` : "";
+  }
+
+  private resolved(service: MonitoredService): ServicePaths {
+    const paths = this.paths[service];
+    const binary = findBinary(paths.binary);
+    if (!binary) throw new ServiceError(`${service} is not installed (${paths.binary})`);
+    return { ...paths, binary };
+  }
+
+  private version(service: MonitoredService): Promise<string | undefined> {
+    let version = this.versions.get(service);
+    if (!version) {
+      const binary = findBinary(this.paths[service].binary);
+      version = binary ? readVersion(service, binary) : Promise.resolve(undefined);
+      this.versions.set(service, version);
+    }
+    return version;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Restore's checks and rollback against the stand-in service (fake-target.ts): archives that
+ * try to write outside the config dir are refused before anything is touched, external
+ * certificate files go back where the restored config references them, and a restore that
+ * fails to load puts back every previous file.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ArchiveEntry, packTarGz } from "../../../agent/jobs/archive";
+import { runBackup, sha256Hex } from "../../../agent/jobs/backup";
+import type { BackupManifest } from "../../../agent/jobs/backup-manifest";
+import { runRestore } from "../../../agent/jobs/restore";
+import { JobFailed } from "../../../agent/jobs/types";
+import { FakeServices, fakeTarget } from "./fake-target";
+import { MemoryJobApi, testJob } from "./job-context";
+
+let root: string;
+let api: MemoryJobApi;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "baton-restore-"));
+  api = new MemoryJobApi();
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function failure(promise: Promise<unknown>): Promise<JobFailed> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(JobFailed);
+  return error as JobFailed;
+}
+
+/** A config dir `name` under root with main.cfg holding `text`. */
+async function configDir(name: string, text: string): Promise<string> {
+  const dir = join(root, name);
+  await mkdir(dir);
+  await writeFile(join(dir, "main.cfg"), text);
+  return dir;
+}
+
+function store(entries: ArchiveEntry[], service: "haproxy" | "nginx" = "haproxy"): string {
+  const archive = packTarGz(entries);
+  const id = `bk_${api.backups.size + 1}`;
+  api.backups.set(id, { service, archive, sha256: sha256Hex(archive), jobId: "job" });
+  return id;
+}
+
+const meta = { mode: 0o644, uid: 0, gid: 0, mtimeS: 0 };
+function manifestEntry(external: BackupManifest["external"] = []): ArchiveEntry {
+  const manifest: BackupManifest = {
+    format: 1,
+    service: "haproxy",
+    hostname: "edge-a",
+    createdAt: 0,
+    configDir: "/etc/haproxy",
+    configFile: "main.cfg",
+    external,
+  };
+  return {
+    ...meta,
+    path: "baton-backup.json",
+    type: "file",
+    data: new TextEncoder().encode(JSON.stringify(manifest)),
+  };
+}
+const file = (path: string, text: string): ArchiveEntry => ({
+  ...meta,
+  path,
+  type: "file",
+  data: new TextEncoder().encode(text),
+});
+
+describe("restore refuses unsafe archives and touches nothing", () => {
+  it.each([
+    ["an entry with '..'", [file("config/../../evil", "x")], /contains '\.\.'/],
+    ["an absolute entry", [file("/etc/evil", "x")], /is absolute/],
+    [
+      "a link leaving the config dir",
+      [{ ...meta, path: "config/l", type: "symlink", target: "../../etc/passwd" } as ArchiveEntry],
+      /points outside the backup/,
+    ],
+    [
+      "an absolute link",
+      [{ ...meta, path: "config/l", type: "symlink", target: "/etc/passwd" } as ArchiveEntry],
+      /points to the absolute path/,
+    ],
+    [
+      "an entry outside config/ and external/",
+      [file("other/x", "x")],
+      /not part of a Baton backup/,
+    ],
+  ])("%s", async (_name, extra, message) => {
+    const dir = await configDir("live", "frontend live\n");
+    const target = fakeTarget(dir);
+    const services = new FakeServices(target.configFile);
+    const id = store([manifestEntry(), file("config/main.cfg", "frontend restored\n"), ...extra]);
+    const { ctx } = testJob({ kind: "haproxy.restore", services, api });
+    const error = await failure(runRestore(ctx, target, id));
+    expect(error.message).toMatch(message);
+    expect(await readFile(target.configFile, "utf8")).toBe("frontend live\n");
+    expect((await readdir(root)).sort()).toEqual(["live"]);
+    expect(services.loaded).toEqual([]);
+  });
+
+  it("an nginx backup on an HAProxy member", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    const target = fakeTarget(dir);
+    const id = store([manifestEntry(), file("config/main.cfg", "x\n")], "nginx");
+    const { ctx } = testJob({
+      kind: "haproxy.restore",
+      services: new FakeServices(target.configFile),
+      api,
+    });
+    expect((await failure(runRestore(ctx, target, id))).message).toMatch(
+      /is a nginx backup, not haproxy/,
+    );
+  });
+
+  it("an external file the restored config does not reference", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    const target = fakeTarget(dir, { referenced: [] });
+    const victim = join(root, "victim.txt");
+    const id = store([
+      manifestEntry([{ path: "external/0/victim.txt", original: victim }]),
+      file("config/main.cfg", "frontend restored\n"),
+      file("external/0/victim.txt", "overwritten"),
+    ]);
+    const { ctx } = testJob({
+      kind: "haproxy.restore",
+      services: new FakeServices(target.configFile),
+      api,
+    });
+    expect((await failure(runRestore(ctx, target, id))).message).toMatch(/does not reference/);
+    expect((await readdir(root)).sort()).toEqual(["live"]);
+  });
+});
+
+describe("backup and restore with a certificate outside the config dir", () => {
+  it("puts the certificate back where the config names it, across config dirs", async () => {
+    const cert = join(root, "ssl", "site.pem");
+    await mkdir(join(root, "ssl"));
+    await writeFile(cert, "CERT A");
+    const a = fakeTarget(await configDir("a", "frontend a\n"), { referenced: [cert] });
+    const backup = testJob({
+      kind: "haproxy.backup",
+      services: new FakeServices(a.configFile),
+      api,
+    });
+    await runBackup(backup.ctx, a);
+
+    await writeFile(cert, "CERT B");
+    const b = fakeTarget(await configDir("b", "frontend b\n"), { referenced: [cert] });
+    const services = new FakeServices(b.configFile);
+    const restore = testJob({ kind: "haproxy.restore", services, api });
+    await runRestore(restore.ctx, b, "bk_1");
+    expect(await readFile(b.configFile, "utf8")).toBe("frontend a\n");
+    expect(await readFile(cert, "utf8")).toBe("CERT A");
+    expect(services.loaded).toEqual(["frontend a\n"]);
+    expect((await readdir(root)).sort()).toEqual(["a", "b", "ssl"]);
+    expect(await readdir(join(root, "ssl"))).toEqual(["site.pem"]);
+  });
+
+  it("puts every previous file back when the restored config fails to load", async () => {
+    const cert = join(root, "ssl", "site.pem");
+    await mkdir(join(root, "ssl"));
+    await writeFile(cert, "CERT A");
+    const a = fakeTarget(await configDir("a", "FAILS_ON_RELOAD\n"), { referenced: [cert] });
+    await runBackup(
+      testJob({ kind: "haproxy.backup", services: new FakeServices(a.configFile), api }).ctx,
+      a,
+    );
+
+    await writeFile(cert, "CERT B");
+    const b = fakeTarget(await configDir("b", "frontend b\n"), { referenced: [cert] });
+    await writeFile(join(b.configDir, "extra.cfg"), "only on b");
+    const services = new FakeServices(b.configFile);
+    const restore = testJob({ kind: "haproxy.restore", services, api });
+    const error = await failure(runRestore(restore.ctx, b, "bk_1"));
+    expect(error.message).toMatch(/previous configuration restored and reloaded/);
+    expect(await readFile(b.configFile, "utf8")).toBe("frontend b\n");
+    expect(await readFile(join(b.configDir, "extra.cfg"), "utf8")).toBe("only on b");
+    expect(await readFile(cert, "utf8")).toBe("CERT B");
+    expect(services.loaded).toEqual(["frontend b\n"]);
+    expect((await readdir(root)).sort()).toEqual(["a", "b", "ssl"]);
+    expect(await readdir(join(root, "ssl"))).toEqual(["site.pem"]);
+  });
+});
