@@ -1,6 +1,7 @@
 // The bundled agent (dist/agent/baton-agent.mjs, built here) under this machine's system Node 20
 // against a real local control plane (`wrangler dev` on loopback): it comes online, stops cleanly
-// on SIGTERM, and with a wrong secret logs bad_secret once and keeps running.
+// on SIGTERM, with a wrong secret logs bad_secret once and keeps running, and runs a queued job
+// (nginx.config.apply on a real nginx it manages in direct mode) and reports its result.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,9 +10,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Member } from "../../shared/index";
+import { DirectServiceManager } from "../../agent/services/direct";
+import type { Job, JobKindAvailability, Member } from "../../shared/index";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
 import { waitFor } from "../harness/failover.mjs";
+import { type NginxSite, prepareNginx } from "./nginx/nginx-instance";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bundle = join(root, "dist", "agent", "baton-agent.mjs");
@@ -45,6 +48,7 @@ let poolId: string;
 let dir: string;
 let startError: unknown;
 const daemons: Daemon[] = [];
+const cleanups: (() => Promise<void>)[] = [];
 
 function startAgent(env: Record<string, string>): Daemon {
   const child = spawn(node, [bundle, "run"], {
@@ -103,6 +107,7 @@ afterAll(async () => {
       await daemon.exited;
     }
   }
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   await plane?.stop();
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
@@ -134,7 +139,12 @@ describe("the bundled agent under system Node 20", () => {
     );
     expect(seen?.agentVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(seen?.publicIp).toBe("192.0.2.10");
-    expect(daemon.lines.some((line) => line.msg === "heartbeat accepted")).toBe(true);
+    // The control plane records the beat before the agent has read the answer: wait for its log.
+    await waitFor(
+      "the agent to log the accepted heartbeat",
+      () => daemon.lines.some((line) => line.msg === "heartbeat accepted"),
+      { timeoutMs: 5_000, intervalMs: 50 },
+    );
 
     daemon.child.kill("SIGTERM");
     const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
@@ -170,4 +180,76 @@ describe("the bundled agent under system Node 20", () => {
     const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
     expect(exit).toEqual({ code: 0, signal: null });
   }, 60_000);
+
+  it("runs a queued job on a real nginx it manages, and reports the result", async () => {
+    if (startError) throw startError;
+    const cp = plane as ControlPlane;
+    const site: NginxSite = await prepareNginx();
+    const stateDir = join(dir, "state-job");
+    // The agent's direct manager keeps its pid files in <stateDir>/run; the test starts nginx
+    // through one of its own on the same directory, as an earlier agent run would have.
+    const nginx = new DirectServiceManager({
+      runDir: join(stateDir, "run"),
+      paths: {
+        haproxy: { binary: "haproxy-absent", configFile: "/nonexistent" },
+        nginx: site.paths,
+      },
+    });
+    cleanups.push(async () => {
+      await nginx.stop("nginx");
+      await site.cleanup();
+    });
+    await nginx.start("nginx");
+    const { member, secret } = await enroll("edge-agent-3");
+    const kinds = () =>
+      adminApi<{ kinds: JobKindAvailability[] }>(
+        cp,
+        "GET",
+        `/api/v1/members/${member.id}/job-kinds`,
+      );
+    const applyAllowed = async () =>
+      (await kinds()).kinds.find((kind) => kind.kind === "nginx.config.apply")?.allowed;
+    // A generic pool runs nginx jobs only once the agent has reported nginx installed.
+    expect(await applyAllowed()).toBe(false);
+
+    const daemon = startAgent({
+      BATON_URL: cp.url,
+      BATON_TOKEN: secret,
+      BATON_HOSTNAME: "edge-agent-3",
+      BATON_SERVICE_MANAGER: "direct",
+      BATON_STATE_DIR: stateDir,
+      BATON_NGINX_CONFIG: site.configFile,
+      BATON_HAPROXY_CONFIG: join(dir, "no-haproxy.cfg"),
+    });
+    await waitFor("nginx jobs to be allowed", async () => (await applyAllowed()) === true, {
+      timeoutMs: 20_000,
+      intervalMs: 250,
+    });
+
+    const config = site.config.replace('return 200 "ok\\n";', 'return 200 "applied by baton\\n";');
+    expect(config).not.toBe(site.config);
+    const { job } = await adminApi<{ job: Job }>(cp, "POST", `/api/v1/members/${member.id}/jobs`, {
+      kind: "nginx.config.apply",
+      payload: { config },
+    });
+    const done = await waitFor(
+      "the job to finish",
+      async () => {
+        if (daemon.child.exitCode !== null) {
+          throw new Error(`agent exited ${daemon.child.exitCode}: ${daemon.stderr.join("")}`);
+        }
+        const { job: now } = await adminApi<{ job: Job }>(cp, "GET", `/api/v1/jobs/${job.id}`);
+        return ["succeeded", "failed", "timed_out", "cancelled"].includes(now.status) ? now : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(done).toMatchObject({ status: "succeeded", exitCode: 0 });
+    expect(done?.outputTail).toContain(`${site.configFile} replaced`);
+    const answer = await fetch(`http://127.0.0.1:${site.port}/`);
+    expect(await answer.text()).toBe("applied by baton\n");
+
+    daemon.child.kill("SIGTERM");
+    const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
+    expect(exit).toEqual({ code: 0, signal: null });
+  }, 90_000);
 });
