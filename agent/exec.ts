@@ -27,6 +27,8 @@ export interface ExecResult {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT_CHARS = 64 * 1024;
+/** How long output is still read after the program exited while its pipes stay open. */
+export const EXIT_GRACE_MS = 250;
 
 /** Keeps the last `max` characters of what is appended. */
 class Tail {
@@ -68,17 +70,25 @@ export function exec(file: string, args: string[], options: ExecOptions = {}): P
       options.signal?.removeEventListener("abort", kill);
       reject(error);
     });
-    child.on("close", (code, signal) => {
+    let done = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", kill);
-      resolve({
-        code,
-        signal,
-        stdout: stdout.toString(),
-        stderr: stderr.toString(),
-        timedOut,
-      });
+      resolve({ code, signal, stdout: stdout.toString(), stderr: stderr.toString(), timedOut });
+    };
+    // "close" comes once the pipes are drained. A daemon the program started may inherit them
+    // and hold them open for its whole life: after the program itself exits, wait a moment for
+    // its last output, then stop reading.
+    child.on("exit", (code, signal) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code, signal);
+      }, EXIT_GRACE_MS).unref();
     });
+    child.on("close", finish);
   });
 }
 
