@@ -3,7 +3,7 @@
  * environment, over the KEY=VALUE lines of /etc/baton/agent.env (or BATON_ENV_FILE) beneath it.
  * Validated once; a bad value is a ConfigError with a one-line reason naming the variable.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { hostname as osHostname } from "node:os";
 import { z } from "zod";
 
@@ -37,10 +37,25 @@ export const DEFAULT_ENV_FILE = "/etc/baton/agent.env";
 export const DEFAULT_STATE_DIR = "/var/lib/baton";
 export const DEFAULT_HAPROXY_CONFIG = "/etc/haproxy/haproxy.cfg";
 export const DEFAULT_NGINX_CONFIG = "/etc/nginx/nginx.conf";
+/**
+ * HAProxy's admin socket as Debian's packaged haproxy.cfg declares it and haproxy.install adds
+ * it: used when BATON_HAPROXY_SOCKET is not set and a socket is there when the agent starts.
+ */
+export const DEFAULT_HAPROXY_SOCKET = "/run/haproxy/admin.sock";
 
 export interface ConfigSources {
   readFile?: (path: string) => string;
   hostname?: () => string;
+  /** Whether a UNIX socket exists at `path` (for the HAProxy socket's default). */
+  isSocket?: (path: string) => boolean;
+}
+
+function isSocketFile(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
 }
 
 type Env = Record<string, string | undefined>;
@@ -199,6 +214,8 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
   }
   if (set("BATON_HAPROXY_SOCKET")) {
     config.haproxySocket = check("BATON_HAPROXY_SOCKET", socketPath, vars.BATON_HAPROXY_SOCKET);
+  } else if ((sources.isSocket ?? isSocketFile)(DEFAULT_HAPROXY_SOCKET)) {
+    config.haproxySocket = DEFAULT_HAPROXY_SOCKET;
   }
   if (set("BATON_NGINX_STATUS_URL")) {
     config.nginxStatusUrl = check(

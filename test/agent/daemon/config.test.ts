@@ -12,8 +12,16 @@ function files(map: Record<string, string>) {
     return text;
   };
 }
-const load = (env: Record<string, string>, fs: Record<string, string> = {}) =>
-  loadConfig(env, { readFile: files(fs), hostname: () => "vm-1" });
+const load = (
+  env: Record<string, string>,
+  fs: Record<string, string> = {},
+  sockets: string[] = [],
+) =>
+  loadConfig(env, {
+    readFile: files(fs),
+    hostname: () => "vm-1",
+    isSocket: (path) => sockets.includes(path),
+  });
 
 describe("loadConfig: good values", () => {
   const cases: [string, Record<string, string>, Partial<AgentConfig>][] = [
@@ -61,8 +69,15 @@ describe("loadConfig: good values", () => {
     expect(load(GOOD)).not.toHaveProperty("publicIp");
   });
 
-  it("no HAProxy socket unless declared", () => {
+  it("no HAProxy socket unless declared or present at the packaged path", () => {
     expect(load(GOOD)).not.toHaveProperty("haproxySocket");
+    expect(load(GOOD, {}, ["/run/haproxy/admin.sock"]).haproxySocket).toBe(
+      "/run/haproxy/admin.sock",
+    );
+    const declared = { ...GOOD, BATON_HAPROXY_SOCKET: "/run/lb/stats.sock" };
+    expect(load(declared, {}, ["/run/haproxy/admin.sock"]).haproxySocket).toBe(
+      "/run/lb/stats.sock",
+    );
   });
 });
 
