@@ -1,9 +1,15 @@
 /**
- * The control plane client: keep-alive connections (undici), a timeout on every request, and
- * typed failures: Refused (the control plane said no: fix something) vs Unavailable (network,
- * 5xx, timeouts: retry later).
+ * The control plane client: keep-alive connections, a timeout on every request, and typed
+ * failures: Refused (the control plane said no: fix something) vs Unavailable (network, 5xx,
+ * timeouts: retry later).
+ *
+ * Transport is Node's own http/https with keep-alive agents, not undici: undici parses HTTP with
+ * a WebAssembly build of llhttp, which costs a once-a-second agent about 20 MB of RSS on Node 20
+ * (measured: 69 MB vs 46 MB for the same loop), a third of the agent's budget. Node's http uses
+ * the same parser compiled in.
  */
-import { Agent } from "undici";
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { z } from "zod";
 import {
   AGENT_USER_AGENT_PREFIX,
@@ -82,7 +88,7 @@ interface SendOptions {
 
 interface Answer {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
@@ -118,9 +124,10 @@ export class ControlPlaneClient {
   private readonly origin: string;
   private readonly basePath: string;
   /** Heartbeats only, so a slow upload or download can never hold a beat back. */
-  private readonly beats: Agent;
+  private readonly beats: HttpAgent;
   /** Jobs, schedules, backups, the bundle, the status table. */
-  private readonly others: Agent;
+  private readonly others: HttpAgent;
+  private readonly secure: boolean;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly transferTimeoutMs: number;
@@ -128,20 +135,16 @@ export class ControlPlaneClient {
   constructor(options: ClientOptions) {
     const url = new URL(options.url);
     this.origin = url.origin;
+    this.secure = url.protocol === "https:";
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.transferTimeoutMs = options.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS;
-    const dispatcher = (connections: number, timeoutMs: number) =>
-      new Agent({
-        connections,
-        pipelining: 1,
-        keepAliveTimeout: 60_000,
-        connect: { timeout: this.timeoutMs },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-    this.beats = dispatcher(1, this.timeoutMs);
-    this.others = dispatcher(2, this.transferTimeoutMs);
+    const agent = (maxSockets: number) => {
+      const settings = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets, maxFreeSockets: 1 };
+      return this.secure ? new HttpsAgent(settings) : new HttpAgent(settings);
+    };
+    this.beats = agent(1);
+    this.others = agent(2);
     this.headers = {
       authorization: `Bearer ${options.token}`,
       [PROTOCOL_HEADER.toLowerCase()]: String(PROTOCOL_VERSION),
@@ -250,10 +253,8 @@ export class ControlPlaneClient {
 
   /** Closes the connections (in-flight requests are aborted). */
   async close(): Promise<void> {
-    await Promise.all([
-      this.beats.destroy().catch(() => {}),
-      this.others.destroy().catch(() => {}),
-    ]);
+    this.beats.destroy();
+    this.others.destroy();
   }
 
   /** JSON request → parsed JSON answer; throws Refused or Unavailable (or the caller's abort). */
@@ -284,40 +285,15 @@ export class ControlPlaneClient {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let answer: Answer;
     try {
-      const response = await (options.beat ? this.beats : this.others).request({
-        origin: this.origin,
-        path: `${this.basePath}${options.path}`,
-        method: options.method,
-        headers: {
-          ...this.headers,
-          ...options.headers,
-          ...(options.contentType ? { "content-type": options.contentType } : {}),
-        },
-        body: options.body,
-        signal,
-      });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > maxBytes) {
-          response.body.destroy();
-          throw new Unavailable(`answer larger than ${maxBytes} bytes`, response.statusCode);
-        }
-        chunks.push(chunk as Buffer);
-      }
-      answer = {
-        status: response.statusCode,
-        headers: response.headers,
-        body: Buffer.concat(chunks),
-      };
+      answer = await this.exchange(options, signal, maxBytes);
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       if (error instanceof Unavailable) throw error;
       if (timeout.aborted) throw new Unavailable(`no answer within ${timeoutMs} ms`);
-      const err = error as Error & { code?: string; cause?: { code?: string; message?: string } };
-      const code = err.code ?? err.cause?.code;
-      throw new Unavailable(`cannot reach ${this.origin}: ${code ? `${code} ` : ""}${err.message}`);
+      const err = error as Error & { code?: string };
+      throw new Unavailable(
+        `cannot reach ${this.origin}: ${err.code ? `${err.code} ` : ""}${err.message}`,
+      );
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
     const { code, message } = errorBody(answer.body.toString("utf8"));
@@ -330,6 +306,54 @@ export class ControlPlaneClient {
       code ?? (status === 401 ? "unauthorized" : status === 403 ? "forbidden" : `http_${status}`),
       message ?? `control plane answered ${status}`,
     );
+  }
+
+  /** One request and its whole answer (at most `maxBytes`); `signal` aborts it at any point. */
+  private exchange(options: SendOptions, signal: AbortSignal, maxBytes: number): Promise<Answer> {
+    const body =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === "string"
+          ? Buffer.from(options.body)
+          : options.body;
+    const headers: Record<string, string> = {
+      ...this.headers,
+      ...options.headers,
+      ...(options.contentType ? { "content-type": options.contentType } : {}),
+      ...(body ? { "content-length": String(body.length) } : {}),
+    };
+    const url = new URL(`${this.basePath}${options.path}`, this.origin);
+    return new Promise<Answer>((resolve, reject) => {
+      const req = (this.secure ? httpsRequest : httpRequest)(url, {
+        method: options.method,
+        headers,
+        agent: options.beat ? this.beats : this.others,
+        signal,
+      });
+      req.on("error", reject);
+      req.on("response", (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            req.destroy();
+            reject(new Unavailable(`answer larger than ${maxBytes} bytes`, response.statusCode));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on("error", reject);
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      });
+      req.end(body);
+    });
   }
 }
 

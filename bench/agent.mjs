@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench:agent [-- --seconds 60 --warmup 5 --node /usr/bin/node --bundle <prebuilt .mjs>
-//   --node-flags "<flags>"
-//   (repeatable, written --node-flags="--a --b": one run per value; NAME=value words set
-//   environment variables, e.g. --node-flags="MALLOC_ARENA_MAX=2 --max-semi-space-size=1") --baseline --heap --no-haproxy --runtime wrangler|workerd
-//   --json]`
+//   --node-flags "<flags>" --baseline --heap --no-haproxy --runtime wrangler|workerd --json]`
+// --node-flags is repeatable, written --node-flags="--a --b": one run per value (default: the
+// flags install.sh runs the agent with; --node-flags="" for none); NAME=value words set
+// environment variables, e.g. --node-flags="MALLOC_ARENA_MAX=2 --max-semi-space-size=1".
 // The agent's own footprint: builds the bundle (scripts/build-agent.mjs), starts a local control
 // plane (test/harness/control-plane.mjs), enrolls a member allowed from 127.0.0.1, starts a real
 // HAProxy (when installed) for the agent's HAProxy probe, then runs the bundled agent under the
@@ -13,7 +13,7 @@
 // flags: what Node costs before the agent does anything. A measurement: exits 0 when targets
 // are missed, 1 when setup fails.
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -39,6 +39,12 @@ process.on("exit", () => {
 /** Where scripts/build-agent.mjs has written the bundle, newest layout first. */
 const BUNDLE_CANDIDATES = ["dist/public/agent/baton-agent.mjs", "dist/agent/baton-agent.mjs"];
 
+/** The flags install.sh's wrapper runs the agent with (AGENT_NODE_FLAGS): the default variant. */
+function installedNodeFlags() {
+  const script = readFileSync(join(root, "install.sh"), "utf8");
+  return /^AGENT_NODE_FLAGS="([^"]*)"$/m.exec(script)?.[1] ?? "";
+}
+
 function options() {
   let values;
   try {
@@ -48,7 +54,7 @@ function options() {
         warmup: { type: "string", default: "5" },
         node: { type: "string", default: "/usr/bin/node" },
         bundle: { type: "string" },
-        "node-flags": { type: "string", multiple: true, default: [""] },
+        "node-flags": { type: "string", multiple: true, default: [installedNodeFlags()] },
         baseline: { type: "boolean", default: false },
         heap: { type: "boolean", default: false },
         "no-haproxy": { type: "boolean", default: false },

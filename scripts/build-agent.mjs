@@ -4,7 +4,7 @@
 //   dist/public/agent/baton-agent.service (+ .sha256): systemd/baton-agent.service, unchanged
 //   dist/public/agent/latest.json: { version, sha256, size } of the bundle
 // dist/agent/baton-agent.mjs (+ .sha256) stays the local build for running the agent by hand.
-// Everything (zod, undici) is inside the bundle; only node: built-ins stay external. Files are
+// Everything (zod, node-cron) is inside the bundle; only node: built-ins stay external. Files are
 // written to a temporary name and renamed, so a concurrent build or a running server never sees
 // half a file.
 import { createHash } from "node:crypto";
@@ -30,7 +30,7 @@ const result = await build({
   legalComments: "none",
   logLevel: "warning",
   define: { __BATON_AGENT_VERSION__: JSON.stringify(version) },
-  // CommonJS dependencies (undici) call require() for node: built-ins.
+  // CommonJS dependencies call require() for node: built-ins.
   banner: {
     js: [
       "#!/usr/bin/env node",

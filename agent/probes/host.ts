@@ -5,7 +5,8 @@
  * default-route interface (/proc/net/dev). Everything is a file read or a system call, so one
  * collect costs well under a millisecond; the agent runs it every second.
  */
-import { readFile, statfs } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { statfs } from "node:fs/promises";
 import { freemem, loadavg, totalmem, uptime } from "node:os";
 import type { HostMetrics } from "../../shared/index";
 import {
@@ -44,7 +45,9 @@ export interface HostProbeOptions {
 
 export function hostProbe(options: HostProbeOptions = {}): Probe {
   const { now = Date.now, diskPath = "/" } = options;
-  const readText = options.readText ?? ((path: string) => readFile(path, "utf8"));
+  // /proc files are generated in memory and never block: a synchronous read skips the thread
+  // pool round trips (open, fstat, read, close) a promise read costs every beat.
+  const readText = options.readText ?? (async (path: string) => readFileSync(path, "utf8"));
   let previousCpu: CpuTimes | undefined;
   let previousNet: (NetCounters & { at: number }) | undefined;
   let route: { iface: string | undefined; at: number } | undefined;

@@ -3,7 +3,7 @@
 // on SIGTERM, with a wrong secret logs bad_secret once and keeps running, and runs a queued job
 // (nginx.config.apply on a real nginx it manages in direct mode) and reports its result.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -19,6 +19,12 @@ import { type NginxSite, prepareNginx } from "./nginx/nginx-instance";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bundle = join(root, "dist", "agent", "baton-agent.mjs");
 const run = promisify(execFile);
+/** The flags install.sh's wrapper runs the agent with (AGENT_NODE_FLAGS), read from it. */
+const NODE_FLAGS = (
+  /^AGENT_NODE_FLAGS="([^"]*)"$/m.exec(readFileSync(join(root, "install.sh"), "utf8"))?.[1] ?? ""
+)
+  .split(" ")
+  .filter(Boolean);
 
 /** The system's Node 20 (never node_modules/.bin's Node 22). */
 function systemNode20(): string {
@@ -51,7 +57,7 @@ const daemons: Daemon[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 function startAgent(env: Record<string, string>): Daemon {
-  const child = spawn(node, [bundle, "run"], {
+  const child = spawn(node, [...NODE_FLAGS, bundle, "run"], {
     env: { PATH: "/usr/bin:/bin", BATON_ENV_FILE: join(dir, "agent.env"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -113,6 +119,10 @@ afterAll(async () => {
 }, 60_000);
 
 describe("the bundled agent under system Node 20", () => {
+  it("runs with the Node flags install.sh gives it", () => {
+    expect(NODE_FLAGS).toEqual(["--jitless", "--max-semi-space-size=1"]);
+  });
+
   it("comes online, reports its version, and exits 0 on SIGTERM", async () => {
     if (startError) throw startError;
     const { member, secret } = await enroll("edge-agent-1");

@@ -35,12 +35,17 @@ export function parseNginxBuild(output: string): NginxBuild {
   return version ? { version, prefix } : { prefix };
 }
 
+/** How long a configuration that failed `nginx -T` is left alone before it is read again. */
+export const INSPECT_RETRY_MS = 60_000;
+
 export function nginxDriver(paths: ServicePaths, runDir: string): DaemonDriver {
   const ownPidFile = join(runDir, "nginx.pid");
   const startupLog = join(runDir, "nginx-error.log");
   /** The configuration's own pid file (null: it has none); undefined until `nginx -T` ran. */
   let configPidFile: string | null | undefined;
   let build: Promise<NginxBuild> | undefined;
+  /** After an `nginx -T` that failed, when to try again. */
+  let retryInspectAt = 0;
 
   const readBuild = () => {
     build ??= exec(paths.binary, ["-V"], { timeoutMs: 5_000 }).then(
@@ -73,7 +78,12 @@ export function nginxDriver(paths: ServicePaths, runDir: string): DaemonDriver {
     stopSignal: "SIGQUIT",
 
     async pidFile() {
-      if (configPidFile === undefined) await inspect().catch(() => {});
+      // A configuration nginx refuses is looked at again at most once a minute, not every beat.
+      if (configPidFile === undefined && Date.now() >= retryInspectAt) {
+        await inspect().catch(() => {
+          retryInspectAt = Date.now() + INSPECT_RETRY_MS;
+        });
+      }
       return configPidFile ?? ownPidFile;
     },
 
