@@ -61,3 +61,9 @@ export function parseSystemctlShow(text: string): ServiceReport {
     ...(since !== undefined ? { since } : {}),
   };
 }
+
+/** `MainPID=` of `systemctl show` output; undefined when the unit has no main process (0). */
+export function parseMainPid(text: string): number | undefined {
+  const pid = Number(parseKeyValues(text).get("MainPID"));
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}

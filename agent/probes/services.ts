@@ -2,7 +2,8 @@
  * `services` in the heartbeat: HAProxy's and nginx's state as the service manager sees it
  * (installed or not, active/failed…, version). Direct mode reads pid files and /proc, cheap
  * enough for every beat; systemd mode spawns `systemctl show` per service, so its answer is
- * reused for `refreshMs` (a few seconds) to keep the agent's own CPU use low.
+ * reused for `refreshMs` (a few seconds) to keep the agent's own CPU use low, unless the
+ * manager says it may be out of date (a unit's main process died): then it is asked at once.
  */
 import type { MonitoredService, ServiceReport } from "../../shared/heartbeat";
 import type { ServiceManager } from "../services/manager";
@@ -27,7 +28,8 @@ export function servicesProbe(options: ServicesProbeOptions): Probe {
     timeoutMs: 3_500,
     async collect() {
       const at = now();
-      if (!last || at - last.at >= refreshMs) {
+      const stale = SERVICES.some((service) => manager.mayHaveChanged?.(service) === true);
+      if (!last || stale || at - last.at >= refreshMs) {
         const reports = await Promise.all(SERVICES.map((service) => manager.status(service)));
         last = { at, services: Object.fromEntries(SERVICES.map((s, i) => [s, reports[i]])) };
       }

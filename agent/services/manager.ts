@@ -37,4 +37,10 @@ export interface ServiceManager {
   reload(service: MonitoredService): Promise<void>;
   /** Stops and starts the service; throws ServiceError. */
   restart(service: MonitoredService): Promise<void>;
+  /**
+   * Optional, for managers whose status() is costly (systemd spawns systemctl): a cheap check of
+   * whether the state last reported may be out of date, e.g. because the unit's main process is
+   * gone. Never throws.
+   */
+  mayHaveChanged?(service: MonitoredService): boolean;
 }

@@ -6,9 +6,10 @@
  * systemctl would leave in the journal) and the running daemon is not touched.
  */
 import { describeExit, exec } from "../exec";
-import { parseSystemctlShow } from "../parsers/systemctl-show";
+import { parseMainPid, parseSystemctlShow } from "../parsers/systemctl-show";
 import { findBinary } from "./binary";
 import { checkConfig } from "./config-check";
+import { isAlive } from "./direct/process";
 import {
   type MonitoredService,
   ServiceError,
@@ -39,6 +40,8 @@ export class SystemdServiceManager implements ServiceManager {
   private readonly paths: Record<MonitoredService, ServicePaths>;
   private readonly systemctl: string;
   private readonly versions = new Map<MonitoredService, Promise<string | undefined>>();
+  /** Each unit's main process as the last `systemctl show` named it. */
+  private readonly mainPids = new Map<MonitoredService, number>();
 
   constructor(options: SystemdServiceManagerOptions) {
     this.paths = options.paths;
@@ -82,7 +85,20 @@ export class SystemdServiceManager implements ServiceManager {
       },
     );
     if (result.code !== 0) throw new ServiceError(describeExit("systemctl show", result));
+    const pid = parseMainPid(result.stdout);
+    if (pid === undefined) this.mainPids.delete(service);
+    else this.mainPids.set(service, pid);
     return parseSystemctlShow(result.stdout);
+  }
+
+  /**
+   * True when the main process the last `systemctl show` named has died since: a crashed or
+   * killed HAProxy then shows in the next beat instead of at the next periodic `systemctl show`.
+   * A /proc read, no process started.
+   */
+  mayHaveChanged(service: MonitoredService): boolean {
+    const pid = this.mainPids.get(service);
+    return pid !== undefined && !isAlive(pid);
   }
 
   /** Runs `systemctl <verb> <unit>`, then waits until the unit is active. */

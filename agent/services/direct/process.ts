@@ -42,6 +42,14 @@ async function procStat(pid: number): Promise<ProcStat | undefined> {
   return { comm: text.slice(open + 1, close), state, ppid: Number(ppid) };
 }
 
+/** Whether `pid` is a live (not zombie) process, whatever its name. Synchronous: one /proc read. */
+export function isAlive(pid: number): boolean {
+  const text = readSmallFile(`/proc/${pid}/stat`);
+  if (text === undefined) return false;
+  const state = text.slice(text.lastIndexOf(")") + 2, text.lastIndexOf(")") + 3);
+  return state !== "Z" && state !== "X";
+}
+
 /** Whether `pid` is a live (not zombie) process named `name` (e.g. "haproxy", "nginx"). */
 export async function isRunning(pid: number, name: string): Promise<boolean> {
   const stat = await procStat(pid);

@@ -72,4 +72,25 @@ describe("services probe", () => {
     await every.collect();
     expect(direct.calls).toHaveLength(4);
   });
+
+  it("asks systemd again at once when the manager says a unit may have changed", async () => {
+    const reports: Record<MonitoredService, ServiceReport> = {
+      haproxy: { installed: true, activeState: "active" },
+      nginx: { installed: false, activeState: "inactive" },
+    };
+    let clock = 0;
+    let died = false;
+    const systemd = fakeManager("systemd", reports);
+    systemd.manager.mayHaveChanged = (service) => service === "haproxy" && died;
+    const probe = servicesProbe({ manager: systemd.manager, now: () => clock });
+    await probe.collect();
+    clock = 1_000;
+    await probe.collect();
+    expect(systemd.calls).toHaveLength(2); // cached
+    died = true;
+    reports.haproxy = { installed: true, activeState: "failed" };
+    clock = 2_000;
+    expect((await probe.collect()).services?.haproxy?.activeState).toBe("failed");
+    expect(systemd.calls).toHaveLength(4);
+  });
 });

@@ -3,6 +3,7 @@
  * real haproxy and nginx binaries for versions and configuration checks. Table-driven: what
  * systemctl answers, what the manager reports or throws, and which systemctl calls it made.
  */
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -81,6 +82,29 @@ describe("SystemdServiceManager.status", () => {
     expect(report).toEqual(expect.objectContaining(want));
     if (!want.installed) expect(report.version).toBeUndefined();
     expect(await systemctl.calls()).toEqual([`show ${service}.service ${PROPERTIES}`]);
+  });
+
+  it("says a unit may have changed once the main process systemctl named has died", async () => {
+    const main = spawn("sleep", ["30"], { stdio: "ignore" });
+    const exited = new Promise((resolve) => main.once("exit", resolve));
+    try {
+      const show = fixture("systemctl-show-haproxy-active.txt").replace(
+        /^MainPID=\d+$/m,
+        `MainPID=${main.pid}`,
+      );
+      expect(show).toContain(`MainPID=${main.pid}`);
+      await systemctl.answer("show.txt", show);
+      expect(manager.mayHaveChanged("haproxy")).toBe(false); // nothing shown yet
+      await manager.status("haproxy");
+      expect(manager.mayHaveChanged("haproxy")).toBe(false);
+    } finally {
+      main.kill("SIGKILL");
+      await exited;
+    }
+    expect(manager.mayHaveChanged("haproxy")).toBe(true);
+    await systemctl.answer("show.txt", fixture("systemctl-show-haproxy-failed.txt"));
+    await manager.status("haproxy"); // MainPID=0: no process to watch
+    expect(manager.mayHaveChanged("haproxy")).toBe(false);
   });
 
   it("reports unknown instead of throwing when systemctl cannot answer", async () => {
