@@ -23,6 +23,8 @@ export interface AgentConfig {
   publicIp?: string;
   serviceManager: ServiceManager;
   stateDir: string;
+  /** systemd runs this process (it sets INVOCATION_ID), so exiting means being started again. */
+  underSystemd: boolean;
   /** HAProxy's admin stats socket; the HAProxy probe runs only when it is set. */
   haproxySocket?: string;
   /** HAProxy's main configuration file; its directory is what backups hold. */
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
   }
 
   const config: AgentConfig = {
+    underSystemd: Boolean(env.INVOCATION_ID),
     url: check("BATON_URL", url, vars.BATON_URL ?? ""),
     token: secret,
     hostname: check(

@@ -12,6 +12,7 @@ import { JobRunner } from "./jobs/runner";
 import { createLogger, reason } from "./log";
 import { collectReport, REFUSAL_FIXES, runLoop } from "./loop";
 import { createProbes } from "./probes/index";
+import { restartReason } from "./restart";
 import { Scheduler } from "./schedules";
 import { createServiceManager } from "./services/index";
 import { AGENT_VERSION } from "./version";
@@ -62,11 +63,15 @@ async function run(): Promise<number> {
         updatedTo = version;
       },
     }),
-    afterReport: (job) => {
-      if (job.kind !== "agent.update" || updatedTo === undefined) return;
-      // The result is with the control plane; systemd (Restart=always) starts the new bundle
-      // once this process exits, so stopping cleanly is the whole restart.
-      log.info("stopping to restart into the updated agent", { version: updatedTo });
+    afterReport: (job, result) => {
+      const why = restartReason(job, result, {
+        updatedTo,
+        hasHaproxySocket: config.haproxySocket !== undefined,
+        underSystemd: config.underSystemd,
+      });
+      if (why === undefined) return;
+      // The result is with the control plane; systemd starts the agent again once it exits.
+      log.info("stopping after a job", { jobId: job.id, kind: job.kind, reason: why });
       controller.abort();
     },
   });

@@ -4,13 +4,14 @@
  */
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { DEFAULT_HAPROXY_SOCKET } from "../config";
 import { runBackup } from "./backup";
 import { haproxyTarget } from "./haproxy-target";
 import { type InstallOptions, installPackage, startService } from "./install";
 import { runRestore } from "./restore";
 import { setServersState } from "./server-state";
 import { readMainConfig, reloadService, replaceMainConfig } from "./service-jobs";
-import { DEFAULT_ADMIN_SOCKET, ensureStatsSocket } from "./stats-socket";
+import { ensureStatsSocket } from "./stats-socket";
 import type { JobHandlers } from "./types";
 
 export type HaproxyHandlers = Pick<
@@ -36,7 +37,7 @@ export function createHaproxyHandlers(options: HandlerOptions = {}): HaproxyHand
     async "haproxy.install"(_payload, ctx) {
       await installPackage(ctx, "haproxy", options);
       const haproxy = target(ctx.config);
-      const socket = ctx.config.haproxySocket ?? DEFAULT_ADMIN_SOCKET;
+      const socket = ctx.config.haproxySocket ?? DEFAULT_HAPROXY_SOCKET;
       const current = await readMainConfig(haproxy);
       const { text, changed } = ensureStatsSocket(current, socket);
       if (changed) {

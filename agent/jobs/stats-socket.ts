@@ -5,9 +5,6 @@
  */
 import { words } from "./references";
 
-/** Default runtime API socket, as in Debian's packaged haproxy.cfg. */
-export const DEFAULT_ADMIN_SOCKET = "/run/haproxy/admin.sock";
-
 const SECTION =
   /^(global|defaults|frontend|backend|listen|peers|resolvers|userlist|program|http-errors|ring|mailers|cache|fcgi-app)\b/;
 

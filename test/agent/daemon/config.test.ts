@@ -34,8 +34,10 @@ describe("loadConfig: good values", () => {
         hostname: "vm-1",
         serviceManager: "systemd",
         stateDir: "/var/lib/baton",
+        underSystemd: false,
       },
     ],
+    ["started by systemd", { ...GOOD, INVOCATION_ID: "0f3c9a" }, { underSystemd: true }],
     [
       "http on 127.0.0.1",
       { ...GOOD, BATON_URL: "http://127.0.0.1:8787" },

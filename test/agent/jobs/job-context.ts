@@ -78,6 +78,7 @@ export function testJob(options: {
     hostname: "edge-test",
     serviceManager: "direct",
     stateDir: "/nonexistent/baton-state",
+    underSystemd: false,
     haproxyConfig: "/nonexistent/haproxy.cfg",
     nginxConfig: "/nonexistent/nginx.conf",
     ...options.config,
