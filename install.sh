@@ -15,7 +15,7 @@ NODE_DIST_BASE="https://nodejs.org/dist"
 UNIT="baton-agent.service"
 # The agent mostly waits: V8's interpreter runs it at the same CPU cost as its JIT and ~10 MB less
 # memory, and a 1 MiB young generation is plenty (npm run bench:agent; docs/decisions/0005).
-AGENT_NODE_FLAGS="--jitless --max-semi-space-size=1"
+AGENT_NODE_FLAGS="--jitless --no-expose-wasm --max-semi-space-size=1"
 HEALTH_TIMEOUT_S=30
 
 usage() {

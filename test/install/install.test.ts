@@ -179,7 +179,7 @@ describe("install.sh against a real control plane", () => {
     const published = readFileSync(join(assetsDir, "agent", "baton-agent.mjs"));
     expect(readFileSync(box.at(BUNDLE)).equals(published)).toBe(true);
     expect(readFileSync(box.at(WRAPPER), "utf8")).toMatch(
-      /\nexec \/usr\/bin\/node --jitless --max-semi-space-size=1 \/opt\/baton\/agent\/baton-agent\.mjs "\$@"\n$/,
+      /\nexec \/usr\/bin\/node --jitless --no-expose-wasm --max-semi-space-size=1 \/opt\/baton\/agent\/baton-agent\.mjs "\$@"\n$/,
     );
     expect(mode(box.at(WRAPPER))).toBe("755");
     expect(mode(box.at("etc/baton"))).toBe("700");
@@ -335,7 +335,7 @@ describe("install.sh downloads Node when the system's will not do", () => {
       ]),
     );
     expect(readFileSync(box.at(WRAPPER), "utf8")).toContain(
-      "\nexec /opt/baton/node/bin/node --jitless --max-semi-space-size=1 /opt/baton/agent/baton-agent.mjs",
+      "\nexec /opt/baton/node/bin/node --jitless --no-expose-wasm --max-semi-space-size=1 /opt/baton/agent/baton-agent.mjs",
     );
     expect(existsSync(box.at("opt/baton/node/bin/node"))).toBe(true);
     expect(server.requests.filter((path) => path.startsWith(tarballPath))).toHaveLength(1);
