@@ -57,6 +57,8 @@ export default defineConfig({
             "test/e2e/**/*.test.ts",
             // install.sh in a throwaway root against a real control plane.
             "test/install/**/*.test.ts",
+            // The dashboard in Debian's Chromium (playwright-core) against a real control plane.
+            "test/browser/**/*.test.ts",
           ],
           environment: "node",
         },
