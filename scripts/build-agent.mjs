@@ -6,12 +6,13 @@
 // dist/agent/baton-agent.mjs (+ .sha256) stays the local build for running the agent by hand.
 // Everything (zod, node-cron) is inside the bundle; only node: built-ins stay external. Files are
 // written to a temporary name and renamed, so a concurrent build or a running server never sees
-// half a file.
+// half a file. The dashboard's CSS and JS are copied beside them (scripts/build-dashboard.mjs).
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "../node_modules/esbuild/lib/main.js";
+import { buildDashboard } from "./build-dashboard.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const localDir = join(root, "dist", "agent");
@@ -67,3 +68,4 @@ writeAtomically(join(publicDir, "latest.json"), `${JSON.stringify(manifest)}\n`)
 console.log(
   `dist/public/agent/baton-agent.mjs ${version} ${bundle.length} bytes sha256 ${bundleSha256}`,
 );
+console.log(`dist/public/dashboard: ${buildDashboard().join(", ")}`);

@@ -1,6 +1,7 @@
 import type {
   HaproxySummary,
   Heartbeat,
+  HostMetrics,
   MonitoredService,
   NginxStatus,
   ServiceActiveState,
@@ -22,6 +23,8 @@ export interface LiveMember {
   /** The latest heartbeat's HAProxy summary and nginx status (dashboard); null when it had none. */
   haproxy: HaproxySummary | null;
   nginx: NginxStatus | null;
+  /** The latest heartbeat's CPU, memory and load (dashboard); null when it had none. */
+  host: HostMetrics | null;
 }
 
 export type MemberChange =
@@ -49,6 +52,7 @@ export function liveFromRow(row: MemberRow): LiveMember {
     installed: {},
     haproxy: null,
     nginx: null,
+    host: null,
   };
 }
 
@@ -64,6 +68,7 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
     installed: { ...previous.installed },
     haproxy: report.haproxy ?? null,
     nginx: report.nginx ?? null,
+    host: report.host ?? null,
   };
   const changes: MemberChange[] = [];
   if (previous.status !== "online") {
@@ -114,6 +119,7 @@ export function resumeAfterRestart(stored: LiveMember, startedAt: number): LiveM
   const member = { ...stored, installed: stored.installed ?? {} };
   member.haproxy ??= null;
   member.nginx ??= null;
+  member.host ??= null;
   if (member.status !== "online") return member;
   return { ...member, lastHeartbeatAt: Math.max(member.lastHeartbeatAt ?? 0, startedAt) };
 }

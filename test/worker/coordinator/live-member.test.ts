@@ -19,6 +19,7 @@ const base: LiveMember = {
   installed: { haproxy: true },
   haproxy: null,
   nginx: null,
+  host: null,
 };
 const report = (extra: Partial<Heartbeat> = {}): Heartbeat => ({
   hostname: "edge-1",

@@ -1,0 +1,146 @@
+// Baton dashboard: progressive enhancement over server-rendered pages. Without this file every
+// page still works (forms post, a reload shows fresh state). With it:
+//  - [data-live-src] regions are refreshed from their fragment URL every 1.5 s (a setTimeout
+//    chain, restarted on visibilitychange/online/pageshow and by a watchdog, so polling comes
+//    back after the laptop sleeps);
+//  - heartbeat ages tick each second from data-last-heartbeat-at and the server's clock;
+//  - forms with data-confirm ask first in the shared <dialog>.
+(() => {
+  const POLL_MS = 1500;
+  const RETRY_MS = 5000;
+  const REQUEST_TIMEOUT_MS = 8000;
+  const STALE_MS = 10000;
+
+  const region = document.querySelector("[data-live-src]");
+  const status = document.querySelector("[data-live-status]");
+  const dialog = document.getElementById("confirm-dialog");
+  let offsetMs = 0; // server clock minus this clock
+  let timer = 0;
+  let inFlight = false;
+  let lastSuccessAt = Date.now();
+  let movedUntil = 0;
+
+  // Same wording as worker/dashboard/live/format.ts formatAge.
+  function formatAge(ageMs) {
+    const seconds = Math.max(0, Math.floor(ageMs / 1000));
+    if (seconds < 60) return `${seconds} s ago`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return `${minutes} min ago`;
+    const hours = Math.floor(minutes / 60);
+    if (hours < 48) return `${hours} h ago`;
+    return `${Math.floor(hours / 24)} d ago`;
+  }
+
+  function readServerClock(root) {
+    const stamp = root.querySelector("[data-server-now]");
+    const at = Number(stamp?.getAttribute("data-server-now"));
+    if (at > 0) offsetMs = at - Date.now();
+  }
+
+  function tick() {
+    for (const element of document.querySelectorAll("[data-last-heartbeat-at]")) {
+      const at = Number(element.getAttribute("data-last-heartbeat-at"));
+      element.textContent = at > 0 ? formatAge(Date.now() + offsetMs - at) : "never";
+    }
+  }
+
+  function say(text, state) {
+    if (!status) return;
+    status.textContent = text;
+    status.dataset.state = state;
+  }
+
+  function activeMemberOf(root) {
+    return root.querySelector("[data-active-member-id]")?.getAttribute("data-active-member-id");
+  }
+
+  function swap(html) {
+    const focused = document.activeElement;
+    const focusedId = focused && region.contains(focused) ? focused.id : "";
+    const before = activeMemberOf(region);
+    region.innerHTML = html;
+    readServerClock(region);
+    tick();
+    if (focusedId) document.getElementById(focusedId)?.focus();
+    const after = activeMemberOf(region);
+    if (before !== undefined && after && before !== after) {
+      // A failover moved the flow: make it visible for a moment.
+      region.querySelector('[data-testid="flow-active"]')?.classList.add("moved");
+      const name = region.querySelector(
+        `[data-testid="member-card"][data-member-id="${after}"] h3`,
+      );
+      say(`Traffic moved to ${name?.textContent ?? "another member"}`, "moved");
+      movedUntil = Date.now() + 5000;
+    }
+  }
+
+  async function refresh() {
+    clearTimeout(timer);
+    if (!region || inFlight) return;
+    inFlight = true;
+    let delay = POLL_MS;
+    const abort = new AbortController();
+    const timeout = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await fetch(region.getAttribute("data-live-src"), {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { Accept: "text/html" },
+        signal: abort.signal,
+      });
+      if (response.ok && response.headers.get("X-Baton-Fragment") === "1") {
+        const html = await response.text();
+        // Never pull a form from under an open confirmation.
+        if (!dialog?.open) swap(html);
+        lastSuccessAt = Date.now();
+        if (Date.now() > movedUntil) say("Live", "live");
+      } else if (response.redirected || response.status === 401) {
+        say("Signed out: reload the page to sign in again", "signed-out");
+        delay = RETRY_MS;
+      } else {
+        say(`Not updating (HTTP ${response.status}); retrying`, "error");
+        delay = RETRY_MS;
+      }
+    } catch {
+      say("Connection lost; retrying", "error");
+      delay = RETRY_MS;
+    } finally {
+      clearTimeout(timeout);
+      inFlight = false;
+      if (!document.hidden) timer = setTimeout(refresh, delay);
+    }
+  }
+
+  function confirmBeforeSubmit(event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    event.preventDefault();
+    dialog.querySelector("[data-confirm-text]").textContent = form.dataset.confirm;
+    dialog.returnValue = "";
+    dialog.onclose = () => {
+      dialog.onclose = null;
+      if (dialog.returnValue === "confirm") form.submit();
+    };
+    dialog.showModal();
+  }
+
+  document.addEventListener("submit", confirmBeforeSubmit);
+  if (region) {
+    readServerClock(region);
+    timer = setTimeout(refresh, POLL_MS);
+    const now = () => {
+      if (!document.hidden) refresh();
+    };
+    document.addEventListener("visibilitychange", now);
+    window.addEventListener("online", now);
+    window.addEventListener("pageshow", now);
+    window.addEventListener("focus", now);
+  }
+  setInterval(() => {
+    tick();
+    // After a sleep a timer chain can be lost; restart it when updates have stalled.
+    if (region && !document.hidden && !inFlight && Date.now() - lastSuccessAt > STALE_MS) refresh();
+  }, 1000);
+  tick();
+})();

@@ -1,0 +1,235 @@
+import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
+import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
+import type { MonitoredService, ServiceActiveState } from "../../../shared/heartbeat";
+import type { PoolProfile } from "../../../shared/pools";
+import { policyOf } from "../../coordinator/failover-keeper";
+import type { LiveMember } from "../../coordinator/live-member";
+import type { MemberRow } from "../../db/schema/members";
+import type { PoolRow } from "../../db/schema/pools";
+import { readinessOf } from "./readiness";
+
+export type Liveness = "online" | "offline" | "never_seen";
+/** What a member's colour says: carrying traffic, could take it, could not, or unreachable. */
+export type Tone = "active" | "ready" | "not-ready" | "offline";
+
+export interface MemberView {
+  id: string;
+  name: string;
+  hostname: string;
+  role: "active" | "standby";
+  liveness: Liveness;
+  ready: boolean;
+  notReadyReasons: string[];
+  tone: Tone;
+  priority: number;
+  draining: boolean;
+  disabled: boolean;
+  lastHeartbeatAt: number | null;
+  publicIp: string | null;
+  agentVersion: string | null;
+  services: { name: MonitoredService; state: ServiceActiveState }[];
+  cpuPercent: number | null;
+  memUsedBytes: number | null;
+  memTotalBytes: number | null;
+}
+
+export interface ServerView {
+  name: string;
+  status: string;
+  up: boolean;
+  addr: string | null;
+  checkStatus: string | null;
+}
+
+export interface BackendView {
+  name: string;
+  status: string;
+  serversUp: number;
+  serversTotal: number;
+  currentSessions: number;
+  servers: ServerView[];
+}
+
+export type DnsState = "in_sync" | "error" | "pending" | "not_connected";
+
+export interface DnsView {
+  state: DnsState;
+  provider: DnsProviderKind | null;
+  mode: DnsMode | null;
+  syncedAt: number | null;
+  lastError: string | null;
+}
+
+export interface SetupItem {
+  key: "dns" | "members" | "never_seen";
+  message: string;
+}
+
+/** Everything the pool overview draws: the flow diagram, the member cards and the banner. */
+export interface PoolView {
+  id: string;
+  name: string;
+  profile: PoolProfile;
+  hostname: string;
+  autoFailover: boolean;
+  lastFlipAt: number | null;
+  dns: DnsView;
+  active: MemberView | null;
+  standbys: MemberView[];
+  /** Active first, then standbys by priority. */
+  members: MemberView[];
+  backends: BackendView[];
+  setup: SetupItem[];
+  membersUp: number;
+  generatedAt: number;
+}
+
+export interface PoolViewInput {
+  pool: PoolRow;
+  members: MemberRow[];
+  /** The coordinator's live state; members it has not heard from since it started are absent. */
+  live: LiveMember[];
+  dns: { kind: DnsProviderKind; mode: DnsMode } | null;
+  /** The active member's full `show stat` table, when there is one. */
+  activeStat: HaproxyStatRow[] | null;
+  now: number;
+}
+
+export function dnsViewOf(pool: PoolRow, dns: PoolViewInput["dns"]): DnsView {
+  const base = {
+    provider: dns?.kind ?? null,
+    mode: dns?.mode ?? null,
+    syncedAt: pool.dnsSyncedAt,
+    lastError: pool.dnsLastError,
+  };
+  if (!dns) return { ...base, state: "not_connected" };
+  if (pool.dnsLastError) return { ...base, state: "error" };
+  return { ...base, state: pool.dnsSyncedAt === null ? "pending" : "in_sync" };
+}
+
+function livenessOf(status: LiveMember["status"]): Liveness {
+  return status === "unknown" ? "never_seen" : status;
+}
+
+function memberView(pool: PoolRow, row: MemberRow, live: LiveMember | undefined, now: number) {
+  const lastHeartbeatAt = live?.lastHeartbeatAt ?? row.lastHeartbeatAt;
+  const publicIp = live?.publicIp ?? row.publicIp;
+  const services = live?.services ?? {};
+  // Built as FailoverKeeper.view builds it, so readiness is failover's own.
+  const failoverMember = { ...row, lastHeartbeatAt, publicIp, services, readySince: null };
+  const { ready, reasons } = readinessOf(failoverMember, policyOf(pool), now);
+  const role = pool.activeMemberId === row.id ? "active" : "standby";
+  const liveness = livenessOf(live?.status ?? row.status);
+  const tone: Tone =
+    liveness !== "online"
+      ? "offline"
+      : role === "active"
+        ? "active"
+        : ready
+          ? "ready"
+          : "not-ready";
+  return {
+    id: row.id,
+    name: row.name,
+    hostname: row.hostname,
+    role,
+    liveness,
+    ready,
+    notReadyReasons: reasons,
+    tone,
+    priority: row.priority,
+    draining: row.draining,
+    disabled: row.disabled,
+    lastHeartbeatAt,
+    publicIp,
+    agentVersion: live?.agentVersion ?? row.agentVersion,
+    services: Object.entries(services).map(([name, state]) => ({
+      name: name as MonitoredService,
+      state: state as ServiceActiveState,
+    })),
+    cpuPercent: live?.host?.cpuPercent ?? null,
+    memUsedBytes: live?.host?.memUsedBytes ?? null,
+    memTotalBytes: live?.host?.memTotalBytes ?? null,
+  } satisfies MemberView;
+}
+
+/** Backends from the heartbeat's summary, with servers from the full table when there is one. */
+export function backendsOf(live: LiveMember | undefined, stat: HaproxyStatRow[] | null) {
+  const rows = stat ?? [];
+  const serversOf = (backend: string): ServerView[] =>
+    rows
+      .filter((row) => row.kind === "server" && row.proxy === backend)
+      .map((row) => ({
+        name: row.service,
+        status: row.status ?? "unknown",
+        up: (row.status ?? "").startsWith("UP"),
+        addr: row.addr,
+        checkStatus: row.checkStatus,
+      }));
+  const summary = live?.haproxy?.backends;
+  if (summary) return summary.map((backend) => ({ ...backend, servers: serversOf(backend.name) }));
+  return rows
+    .filter((row) => row.kind === "backend")
+    .map((row) => {
+      const servers = serversOf(row.proxy);
+      return {
+        name: row.proxy,
+        status: row.status ?? "unknown",
+        serversUp: servers.filter((server) => server.up).length,
+        serversTotal: servers.length,
+        currentSessions: row.scur ?? 0,
+        servers,
+      };
+    });
+}
+
+export function setupItems(pool: PoolRow, dns: DnsView, members: MemberView[]): SetupItem[] {
+  const items: SetupItem[] = [];
+  if (dns.state === "not_connected") {
+    items.push({
+      key: "dns",
+      message: `DNS is not connected: ${pool.failoverHostname} will not follow failover until the pool has a DNS provider.`,
+    });
+  }
+  if (members.length < 2) {
+    items.push({
+      key: "members",
+      message: `The pool has ${members.length} member${members.length === 1 ? "" : "s"}: failover needs at least two.`,
+    });
+  }
+  for (const member of members.filter((each) => each.liveness === "never_seen")) {
+    items.push({
+      key: "never_seen",
+      message: `${member.name} has never been seen: run its install command on the VM.`,
+    });
+  }
+  return items;
+}
+
+/** Turns a pool, its members and the coordinator's live state into what the overview draws. */
+export function poolView(input: PoolViewInput): PoolView {
+  const { pool, now } = input;
+  const live = new Map(input.live.map((member) => [member.memberId, member]));
+  const views = input.members.map((row) => memberView(pool, row, live.get(row.id), now));
+  const active = views.find((member) => member.role === "active") ?? null;
+  const standbys = views
+    .filter((member) => member.role === "standby")
+    .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
+  const dns = dnsViewOf(pool, input.dns);
+  return {
+    id: pool.id,
+    name: pool.name,
+    profile: pool.profile,
+    hostname: pool.failoverHostname,
+    autoFailover: pool.autoFailover,
+    lastFlipAt: pool.lastFlipAt,
+    dns,
+    active,
+    standbys,
+    members: active ? [active, ...standbys] : standbys,
+    backends: active ? backendsOf(live.get(active.id), input.activeStat) : [],
+    setup: setupItems(pool, dns, views),
+    membersUp: views.filter((member) => member.liveness === "online").length,
+    generatedAt: now,
+  };
+}

@@ -1,0 +1,77 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "../../errors";
+import type { AppEnv } from "../../types";
+import { Layout } from "../views/layout";
+import { PoolList } from "../views/pool-list";
+import { PoolLive } from "../views/pool-live";
+import { dashboardActions } from "./actions";
+import { loadPoolList, loadPoolView } from "./load";
+import { flashOf, fragment, page } from "./render";
+
+/** The dashboard's paths: the session guard covers these and nothing else of the app. */
+export const DASHBOARD_PATHS = ["/", "/pools/*", "/members/*", "/ui/*"] as const;
+
+/** Defence in depth: a page never renders for a request that carries no session. */
+const signedIn = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get("session") || !c.get("actor")) throw new ApiError("unauthorized", "Sign in first");
+  await next();
+});
+
+/**
+ * The server-rendered dashboard. `guards` (the session layer: requireSession, verifyCsrf) run
+ * first on every dashboard path; the pages read c.get("session") and c.get("actor").
+ */
+export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
+  const app = new Hono<AppEnv>();
+  for (const path of DASHBOARD_PATHS) app.use(path, ...guards, signedIn);
+  return app
+    .get("/", async (c) => {
+      const rows = await loadPoolList(c.get("db"));
+      return page(
+        c,
+        <Layout title="Pools" session={c.get("session")} flash={flashOf(c)}>
+          <h1>Pools</h1>
+          <div data-live-src="/ui/pool-list/fragment" aria-live="off">
+            <PoolList rows={rows} now={Date.now()} />
+          </div>
+          <p class="live-status muted" data-live-status aria-live="polite" />
+        </Layout>,
+      );
+    })
+    .get("/ui/pool-list/fragment", async (c) => {
+      const rows = await loadPoolList(c.get("db"));
+      return fragment(c, <PoolList rows={rows} now={Date.now()} />);
+    })
+    .get("/pools/:poolId", async (c) => {
+      const view = await loadPoolView(c.env, c.get("db"), c.req.param("poolId"));
+      const session = c.get("session");
+      return page(
+        c,
+        <Layout title={view.name} session={session} flash={flashOf(c)}>
+          <h1>{view.name}</h1>
+          <p class="muted">
+            {view.hostname} · {view.profile} pool
+          </p>
+          <div
+            id="pool-live"
+            data-live-src={`/ui/pools/${view.id}/fragment`}
+            data-testid="pool-live"
+          >
+            <PoolLive view={view} session={session} />
+          </div>
+          <p class="live-status muted" data-live-status aria-live="polite" />
+        </Layout>,
+      );
+    })
+    .get("/ui/pools/:poolId/fragment", async (c) => {
+      const view = await loadPoolView(c.env, c.get("db"), c.req.param("poolId"));
+      return fragment(c, <PoolLive view={view} session={c.get("session")} />);
+    })
+    .get("/ui/pools/:poolId/live", async (c) => {
+      const view = await loadPoolView(c.env, c.get("db"), c.req.param("poolId"));
+      c.header("Cache-Control", "no-store");
+      return c.json({ view });
+    })
+    .route("/", dashboardActions);
+}

@@ -1,0 +1,50 @@
+import { asc, eq } from "drizzle-orm";
+import { coordinatorFor } from "../../coordinator/client";
+import type { Db } from "../../db/client";
+import { dnsSettings } from "../../db/schema/dns";
+import { members } from "../../db/schema/members";
+import { pools } from "../../db/schema/pools";
+import { getPool } from "../../pools/store";
+import { type PoolListRow, poolListRow } from "../live/pool-list";
+import { type PoolView, poolView } from "../live/pool-view";
+
+const dnsColumns = { poolId: dnsSettings.poolId, kind: dnsSettings.kind, mode: dnsSettings.mode };
+
+/** Every pool for the list: three D1 reads, no coordinator calls (liveness from D1). */
+export async function loadPoolList(db: Db): Promise<PoolListRow[]> {
+  const [poolRows, memberRows, dnsRows] = await Promise.all([
+    db.select().from(pools).orderBy(asc(pools.name), asc(pools.id)),
+    db.select().from(members),
+    db.select(dnsColumns).from(dnsSettings),
+  ]);
+  const dns = new Map(dnsRows.map((row) => [row.poolId, row]));
+  return poolRows.map((pool) => poolListRow(pool, memberRows, dns.get(pool.id) ?? null));
+}
+
+/**
+ * One pool's overview: catalog rows from D1, live state from the pool's coordinator and, in an
+ * HAProxy pool, the active member's `show stat` table (asking for it also keeps the agent
+ * sending it while someone watches).
+ */
+export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<PoolView> {
+  const pool = await getPool(db, poolId);
+  const coordinator = coordinatorFor(env, pool.id);
+  const [memberRows, dns, live] = await Promise.all([
+    db.select().from(members).where(eq(members.poolId, pool.id)).orderBy(asc(members.id)),
+    db.select(dnsColumns).from(dnsSettings).where(eq(dnsSettings.poolId, pool.id)).get(),
+    coordinator.snapshot(pool.id),
+  ]);
+  let activeStat = null;
+  if (pool.profile === "haproxy" && pool.activeMemberId) {
+    const table = await coordinator.haproxyStat(pool.id, pool.activeMemberId);
+    activeStat = table.ok && table.value.collectedAt !== null ? table.value.rows : null;
+  }
+  return poolView({
+    pool,
+    members: memberRows,
+    live,
+    dns: dns ?? null,
+    activeStat,
+    now: Date.now(),
+  });
+}

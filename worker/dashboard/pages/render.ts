@@ -1,0 +1,37 @@
+import type { Context } from "hono";
+import type { Flash } from "../views/layout";
+
+// Everything the dashboard loads comes from this Worker: no inline script, no CDN.
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** A full page: the doctype, no caching (it shows live state) and the content policy. */
+export async function page(c: Context, body: string | Promise<string>) {
+  c.header("Cache-Control", "no-store");
+  c.header("Content-Security-Policy", CSP);
+  return c.html(`<!doctype html>${await body}`);
+}
+
+/** A live fragment for dashboard/app.js, which checks the marker before swapping it in. */
+export async function fragment(c: Context, body: string | Promise<string>) {
+  c.header("Cache-Control", "no-store");
+  c.header("X-Baton-Fragment", "1");
+  return c.html(await body);
+}
+
+/** The flash a redirect after an action carries in its query string. */
+export function flashOf(c: Context): Flash | null {
+  const message = c.req.query("flash");
+  if (!message) return null;
+  return {
+    kind: c.req.query("flashKind") === "error" ? "error" : "ok",
+    message: message.slice(0, 300),
+  };
+}
+
+export function withFlash(path: string, flash: Flash): string {
+  const query = new URLSearchParams({ flash: flash.message });
+  if (flash.kind === "error") query.set("flashKind", "error");
+  return `${path}?${query}`;
+}

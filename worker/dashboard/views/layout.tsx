@@ -1,0 +1,71 @@
+import type { Child } from "hono/jsx";
+import type { DashboardSession } from "../../types";
+
+export interface Flash {
+  kind: "ok" | "error";
+  message: string;
+}
+
+interface LayoutProps {
+  title: string;
+  session: DashboardSession;
+  flash: Flash | null;
+  children: Child;
+}
+
+/** The page shell: nav, who is signed in, a logout form and the shared confirmation dialog. */
+export function Layout({ title, session, flash, children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · Baton`}</title>
+        <link rel="stylesheet" href="/dashboard/app.css" />
+        <script src="/dashboard/app.js" defer />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="top">
+          <nav aria-label="Main">
+            <a class="brand" href="/">
+              Baton
+            </a>
+            <a href="/">Pools</a>
+          </nav>
+          <div class="who">
+            <span data-testid="signed-in-user">{session.username}</span>
+            <span class="role">{session.role}</span>
+            <form method="post" action="/logout">
+              <input type="hidden" name="_csrf" value={session.csrf} />
+              <button type="submit">Log out</button>
+            </form>
+          </div>
+        </header>
+        <main id="main">
+          {flash && (
+            <p class={`flash flash-${flash.kind}`} role="status" data-testid="flash">
+              {flash.message}
+            </p>
+          )}
+          {children}
+        </main>
+        <dialog id="confirm-dialog" data-testid="confirm-dialog" aria-labelledby="confirm-text">
+          <form method="dialog">
+            <p id="confirm-text" data-confirm-text />
+            <div class="row">
+              <button type="submit" value="cancel">
+                Cancel
+              </button>
+              <button type="submit" value="confirm" class="primary" data-testid="confirm-ok">
+                Confirm
+              </button>
+            </div>
+          </form>
+        </dialog>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,42 @@
+import type { PoolListRow } from "../live/pool-list";
+import { dnsLabel } from "./labels";
+
+/** The pools list's live part: GET /ui/pool-list/fragment returns it for dashboard/app.js. */
+export function PoolList({ rows, now }: { rows: PoolListRow[]; now: number }) {
+  if (rows.length === 0) {
+    return (
+      <p class="empty" data-server-now={now}>
+        No pools yet. Create one with <code>POST /api/v1/pools</code>, then enroll two members.
+      </p>
+    );
+  }
+  return (
+    <ul class="pool-list" data-server-now={now}>
+      {rows.map((row) => (
+        <li data-testid="pool-row" data-pool-id={row.id}>
+          <h2>
+            <a href={`/pools/${row.id}`}>{row.name}</a>
+          </h2>
+          <dl>
+            <dt>Hostname</dt>
+            <dd>{row.hostname}</dd>
+            <dt>Active</dt>
+            <dd data-testid="pool-active" data-member-id={row.active?.id ?? ""}>
+              {row.active ? `${row.active.name} (${row.active.publicIp ?? "no IP"})` : "none"}
+            </dd>
+            <dt>Members up</dt>
+            <dd class={row.membersUp < row.membersTotal ? "warn" : "ok"}>
+              {row.membersUp}/{row.membersTotal}
+            </dd>
+            <dt>DNS</dt>
+            <dd class={row.dns.state === "in_sync" ? "ok" : "warn"} data-dns-state={row.dns.state}>
+              {dnsLabel(row.dns)}
+            </dd>
+            <dt>Automatic failover</dt>
+            <dd class={row.autoFailover ? "ok" : "warn"}>{row.autoFailover ? "on" : "paused"}</dd>
+          </dl>
+        </li>
+      ))}
+    </ul>
+  );
+}
