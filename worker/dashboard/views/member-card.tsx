@@ -96,7 +96,6 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
           disabledReason={operatorOnly}
           danger={!member.draining}
         />
-        <a href={`/members/${member.id}/jobs`}>Jobs</a>
       </div>
     </article>
   );

@@ -1,0 +1,244 @@
+import { describe, expect, it } from "vitest";
+import type { LiveMember } from "../../../worker/coordinator/live-member";
+import { formatAge, formatBytes } from "../../../worker/dashboard/live/format";
+import { poolView } from "../../../worker/dashboard/live/pool-view";
+import { readinessOf } from "../../../worker/dashboard/live/readiness";
+import type { MemberRow } from "../../../worker/db/schema/members";
+import type { PoolRow } from "../../../worker/db/schema/pools";
+import type { FailoverMember, FailoverPolicy } from "../../../worker/failover/decide";
+
+const NOW = 1_000_000;
+const POLICY: FailoverPolicy = {
+  autoFailover: true,
+  failoverDelayMs: 10_000,
+  monitoredService: "haproxy",
+  preferredPrimaryId: null,
+  failbackHoldDownMs: 0,
+};
+const READY: FailoverMember = {
+  id: "m1",
+  priority: 1,
+  lastHeartbeatAt: NOW - 1_000,
+  services: { haproxy: "active" },
+  draining: false,
+  disabled: false,
+  publicIp: "198.51.100.1",
+  readySince: null,
+};
+
+describe("readinessOf", () => {
+  it.each([
+    ["a healthy member", {}, []],
+    ["a draining member", { draining: true }, ["draining"]],
+    ["a disabled, draining member", { disabled: true, draining: true }, ["disabled", "draining"]],
+    [
+      "a member never seen",
+      { lastHeartbeatAt: null, publicIp: null },
+      ["never seen", "no public IPv4 reported"],
+    ],
+    [
+      "a silent member",
+      { lastHeartbeatAt: NOW - 10_000 },
+      ["no heartbeat within the failover delay"],
+    ],
+    ["a member whose haproxy failed", { services: { haproxy: "failed" } }, ["haproxy failed"]],
+    ["a member that never reported haproxy", { services: {} }, ["haproxy not reported"]],
+    ["a member reloading haproxy", { services: { haproxy: "reloading" } }, ["haproxy reloading"]],
+    ["a member with an IPv6 address only", { publicIp: "2001:db8::1" }, ["public IP is not IPv4"]],
+  ] as const)("%s", (_name, patch, reasons) => {
+    const member = { ...READY, ...patch } as FailoverMember;
+    expect(readinessOf(member, POLICY, NOW)).toEqual({ ready: reasons.length === 0, reasons });
+  });
+
+  it("ignores services in a generic pool", () => {
+    const member = { ...READY, services: {} };
+    expect(readinessOf(member, { ...POLICY, monitoredService: null }, NOW).ready).toBe(true);
+  });
+});
+
+describe("formatAge and formatBytes", () => {
+  it.each([
+    [null, "never"],
+    [-500, "0 s ago"],
+    [1_999, "1 s ago"],
+    [59_999, "59 s ago"],
+    [60_000, "1 min ago"],
+    [3_600_000, "1 h ago"],
+    [49 * 3_600_000, "2 d ago"],
+  ])("age %s ms reads %s", (age, text) => expect(formatAge(age)).toBe(text));
+
+  it.each([
+    [512, "512 B"],
+    [1_536, "1.5 KiB"],
+    [1_073_741_824, "1.0 GiB"],
+    [12 * 1_073_741_824, "12 GiB"],
+  ])("%s bytes read %s", (bytes, text) => expect(formatBytes(bytes)).toBe(text));
+});
+
+const POOL: PoolRow = {
+  id: "pool_1",
+  name: "edge",
+  profile: "haproxy",
+  failoverHostname: "lb.example.com",
+  failoverDelayS: 10,
+  autoFailover: true,
+  preferredPrimaryId: null,
+  failbackHoldDownS: 300,
+  activeMemberId: "m1",
+  lastFlipAt: null,
+  dnsSyncedAt: NOW - 5_000,
+  dnsLastError: null,
+  createdAt: 0,
+  updatedAt: 0,
+};
+
+function row(id: string, priority: number, patch: Partial<MemberRow> = {}): MemberRow {
+  return {
+    id,
+    poolId: POOL.id,
+    name: `edge-${id}`,
+    hostname: `edge-${id}`,
+    allowedIps: ["0.0.0.0/0"],
+    priority,
+    status: "unknown",
+    lastHeartbeatAt: null,
+    agentVersion: null,
+    publicIp: null,
+    draining: false,
+    disabled: false,
+    createdAt: 0,
+    updatedAt: 0,
+    ...patch,
+  };
+}
+
+function live(memberId: string, patch: Partial<LiveMember> = {}): LiveMember {
+  return {
+    memberId,
+    name: `edge-${memberId}`,
+    status: "online",
+    lastHeartbeatAt: NOW - 1_000,
+    agentVersion: "0.1.0",
+    publicIp: `198.51.100.${memberId.slice(1)}`,
+    services: { haproxy: "active" },
+    installed: { haproxy: true },
+    haproxy: null,
+    nginx: null,
+    host: { cpuPercent: 12, memUsedBytes: 1, memTotalBytes: 2, load1: 0 },
+    ...patch,
+  };
+}
+
+const DNS = { kind: "cloudflare", mode: "active_standby" } as const;
+
+describe("poolView", () => {
+  it("puts the active first and standbys by priority, each with role, tone and readiness", () => {
+    const view = poolView({
+      pool: POOL,
+      members: [row("m3", 5), row("m1", 9), row("m2", 1), row("m4", 2)],
+      live: [live("m1"), live("m2"), live("m3", { services: { haproxy: "failed" } })],
+      dns: DNS,
+      activeStat: null,
+      now: NOW,
+    });
+    expect(view.members.map((member) => [member.id, member.role, member.tone])).toEqual([
+      ["m1", "active", "active"],
+      ["m2", "standby", "ready"],
+      ["m4", "standby", "offline"],
+      ["m3", "standby", "not-ready"],
+    ]);
+    expect(view.standbys.find((member) => member.id === "m3")?.notReadyReasons).toEqual([
+      "haproxy failed",
+    ]);
+    expect(view.membersUp).toBe(3);
+    expect(view.active?.cpuPercent).toBe(12);
+    expect(view.dns).toMatchObject({ state: "in_sync", provider: "cloudflare" });
+    expect(view.setup.map((item) => item.key)).toEqual(["never_seen"]);
+  });
+
+  it.each([
+    ["no DNS settings", null, {}, "not_connected"],
+    ["a provider error", DNS, { dnsLastError: "zone not found" }, "error"],
+    ["no confirmation yet", DNS, { dnsSyncedAt: null }, "pending"],
+    ["a confirmed sync", DNS, {}, "in_sync"],
+  ] as const)("DNS with %s reads %s", (_name, dns, patch, state) => {
+    const view = poolView({
+      pool: { ...POOL, ...patch },
+      members: [],
+      live: [],
+      dns,
+      activeStat: null,
+      now: NOW,
+    });
+    expect(view.dns.state).toBe(state);
+    expect(view.setup.some((item) => item.key === "dns")).toBe(state === "not_connected");
+  });
+
+  it("asks for a second member and names members never seen", () => {
+    const view = poolView({
+      pool: { ...POOL, activeMemberId: null },
+      members: [row("m1", 1)],
+      live: [],
+      dns: DNS,
+      activeStat: null,
+      now: NOW,
+    });
+    expect(view.active).toBeNull();
+    expect(view.setup).toEqual([
+      { key: "members", message: "The pool has 1 member: failover needs at least two." },
+      {
+        key: "never_seen",
+        message: "edge-m1 has never been seen: run its install command on the VM.",
+      },
+    ]);
+    expect(view.standbys[0]).toMatchObject({
+      liveness: "never_seen",
+      ready: false,
+      tone: "offline",
+    });
+  });
+
+  it("gives the active member's backends their servers from the stat table", () => {
+    const server = (proxy: string, service: string, status: string) => ({
+      proxy,
+      service,
+      kind: "server" as const,
+      status,
+      checkStatus: "L7OK",
+      checkDesc: null,
+      scur: 0,
+      smax: 0,
+      stot: 0,
+      rate: 0,
+      weight: 1,
+      lastchg: 0,
+      addr: "10.0.0.1:80",
+      mode: "http",
+    });
+    const backends = [
+      { name: "web", status: "UP", serversUp: 1, serversTotal: 2, currentSessions: 3 },
+    ];
+    const view = poolView({
+      pool: POOL,
+      members: [row("m1", 1), row("m2", 2)],
+      live: [live("m1", { haproxy: { backends } }), live("m2")],
+      dns: DNS,
+      activeStat: [
+        server("web", "s1", "UP"),
+        server("web", "s2", "DOWN"),
+        server("api", "s9", "UP"),
+      ],
+      now: NOW,
+    });
+    expect(view.backends).toEqual([
+      expect.objectContaining({
+        name: "web",
+        serversUp: 1,
+        servers: [
+          expect.objectContaining({ name: "s1", up: true }),
+          expect.objectContaining({ name: "s2", up: false }),
+        ],
+      }),
+    ]);
+  });
+});
