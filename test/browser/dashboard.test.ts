@@ -1,0 +1,433 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core) against a real
+// local control plane (`wrangler dev`), one for the whole file. The cases run in order and build
+// on each other: first-run setup, logout and login, a pool with two simulated members, live
+// updates of the overview through a failover (never reloading the page), a job's output, and
+// a viewer who can neither see enabled actions nor perform one through the API. Screenshots go
+// to test-results/screenshots/. Without Chromium every case fails; none is skipped.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
+import { AgentFleet } from "./agents";
+import { groupAlive, type LaunchedBrowser, launchChromium, screenshot } from "./browser";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const CASE_TIMEOUT_MS = 60_000;
+/** How long a live change may take to show (1 s beats, 3 s delay, ~1.5 s refresh, slow CI). */
+const LIVE_TIMEOUT_MS = 20_000;
+const ADMIN = { username: "ops-admin", password: "correct horse battery staple" };
+const VIEWER = { username: "watcher", password: "viewer passphrase 42" };
+const DELAY_S = 3;
+/** For expect.poll on what a page shows once loaded. */
+const POLL = { timeout: 10_000, interval: 200 };
+
+let plane: ControlPlane | undefined;
+let launched: LaunchedBrowser | undefined;
+let startError: unknown;
+let fleet: AgentFleet | undefined;
+const contexts: BrowserContext[] = [];
+
+/** What the cases share, filled in as they go. */
+const state: {
+  page?: Page;
+  poolId?: string;
+  members: { id: string; hostname: string; publicIp: string }[];
+  activeId?: string;
+  standbyId?: string;
+} = { members: [] };
+
+beforeAll(async () => {
+  try {
+    launched = await launchChromium();
+    plane = await startControlPlane(root, { tempPrefix: "baton-browser-" });
+    fleet = new AgentFleet(plane.url);
+  } catch (error) {
+    startError = error; // every case then fails with it, rather than being skipped
+  }
+}, 150_000);
+
+afterAll(async () => {
+  await fleet?.stopAll();
+  const groups = [...(plane?.groups() ?? []), ...(launched ? [launched.pid] : [])];
+  const dirs = [plane?.dir, launched?.userDataDir].filter((dir): dir is string => !!dir);
+  for (const context of contexts) await context.close().catch(() => {});
+  await Promise.all([launched?.close(), plane?.stop()]);
+  // Nothing this file started may outlive it.
+  expect(groups.filter(groupAlive), "process groups still running after stop").toEqual([]);
+  expect(
+    dirs.filter((dir) => existsSync(dir)),
+    "directories left behind",
+  ).toEqual([]);
+}, 60_000);
+
+function env() {
+  if (startError || !plane || !launched || !fleet)
+    throw startError ?? new Error("Chromium or the control plane did not start");
+  return { plane, browser: launched.browser, fleet };
+}
+
+/** The signed-in admin's page from the first case; later cases need it. */
+function adminPage(): Page {
+  if (!state.page) throw new Error("no signed-in page: first-run setup failed");
+  return state.page;
+}
+
+function poolId(): string {
+  if (!state.poolId) throw new Error("no pool: creating it failed");
+  return state.poolId;
+}
+
+async function newContext(options: Parameters<ReturnType<typeof env>["browser"]["newContext"]>[0]) {
+  const context = await env().browser.newContext(options);
+  contexts.push(context);
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+async function sessionCookie(context: BrowserContext) {
+  return (await context.cookies()).find((cookie) => cookie.name === "baton_session");
+}
+
+function path(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+/** A marker that a reload or navigation would wipe: proves updates came without one. */
+async function markNoReload(page: Page) {
+  await page.evaluate(() => {
+    (window as unknown as { __batonMark: string }).__batonMark = "same-document";
+  });
+}
+
+async function stillSameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () => (window as unknown as { __batonMark?: string }).__batonMark === "same-document",
+  );
+}
+
+async function signIn(page: Page, username: string, password: string) {
+  const form = page.locator("form:has(input[name=password])");
+  await form.locator("input[name=username]").fill(username);
+  await form.locator("input[name=password]").fill(password);
+  await form.locator("button[type=submit]").click();
+}
+
+/** The card, flow-diagram and API view of who is active, for failure messages. */
+async function liveState(page: Page) {
+  return page.evaluate(() => ({
+    active: document.querySelector("[data-testid=flow-active]")?.getAttribute("data-member-id"),
+    standbys: [...document.querySelectorAll("[data-testid=flow-standby]")].map((el) => ({
+      id: el.getAttribute("data-member-id"),
+      ready: el.getAttribute("data-ready"),
+    })),
+    cards: [...document.querySelectorAll("[data-testid=member-card]")].map((el) => ({
+      id: el.getAttribute("data-member-id"),
+      role: el.getAttribute("data-role"),
+      online: el.getAttribute("data-online"),
+      age: el.querySelector("[data-testid=heartbeat-age]")?.textContent,
+    })),
+  }));
+}
+
+describe("dashboard in Chromium", () => {
+  it(
+    "first-run setup with the bootstrap token creates the first admin and signs them in",
+    async () => {
+      const { plane } = env();
+      const context = await newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+
+      const res = await page.goto(`${plane.url}/setup`);
+      expect(res?.status()).toBe(200);
+      const form = page.locator("form:has(input[name=token])");
+      await expect.poll(() => form.count(), POLL).toBe(1);
+
+      // A wrong bootstrap token creates nobody and signs nobody in.
+      await form.locator("input[name=token]").fill("not-the-admin-token");
+      await form.locator("input[name=username]").fill(ADMIN.username);
+      await form.locator("input[name=password]").fill(ADMIN.password);
+      await form.locator("button[type=submit]").click();
+      await page.waitForLoadState();
+      expect(path(page)).toBe("/setup");
+      expect(await sessionCookie(context)).toBeUndefined();
+
+      const again = page.locator("form:has(input[name=token])");
+      await again.locator("input[name=token]").fill(plane.adminToken);
+      await again.locator("input[name=username]").fill(ADMIN.username);
+      await again.locator("input[name=password]").fill(ADMIN.password);
+      await screenshot(page, "setup");
+      await again.locator("button[type=submit]").click();
+
+      await page.waitForURL(`${plane.url}/`);
+      expect(await sessionCookie(context)).toMatchObject({ httpOnly: true });
+      await expect
+        .poll(() => page.locator("[data-testid=signed-in-user]").innerText(), POLL)
+        .toBe(ADMIN.username);
+      expect(await page.locator("[data-testid=pool-row]").count()).toBe(0);
+      state.page = page;
+
+      // Setup is done once: the page no longer creates admins.
+      const second = await fetch(`${plane.url}/setup`, { redirect: "manual" });
+      expect(second.status === 200 && (await second.text()).includes('name="token"')).toBe(false);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "logs out, refuses a wrong password, and logs in again",
+    async () => {
+      const { plane } = env();
+      const page = adminPage();
+      const context = page.context();
+
+      await page.locator("form[action='/logout'] button[type=submit]").click();
+      await page.waitForURL((url) => url.pathname !== "/");
+      expect(await sessionCookie(context)).toBeUndefined();
+      await page.goto(`${plane.url}/`);
+      expect(path(page)).toBe("/login");
+
+      await signIn(page, ADMIN.username, "wrong password, surely");
+      await page.waitForLoadState();
+      expect(path(page)).toBe("/login");
+      expect(await sessionCookie(context)).toBeUndefined();
+
+      await signIn(page, ADMIN.username, ADMIN.password);
+      await page.waitForURL(`${plane.url}/`);
+      expect(await sessionCookie(context)).toBeDefined();
+      await expect
+        .poll(() => page.locator("[data-testid=signed-in-user]").innerText(), POLL)
+        .toBe(ADMIN.username);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "lists a pool created through the admin API, with its two enrolled members",
+    async () => {
+      const { plane, fleet } = env();
+      const page = adminPage();
+      const { pool } = await adminApi(plane, "POST", "/api/v1/pools", {
+        name: "edge-browser",
+        profile: "haproxy",
+        failoverHostname: "lb.example.com",
+        failoverDelayS: DELAY_S,
+        autoFailover: true,
+      });
+      state.poolId = pool.id as string;
+      for (const [letter, publicIp] of [
+        ["a", "198.51.100.11"],
+        ["b", "198.51.100.12"],
+      ] as const) {
+        const hostname = `edge-${letter}`;
+        const { member, secret } = await adminApi(
+          plane,
+          "POST",
+          `/api/v1/pools/${pool.id}/members`,
+          {
+            name: hostname,
+            hostname,
+            allowedIps: ["127.0.0.1"],
+          },
+        );
+        state.members.push({ id: member.id, hostname, publicIp });
+        fleet.add(member.id, { hostname, secret, publicIp });
+      }
+
+      await page.goto(`${plane.url}/`);
+      const row = page.locator(`[data-testid=pool-row][data-pool-id="${pool.id}"]`);
+      await expect.poll(() => row.count(), POLL).toBe(1);
+      expect(await row.innerText()).toContain("edge-browser");
+      expect(await row.innerText()).toContain("lb.example.com");
+      expect(await row.innerText(), "members up").toContain("0/2");
+      await screenshot(page, "pools-list");
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "shows both members arrive online and the first ready one become active, without a reload",
+    async () => {
+      const { plane, fleet } = env();
+      const page = adminPage();
+      const id = poolId();
+      await page.goto(`${plane.url}/pools/${id}`);
+      expect(path(page)).toBe(`/pools/${id}`);
+      await expect.poll(() => page.locator("[data-testid=member-card]").count(), POLL).toBe(2);
+      // Nobody has reported yet: the banner says what is missing, and nobody is online.
+      expect(await page.locator("[data-testid=setup-banner]").isVisible()).toBe(true);
+      expect(await page.locator("[data-testid=member-card][data-online=true]").count()).toBe(0);
+      await markNoReload(page);
+
+      fleet.start();
+      const [a, b] = state.members as [(typeof state.members)[0], (typeof state.members)[0]];
+      await page
+        .waitForFunction(
+          ([aId, bId]) => {
+            const card = (memberId: string) =>
+              document.querySelector(`[data-testid=member-card][data-member-id="${memberId}"]`);
+            const active = document
+              .querySelector("[data-testid=flow-active]")
+              ?.getAttribute("data-member-id");
+            const standby = document.querySelector(
+              `[data-testid=flow-standby][data-member-id="${active === aId ? bId : aId}"]`,
+            );
+            return (
+              card(aId)?.getAttribute("data-online") === "true" &&
+              card(bId)?.getAttribute("data-online") === "true" &&
+              (active === aId || active === bId) &&
+              standby?.getAttribute("data-ready") === "true"
+            );
+          },
+          [a.id, b.id] as const,
+          { timeout: LIVE_TIMEOUT_MS, polling: 250 },
+        )
+        .catch(async (error) => {
+          throw new Error(
+            `${(error as Error).message}; page shows ${JSON.stringify(await liveState(page))}; agent failures ${JSON.stringify(fleet.failures())}`,
+          );
+        });
+      expect(await stillSameDocument(page), "the page reloaded").toBe(true);
+
+      const { pool } = await adminApi(plane, "GET", `/api/v1/pools/${id}`);
+      const shown = await liveState(page);
+      expect(shown.active).toBe(pool.activeMemberId);
+      state.activeId = pool.activeMemberId as string;
+      state.standbyId = state.activeId === a.id ? b.id : a.id;
+      expect(shown.cards).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: state.activeId, role: "active", online: "true" }),
+          expect.objectContaining({ id: state.standbyId, role: "standby", online: "true" }),
+        ]),
+      );
+      for (const card of shown.cards) expect(card.age ?? "").toMatch(/\d+ s ago/);
+      await screenshot(page, "pool-overview");
+
+      // The same live page at a phone's width.
+      const phone = await newContext({
+        viewport: { width: 375, height: 812 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await page.context().storageState(),
+      });
+      const small = await phone.newPage();
+      await small.goto(`${plane.url}/pools/${id}`);
+      await expect.poll(() => small.locator("[data-testid=member-card]").count(), POLL).toBe(2);
+      expect(await small.locator("[data-testid=flow-diagram]").isVisible()).toBe(true);
+      await screenshot(small, "pool-overview-phone");
+      await phone.close();
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "moves the active to the standby when the active's heartbeats stop, live on the open page",
+    async () => {
+      const { plane, fleet } = env();
+      const page = adminPage();
+      const { activeId, standbyId } = state;
+      if (!activeId || !standbyId) throw new Error("no active member: the previous case failed");
+      expect(await stillSameDocument(page)).toBe(true);
+
+      await fleet.stop(activeId);
+      await page
+        .waitForFunction(
+          ([oldId, newId]) => {
+            const card = (memberId: string) =>
+              document.querySelector(`[data-testid=member-card][data-member-id="${memberId}"]`);
+            const active = document
+              .querySelector("[data-testid=flow-active]")
+              ?.getAttribute("data-member-id");
+            return (
+              active === newId &&
+              card(newId)?.getAttribute("data-role") === "active" &&
+              card(newId)?.getAttribute("data-online") === "true" &&
+              card(oldId)?.getAttribute("data-role") === "standby" &&
+              card(oldId)?.getAttribute("data-online") === "false"
+            );
+          },
+          [activeId, standbyId] as const,
+          { timeout: LIVE_TIMEOUT_MS, polling: 250 },
+        )
+        .catch(async (error) => {
+          throw new Error(
+            `${(error as Error).message}; page shows ${JSON.stringify(await liveState(page))}`,
+          );
+        });
+      expect(await stillSameDocument(page), "the page reloaded").toBe(true);
+      const oldStandby = page.locator(`[data-testid=flow-standby][data-member-id="${activeId}"]`);
+      expect(await oldStandby.getAttribute("data-ready")).toBe("false");
+      const { pool } = await adminApi(plane, "GET", `/api/v1/pools/${poolId()}`);
+      expect(pool.activeMemberId).toBe(standbyId);
+      await screenshot(page, "pool-overview-after-failover");
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  // The member jobs page (GET /members/:memberId/jobs: queue a job, watch its output) is not in
+  // the dashboard yet; test/browser/agents.ts already acks delivered jobs and reports output.
+  it.todo("queues a job on the member's jobs page and shows its output once the agent reports it");
+
+  it(
+    "gives a viewer no enabled actions, and refuses the viewer's direct POST with 403",
+    async () => {
+      const { plane } = env();
+      const id = poolId();
+      const { user } = await adminApi(plane, "POST", "/api/v1/users", {
+        username: VIEWER.username,
+        role: "viewer",
+        password: VIEWER.password,
+      });
+      expect(user).toMatchObject({ username: VIEWER.username, role: "viewer" });
+
+      // The admin's session and CSRF token can act through the API from the page (pause, then
+      // resume): so the viewer's 403 below is the role, not a missing header.
+      const admin = adminPage();
+      await admin.goto(`${plane.url}/pools/${id}`);
+      const adminCsrf = await admin.locator("input[name=_csrf]").first().inputValue();
+      const post = (page: Page, url: string, csrf: string) =>
+        page.evaluate(
+          async ([target, token]) => {
+            const res = await fetch(target, {
+              method: "POST",
+              headers: { "X-Baton-CSRF": token },
+              credentials: "same-origin",
+            });
+            return { status: res.status, body: await res.text() };
+          },
+          [url, csrf] as const,
+        );
+      expect((await post(admin, `/api/v1/pools/${id}/failover/pause`, adminCsrf)).status).toBe(200);
+      expect((await post(admin, `/api/v1/pools/${id}/failover/resume`, adminCsrf)).status).toBe(
+        200,
+      );
+      expect(
+        await admin.locator("main form[method=post] button[type=submit]:enabled").count(),
+        "the admin sees enabled actions",
+      ).toBeGreaterThan(0);
+
+      const context = await newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${plane.url}/login`);
+      await signIn(page, VIEWER.username, VIEWER.password);
+      await page.waitForURL(`${plane.url}/`);
+      await page.goto(`${plane.url}/pools/${id}`);
+      await expect.poll(() => page.locator("[data-testid=member-card]").count(), POLL).toBe(2);
+      expect(
+        await page.locator("main form[method=post] button[type=submit]:enabled").count(),
+        "enabled action buttons for a viewer",
+      ).toBe(0);
+      await screenshot(page, "pool-overview-viewer");
+
+      const { pool: before } = await adminApi(plane, "GET", `/api/v1/pools/${id}`);
+      const csrf = await page.locator("input[name=_csrf]").first().inputValue();
+      const refused = await post(page, `/api/v1/pools/${id}/failover/next`, csrf);
+      expect(refused.status, refused.body).toBe(403);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: "forbidden" } });
+      const { pool: after } = await adminApi(plane, "GET", `/api/v1/pools/${id}`);
+      expect(after.activeMemberId).toBe(before.activeMemberId);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
