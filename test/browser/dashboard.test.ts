@@ -365,6 +365,46 @@ describe("dashboard in Chromium", () => {
     CASE_TIMEOUT_MS,
   );
 
+  it(
+    "asks before an action: Cancel changes nothing, Confirm pauses automatic failover, Resume undoes it",
+    async () => {
+      const { plane } = env();
+      const page = adminPage();
+      const id = poolId();
+      const dialog = page.locator("[data-testid=confirm-dialog]");
+      const autoFailover = async () =>
+        (await adminApi(plane, "GET", `/api/v1/pools/${id}`)).pool.autoFailover as boolean;
+
+      await page.locator("[data-testid=action-pause]").click();
+      await dialog.waitFor({ state: "visible" });
+      expect(await dialog.innerText()).toContain("Pause automatic failover?");
+      await dialog.locator("button[value=cancel]").click();
+      await dialog.waitFor({ state: "hidden" });
+      expect(await stillSameDocument(page), "Cancel submitted the form").toBe(true);
+      expect(await autoFailover()).toBe(true);
+
+      await page.locator("[data-testid=action-pause]").click();
+      await dialog.waitFor({ state: "visible" });
+      await dialog.locator("[data-testid=confirm-ok]").click();
+      await page
+        .locator("[data-testid=flash]", { hasText: "Automatic failover paused" })
+        .waitFor({ state: "visible" });
+      expect(path(page)).toBe(`/pools/${id}`);
+      expect(await page.locator("[data-testid=auto-failover]").innerText()).toContain("paused");
+      expect(await autoFailover()).toBe(false);
+
+      await page.locator("[data-testid=action-resume]").click();
+      await dialog.waitFor({ state: "visible" });
+      await dialog.locator("[data-testid=confirm-ok]").click();
+      await page
+        .locator("[data-testid=flash]", { hasText: "Automatic failover resumed" })
+        .waitFor({ state: "visible" });
+      expect(await page.locator("[data-testid=auto-failover]").innerText()).toContain("on");
+      expect(await autoFailover()).toBe(true);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
   // The member jobs page (GET /members/:memberId/jobs: queue a job, watch its output) is not in
   // the dashboard yet; test/browser/agents.ts already acks delivered jobs and reports output.
   it.todo("queues a job on the member's jobs page and shows its output once the agent reports it");
