@@ -78,23 +78,23 @@ export function groupAlive(pgid: number): boolean {
 }
 
 /** Launches Debian's Chromium headless; throws a one-line reason when it cannot. */
-export async function launchChromium(): Promise<LaunchedBrowser> {
-  if (!existsSync(CHROMIUM_PATH))
+export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<LaunchedBrowser> {
+  if (!existsSync(executablePath))
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM_PATH}: the dashboard's browser tests need Debian's ` +
+      `Chromium is not installed at ${executablePath}: the dashboard's browser tests need Debian's ` +
         "chromium package (apt-get install chromium; .ci/run installs it). They are not skipped.",
     );
   const before = childPids();
   let browser: Browser;
   try {
     browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
+      executablePath,
       args: CHROMIUM_ARGS,
       timeout: 60_000,
     });
   } catch (error) {
     throw new Error(
-      `Chromium at ${CHROMIUM_PATH} did not start: ${(error as Error).message.split("\n")[0]}`,
+      `Chromium at ${executablePath} did not start: ${(error as Error).message.split("\n")[0]}`,
     );
   }
   // The browser is the new child started with Playwright's pipe; /usr/bin/chromium is a shell

@@ -33,6 +33,12 @@ afterAll(async () => {
 }, 60_000);
 
 describe("browser harness", () => {
+  it("fails, with what to install, when Chromium is missing", async () => {
+    await expect(launchChromium("/nonexistent/chromium")).rejects.toThrow(
+      /Chromium is not installed at \/nonexistent\/chromium: .*apt-get install chromium/,
+    );
+  });
+
   it("loads /healthz from a local control plane in headless Chromium", async () => {
     if (startError || !plane || !launched) throw startError ?? new Error("setup failed");
     expect(launched.userDataDir).not.toBe("");
