@@ -27,6 +27,9 @@ export const ERROR_CODES = [
   "backup_mismatch",
   "backup_too_large",
   "checksum_mismatch",
+  "csrf_failed",
+  "last_admin",
+  "username_taken",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -34,6 +34,9 @@ export const EVENT_TYPES = [
   "backup.stored",
   "backup.deleted",
   "member.schedules_updated",
+  "user.created",
+  "user.updated",
+  "user.deleted",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
@@ -62,7 +65,10 @@ export const Event = z.object({
   poolId: z.string().nullable(),
   memberId: z.string().nullable(),
   type: EventType,
-  /** Who caused it: `system` (the coordinator), `bootstrap`, `token:<id>`, `agent:<memberId>`. */
+  /**
+   * Who caused it: `system` (the coordinator), `bootstrap`, `token:<id>`, `user:<id>` (a
+   * dashboard user), `agent:<memberId>`.
+   */
   actor: z.string(),
   message: z.string(),
   data: z.record(z.string(), z.unknown()),

@@ -12,3 +12,4 @@ export * from "./pools";
 export * from "./protocol";
 export * from "./schedules";
 export * from "./tokens";
+export * from "./users";

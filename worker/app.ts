@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { authenticateAdmin } from "./auth/admin";
+import { dashboardAuthRoutes } from "./dashboard/auth/routes";
 import { D1Meter } from "./db/meter";
 import { onError, onNotFound } from "./errors";
 import { requestContext } from "./middleware/request-context";
@@ -44,6 +45,7 @@ export const app = new Hono<AppEnv>()
   .use("*", requestContext(requestMeter))
   .route("/", health)
   .route("/", installRoutes)
+  .route("/", dashboardAuthRoutes)
   .route("/api/v1", adminApi)
   .route("/agent/v1", agentRoutes);
 

@@ -29,6 +29,9 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   backup_too_large: 413,
   unsupported_protocol: 426,
   internal_error: 500,
+  csrf_failed: 403,
+  last_admin: 409,
+  username_taken: 409,
 };
 
 /** The one error class of the control plane: a stable code, a message a person can act on. */

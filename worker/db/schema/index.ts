@@ -7,3 +7,4 @@ export * from "./members";
 export * from "./metrics";
 export * from "./pools";
 export * from "./tokens";
+export * from "./users";
