@@ -465,6 +465,19 @@ describe("dashboard in Chromium", () => {
       const refused = await post(page, `/api/v1/pools/${id}/failover/next`, csrf);
       expect(refused.status, refused.body).toBe(403);
       expect(JSON.parse(refused.body)).toMatchObject({ error: { code: "forbidden" } });
+      // The dashboard's own action route refuses the same form post a button would send.
+      const formPost = await page.evaluate(
+        async ([target, token]) => {
+          const res = await fetch(target, {
+            method: "POST",
+            body: new URLSearchParams({ _csrf: token }),
+            redirect: "manual",
+          });
+          return res.status;
+        },
+        [`/ui/pools/${id}/next`, csrf] as const,
+      );
+      expect(formPost, "POST /ui/pools/:poolId/next as a viewer").toBe(403);
       const { pool: after } = await adminApi(plane, "GET", `/api/v1/pools/${id}`);
       expect(after.activeMemberId).toBe(before.activeMemberId);
     },
