@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { authenticateAdmin } from "./auth/admin";
 import { dashboardAuthRoutes } from "./dashboard/auth/routes";
+import { dashboardPages } from "./dashboard/pages";
+import { requireSession, verifyCsrf } from "./dashboard/session";
 import { D1Meter } from "./db/meter";
 import { onError, onNotFound } from "./errors";
 import { requestContext } from "./middleware/request-context";
@@ -46,6 +48,7 @@ export const app = new Hono<AppEnv>()
   .route("/", health)
   .route("/", installRoutes)
   .route("/", dashboardAuthRoutes)
+  .route("/", dashboardPages([requireSession, verifyCsrf]))
   .route("/api/v1", adminApi)
   .route("/agent/v1", agentRoutes);
 
