@@ -301,6 +301,7 @@ describe("dashboard in Chromium", () => {
         ]),
       );
       for (const card of shown.cards) expect(card.age ?? "").toMatch(/\d+ s ago/);
+      expect(fleet.failures(), "heartbeats the control plane refused").toEqual([]);
       await screenshot(page, "pool-overview");
 
       // The same live page at a phone's width.
