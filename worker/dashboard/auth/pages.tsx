@@ -1,4 +1,3 @@
-import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { MIN_PASSWORD_LENGTH } from "../../../shared/users";
 import { CSRF_FIELD } from "./csrf";
@@ -99,7 +98,7 @@ export function messagePage(title: string, message: string, link?: { href: strin
     <AuthLayout title={title}>
       <h1>{title}</h1>
       <p role="alert">{message}</p>
-      {link ? <a href={link.href}>{link.text}</a> : raw("")}
+      {link ? <a href={link.href}>{link.text}</a> : null}
     </AuthLayout>,
   );
 }

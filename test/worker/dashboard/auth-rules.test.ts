@@ -1,0 +1,82 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { safeNextPath } from "../../../worker/dashboard/auth/next-path";
+import {
+  hashPassword,
+  PASSWORD_ITERATIONS,
+  verifyPassword,
+} from "../../../worker/dashboard/auth/passwords";
+import { sessionAlive } from "../../../worker/dashboard/auth/sessions";
+import { THROTTLE_WINDOW_MS, throttledUntil } from "../../../worker/dashboard/auth/throttle";
+import { PASSWORD, postLogin, sql } from "./auth-helpers";
+
+describe("safeNextPath", () => {
+  it.each([
+    ["/pools/p1?tab=jobs#top", "/pools/p1?tab=jobs#top"],
+    ["/", "/"],
+    ["//evil.example/", "/"],
+    ["/\\evil.example", "/"],
+    ["/\t/evil.example", "/"],
+    ["https://evil.example/", "/"],
+    ["javascript:alert(1)", "/"],
+    ["pools", "/"],
+    ["/login?next=/x", "/"],
+    [undefined, "/"],
+  ])("%s → %s", (next, expected) => {
+    expect(safeNextPath(next)).toBe(expected);
+  });
+});
+
+describe("throttledUntil", () => {
+  const t0 = 1_000_000;
+  it.each([
+    { scope: "username", failures: 4, at: t0, until: null },
+    { scope: "username", failures: 5, at: t0, until: t0 + THROTTLE_WINDOW_MS },
+    { scope: "username", failures: 5, at: t0 + THROTTLE_WINDOW_MS, until: null },
+    { scope: "ip", failures: 19, at: t0, until: null },
+    { scope: "ip", failures: 20, at: t0 + 1000, until: t0 + THROTTLE_WINDOW_MS },
+  ] as const)("$failures $scope failures, asked at +$at → $until", (row) => {
+    const state = { scope: row.scope, failures: row.failures, windowStartedAt: t0 };
+    expect(throttledUntil([state], row.at)).toBe(row.until);
+  });
+});
+
+describe("sessionAlive", () => {
+  it("holds until the idle or the absolute limit, whichever is first", () => {
+    const times = { lastSeenAt: 0, expiresAt: 100 * 3_600_000 };
+    expect(sessionAlive(times, 12 * 3_600_000 - 1)).toBe(true);
+    expect(sessionAlive(times, 12 * 3_600_000)).toBe(false);
+    expect(
+      sessionAlive({ lastSeenAt: 99 * 3_600_000, expiresAt: 100 * 3_600_000 }, 100 * 3_600_000),
+    ).toBe(false);
+  });
+});
+
+describe("passwords", () => {
+  it("verify only the right password, with a fresh salt each time", async () => {
+    const one = await hashPassword(PASSWORD);
+    const two = await hashPassword(PASSWORD);
+    expect(one.passwordIterations).toBe(100_000);
+    expect(one.passwordSalt).not.toBe(two.passwordSalt);
+    expect(await verifyPassword(PASSWORD, one)).toBe(true);
+    expect(await verifyPassword(`${PASSWORD}!`, one)).toBe(false);
+    expect(await verifyPassword(PASSWORD, { ...one, passwordIterations: 99_999 })).toBe(false);
+  });
+
+  it("hashed with an older iteration count still sign in, and are rehashed", async () => {
+    const old = await hashPassword(PASSWORD, 1_000);
+    await sql(
+      "INSERT INTO users VALUES ('usr_old', 'legacy', 'viewer', ?, ?, ?, 0, 0, NULL)",
+      old.passwordHash,
+      old.passwordSalt,
+      old.passwordIterations,
+    );
+    expect((await postLogin("legacy", PASSWORD)).status).toBe(302);
+    const row = await env.DB.prepare(
+      "SELECT password_iterations AS i, password_hash AS h FROM users WHERE id = 'usr_old'",
+    ).first<{ i: number; h: string }>();
+    expect(row?.i).toBe(PASSWORD_ITERATIONS);
+    expect(row?.h).not.toBe(old.passwordHash);
+    expect((await postLogin("legacy", PASSWORD)).status).toBe(302);
+  });
+});
