@@ -4,6 +4,10 @@
 //    chain, restarted on visibilitychange/online/pageshow and by a watchdog, so polling comes
 //    back after the laptop sleeps);
 //  - heartbeat ages tick each second from data-last-heartbeat-at and the server's clock;
+//    Once the region holds a [data-live-done] element (a finished job) polling stops and the
+//    status line says the attribute's text;
+//  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
+//    fieldset, submit) only while that select has one of the values;
 //  - forms with data-confirm ask first in the shared <dialog>.
 (() => {
   const POLL_MS = 1500;
@@ -19,6 +23,7 @@
   let inFlight = false;
   let lastSuccessAt = Date.now();
   let movedUntil = 0;
+  let done = false;
 
   // Same wording as worker/dashboard/live/format.ts formatAge.
   function formatAge(ageMs) {
@@ -50,6 +55,16 @@
     status.dataset.state = state;
   }
 
+  // A finished region does not change any more: stop asking for it.
+  function checkDone() {
+    const marker = region?.querySelector("[data-live-done]");
+    if (!marker) return false;
+    done = true;
+    clearTimeout(timer);
+    say(marker.getAttribute("data-live-done") || "Finished", "done");
+    return true;
+  }
+
   function activeMemberOf(root) {
     return root.querySelector("[data-active-member-id]")?.getAttribute("data-active-member-id");
   }
@@ -76,7 +91,7 @@
 
   async function refresh() {
     clearTimeout(timer);
-    if (!region || inFlight) return;
+    if (!region || inFlight || done) return;
     inFlight = true;
     let delay = POLL_MS;
     const abort = new AbortController();
@@ -93,6 +108,7 @@
         // Never pull a form from under an open confirmation.
         if (!dialog?.open) swap(html);
         lastSuccessAt = Date.now();
+        if (checkDone()) return;
         if (Date.now() > movedUntil) say("Live", "live");
       } else if (response.redirected || response.status === 401) {
         say("Signed out: reload the page to sign in again", "signed-out");
@@ -107,7 +123,7 @@
     } finally {
       clearTimeout(timeout);
       inFlight = false;
-      if (!document.hidden) timer = setTimeout(refresh, delay);
+      if (!document.hidden && !done) timer = setTimeout(refresh, delay);
     }
   }
 
@@ -125,8 +141,24 @@
     dialog.showModal();
   }
 
+  function showFor(select) {
+    for (const element of document.querySelectorAll(`[data-shown-by="${select.id}"]`)) {
+      const values = (element.getAttribute("data-shown-for") || "").split(/\s+/);
+      const shown = values.includes(select.value);
+      element.hidden = !shown;
+      if (element instanceof HTMLFieldSetElement) element.disabled = !shown;
+    }
+  }
+
+  for (const select of document.querySelectorAll("select[id]")) {
+    if (!document.querySelector(`[data-shown-by="${select.id}"]`)) continue;
+    // In a disabled form (a viewer's) an enabled inner fieldset stays disabled by its ancestor.
+    select.addEventListener("change", () => showFor(select));
+    showFor(select);
+  }
+
   document.addEventListener("submit", confirmBeforeSubmit);
-  if (region) {
+  if (region && !checkDone()) {
     readServerClock(region);
     timer = setTimeout(refresh, POLL_MS);
     const now = () => {
@@ -140,7 +172,8 @@
   setInterval(() => {
     tick();
     // After a sleep a timer chain can be lost; restart it when updates have stalled.
-    if (region && !document.hidden && !inFlight && Date.now() - lastSuccessAt > STALE_MS) refresh();
+    if (region && !done && !document.hidden && !inFlight && Date.now() - lastSuccessAt > STALE_MS)
+      refresh();
   }, 1000);
   tick();
 })();

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { CreateJob, JobListQuery, parseJobPayload } from "../../shared/jobs";
+import { CreateJob, JobListQuery } from "../../shared/jobs";
 import { PageQuery } from "../../shared/pagination";
 import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
 import { unwrap } from "../coordinator/outcome";
-import { validationError } from "../errors";
+import { enqueueMemberJob } from "../jobs/enqueue";
 import { getJob, listJobs, toJob } from "../jobs/store";
 import { getMember } from "../members/store";
 import { getPool } from "../pools/store";
@@ -15,24 +15,8 @@ const ListQuery = PageQuery.extend(JobListQuery.shape);
 
 export const jobRoutes = new Hono<AppEnv>()
   .post("/members/:memberId/jobs", allow("operator"), validate("json", CreateJob), async (c) => {
-    const input = c.req.valid("json");
-    const payload = parseJobPayload(input.kind, input.payload);
-    if (!payload.success) {
-      const issues = payload.error.issues.map((issue) => ({
-        ...issue,
-        path: ["payload", ...issue.path],
-      }));
-      throw validationError(issues);
-    }
     const member = await getMember(c.get("db"), c.req.param("memberId"));
-    const coordinator = coordinatorFor(c.env, member.poolId);
-    const request = { ...input, payload: payload.data };
-    const outcome = await coordinator.enqueueJob(
-      member.poolId,
-      member.id,
-      request,
-      c.get("actor").id,
-    );
+    const outcome = await enqueueMemberJob(c.env, member, c.req.valid("json"), c.get("actor").id);
     const { job, created } = unwrap(outcome);
     // A repeated idempotency key answers with the job it already made.
     return c.json({ job: toJob(job) }, created ? 201 : 200);

@@ -6,6 +6,7 @@ import { Layout } from "../views/layout";
 import { PoolList } from "../views/pool-list";
 import { PoolLive } from "../views/pool-live";
 import { dashboardActions } from "./actions";
+import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
 import { flashOf, fragment, page } from "./render";
 
@@ -73,5 +74,6 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
       c.header("Cache-Control", "no-store");
       return c.json({ view });
     })
-    .route("/", dashboardActions);
+    .route("/", dashboardActions)
+    .route("/", jobPages);
 }

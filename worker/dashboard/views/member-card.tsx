@@ -71,6 +71,9 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
         <dd>{member.priority}</dd>
       </dl>
       <div class="actions">
+        <a class="button-link" href={`/members/${member.id}/jobs`} data-testid="member-jobs-link">
+          Jobs
+        </a>
         {member.role === "standby" && (
           <ActionForm
             action={`/ui/members/${member.id}/make-active`}

@@ -1,0 +1,172 @@
+import { inArray } from "drizzle-orm";
+import { type Context, Hono } from "hono";
+import { allow } from "../../auth/admin";
+import { listBackups } from "../../backups/store";
+import { coordinatorFor } from "../../coordinator/client";
+import { unwrap } from "../../coordinator/outcome";
+import type { Db } from "../../db/client";
+import { users } from "../../db/schema/users";
+import { ApiError } from "../../errors";
+import { enqueueMemberJob } from "../../jobs/enqueue";
+import { getJob, listJobs, toJob } from "../../jobs/store";
+import { getMember } from "../../members/store";
+import { getPool } from "../../pools/store";
+import type { AppEnv } from "../../types";
+import { JobDetail, JobForm, JobList, MemberTabs } from "../views/jobs";
+import { Layout } from "../views/layout";
+import { canOperate } from "../views/pool-live";
+import { jobRequestFromForm, notQueuedMessage } from "./job-form";
+import { flashOf, fragment, page, withFlash } from "./render";
+
+const LIST_LIMIT = 50;
+
+/** Who made jobs, for people: `user:<id>` becomes the username, tokens and schedules stay ids. */
+async function actorNames(db: Db, actorIds: string[]): Promise<Map<string, string>> {
+  const userIds = [...new Set(actorIds.filter((id) => id.startsWith("user:")))].map((id) =>
+    id.slice("user:".length),
+  );
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(inArray(users.id, userIds));
+  return new Map(rows.map((row) => [`user:${row.id}`, row.username]));
+}
+
+/** The member and its job, or 404 when the job is another member's. */
+async function memberJob(c: Context<AppEnv>) {
+  const db = c.get("db");
+  const member = await getMember(db, c.req.param("memberId") ?? "");
+  const jobId = c.req.param("jobId") ?? "";
+  const job = await getJob(db, jobId);
+  if (job.memberId !== member.id) {
+    throw new ApiError("not_found", `Job ${jobId} is not a job of ${member.name}`);
+  }
+  return { member, job: toJob(job) };
+}
+
+async function jobDetail(c: Context<AppEnv>, job: ReturnType<typeof toJob>) {
+  const session = c.get("session");
+  const actors = await actorNames(c.get("db"), [job.createdBy]);
+  return (
+    <JobDetail
+      job={job}
+      actor={actors.get(job.createdBy) ?? job.createdBy}
+      session={session}
+      canOperate={canOperate(session)}
+    />
+  );
+}
+
+function MemberHeading(props: {
+  member: { id: string; name: string; hostname: string };
+  pool: { id: string; name: string };
+}) {
+  return (
+    <>
+      <p class="crumbs">
+        <a href={`/pools/${props.pool.id}`}>{props.pool.name}</a> ›
+      </p>
+      <h1>{props.member.name}</h1>
+      <p class="muted">{props.member.hostname}</p>
+      <MemberTabs memberId={props.member.id} active="jobs" />
+    </>
+  );
+}
+
+/**
+ * The member workspace's Jobs tab: queue a job (the admin API's enqueue, same gating and
+ * payload schemas), the member's jobs, and one job's detail with its output, live until it ends.
+ */
+export const jobPages = new Hono<AppEnv>()
+  .get("/members/:memberId/jobs", async (c) => {
+    const db = c.get("db");
+    const session = c.get("session");
+    const member = await getMember(db, c.req.param("memberId"));
+    const pool = await getPool(db, member.poolId);
+    const [kinds, jobs, backups] = await Promise.all([
+      coordinatorFor(c.env, pool.id).jobKinds(pool.id, member.id),
+      listJobs(db, { memberId: member.id }, undefined, { limit: LIST_LIMIT }),
+      listBackups(db, { poolId: pool.id }, { limit: LIST_LIMIT }),
+    ]);
+    const actors = await actorNames(
+      db,
+      jobs.items.map((job) => job.createdBy),
+    );
+    return page(
+      c,
+      <Layout title={`${member.name} · Jobs`} session={session} flash={flashOf(c)}>
+        <MemberHeading member={member} pool={pool} />
+        <JobForm
+          memberId={member.id}
+          memberName={member.name}
+          kinds={unwrap(kinds)}
+          backups={backups.items}
+          session={session}
+          canOperate={canOperate(session)}
+        />
+        <JobList memberId={member.id} jobs={jobs.items} actors={actors} />
+      </Layout>,
+    );
+  })
+  .get("/members/:memberId/jobs/:jobId", async (c) => {
+    const { member, job } = await memberJob(c);
+    const pool = await getPool(c.get("db"), member.poolId);
+    return page(
+      c,
+      <Layout title={`${job.kind} · ${member.name}`} session={c.get("session")} flash={flashOf(c)}>
+        <MemberHeading member={member} pool={pool} />
+        <p>
+          <a href={`/members/${member.id}/jobs`}>All jobs of {member.name}</a>
+        </p>
+        <h2>
+          {job.kind} <span class="muted">{job.id}</span>
+        </h2>
+        <div
+          id="job-live"
+          data-live-src={`/ui/members/${member.id}/jobs/${job.id}/fragment`}
+          aria-live="off"
+        >
+          {await jobDetail(c, job)}
+        </div>
+        <p class="live-status muted" data-live-status aria-live="polite" />
+      </Layout>,
+    );
+  })
+  .get("/ui/members/:memberId/jobs/:jobId/fragment", async (c) => {
+    const { job } = await memberJob(c);
+    return fragment(c, await jobDetail(c, job));
+  })
+  .post("/ui/members/:memberId/jobs", allow("operator"), async (c) => {
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const back = `/members/${member.id}/jobs`;
+    const request = jobRequestFromForm(await c.req.parseBody({ all: true }));
+    if (!request.ok) {
+      return c.redirect(withFlash(back, { kind: "error", message: request.message }), 303);
+    }
+    const outcome = await enqueueMemberJob(c.env, member, request.value, c.get("actor").id);
+    if (!outcome.ok) {
+      return c.redirect(
+        withFlash(back, { kind: "error", message: notQueuedMessage(outcome) }),
+        303,
+      );
+    }
+    const { job } = outcome.value;
+    return c.redirect(
+      withFlash(`${back}/${job.id}`, { kind: "ok", message: `Queued ${job.kind}` }),
+      303,
+    );
+  })
+  .post("/ui/members/:memberId/jobs/:jobId/cancel", allow("operator"), async (c) => {
+    const { member, job } = await memberJob(c);
+    const back = `/members/${member.id}/jobs/${job.id}`;
+    const outcome = await coordinatorFor(c.env, job.poolId).cancelJob(
+      job.poolId,
+      job.id,
+      c.get("actor").id,
+    );
+    const flash = outcome.ok
+      ? { kind: "ok" as const, message: `Cancelled ${job.kind}` }
+      : { kind: "error" as const, message: `Not cancelled: ${outcome.message}` };
+    return c.redirect(withFlash(back, flash), 303);
+  });

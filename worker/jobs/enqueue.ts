@@ -1,0 +1,40 @@
+import { type CreateJob, parseJobPayload } from "../../shared/jobs";
+import { coordinatorFor } from "../coordinator/client";
+import { type Outcome, refuse } from "../coordinator/outcome";
+import type { JobRow } from "../db/schema/jobs";
+import type { MemberRow } from "../db/schema/members";
+import { validationError } from "../errors";
+
+/** The job, and false when an earlier request with the same idempotency key made it. */
+export interface Queued {
+  job: JobRow;
+  created: boolean;
+}
+
+/**
+ * Queues a job for a member, as the admin API and the dashboard's Jobs tab both do: the payload
+ * is checked against its kind's schema first (a refusal names `payload.<field>`), then the pool's
+ * coordinator admits it (kind allowed on the member, a restore's backup) and queues it, at most
+ * once per idempotency key.
+ */
+export async function enqueueMemberJob(
+  env: Env,
+  member: Pick<MemberRow, "id" | "poolId">,
+  input: CreateJob,
+  actor: string,
+): Promise<Outcome<Queued>> {
+  const coordinator = coordinatorFor(env, member.poolId);
+  const payload = parseJobPayload(input.kind, input.payload);
+  if (!payload.success) {
+    const error = validationError(
+      payload.error.issues.map((issue) => ({ ...issue, path: ["payload", ...issue.path] })),
+    );
+    return refuse<Queued>(error.code, error.message, error.issues);
+  }
+  return coordinator.enqueueJob(
+    member.poolId,
+    member.id,
+    { ...input, payload: payload.data },
+    actor,
+  );
+}
