@@ -2,8 +2,8 @@
 // a second (POST /agent/v1/heartbeat, the body shared/heartbeat.ts defines) until stopped, which
 // is how a test makes the active "die". Jobs delivered in a heartbeat's answer are acked and
 // answered with a result and an output tail (shared/jobs.ts), as the real agent would after
-// running them, so a queued job shows output on the page. Every timer is cleared on stop, and
-// each agent stops by itself after a while should its owner forget.
+// running them (beats go on while a job runs), so a queued job shows output on the page. Every
+// timer is cleared on stop, and each agent stops by itself after a while should its owner forget.
 import type { HeartbeatResponse } from "../../shared/heartbeat";
 import type { JobDelivery } from "../../shared/jobs";
 
@@ -24,7 +24,8 @@ export interface JobOutcome {
   outputTail: string;
 }
 
-export type JobRunner = (job: JobDelivery, member: AgentMember) => JobOutcome;
+/** "Runs" a job; may take its time (heartbeats go on meanwhile, as with the real agent). */
+export type JobRunner = (job: JobDelivery, member: AgentMember) => JobOutcome | Promise<JobOutcome>;
 
 export const defaultJobRunner: JobRunner = (job, member) => ({
   status: "succeeded",
@@ -55,6 +56,8 @@ export class SimulatedAgent {
   #loop: Promise<void> | null = null;
   #stopped = false;
   #intervalMs = 1_000;
+  /** Jobs being run: id → when the agent started it; their promises, for stop(). */
+  #running = new Map<string, { startedAt: number; done: Promise<void> }>();
 
   constructor(url: string, member: AgentMember, runJob: JobRunner = defaultJobRunner) {
     this.url = url;
@@ -90,6 +93,7 @@ export class SimulatedAgent {
     if (this.#timer) clearTimeout(this.#timer);
     this.#wake?.();
     await this.#loop;
+    await Promise.all([...this.#running.values()].map((job) => job.done));
     return this.lastSentAt;
   }
 
@@ -120,27 +124,32 @@ export class SimulatedAgent {
 
   async #beat(): Promise<void> {
     this.lastSentAt = Date.now();
+    const [running] = this.#running;
     const { status, text } = await this.#post("/agent/v1/heartbeat", {
       hostname: this.member.hostname,
       agentVersion: "0.0.0-browser-sim",
       publicIp: this.member.publicIp,
       services: { haproxy: { installed: true, activeState: "active", version: "2.6.12" } },
       haproxy: { version: "2.6.12", currentConnections: 3, sessionRate: 1 },
+      ...(running ? { runningJob: { id: running[0], startedAt: running[1].startedAt } } : {}),
     });
     if (status !== 200) return;
     this.ok += 1;
     const answer = JSON.parse(text) as HeartbeatResponse;
     if (answer.intervalMs > 0) this.#intervalMs = answer.intervalMs;
-    for (const job of answer.jobs ?? []) await this.#run(job);
+    for (const job of answer.jobs ?? []) {
+      if (this.#running.has(job.id) || this.finishedJobs.has(job.id)) continue;
+      const startedAt = Date.now();
+      const done = this.#run(job, startedAt).finally(() => this.#running.delete(job.id));
+      this.#running.set(job.id, { startedAt, done });
+    }
   }
 
   /** Acks a delivered job, "runs" it, and reports its result with the output tail. */
-  async #run(job: JobDelivery): Promise<void> {
-    if (this.finishedJobs.has(job.id)) return;
-    const startedAt = Date.now();
+  async #run(job: JobDelivery, startedAt: number): Promise<void> {
     const ack = await this.#post(`/agent/v1/jobs/${job.id}/ack`, { startedAt });
     if (ack.status !== 200) return; // redelivered in a later heartbeat
-    const outcome = this.runJob(job, this.member);
+    const outcome = await this.runJob(job, this.member);
     const result = await this.#post(`/agent/v1/jobs/${job.id}/result`, {
       ...outcome,
       startedAt,

@@ -5,11 +5,12 @@
 // a viewer who can neither see enabled actions nor perform one through the API. Screenshots go
 // to test-results/screenshots/. Without Chromium every case fails; none is skipped.
 import { existsSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
-import { AgentFleet } from "./agents";
+import { AgentFleet, defaultJobRunner } from "./agents";
 import { groupAlive, type LaunchedBrowser, launchChromium, screenshot } from "./browser";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -19,6 +20,8 @@ const LIVE_TIMEOUT_MS = 20_000;
 const ADMIN = { username: "ops-admin", password: "correct horse battery staple" };
 const VIEWER = { username: "watcher", password: "viewer passphrase 42" };
 const DELAY_S = 3;
+/** How long the simulated agent takes over the job the jobs page queues. */
+const JOB_RUN_MS = 4_000;
 /** For expect.poll on what a page shows once loaded. */
 const POLL = { timeout: 10_000, interval: 200 };
 
@@ -406,9 +409,76 @@ describe("dashboard in Chromium", () => {
     CASE_TIMEOUT_MS,
   );
 
-  // The member jobs page (GET /members/:memberId/jobs: queue a job, watch its output) is not in
-  // the dashboard yet; test/browser/agents.ts already acks delivered jobs and reports output.
-  it.todo("queues a job on the member's jobs page and shows its output once the agent reports it");
+  it(
+    "queues a job on the member's jobs page and shows its output once the agent reports it",
+    async () => {
+      const { plane, fleet } = env();
+      const page = adminPage();
+      const memberId = state.standbyId; // now the active, and still beating
+      if (!memberId) throw new Error("no running member: an earlier case failed");
+      const res = await page.goto(`${plane.url}/members/${memberId}/jobs`);
+      expect(res?.status(), "GET /members/:memberId/jobs").toBe(200);
+      expect(path(page)).toBe(`/members/${memberId}/jobs`);
+      expect(await page.locator("[data-testid=job-row]").count()).toBe(0);
+
+      // The agent takes a few seconds over it, so the page first shows it unfinished.
+      const agent = fleet.get(memberId);
+      agent.runJob = async (job, member) => {
+        await sleep(JOB_RUN_MS);
+        return defaultJobRunner(job, member);
+      };
+      // Queue through the form, which asks first like every action.
+      await page.locator("[data-testid=job-kind]").selectOption("haproxy.reload");
+      await page.locator("[data-testid=job-submit]").click();
+      const dialog = page.locator("[data-testid=confirm-dialog]");
+      await dialog.waitFor({ state: "visible" });
+      await dialog.locator("[data-testid=confirm-ok]").click();
+      await page.waitForURL(new RegExp(`/members/${memberId}/jobs/[^/?]+`));
+      const jobId = path(page).split("/").at(-1);
+      expect(await page.locator("[data-testid=flash]").innerText()).toContain(
+        "Queued haproxy.reload",
+      );
+      const first = await page.locator("[data-testid=job-detail]").getAttribute("data-status");
+      expect(["queued", "delivered", "running"]).toContain(first);
+      expect(await page.locator("[data-testid=job-output]").innerText()).toBe("");
+      await markNoReload(page);
+
+      // The simulated agent got it in its next heartbeat, acked it and reports it; the open page
+      // shows the output without a reload.
+      const expected = `[${agent.member.hostname}] haproxy.reload ok (simulated)`;
+      const detail = page.locator("[data-testid=job-detail][data-status=succeeded]");
+      await detail.waitFor({ state: "visible", timeout: LIVE_TIMEOUT_MS }).catch((error) => {
+        throw new Error(
+          `${(error as Error).message}; agent finished ${JSON.stringify([...agent.finishedJobs.keys()])}, failures ${JSON.stringify(agent.failures)}`,
+        );
+      });
+      expect(await detail.locator("[data-testid=job-output]").innerText()).toContain(expected);
+      expect(await detail.locator("[data-testid=job-exit-code]").innerText()).toBe("0");
+      expect(await stillSameDocument(page), "the page reloaded").toBe(true);
+      expect([...agent.finishedJobs.keys()]).toEqual([jobId]);
+      await screenshot(page, "member-job-output");
+      agent.runJob = defaultJobRunner;
+
+      const { jobs } = await adminApi(plane, "GET", `/api/v1/members/${memberId}/jobs`);
+      expect(jobs).toEqual([
+        expect.objectContaining({
+          id: jobId,
+          kind: "haproxy.reload",
+          status: "succeeded",
+          exitCode: 0,
+          outputTail: `${expected}\n`,
+        }),
+      ]);
+      expect(jobs[0].createdBy).toMatch(/^user:/);
+
+      await page.goto(`${plane.url}/members/${memberId}/jobs`);
+      const row = page.locator(`[data-testid=job-row][data-job-id="${jobId}"]`);
+      expect(await row.getAttribute("data-status")).toBe("succeeded");
+      expect(await row.innerText()).toContain(ADMIN.username);
+      await screenshot(page, "member-jobs");
+    },
+    CASE_TIMEOUT_MS,
+  );
 
   it(
     "gives a viewer no enabled actions, and refuses the viewer's direct POST with 403",
@@ -460,6 +530,13 @@ describe("dashboard in Chromium", () => {
         "enabled action buttons for a viewer",
       ).toBe(0);
       await screenshot(page, "pool-overview-viewer");
+      const standbyId = state.standbyId;
+      if (standbyId) {
+        await page.goto(`${plane.url}/members/${standbyId}/jobs`);
+        const submit = page.locator("[data-testid=job-submit]");
+        expect(await submit.evaluate((button) => button.matches(":disabled"))).toBe(true);
+        await page.goto(`${plane.url}/pools/${id}`);
+      }
 
       const { pool: before } = await adminApi(plane, "GET", `/api/v1/pools/${id}`);
       const csrf = await page.locator("input[name=_csrf]").first().inputValue();
