@@ -8,7 +8,6 @@
  * `prepareHaproxy()` writes the same site without starting it, for tests in which the agent's
  * service manager runs HAProxy itself.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -17,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runtimeCommand } from "../../../agent/haproxy/runtime-api";
 import type { ServicePaths } from "../../../agent/services/manager";
+import { startForegroundDaemon } from "../foreground-daemon";
 
 export interface HaproxyInstance {
   dir: string;
@@ -24,11 +24,6 @@ export interface HaproxyInstance {
   frontendPort: number;
   stop(): Promise<void>;
 }
-
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
 
 export function findHaproxy(): string {
   const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/bin"];
@@ -119,50 +114,19 @@ export async function prepareHaproxy(): Promise<HaproxySite> {
 export async function startHaproxy(): Promise<HaproxyInstance> {
   const site = await prepareHaproxy();
   const { dir, adminSocket, frontendPort } = site;
-  const args = [
-    "-W",
-    "-S",
-    join(dir, "master.sock"),
-    "-f",
-    site.configFile,
-    "-p",
-    join(dir, "pid"),
-  ];
-  const child = spawn(site.paths.binary, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-  running.add(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
+  const stop = await startForegroundDaemon({
+    name: "haproxy",
+    binary: site.paths.binary,
+    args: ["-W", "-S", join(dir, "master.sock"), "-f", site.configFile, "-p", join(dir, "pid")],
+    cwd: dir,
+    stopSignal: "SIGTERM",
+    ready: () =>
+      runtimeCommand(adminSocket, "show info", { timeoutMs: 500 }).then(
+        () => true,
+        () => false,
+      ),
+    notReady: "its admin socket did not answer",
+    cleanup: site.cleanup,
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 5_000));
-      if ((await Promise.race([exited, timeout])) === "timeout") child.kill("SIGKILL");
-    }
-    running.delete(child);
-    await site.cleanup();
-  };
-
-  // Bounded wait for the admin socket to answer.
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`haproxy exited with ${child.exitCode}: ${stderr}`);
-    }
-    const ok = await runtimeCommand(adminSocket, "show info", { timeoutMs: 500 }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`haproxy's admin socket did not answer within 10 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
   return { dir, adminSocket, frontendPort, stop };
 }

@@ -8,12 +8,12 @@
  * `prepareNginx()` writes the site without starting it (for the agent's service manager to run);
  * `startNginx()` also runs it in the foreground (`daemon off;`) as a child of the test.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServicePaths } from "../../../agent/services/manager";
+import { startForegroundDaemon } from "../foreground-daemon";
 import { freePort } from "../haproxy/haproxy-instance";
 
 export function findNginx(): string {
@@ -89,48 +89,27 @@ export interface NginxInstance extends NginxSite {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
-
 /** Starts nginx in the foreground and resolves once it answers on its port. */
 export async function startNginx(): Promise<NginxInstance> {
   const site = await prepareNginx();
-  const args = ["-e", join(site.dir, "startup.log"), "-c", site.configFile];
-  args.push("-g", `daemon off; pid ${join(site.dir, "nginx.pid")};`);
-  const child = spawn(site.paths.binary, args, { stdio: ["ignore", "ignore", "pipe"] });
-  running.add(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
+  const stop = await startForegroundDaemon({
+    name: "nginx",
+    binary: site.paths.binary,
+    args: [
+      "-e",
+      join(site.dir, "startup.log"),
+      "-c",
+      site.configFile,
+      "-g",
+      `daemon off; pid ${join(site.dir, "nginx.pid")};`,
+    ],
+    stopSignal: "SIGQUIT",
+    ready: () =>
+      fetch(`http://127.0.0.1:${site.port}/`, { signal: AbortSignal.timeout(500) })
+        .then((response) => response.ok)
+        .catch(() => false),
+    notReady: "did not answer",
+    cleanup: site.cleanup,
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGQUIT");
-      const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 5_000));
-      if ((await Promise.race([exited, timeout])) === "timeout") child.kill("SIGKILL");
-    }
-    running.delete(child);
-    await site.cleanup();
-  };
-
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`nginx exited with ${child.exitCode}: ${stderr}`);
-    }
-    const ok = await fetch(`http://127.0.0.1:${site.port}/`, { signal: AbortSignal.timeout(500) })
-      .then((response) => response.ok)
-      .catch(() => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`nginx did not answer within 10 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
   return { ...site, stop };
 }
