@@ -33,7 +33,7 @@ interface ProcStat {
 }
 
 /** `/proc/<pid>/stat`: the name sits in parentheses and may itself contain spaces or ")". */
-async function procStat(pid: number): Promise<ProcStat | undefined> {
+function procStat(pid: number): ProcStat | undefined {
   const text = readSmallFile(`/proc/${pid}/stat`);
   if (text === undefined) return undefined;
   const open = text.indexOf("(");
@@ -42,18 +42,18 @@ async function procStat(pid: number): Promise<ProcStat | undefined> {
   return { comm: text.slice(open + 1, close), state, ppid: Number(ppid) };
 }
 
+const live = (stat: ProcStat | undefined): stat is ProcStat =>
+  stat !== undefined && stat.state !== "Z" && stat.state !== "X";
+
 /** Whether `pid` is a live (not zombie) process, whatever its name. Synchronous: one /proc read. */
 export function isAlive(pid: number): boolean {
-  const text = readSmallFile(`/proc/${pid}/stat`);
-  if (text === undefined) return false;
-  const state = text.slice(text.lastIndexOf(")") + 2, text.lastIndexOf(")") + 3);
-  return state !== "Z" && state !== "X";
+  return live(procStat(pid));
 }
 
 /** Whether `pid` is a live (not zombie) process named `name` (e.g. "haproxy", "nginx"). */
 export async function isRunning(pid: number, name: string): Promise<boolean> {
-  const stat = await procStat(pid);
-  return stat !== undefined && stat.comm === name && stat.state !== "Z" && stat.state !== "X";
+  const stat = procStat(pid);
+  return live(stat) && stat.comm === name;
 }
 
 /** The live children of `parent` (an nginx master's workers). */
@@ -62,7 +62,7 @@ export async function childrenOf(parent: number): Promise<number[]> {
   const children: number[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await procStat(Number(entry));
+    const stat = procStat(Number(entry));
     if (stat?.ppid === parent && stat.state !== "Z") children.push(Number(entry));
   }
   return children;
