@@ -9,9 +9,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { replaceMainConfig } from "../../../agent/jobs/service-jobs";
 import type { ServiceTarget } from "../../../agent/jobs/target";
-import { JobFailed } from "../../../agent/jobs/types";
 import { FakeServices, fakeTarget } from "./fake-target";
-import { testJob } from "./job-context";
+import { failure, testJob } from "./job-context";
 
 const OLD = "frontend old\n";
 let dir: string;
@@ -29,15 +28,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<JobFailed> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(JobFailed);
-  return error as JobFailed;
-}
 
 describe("replacing the main config", () => {
   it("swaps a valid config in, keeps the file's mode, reloads it and leaves no temp files", async () => {

@@ -11,9 +11,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { showStat } from "../../../agent/haproxy/runtime-api";
 import { haproxyHandlers } from "../../../agent/jobs/haproxy";
-import { JobFailed } from "../../../agent/jobs/types";
 import { freePort } from "../haproxy/haproxy-instance";
-import { MemoryJobApi, testJob } from "./job-context";
+import { failure, MemoryJobApi, testJob } from "./job-context";
 import { get, haproxyConfig, type Site, startHaproxySite } from "./sites";
 
 let shared: string;
@@ -50,15 +49,6 @@ async function site(
   });
   sites.push(started);
   return { ...started, port, socket };
-}
-
-async function failure(promise: Promise<unknown>): Promise<JobFailed> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(JobFailed);
-  return error as JobFailed;
 }
 
 describe("haproxy.config.apply, haproxy.reload, drain and ready", () => {

@@ -10,11 +10,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runtimeCommand } from "../../../agent/haproxy/runtime-api";
 import { createHaproxyHandlers } from "../../../agent/jobs/haproxy";
 import { createNginxHandlers } from "../../../agent/jobs/nginx";
-import { JobFailed } from "../../../agent/jobs/types";
 import { DirectServiceManager } from "../../../agent/services/direct";
 import { findHaproxy, freePort } from "../haproxy/haproxy-instance";
 import { findNginx } from "../nginx/nginx-instance";
-import { testJob } from "./job-context";
+import { failure, testJob } from "./job-context";
 import { get, nginxConfig } from "./sites";
 
 let dir: string;
@@ -53,15 +52,6 @@ afterEach(async () => {
   await services.stop("nginx").catch(() => {});
   await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<JobFailed> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(JobFailed);
-  return error as JobFailed;
-}
 
 describe("haproxy.install", () => {
   it("uses apt-get non-interactively, adds the admin socket, starts HAProxy", async () => {

@@ -3,8 +3,9 @@
  * in-memory JobApi standing in for the control plane's backup storage (the transport is not
  * what these tests are about).
  */
+import { expect } from "vitest";
 import type { AgentConfig } from "../../../agent/config";
-import type { JobApi, JobContext } from "../../../agent/jobs/types";
+import { type JobApi, type JobContext, JobFailed } from "../../../agent/jobs/types";
 import { createLogger } from "../../../agent/log";
 import type { ServiceManager } from "../../../agent/services/manager";
 import type { JobKind } from "../../../shared/jobs";
@@ -100,4 +101,14 @@ export function testJob(options: {
     api: options.api ?? new MemoryJobApi(),
   };
   return { ctx, lines, abort: () => controller.abort() };
+}
+
+/** The JobFailed `promise` rejects with; fails the test when it resolves or throws anything else. */
+export async function failure(promise: Promise<unknown>): Promise<JobFailed> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(JobFailed);
+  return error as JobFailed;
 }

@@ -9,9 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nginxHandlers } from "../../../agent/jobs/nginx";
-import { JobFailed } from "../../../agent/jobs/types";
 import { freePort } from "../haproxy/haproxy-instance";
-import { MemoryJobApi, testJob } from "./job-context";
+import { failure, MemoryJobApi, testJob } from "./job-context";
 import { get, nginxConfig, type Site, startNginxSite } from "./sites";
 
 /** Where nginx's logs and pid go: one per group of sites that take turns. */
@@ -34,15 +33,6 @@ async function site(body: string, runtime: string, port?: number) {
   const started = await startNginxSite({ port: listen, body, runtime });
   sites.push(started);
   return { ...started, port: listen };
-}
-
-async function failure(promise: Promise<unknown>): Promise<JobFailed> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(JobFailed);
-  return error as JobFailed;
 }
 
 describe("nginx.config.apply and nginx.reload", () => {

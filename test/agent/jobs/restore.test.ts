@@ -12,9 +12,8 @@ import { type ArchiveEntry, packTarGz } from "../../../agent/jobs/archive";
 import { runBackup, sha256Hex } from "../../../agent/jobs/backup";
 import type { BackupManifest } from "../../../agent/jobs/backup-manifest";
 import { runRestore } from "../../../agent/jobs/restore";
-import { JobFailed } from "../../../agent/jobs/types";
 import { FakeServices, fakeTarget } from "./fake-target";
-import { MemoryJobApi, testJob } from "./job-context";
+import { failure, MemoryJobApi, testJob } from "./job-context";
 
 let root: string;
 let api: MemoryJobApi;
@@ -27,15 +26,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<JobFailed> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(JobFailed);
-  return error as JobFailed;
-}
 
 /** A config dir `name` under root with main.cfg holding `text`. */
 async function configDir(name: string, text: string): Promise<string> {
