@@ -224,12 +224,16 @@ export async function createFailoverPool(env, tag) {
  * first ready member), then starts B and waits until the coordinator counts B ready. Returns
  * what the name answered until then.
  */
+const FIRST_ANSWER_TIMEOUT_MS = 45_000;
+
 export async function makeAActiveBReady(env, setup) {
   const { plane, pdns } = env;
   setup.a.agent.start();
+  // Setup, not a measurement: on a loaded machine (CI runs browsers and other control planes
+  // beside this) the pool's first DNS push may fail and retry with backoff (1, 2, 4, 8, 16 s).
   const first = await watchDns(pdns.dnsPort, setup.hostname, {
     until: (answer) => answer.length > 0,
-    timeoutMs: 15_000,
+    timeoutMs: FIRST_ANSWER_TIMEOUT_MS,
   });
   if (!first.seenAt)
     throw new Error(
