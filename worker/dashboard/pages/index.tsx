@@ -5,6 +5,7 @@ import type { AppEnv } from "../../types";
 import { Layout } from "../views/layout";
 import { PoolList } from "../views/pool-list";
 import { PoolLive } from "../views/pool-live";
+import { PoolHeading } from "../views/tabs";
 import { dashboardActions } from "./actions";
 import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
@@ -50,10 +51,7 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
       return page(
         c,
         <Layout title={view.name} session={session} flash={flashOf(c)}>
-          <h1>{view.name}</h1>
-          <p class="muted">
-            {view.hostname} · {view.profile} pool
-          </p>
+          <PoolHeading pool={view} active="overview" />
           <div
             id="pool-live"
             data-live-src={`/ui/pools/${view.id}/fragment`}

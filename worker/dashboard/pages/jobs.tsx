@@ -12,9 +12,10 @@ import { getJob, listJobs, toJob } from "../../jobs/store";
 import { getMember } from "../../members/store";
 import { getPool } from "../../pools/store";
 import type { AppEnv } from "../../types";
-import { JobDetail, JobForm, JobList, MemberTabs } from "../views/jobs";
+import { JobDetail, JobForm, JobList } from "../views/jobs";
 import { Layout } from "../views/layout";
 import { canOperate } from "../views/pool-live";
+import { MemberHeading } from "../views/tabs";
 import { jobRequestFromForm, notQueuedMessage } from "./job-form";
 import { flashOf, fragment, page, withFlash } from "./render";
 
@@ -58,22 +59,6 @@ async function jobDetail(c: Context<AppEnv>, job: ReturnType<typeof toJob>) {
   );
 }
 
-function MemberHeading(props: {
-  member: { id: string; name: string; hostname: string };
-  pool: { id: string; name: string };
-}) {
-  return (
-    <>
-      <p class="crumbs">
-        <a href={`/pools/${props.pool.id}`}>{props.pool.name}</a> ›
-      </p>
-      <h1>{props.member.name}</h1>
-      <p class="muted">{props.member.hostname}</p>
-      <MemberTabs memberId={props.member.id} active="jobs" />
-    </>
-  );
-}
-
 /**
  * The member workspace's Jobs tab: queue a job (the admin API's enqueue, same gating and
  * payload schemas), the member's jobs, and one job's detail with its output, live until it ends.
@@ -96,7 +81,7 @@ export const jobPages = new Hono<AppEnv>()
     return page(
       c,
       <Layout title={`${member.name} · Jobs`} session={session} flash={flashOf(c)}>
-        <MemberHeading member={member} pool={pool} />
+        <MemberHeading member={member} pool={pool} active="jobs" />
         <JobForm
           memberId={member.id}
           memberName={member.name}
@@ -115,7 +100,7 @@ export const jobPages = new Hono<AppEnv>()
     return page(
       c,
       <Layout title={`${job.kind} · ${member.name}`} session={c.get("session")} flash={flashOf(c)}>
-        <MemberHeading member={member} pool={pool} />
+        <MemberHeading member={member} pool={pool} active="jobs" />
         <p>
           <a href={`/members/${member.id}/jobs`}>All jobs of {member.name}</a>
         </p>

@@ -35,27 +35,6 @@ function duration(job: Job): string | null {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The member workspace's tabs; only Jobs exists so far. */
-export function MemberTabs({ memberId, active }: { memberId: string; active: "jobs" }) {
-  const soon = ["Status", "Monitoring", "Settings"];
-  return (
-    <nav class="tabs" aria-label="Member" data-testid="member-tabs">
-      <a
-        href={`/members/${memberId}/jobs`}
-        aria-current={active === "jobs" ? "page" : undefined}
-        data-testid="tab-jobs"
-      >
-        Jobs
-      </a>
-      {soon.map((name) => (
-        <span class="tab-soon" title="Not available yet">
-          {name} <small>(not yet available)</small>
-        </span>
-      ))}
-    </nav>
-  );
-}
-
 /** Payload inputs shown for some kinds (dashboard/app.js hides the others' fieldsets). */
 interface PayloadGroup {
   id: string;
