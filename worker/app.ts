@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { authenticateAdmin } from "./auth/admin";
 import { dashboardAuthRoutes } from "./dashboard/auth/routes";
-import { dashboardPages } from "./dashboard/pages";
+import { DASHBOARD_PATHS, dashboardPages } from "./dashboard/pages";
+import { errorPage, wantsErrorPage } from "./dashboard/pages/error-page";
 import { requireSession, verifyCsrf } from "./dashboard/session";
 import { D1Meter } from "./db/meter";
-import { onError, onNotFound } from "./errors";
+import { noRoute, onError, onNotFound, toApiError } from "./errors";
 import { requestContext } from "./middleware/request-context";
 import { agentRoutes } from "./routes/agent";
 import { alertRoutes } from "./routes/alerts";
@@ -52,5 +53,14 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1", adminApi)
   .route("/agent/v1", agentRoutes);
 
-app.notFound(onNotFound);
-app.onError(onError);
+// Pages and browsers get an HTML error page; the APIs keep their JSON error body.
+app.notFound((c) =>
+  wantsErrorPage(c, DASHBOARD_PATHS)
+    ? errorPage(c, noRoute(c.req.method, c.req.path))
+    : onNotFound(c),
+);
+app.onError((error, c) =>
+  wantsErrorPage(c, DASHBOARD_PATHS)
+    ? errorPage(c, toApiError(error, c.get("requestId") ?? "unknown"))
+    : onError(error, c),
+);

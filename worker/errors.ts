@@ -41,9 +41,10 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: FieldIssue[],
+    status?: ContentfulStatusCode,
   ) {
     super(message);
-    this.status = STATUS_BY_CODE[code];
+    this.status = status ?? STATUS_BY_CODE[code];
   }
 }
 
@@ -63,13 +64,12 @@ export function errorBody(error: ApiError, requestId: string): ErrorBody {
   return body;
 }
 
-export const onError: ErrorHandler<AppEnv> = (error, c) => {
-  const requestId = c.get("requestId") ?? "unknown";
-  if (error instanceof ApiError) return c.json(errorBody(error, requestId), error.status);
+/** Any thrown error as an ApiError: ours as they are, Hono's 4xx kept, the rest logged as 500. */
+export function toApiError(error: Error, requestId: string): ApiError {
+  if (error instanceof ApiError) return error;
   if (error instanceof HTTPException && error.status < 500) {
     // Hono's own 4xx (malformed JSON, wrong content type) keep their status with our shape.
-    const apiError = new ApiError("validation_failed", error.message);
-    return c.json(errorBody(apiError, requestId), error.status);
+    return new ApiError("validation_failed", error.message, undefined, error.status);
   }
   log("error", {
     requestId,
@@ -77,14 +77,21 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     error: String(error),
     stack: (error as Error).stack,
   });
-  const internal = new ApiError(
-    "internal_error",
-    "Something went wrong; the request id is in the log.",
-  );
-  return c.json(errorBody(internal, requestId), 500);
+  return new ApiError("internal_error", "Something went wrong; the request id is in the log.");
+}
+
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  const requestId = c.get("requestId") ?? "unknown";
+  const apiError = toApiError(error, requestId);
+  return c.json(errorBody(apiError, requestId), apiError.status);
 };
 
+/** The error an unmatched path answers with. */
+export function noRoute(method: string, path: string): ApiError {
+  return new ApiError("not_found", `No route for ${method} ${path}`);
+}
+
 export const onNotFound: NotFoundHandler<AppEnv> = (c) => {
-  const error = new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+  const error = noRoute(c.req.method, c.req.path);
   return c.json(errorBody(error, c.get("requestId") ?? "unknown"), 404);
 };

@@ -561,4 +561,19 @@ describe("dashboard in Chromium", () => {
     },
     CASE_TIMEOUT_MS,
   );
+
+  it("serves its script and styles itself, revalidated on every load (ETag, 304)", async () => {
+    const { plane } = env();
+    for (const asset of ["/dashboard/app.js", "/dashboard/app.css"]) {
+      const first = await fetch(`${plane.url}${asset}`);
+      expect(first.status, asset).toBe(200);
+      expect(first.headers.get("Cache-Control"), asset).toMatch(/max-age=0, must-revalidate/);
+      const etag = first.headers.get("ETag");
+      expect(etag, asset).toBeTruthy();
+      const again = await fetch(`${plane.url}${asset}`, {
+        headers: { "If-None-Match": etag ?? "" },
+      });
+      expect(again.status, asset).toBe(304);
+    }
+  });
 });

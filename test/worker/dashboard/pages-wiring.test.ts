@@ -83,4 +83,49 @@ describe("the dashboard in the Worker", () => {
     expect(response.status).toBe(403);
     expect((await admin<{ pool: Pool }>(`/pools/${pool.id}`)).body.pool.activeMemberId).toBe(a.id);
   });
+
+  it("answers an unknown pool or member with an HTML page in the dashboard's frame", async () => {
+    const { cookie, username } = await signIn("viewer");
+    for (const path of ["/pools/no-such-pool", "/members/no-such-member/jobs"]) {
+      const response = await fetchAs(cookie, path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get("Content-Type"), path).toMatch(/^text\/html/);
+      expect(response.headers.get("X-Baton-Error"), path).toBe("not_found");
+      const html = await response.text();
+      expect(byTestId(html, "error-page")[0]?.["data-error-code"], path).toBe("not_found");
+      expect(html, "the navigation stays").toContain(username);
+      expect(html).toContain("no-such-");
+    }
+  });
+
+  it("answers a viewer's form post with a 403 page, and the API's callers with JSON", async () => {
+    const { b } = await readyPool();
+    const { cookie, csrf } = await signIn("viewer");
+    const page = await fetchAs(cookie, `/ui/members/${b.id}/drain`, {
+      method: "POST",
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(page.status).toBe(403);
+    expect(byTestId(await page.text(), "error-page")[0]?.["data-error-code"]).toBe("forbidden");
+    const api = await fetchAs(cookie, `/api/v1/members/${b.id}/drain`, {
+      method: "POST",
+      headers: { "X-Baton-CSRF": csrf, Accept: "text/html" },
+    });
+    expect(api.status).toBe(403);
+    expect(await api.json()).toMatchObject({ error: { code: "forbidden" } });
+  });
+
+  it("answers a browser's unknown path with an HTML 404 and a script's with JSON", async () => {
+    const browser = await fetchAs(null, "/no/such/page", { headers: { Accept: "text/html" } });
+    expect(browser.status).toBe(404);
+    expect(await browser.text()).toContain("No route for GET /no/such/page");
+    const script = await fetchAs(null, "/no/such/page", {
+      headers: { Accept: "application/json" },
+    });
+    expect(script.status).toBe(404);
+    expect(await script.json()).toMatchObject({ error: { code: "not_found" } });
+    // The API answers JSON even to a browser (here: no credentials, so 401 before routing).
+    const api = await fetchAs(null, "/api/v1/nothing", { headers: { Accept: "text/html" } });
+    expect(await api.json()).toMatchObject({ error: { code: "unauthorized" } });
+  });
 });
