@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { describe, expect, it } from "vitest";
+import type { Event } from "../../../shared/events";
 import type { Member } from "../../../shared/members";
 import type { Pool } from "../../../shared/pools";
 import type { Role } from "../../../shared/tokens";
@@ -230,6 +231,19 @@ describe("dashboard actions", () => {
     expect(byTestId(html, "action-undrain")).toHaveLength(1);
     expect((await post(operator, `/ui/members/${a.id}/undrain`)).status).toBe(303);
     expect((await admin<{ member: Member }>(`/members/${a.id}`)).body.member.draining).toBe(false);
+    // Each of those changes is in the pool's audit trail under the signed-in user.
+    const { events } = (await admin<{ events: Event[] }>(`/pools/${pool.id}/events?limit=50`)).body;
+    const byUser = (type: string) =>
+      events.filter((event) => event.type === type).map((event) => event.actor);
+    for (const type of [
+      "failover.promoted",
+      "failover.paused",
+      "failover.resumed",
+      "member.drained",
+      "member.undrained",
+    ]) {
+      expect(byUser(type), type).toContain("user:u1");
+    }
   });
 
   it("brings a refusal back as an error flash, changing nothing", async () => {
