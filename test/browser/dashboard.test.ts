@@ -562,6 +562,48 @@ describe("dashboard in Chromium", () => {
     CASE_TIMEOUT_MS,
   );
 
+  it(
+    "fits a phone-width screen and reaches the actions from the keyboard",
+    async () => {
+      const { plane } = env();
+      const storageState = await adminPage().context().storageState();
+      const context = await newContext({ viewport: { width: 390, height: 844 }, storageState });
+      const page = await context.newPage();
+      const paths = ["/", `/pools/${poolId()}`];
+      if (state.standbyId) paths.push(`/members/${state.standbyId}/jobs`);
+      for (const [index, target] of paths.entries()) {
+        await page.goto(`${plane.url}${target}`);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - window.innerWidth,
+        );
+        expect(
+          overflow,
+          `${target} scrolls sideways by ${overflow}px at 390px`,
+        ).toBeLessThanOrEqual(0);
+        await screenshot(page, `phone-${index}`);
+      }
+
+      // Keyboard only: the first Tab stop skips to the content, and Tab then reaches an action.
+      await page.goto(`${plane.url}/pools/${poolId()}`);
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+        "Skip to content",
+      );
+      let reached = "";
+      for (let presses = 0; presses < 80 && !reached; presses++) {
+        await page.keyboard.press("Tab");
+        reached = await page.evaluate(() => {
+          const focused = document.activeElement;
+          return focused?.matches("main form[method=post] button[type=submit]")
+            ? (focused.textContent ?? "").trim()
+            : "";
+        });
+      }
+      expect(reached, "no action button reached with Tab").not.toBe("");
+    },
+    CASE_TIMEOUT_MS,
+  );
+
   it("serves its script and styles itself, revalidated on every load (ETag, 304)", async () => {
     const { plane } = env();
     for (const asset of ["/dashboard/app.js", "/dashboard/app.css"]) {
