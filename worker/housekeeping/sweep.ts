@@ -1,4 +1,6 @@
 import { and, eq, lt } from "drizzle-orm";
+import { deleteAllDeadSessions } from "../dashboard/auth/sessions";
+import { deleteEndedThrottles } from "../dashboard/auth/throttle";
 import type { Db } from "../db/client";
 import { metricSamples } from "../db/schema/metrics";
 import { pools } from "../db/schema/pools";
@@ -7,7 +9,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * The cron sweep: drops metric samples past retention, one pool at a time so each delete is a
- * range on the samples' primary key. Failover never depends on it.
+ * range on the samples' primary key, then ended dashboard sessions and login-throttle counters
+ * whose window is over. Failover never depends on it.
  */
 export async function sweep(db: Db, retentionDays: number, now: number) {
   const cutoff = now - retentionDays * DAY_MS;
@@ -20,5 +23,14 @@ export async function sweep(db: Db, retentionDays: number, now: number) {
       .run();
     samplesDeleted += result.meta.changes;
   }
-  return { pools: poolIds.length, samplesDeleted };
+  const [sessionsGone, throttlesGone] = await Promise.all([
+    deleteAllDeadSessions(db, now).run(),
+    deleteEndedThrottles(db, now).run(),
+  ]);
+  return {
+    pools: poolIds.length,
+    samplesDeleted,
+    sessionsDeleted: sessionsGone.meta.changes,
+    throttlesDeleted: throttlesGone.meta.changes,
+  };
 }

@@ -37,16 +37,18 @@ export async function newSession(userId: string, now: number) {
   return { secret, row };
 }
 
+function ended(now: number) {
+  return or(lte(sessions.expiresAt, now), lte(sessions.lastSeenAt, now - SESSION_IDLE_MS));
+}
+
 /** Deletes `userId`'s sessions that have ended, so rows do not pile up across sign-ins. */
 export function deleteDeadSessions(db: Db, userId: string, now: number) {
-  return db
-    .delete(sessions)
-    .where(
-      and(
-        eq(sessions.userId, userId),
-        or(lte(sessions.expiresAt, now), lte(sessions.lastSeenAt, now - SESSION_IDLE_MS)),
-      ),
-    );
+  return db.delete(sessions).where(and(eq(sessions.userId, userId), ended(now)));
+}
+
+/** Every user's ended sessions, for the cron sweep (users who never sign in again). */
+export function deleteAllDeadSessions(db: Db, now: number) {
+  return db.delete(sessions).where(ended(now));
 }
 
 /** Signs `userId` in: a new session, and the user's ended ones cleared away. */

@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { loginThrottles } from "../../db/schema/users";
 
@@ -80,4 +80,11 @@ export async function recordLoginFailure(db: Db, username: string, ip: string, n
 /** A successful sign-in forgives the username's failures (not the address's). */
 export function clearUsernameFailures(db: Db, username: string) {
   return db.delete(loginThrottles).where(subjectIs("username", usernameKey(username)));
+}
+
+/** Counters whose window has ended count for nothing: the cron sweep deletes them. */
+export function deleteEndedThrottles(db: Db, now: number) {
+  return db
+    .delete(loginThrottles)
+    .where(lt(loginThrottles.windowStartedAt, now - THROTTLE_WINDOW_MS));
 }

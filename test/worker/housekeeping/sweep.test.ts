@@ -1,0 +1,58 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { SESSION_IDLE_MS } from "../../../worker/dashboard/auth/sessions";
+import { THROTTLE_WINDOW_MS } from "../../../worker/dashboard/auth/throttle";
+import { openDb } from "../../../worker/db/client";
+import { D1Meter } from "../../../worker/db/meter";
+import { sweep } from "../../../worker/housekeeping/sweep";
+import { createUser } from "../dashboard/auth-helpers";
+import { createPool } from "../helpers";
+
+const DAY_MS = 86_400_000;
+const NOW = Date.UTC(2030, 0, 15, 12);
+
+async function ids(sql: string): Promise<string[]> {
+  const { results } = await env.DB.prepare(sql).all<{ id: string }>();
+  return results.map((row) => row.id).sort();
+}
+
+describe("the cron sweep", () => {
+  it("drops samples past retention, ended sessions and throttle counters whose window is over", async () => {
+    const pool = await createPool({ name: "swept" });
+    const sample = env.DB.prepare(
+      "INSERT INTO metric_samples (pool_id, at, members) VALUES (?, ?, '{}')",
+    );
+    await env.DB.batch([
+      sample.bind(pool.id, NOW - 15 * DAY_MS),
+      sample.bind(pool.id, NOW - 13 * DAY_MS),
+    ]);
+
+    const user = await createUser("viewer");
+    const session = env.DB.prepare(
+      "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at, last_seen_at) VALUES (?, ?, 'c', ?, ?, ?)",
+    );
+    await env.DB.batch([
+      // past its absolute end / idle too long / still good
+      session.bind("s-expired", user.id, NOW - 8 * DAY_MS, NOW - DAY_MS, NOW - 60_000),
+      session.bind("s-idle", user.id, NOW - DAY_MS, NOW + DAY_MS, NOW - SESSION_IDLE_MS - 1),
+      session.bind("s-live", user.id, NOW - 60_000, NOW + DAY_MS, NOW - 60_000),
+    ]);
+
+    const throttle = env.DB.prepare("INSERT INTO login_throttles VALUES (?, ?, 3, ?)");
+    await env.DB.batch([
+      throttle.bind("ip", "t-old", NOW - THROTTLE_WINDOW_MS - 1),
+      throttle.bind("username", "t-current", NOW - 60_000),
+    ]);
+
+    const result = await sweep(openDb(env.DB, new D1Meter()), 14, NOW);
+    expect(result).toMatchObject({ samplesDeleted: 1, sessionsDeleted: 2, throttlesDeleted: 1 });
+    const samples = await env.DB.prepare("SELECT at FROM metric_samples WHERE pool_id = ?")
+      .bind(pool.id)
+      .all<{ at: number }>();
+    expect(samples.results.map((row) => row.at)).toEqual([NOW - 13 * DAY_MS]);
+    expect(await ids(`SELECT id FROM sessions WHERE user_id = '${user.id}'`)).toEqual(["s-live"]);
+    expect(await ids("SELECT subject AS id FROM login_throttles WHERE subject LIKE 't-%'")).toEqual(
+      ["t-current"],
+    );
+  });
+});
