@@ -39,7 +39,7 @@ export function MemberSettings(props: MemberSettingsProps) {
   return (
     <>
       {props.rotatedCommand && <RotatedSecret name={member.name} command={props.rotatedCommand} />}
-      <section aria-labelledby="settings-title" class="member-settings">
+      <section aria-labelledby="settings-title" class="settings-section">
         <h2 id="settings-title">Settings</h2>
         {!canAdmin && (
           <p class="notice" data-testid="settings-read-only">
@@ -70,7 +70,7 @@ export function MemberSettings(props: MemberSettingsProps) {
           </fieldset>
         </form>
       </section>
-      <section aria-labelledby="secret-title">
+      <section aria-labelledby="secret-title" class="settings-section">
         <h2 id="secret-title">Enrollment secret</h2>
         <p>
           The agent proves who it is with this secret. Rotating makes a new one and the old one
@@ -87,7 +87,7 @@ export function MemberSettings(props: MemberSettingsProps) {
           danger
         />
       </section>
-      <section aria-labelledby="remove-title">
+      <section aria-labelledby="remove-title" class="settings-section">
         <h2 id="remove-title">Remove member</h2>
         <p>
           Removes {member.name} with its secret, jobs and samples; its events stay.
