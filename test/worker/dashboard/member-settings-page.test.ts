@@ -89,7 +89,10 @@ describe("the member's Settings tab", () => {
     expect(event).toMatchObject({
       memberId: a.member.id,
       actor: `user:${adminUser.userId}`,
-      data: { changes: { priority: 3, allowedIps: [AGENT_IP, "198.51.100.0/24"] } },
+    });
+    // Only what changed: the name, hostname and the rest were sent unchanged.
+    expect(event?.data).toEqual({
+      changes: { priority: 3, allowedIps: [AGENT_IP, "198.51.100.0/24"] },
     });
     // The agent keeps working from its address.
     expect((await heartbeat(a)).status).toBe(200);
