@@ -8,7 +8,10 @@
 //    status line says the attribute's text;
 //  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
 //    fieldset, submit) only while that select has one of the values;
-//  - forms with data-confirm ask first in the shared <dialog>.
+//  - forms with data-confirm ask first in the shared <dialog>;
+//  - [data-keep-scroll][id] elements (wide tables) keep their scroll position across refreshes;
+//  - [data-copy="<id>"] buttons (hidden without this script) copy that element's text, or
+//    select it for Ctrl+C when the clipboard is not available.
 (() => {
   const POLL_MS = 1500;
   const RETRY_MS = 5000;
@@ -73,7 +76,16 @@
     const focused = document.activeElement;
     const focusedId = focused && region.contains(focused) ? focused.id : "";
     const before = activeMemberOf(region);
+    const scrolled = [...region.querySelectorAll("[data-keep-scroll][id]")].map((element) => [
+      element.id,
+      element.scrollLeft,
+      element.scrollTop,
+    ]);
     region.innerHTML = html;
+    for (const [id, left, top] of scrolled) {
+      const element = document.getElementById(id);
+      if (element) element.scrollTo(left, top);
+    }
     readServerClock(region);
     tick();
     if (focusedId) document.getElementById(focusedId)?.focus();
@@ -155,6 +167,36 @@
     // In a disabled form (a viewer's) an enabled inner fieldset stays disabled by its ancestor.
     select.addEventListener("change", () => showFor(select));
     showFor(select);
+  }
+
+  function selectText(element) {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const selection = window.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+  }
+
+  async function copy(button) {
+    const source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    const label = button.dataset.label || button.textContent;
+    button.dataset.label = label;
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      button.textContent = "Copied";
+    } catch {
+      selectText(source);
+      button.textContent = "Selected: press Ctrl+C";
+    }
+    setTimeout(() => {
+      button.textContent = label;
+    }, 3000);
+  }
+
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => copy(button));
   }
 
   document.addEventListener("submit", confirmBeforeSubmit);

@@ -24,6 +24,23 @@ export const HaproxyStatRow = z.object({
   lastchg: z.number().nullable(),
   addr: z.string().max(256).nullable(),
   mode: z.string().max(16).nullable(),
+  // The columns below came later: agents from before them leave them out.
+  /** Session limit (maxconn of a frontend or backend, a server's maxconn). */
+  slim: z.number().nullable().optional(),
+  /** Bytes in from clients and out to them. */
+  bin: z.number().nullable().optional(),
+  bout: z.number().nullable().optional(),
+  /** Request errors (frontends), connection errors and response errors (backends, servers). */
+  ereq: z.number().nullable().optional(),
+  econ: z.number().nullable().optional(),
+  eresp: z.number().nullable().optional(),
+  /** The last check's layer 5–7 code (an HTTP status) and how long it took, in ms. */
+  checkCode: z.number().nullable().optional(),
+  checkDurationMs: z.number().nullable().optional(),
+  /** The last check's own words, such as "Connection refused". */
+  lastChk: z.string().max(256).nullable().optional(),
+  /** Seconds spent DOWN since HAProxy started. */
+  downtime: z.number().nullable().optional(),
 });
 export type HaproxyStatRow = z.infer<typeof HaproxyStatRow>;
 

@@ -39,8 +39,9 @@ export const CreateMember = z.strictObject({
 });
 export type CreateMember = z.infer<typeof CreateMember>;
 
+/** A changed hostname applies at once: the agent must then run on a host of that name. */
 export const UpdateMember = z
-  .strictObject({ name, allowedIps, priority, disabled: z.boolean() })
+  .strictObject({ name, hostname: MemberHostname, allowedIps, priority, disabled: z.boolean() })
   .partial()
   .refine((value) => Object.keys(value).length > 0, "name at least one field to change");
 export type UpdateMember = z.infer<typeof UpdateMember>;

@@ -29,9 +29,39 @@ export interface StatRow {
   lastchg: number | null;
   addr: string | null;
   mode: string | null;
+  /** Session limit; bytes in and out; request, connection and response errors. */
+  slim: number | null;
+  bin: number | null;
+  bout: number | null;
+  ereq: number | null;
+  econ: number | null;
+  eresp: number | null;
+  /** The last check's code (an HTTP status), its duration in ms and its own words. */
+  checkCode: number | null;
+  checkDurationMs: number | null;
+  lastChk: string | null;
+  /** Seconds spent DOWN since HAProxy started. */
+  downtime: number | null;
 }
 
-const NUMERIC = ["scur", "smax", "stot", "rate", "weight", "lastchg"] as const;
+/** Numeric fields and the `show stat` column each comes from. */
+const NUMERIC = {
+  scur: "scur",
+  smax: "smax",
+  stot: "stot",
+  rate: "rate",
+  weight: "weight",
+  lastchg: "lastchg",
+  slim: "slim",
+  bin: "bin",
+  bout: "bout",
+  ereq: "ereq",
+  econ: "econ",
+  eresp: "eresp",
+  checkCode: "check_code",
+  checkDurationMs: "check_duration",
+  downtime: "downtime",
+} as const;
 
 /** A CSV cell: empty is null. `show stat` never quotes cells, so a plain split is exact. */
 function cell(cells: string[], index: number | undefined): string | null {
@@ -90,8 +120,19 @@ export function parseShowStat(csv: string): StatRow[] {
       lastchg: null,
       addr: text("addr"),
       mode: text("mode"),
+      slim: null,
+      bin: null,
+      bout: null,
+      ereq: null,
+      econ: null,
+      eresp: null,
+      checkCode: null,
+      checkDurationMs: null,
+      lastChk: text("last_chk"),
+      downtime: null,
     };
-    for (const name of NUMERIC) row[name] = toNumber(text(name));
+    for (const [field, column] of Object.entries(NUMERIC) as [keyof typeof NUMERIC, string][])
+      row[field] = toNumber(text(column));
     rows.push(row);
   }
   return rows;

@@ -2,8 +2,12 @@
 // a second (POST /agent/v1/heartbeat, the body shared/heartbeat.ts defines) until stopped, which
 // is how a test makes the active "die". Jobs delivered in a heartbeat's answer are acked and
 // answered with a result and an output tail (shared/jobs.ts), as the real agent would after
-// running them (beats go on while a job runs), so a queued job shows output on the page. Every
-// timer is cleared on stop, and each agent stops by itself after a while should its owner forget.
+// running them (beats go on while a job runs), so a queued job shows output on the page. When a
+// heartbeat's answer asks for HAProxy's status table (`wants.haproxyStat`: someone has the
+// member's Status tab open), an agent with a `statTable` posts it to /agent/v1/haproxy/stat beside
+// its beats, at most one push at a time, as agent/haproxy/stat-push.ts does. Every timer is
+// cleared on stop, and each agent stops by itself after a while should its owner forget.
+import type { HaproxyStatRow } from "../../shared/haproxy-stat";
 import type { HeartbeatResponse } from "../../shared/heartbeat";
 import type { JobDelivery } from "../../shared/jobs";
 
@@ -51,6 +55,11 @@ export class SimulatedAgent {
   readonly finishedJobs = new Map<string, JobOutcome>();
   lastSentAt: number | null = null;
   runJob: JobRunner;
+  /** HAProxy's `show stat` rows as this agent would read them now; null: no stats socket. */
+  statTable: (() => HaproxyStatRow[]) | null = null;
+  /** Status tables the control plane accepted. */
+  statPushes = 0;
+  #statPush: Promise<void> | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
@@ -94,6 +103,7 @@ export class SimulatedAgent {
     this.#wake?.();
     await this.#loop;
     await Promise.all([...this.#running.values()].map((job) => job.done));
+    await this.#statPush;
     return this.lastSentAt;
   }
 
@@ -137,6 +147,16 @@ export class SimulatedAgent {
     this.ok += 1;
     const answer = JSON.parse(text) as HeartbeatResponse;
     if (answer.intervalMs > 0) this.#intervalMs = answer.intervalMs;
+    if (answer.wants?.haproxyStat && this.statTable && !this.#statPush) {
+      const rows = this.statTable();
+      this.#statPush = this.#post("/agent/v1/haproxy/stat", { collectedAt: Date.now(), rows })
+        .then(({ status }) => {
+          if (status === 204) this.statPushes += 1;
+        })
+        .finally(() => {
+          this.#statPush = null;
+        });
+    }
     for (const job of answer.jobs ?? []) {
       if (this.#running.has(job.id) || this.finishedJobs.has(job.id)) continue;
       const startedAt = Date.now();

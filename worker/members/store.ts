@@ -33,11 +33,6 @@ export function toMember(row: MemberRow, live?: LiveMember): Member {
   };
 }
 
-/** The one-liner an admin pastes on the VM. */
-export function installCommand(baseUrl: string, secret: string): string {
-  return `curl -fsSL ${baseUrl}/install.sh | sudo bash -s -- --token ${secret}`;
-}
-
 async function assertHostnameFree(db: Db, poolId: string, hostname: string) {
   const existing = await db
     .select({ id: members.id })
@@ -94,16 +89,15 @@ export async function enrollMember(
       ),
     ]);
   } catch (error) {
-    // Two enrollments of one hostname raced past the check above; the unique index stopped one.
-    if (String(error).includes("UNIQUE constraint failed: members")) {
-      throw new ApiError(
-        "hostname_taken",
-        `Pool already has a member with hostname ${input.hostname}`,
-      );
-    }
-    throw error;
+    throw hostnameRace(error, input.hostname);
   }
   return { row, secret, secretHash };
+}
+
+/** Two writers of one hostname raced past assertHostnameFree; the unique index stopped one. */
+function hostnameRace(error: unknown, hostname: string): unknown {
+  if (!String(error).includes("UNIQUE constraint failed: members")) return error;
+  return new ApiError("hostname_taken", `Pool already has a member with hostname ${hostname}`);
 }
 
 export async function listMembers(db: Db, poolId: string, query: PageQuery) {
@@ -132,25 +126,32 @@ export async function updateMember(
   now: number,
 ) {
   const before = await getMember(db, memberId);
+  if (patch.hostname !== undefined && patch.hostname !== before.hostname) {
+    await assertHostnameFree(db, before.poolId, patch.hostname);
+  }
   const after: MemberRow = { ...before, ...patch, updatedAt: now };
-  await db.batch([
-    db
-      .update(members)
-      .set({ ...patch, updatedAt: now })
-      .where(eq(members.id, memberId)),
-    insertEvent(
-      db,
-      {
-        poolId: before.poolId,
-        memberId,
-        type: "member.updated",
-        actor,
-        message: `Member ${after.name} updated`,
-        data: { changes: patch },
-      },
-      now,
-    ),
-  ]);
+  try {
+    await db.batch([
+      db
+        .update(members)
+        .set({ ...patch, updatedAt: now })
+        .where(eq(members.id, memberId)),
+      insertEvent(
+        db,
+        {
+          poolId: before.poolId,
+          memberId,
+          type: "member.updated",
+          actor,
+          message: `Member ${after.name} updated`,
+          data: { changes: patch },
+        },
+        now,
+      ),
+    ]);
+  } catch (error) {
+    throw hostnameRace(error, after.hostname);
+  }
   return after;
 }
 

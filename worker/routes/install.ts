@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import installScript from "../../install.sh";
 import { ApiError } from "../errors";
+import { controlPlaneUrl } from "../members/install-command";
 import type { AppEnv } from "../types";
 
 const URL_PLACEHOLDER = "__BATON_URL__";
@@ -12,7 +13,7 @@ const SHELL_SAFE_URL = /^https?:\/\/[A-Za-z0-9.:[\]-]+(\/[A-Za-z0-9._~/-]*)?$/;
  * bundle and unit it downloads are static assets (dist/public/agent, see wrangler.toml).
  */
 export const installRoutes = new Hono<AppEnv>().get("/install.sh", (c) => {
-  const baseUrl = c.get("config").publicUrl ?? new URL(c.req.url).origin;
+  const baseUrl = controlPlaneUrl(c.get("config").publicUrl, c.req.url);
   if (!SHELL_SAFE_URL.test(baseUrl)) {
     // A Host header is the caller's to choose; it must never become shell code.
     throw new ApiError(

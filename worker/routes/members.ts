@@ -4,15 +4,11 @@ import { PageQuery } from "../../shared/pagination";
 import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
 import { unwrap } from "../coordinator/outcome";
-import { getMember, installCommand, listMembers, toMember } from "../members/store";
+import { controlPlaneUrl, installCommand } from "../members/install-command";
+import { getMember, listMembers, toMember } from "../members/store";
 import { getPool } from "../pools/store";
 import type { AppEnv } from "../types";
 import { validate } from "../validation";
-
-/** Where agents reach this control plane: PUBLIC_URL, or the origin this request came to. */
-function baseUrl(configured: string | undefined, requestUrl: string): string {
-  return configured ?? new URL(requestUrl).origin;
-}
 
 async function liveState(env: Env, poolId: string) {
   const live = await coordinatorFor(env, poolId).snapshot(poolId);
@@ -26,7 +22,7 @@ export const memberRoutes = new Hono<AppEnv>()
     const coordinator = coordinatorFor(c.env, pool.id);
     const enrolled = await coordinator.enrollMember(pool, c.req.valid("json"), c.get("actor").id);
     const { row, secret } = unwrap(enrolled);
-    const command = installCommand(baseUrl(c.get("config").publicUrl, c.req.url), secret);
+    const command = installCommand(controlPlaneUrl(c.get("config").publicUrl, c.req.url), secret);
     return c.json({ member: toMember(row), secret, installCommand: command }, 201);
   })
   .get("/pools/:poolId/members", validate("query", PageQuery), async (c) => {
@@ -54,7 +50,7 @@ export const memberRoutes = new Hono<AppEnv>()
     const { row, secret } = unwrap(
       await coordinatorFor(c.env, poolId).rotateSecret(poolId, id, c.get("actor").id),
     );
-    const command = installCommand(baseUrl(c.get("config").publicUrl, c.req.url), secret);
+    const command = installCommand(controlPlaneUrl(c.get("config").publicUrl, c.req.url), secret);
     const live = await liveState(c.env, poolId);
     return c.json({ member: toMember(row, live.get(row.id)), secret, installCommand: command });
   })

@@ -29,6 +29,17 @@ describe("parseShowStat", () => {
     expect(app2).toMatchObject({ checkStatus: "L4CON", stot: 0, addr: "127.0.0.1:18432" });
   });
 
+  it("reads limits, bytes, errors, check code and duration, last check and downtime", () => {
+    const [frontend, app1, app2, backend] = parseShowStat(fixture("haproxy-2.6-show-stat.csv"));
+    expect(frontend).toMatchObject({ slim: 9979, bin: 410, bout: 520, ereq: 0, econ: null });
+    expect(frontend).toMatchObject({ checkCode: null, checkDurationMs: null, downtime: null });
+    expect(app1).toMatchObject({ checkCode: 200, checkDurationMs: 1, lastChk: null, downtime: 0 });
+    expect(app1).toMatchObject({ econ: 0, eresp: 0, slim: null, bin: 410, bout: 520 });
+    expect(app2).toMatchObject({ checkCode: null, checkDurationMs: 0, downtime: 2 });
+    expect(app2?.lastChk).toBe("Connection refused");
+    expect(backend).toMatchObject({ slim: 998, bin: 410, bout: 520, ereq: null });
+  });
+
   it.each([
     { file: "haproxy-2.6-show-stat-drain.csv", app1: "DRAIN", backend: "DOWN" },
     { file: "haproxy-2.6-show-stat-maint.csv", app1: "MAINT", backend: "DOWN" },

@@ -90,6 +90,26 @@ describe("HAProxy status table on request", () => {
     expect(after.rowsWritten - before.rowsWritten).toBe(0);
   });
 
+  it("keeps the later columns (limits, bytes, errors, check details) and accepts rows without them", async () => {
+    const edge = await enroll((await createPool()).id);
+    const full: HaproxyStatRow = {
+      ...ROW,
+      slim: 100,
+      bin: 4096,
+      bout: 81920,
+      ereq: null,
+      econ: 1,
+      eresp: 2,
+      checkCode: 200,
+      checkDurationMs: 3,
+      lastChk: "HTTP status check returned code <200>",
+      downtime: 12,
+    };
+    // ROW is what an agent from before these columns sends.
+    expect((await report(edge, { collectedAt: T0, rows: [full, ROW] })).status).toBe(204);
+    expect((await stat(edge.member.id)).body.rows).toEqual([full, ROW]);
+  });
+
   it("refuses an invalid table with 400, naming the field", async () => {
     const edge = await enroll((await createPool()).id);
     const bad = await report(edge, { collectedAt: T0, rows: [{ ...ROW, kind: "pool" }] });

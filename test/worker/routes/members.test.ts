@@ -226,7 +226,12 @@ describe("PATCH /api/v1/members/:memberId", () => {
     const path = `/members/${enrolled.member.id}`;
     expectError(await admin(path, { method: "PATCH", body: {} }), 400, "validation_failed");
     expectError(
-      await admin(path, { method: "PATCH", body: { hostname: "elsewhere" } }),
+      await admin(path, { method: "PATCH", body: { poolId: "pool_elsewhere" } }),
+      400,
+      "validation_failed",
+    );
+    expectError(
+      await admin(path, { method: "PATCH", body: { hostname: "not a host" } }),
       400,
       "validation_failed",
     );
@@ -235,6 +240,36 @@ describe("PATCH /api/v1/members/:memberId", () => {
       400,
       "validation_failed",
     );
+  });
+
+  it("renames the host: the agent must then report the new name, and a taken one is refused", async () => {
+    const pool = await createPool();
+    const enrolled = await enroll(pool.id);
+    const other = await enroll(pool.id);
+    const path = `/members/${enrolled.member.id}`;
+    expectError(
+      await admin(path, {
+        method: "PATCH",
+        body: { hostname: other.member.hostname.toUpperCase() },
+      }),
+      409,
+      "hostname_taken",
+    );
+    const result = await admin<{ member: Member }>(path, {
+      method: "PATCH",
+      body: { hostname: "Edge-Renamed.example.com" },
+    });
+    expect(result.status).toBe(200);
+    expect(result.body.member.hostname).toBe("edge-renamed.example.com");
+    // Applies at once: the old name is refused, the new one accepted.
+    expectError(await heartbeat(enrolled), 403, "hostname_mismatch");
+    expect((await heartbeat(enrolled, { hostname: "edge-renamed.example.com" })).status).toBe(200);
+    // Its own name again is no conflict.
+    const same = await admin(path, {
+      method: "PATCH",
+      body: { hostname: "edge-renamed.example.com", priority: 7 },
+    });
+    expect(same.status).toBe(200);
   });
 
   it("needs the admin role", async () => {

@@ -111,7 +111,13 @@ function livenessOf(status: LiveMember["status"]): Liveness {
   return status === "unknown" ? "never_seen" : status;
 }
 
-function memberView(pool: PoolRow, row: MemberRow, live: LiveMember | undefined, now: number) {
+/** One member as the dashboard shows it: catalog row, live state and failover's readiness. */
+export function memberView(
+  pool: PoolRow,
+  row: MemberRow,
+  live: LiveMember | undefined,
+  now: number,
+) {
   const lastHeartbeatAt = live?.lastHeartbeatAt ?? row.lastHeartbeatAt;
   const publicIp = live?.publicIp ?? row.publicIp;
   const services = live?.services ?? {};

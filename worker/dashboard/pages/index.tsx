@@ -7,8 +7,11 @@ import { PoolList } from "../views/pool-list";
 import { PoolLive } from "../views/pool-live";
 import { PoolHeading } from "../views/tabs";
 import { dashboardActions } from "./actions";
+import { addMemberPages } from "./add-member";
 import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
+import { memberSettingsPages } from "./member-settings";
+import { memberStatusPages } from "./member-status";
 import { flashOf, fragment, page } from "./render";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
@@ -73,5 +76,8 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
       return c.json({ view });
     })
     .route("/", dashboardActions)
-    .route("/", jobPages);
+    .route("/", jobPages)
+    .route("/", memberStatusPages)
+    .route("/", memberSettingsPages)
+    .route("/", addMemberPages);
 }

@@ -30,7 +30,11 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
       aria-labelledby={`member-${member.id}`}
     >
       <header>
-        <h3 id={`member-${member.id}`}>{member.name}</h3>
+        <h3 id={`member-${member.id}`}>
+          <a href={`/members/${member.id}/status`} data-testid="member-status-link">
+            {member.name}
+          </a>
+        </h3>
         <span class="badge">{member.role === "active" ? "Active" : "Standby"}</span>
       </header>
       <p class="state">

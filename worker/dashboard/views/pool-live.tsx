@@ -14,14 +14,34 @@ export function canOperate(session: DashboardSession): boolean {
   return session.role === "operator" || session.role === "admin";
 }
 
-function SetupBanner({ view }: { view: PoolView }) {
+export function canAdmin(session: DashboardSession): boolean {
+  return session.role === "admin";
+}
+
+function AddMemberLink({ poolId, testId }: { poolId: string; testId: string }) {
+  return (
+    <a class="button-link" href={`/pools/${poolId}/members/new`} data-testid={testId}>
+      Add member
+    </a>
+  );
+}
+
+function SetupBanner({ view, session }: { view: PoolView; session: DashboardSession }) {
   if (view.setup.length === 0) return null;
   return (
     <section class="banner" data-testid="setup-banner" aria-labelledby="setup-title">
       <h2 id="setup-title">Setup is not finished</h2>
       <ul>
         {view.setup.map((item) => (
-          <li data-setup-item={item.key}>{item.message}</li>
+          <li data-setup-item={item.key}>
+            {item.message}
+            {item.key === "members" && canAdmin(session) && (
+              <>
+                {" "}
+                <AddMemberLink poolId={view.id} testId="setup-add-member" />
+              </>
+            )}
+          </li>
         ))}
       </ul>
     </section>
@@ -37,7 +57,7 @@ export function PoolLive({ view, session }: PoolLiveProps) {
   const dnsClass = view.dns.state === "in_sync" ? "ok" : "warn";
   return (
     <div data-server-now={view.generatedAt} data-active-member-id={view.active?.id ?? ""}>
-      <SetupBanner view={view} />
+      <SetupBanner view={view} session={session} />
       <ul class="facts" aria-label="Pool state">
         <li class={view.autoFailover ? "ok" : "warn"} data-testid="auto-failover">
           Automatic failover: <strong>{view.autoFailover ? "on" : "paused"}</strong>
@@ -75,6 +95,7 @@ export function PoolLive({ view, session }: PoolLiveProps) {
           label={view.autoFailover ? "Pause automatic failover" : "Resume automatic failover"}
           disabledReason={operatorOnly}
         />
+        {canAdmin(session) && <AddMemberLink poolId={view.id} testId="add-member-link" />}
       </div>
       <FlowDiagram view={view} />
       <section class="cards" aria-label="Members">

@@ -14,7 +14,7 @@ interface TabSpec<T extends string> {
 }
 
 const MEMBER_TABS: TabSpec<MemberTab>[] = [
-  { id: "status", label: "Status", path: (id) => `/members/${id}/status`, built: false },
+  { id: "status", label: "Status", path: (id) => `/members/${id}/status`, built: true },
   { id: "jobs", label: "Jobs", path: (id) => `/members/${id}/jobs`, built: true },
   {
     id: "monitoring",
@@ -22,7 +22,7 @@ const MEMBER_TABS: TabSpec<MemberTab>[] = [
     path: (id) => `/members/${id}/monitoring`,
     built: false,
   },
-  { id: "settings", label: "Settings", path: (id) => `/members/${id}/settings`, built: false },
+  { id: "settings", label: "Settings", path: (id) => `/members/${id}/settings`, built: true },
 ];
 
 const POOL_TABS: TabSpec<PoolTab>[] = [

@@ -1,0 +1,115 @@
+import { type Context, Hono } from "hono";
+import { allow } from "../../auth/admin";
+import { coordinatorFor } from "../../coordinator/client";
+import type { MemberRow } from "../../db/schema/members";
+import { controlPlaneUrl, installCommand } from "../../members/install-command";
+import { getMember } from "../../members/store";
+import { getPool } from "../../pools/store";
+import type { AppEnv } from "../../types";
+import { Layout } from "../views/layout";
+import { MemberSettings } from "../views/member-settings";
+import { canAdmin } from "../views/pool-live";
+import { MemberHeading } from "../views/tabs";
+import {
+  allowedIpLines,
+  changedFields,
+  type FieldErrors,
+  fieldErrorsOf,
+  type MemberFormInput,
+  memberFormInput,
+  memberFormOf,
+  memberPatchFromForm,
+} from "./member-form";
+import { flashOf, page, withFlash } from "./render";
+
+interface SettingsPageOptions {
+  input?: MemberFormInput;
+  errors?: FieldErrors;
+  rotatedCommand?: string;
+}
+
+/** The Settings tab as stored, or the user's input with what is wrong with it. */
+async function settingsPage(
+  c: Context<AppEnv>,
+  member: MemberRow,
+  options: SettingsPageOptions = {},
+) {
+  const session = c.get("session");
+  const pool = await getPool(c.get("db"), member.poolId);
+  return page(
+    c,
+    <Layout title={`${member.name} · Settings`} session={session} flash={flashOf(c)}>
+      <MemberHeading member={member} pool={pool} active="settings" />
+      <MemberSettings
+        member={member}
+        active={pool.activeMemberId === member.id}
+        input={options.input ?? memberFormOf(member)}
+        errors={options.errors ?? {}}
+        session={session}
+        canAdmin={canAdmin(session)}
+        rotatedCommand={options.rotatedCommand}
+      />
+    </Layout>,
+  );
+}
+
+/**
+ * The member workspace's Settings tab. Changes go through the admin API's UpdateMember schema
+ * and the coordinator's updateMember, rotateSecret and removeMember, as the API's do.
+ */
+export const memberSettingsPages = new Hono<AppEnv>()
+  .get("/members/:memberId/settings", async (c) => {
+    return settingsPage(c, await getMember(c.get("db"), c.req.param("memberId")));
+  })
+  .post("/members/:memberId/settings", allow("admin"), async (c) => {
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const input = memberFormInput(await c.req.parseBody({ all: true }));
+    const refused = (errors: FieldErrors) => {
+      c.status(400);
+      return settingsPage(c, member, { input, errors });
+    };
+    const patch = memberPatchFromForm(input, member);
+    if (!patch.ok) return refused(patch.errors);
+    const back = `/members/${member.id}/settings`;
+    if (patch.value === null) {
+      return c.redirect(withFlash(back, { kind: "ok", message: "Nothing changed" }), 303);
+    }
+    const coordinator = coordinatorFor(c.env, member.poolId);
+    const updated = await coordinator.updateMember(
+      member.poolId,
+      member.id,
+      patch.value,
+      c.get("actor").id,
+    );
+    if (!updated.ok) {
+      if (updated.code === "hostname_taken") return refused({ hostname: updated.message });
+      const errors = fieldErrorsOf(updated.issues ?? [], allowedIpLines(input.allowedIps));
+      return refused(Object.keys(errors).length > 0 ? errors : { form: updated.message });
+    }
+    const message = `Saved ${changedFields(patch.value)}`;
+    return c.redirect(withFlash(back, { kind: "ok", message }), 303);
+  })
+  .post("/members/:memberId/settings/rotate-secret", allow("admin"), async (c) => {
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const coordinator = coordinatorFor(c.env, member.poolId);
+    const rotated = await coordinator.rotateSecret(member.poolId, member.id, c.get("actor").id);
+    if (!rotated.ok) {
+      const flash = { kind: "error" as const, message: `Not rotated: ${rotated.message}` };
+      return c.redirect(withFlash(`/members/${member.id}/settings`, flash), 303);
+    }
+    // The secret goes into this answer only: never into a redirect, a flash or a log.
+    const base = controlPlaneUrl(c.get("config").publicUrl, c.req.url);
+    const rotatedCommand = installCommand(base, rotated.value.secret);
+    return settingsPage(c, rotated.value.row, { rotatedCommand });
+  })
+  .post("/members/:memberId/settings/remove", allow("admin"), async (c) => {
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const coordinator = coordinatorFor(c.env, member.poolId);
+    const removed = await coordinator.removeMember(member.poolId, member.id, c.get("actor").id);
+    if (!removed.ok) {
+      const flash = { kind: "error" as const, message: `Not removed: ${removed.message}` };
+      return c.redirect(withFlash(`/members/${member.id}/settings`, flash), 303);
+    }
+    const flash = { kind: "ok" as const, message: `Removed ${member.name} (${member.hostname})` };
+    return c.redirect(withFlash(`/pools/${member.poolId}`, flash), 303);
+  });
