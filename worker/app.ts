@@ -18,6 +18,7 @@ import { health } from "./routes/health";
 import { installRoutes } from "./routes/install";
 import { jobRoutes } from "./routes/jobs";
 import { memberRoutes } from "./routes/members";
+import { metricRoutes } from "./routes/metrics";
 import { poolRoutes } from "./routes/pools";
 import { scheduleRoutes } from "./routes/schedules";
 import { systemRoutes } from "./routes/system";
@@ -35,6 +36,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", scheduleRoutes)
   .route("/", backupRoutes)
   .route("/", haproxyRoutes)
+  .route("/", metricRoutes)
   .route("/", eventRoutes)
   .route("/", failoverRoutes)
   .route("/", dnsRoutes)
