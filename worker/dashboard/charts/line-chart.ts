@@ -176,9 +176,11 @@ const px = (value: number) => Math.round(value * 10) / 10;
 /** Everything a chart draws, in viewBox units (y grows downwards, as in SVG). */
 export function chartModel(input: ChartInput, box: Box = CHART_BOX): ChartModel {
   const summary = summarize(input.points, input.gapAfterMs);
+  // Nothing to scale to: a bare 0-to-1 axis rather than ticks of quarters of nothing.
+  const bare = summary.count === 0 && input.yMax === undefined;
   const { top: yTop, values } = valueTicks(
     Math.max(input.yMax ?? 0, summary.max ?? 0),
-    4,
+    bare ? 1 : 4,
     input.minStep,
   );
   const x = linearScale(input.from, input.to, box.left, box.width - box.right);

@@ -140,17 +140,25 @@ function Chart(props: { figure: Figure; metrics: MemberMetrics }) {
         )}
       </svg>
       <dl class="chart-summary">
-        <dt>Latest</dt>
-        <dd data-testid={`${id}-latest`}>
-          {show(summary.latest)}
-          {summary.latest !== null && figure.context ? ` ${figure.context}` : ""}
-        </dd>
-        <dt>Average</dt>
-        <dd data-testid={`${id}-avg`}>{show(summary.avg)}</dd>
-        <dt>Min</dt>
-        <dd data-testid={`${id}-min`}>{show(summary.min)}</dd>
-        <dt>Max</dt>
-        <dd data-testid={`${id}-max-value`}>{show(summary.max)}</dd>
+        <div>
+          <dt>Latest</dt>
+          <dd data-testid={`${id}-latest`}>
+            {show(summary.latest)}
+            {summary.latest !== null && figure.context ? ` ${figure.context}` : ""}
+          </dd>
+        </div>
+        <div>
+          <dt>Average</dt>
+          <dd data-testid={`${id}-avg`}>{show(summary.avg)}</dd>
+        </div>
+        <div>
+          <dt>Min</dt>
+          <dd data-testid={`${id}-min`}>{show(summary.min)}</dd>
+        </div>
+        <div>
+          <dt>Max</dt>
+          <dd data-testid={`${id}-max-value`}>{show(summary.max)}</dd>
+        </div>
       </dl>
     </figure>
   );

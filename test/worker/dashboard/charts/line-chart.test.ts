@@ -201,6 +201,9 @@ describe("chartModel", () => {
     expect(model.latest).toBeNull();
     expect(model.maxY).toBeNull();
     expect(model.xTicks).toHaveLength(4);
-    expect(model.yTicks.length).toBeGreaterThan(1);
+    expect(model.yTicks.map((tick) => tick.value)).toEqual([0, 1]);
+    // A fixed top keeps its ticks even with nothing to draw.
+    const cpu = chartModel({ from: T, to: T + 60_000, points: [], gapAfterMs: GAP, yMax: 100 });
+    expect(cpu.yTicks.map((tick) => tick.value)).toEqual([0, 25, 50, 75, 100]);
   });
 });
