@@ -2,9 +2,10 @@
 // a second (POST /agent/v1/heartbeat, the body shared/heartbeat.ts defines) until stopped, which
 // is how a test makes the active "die". Jobs delivered in a heartbeat's answer are acked and
 // answered with a result and an output tail (shared/jobs.ts), as the real agent would after
-// running them (beats go on while a job runs), so a queued job shows output on the page. Every
+// running them (beats go on while a job runs), so a queued job shows output on the page. A test
+// may set `figures` (host metrics, HAProxy sessions, rttMs) to send over the defaults. Every
 // timer is cleared on stop, and each agent stops by itself after a while should its owner forget.
-import type { HeartbeatResponse } from "../../shared/heartbeat";
+import type { Heartbeat, HeartbeatResponse } from "../../shared/heartbeat";
 import type { JobDelivery } from "../../shared/jobs";
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -51,6 +52,8 @@ export class SimulatedAgent {
   readonly finishedJobs = new Map<string, JobOutcome>();
   lastSentAt: number | null = null;
   runJob: JobRunner;
+  /** Sections sent in every beat over the defaults, e.g. `{ host, haproxy, rttMs }`. */
+  figures: Partial<Heartbeat> = {};
   #timer: ReturnType<typeof setTimeout> | null = null;
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
@@ -131,6 +134,7 @@ export class SimulatedAgent {
       publicIp: this.member.publicIp,
       services: { haproxy: { installed: true, activeState: "active", version: "2.6.12" } },
       haproxy: { version: "2.6.12", currentConnections: 3, sessionRate: 1 },
+      ...this.figures,
       ...(running ? { runningJob: { id: running[0], startedAt: running[1].startedAt } } : {}),
     });
     if (status !== 200) return;
