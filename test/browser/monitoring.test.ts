@@ -317,7 +317,7 @@ describe("the Monitoring tab in Chromium", () => {
       );
       expect(await page.locator("[data-testid=monitoring]").getAttribute("data-range")).toBe("day");
       expect(await page.locator("#monitoring-live").getAttribute("data-live-interval-ms")).toBe(
-        "60000",
+        "300000",
       );
       expect(await page.locator("#chart-rtt-title").textContent()).toBe(
         "Heartbeat round-trip, the last day",

@@ -9,10 +9,13 @@ import { MonitoringCharts, RangeSwitch } from "../views/monitoring";
 import { MemberHeading } from "../views/tabs";
 import { flashOf, fragment, page } from "./render";
 
-/** Refresh no faster than app.js's default, no slower than 15 s; a day's points move slowly. */
+/**
+ * Over an hour: no faster than app.js's default, no slower than 15 s. Over a day a point is ~5
+ * minutes wide and a refresh reads the whole day's rows (2,880), so every 5 minutes is enough.
+ */
 const MIN_REFRESH_MS = 1_500;
 const HOUR_REFRESH_MS = 15_000;
-const DAY_REFRESH_MS = 60_000;
+const DAY_REFRESH_MS = 300_000;
 
 /** How often the open tab asks for fresh charts: about twice per sample over an hour. */
 export function refreshMs(range: MetricRange, sampleIntervalMs: number): number {
