@@ -3,10 +3,16 @@
  * unavailable control plane backs off with full jitter (1 s doubling to a 30 s cap, reset on
  * success); a refusal is logged once per distinct code with what to fix, and the loop keeps
  * going. Each answer is handed to `onAnswer` (jobs, schedules, status table requests), whose
- * work runs beside the loop. Ends when the signal aborts.
+ * work runs beside the loop. Each beat carries the round-trip of the previous accepted one
+ * (`rttMs`), timed on a monotonic clock. Ends when the signal aborts.
  */
 import { setTimeout as sleepTimer } from "node:timers/promises";
-import { DEFAULT_HEARTBEAT_INTERVAL_MS, Heartbeat, type HeartbeatResponse } from "../shared/index";
+import {
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_RTT_MAX_MS,
+  Heartbeat,
+  type HeartbeatResponse,
+} from "../shared/index";
 import { Refused, Unavailable } from "./control-plane";
 import { type Logger, reason } from "./log";
 import type { Probe } from "./probes/probe";
@@ -51,6 +57,13 @@ export interface LoopOptions {
   onAnswer?: (answer: HeartbeatResponse) => void;
   /** The job running now, sent as `runningJob` in each beat. */
   runningJob?: () => Heartbeat["runningJob"];
+  /** A monotonic clock in ms for round-trips (default `performance.now`: wall-clock jumps never show). */
+  monotonicMs?: () => number;
+}
+
+/** A beat's round-trip as the heartbeat reports it: whole ms, within the protocol's bounds. */
+export function roundTripMs(sentAt: number, answeredAt: number): number {
+  return Math.min(HEARTBEAT_RTT_MAX_MS, Math.max(0, Math.round(answeredAt - sentAt)));
 }
 
 /** Sleeps `ms`, or less when `signal` aborts (never throws). */
@@ -121,12 +134,15 @@ export async function runLoop(options: LoopOptions): Promise<void> {
   const { client, log, signal, probes } = options;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;
+  const monotonicMs = options.monotonicMs ?? (() => performance.now());
   const base = { hostname: options.hostname, agentVersion: options.agentVersion };
   let intervalMs = options.intervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
   let failures = 0;
   let connected = false;
   const refusedCodes = new Set<string>();
   const failingProbes = new Set<string>();
+  /** The previous beat's round-trip; none after a failed beat (it had no answer to time). */
+  let lastRttMs: number | undefined;
 
   log.info("agent started", { hostname: options.hostname, agentVersion: options.agentVersion });
   while (!signal.aborted) {
@@ -136,7 +152,11 @@ export async function runLoop(options: LoopOptions): Promise<void> {
       if (signal.aborted) break;
       const runningJob = options.runningJob?.();
       if (runningJob) report.runningJob = runningJob;
+      if (lastRttMs !== undefined) report.rttMs = lastRttMs;
+      lastRttMs = undefined;
+      const sentAt = monotonicMs();
       const answer = await client.heartbeat(report, signal);
+      lastRttMs = roundTripMs(sentAt, monotonicMs());
       if (!connected) log.info("heartbeat accepted", { intervalMs: answer.intervalMs });
       connected = true;
       failures = 0;

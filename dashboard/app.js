@@ -1,6 +1,7 @@
 // Baton dashboard: progressive enhancement over server-rendered pages. Without this file every
 // page still works (forms post, a reload shows fresh state). With it:
-//  - [data-live-src] regions are refreshed from their fragment URL every 1.5 s (a setTimeout
+//  - [data-live-src] regions are refreshed from their fragment URL every 1.5 s, or every
+//    data-live-interval-ms when the region says so (charts of 30 s samples) (a setTimeout
 //    chain, restarted on visibilitychange/online/pageshow and by a watchdog, so polling comes
 //    back after the laptop sleeps);
 //  - heartbeat ages tick each second from data-last-heartbeat-at and the server's clock;
@@ -19,6 +20,8 @@
   const STALE_MS = 10000;
 
   const region = document.querySelector("[data-live-src]");
+  const pollMs = Math.max(POLL_MS, Number(region?.getAttribute("data-live-interval-ms")) || 0);
+  const staleMs = pollMs + STALE_MS;
   const status = document.querySelector("[data-live-status]");
   const dialog = document.getElementById("confirm-dialog");
   let offsetMs = 0; // server clock minus this clock
@@ -105,7 +108,7 @@
     clearTimeout(timer);
     if (!region || inFlight || done) return;
     inFlight = true;
-    let delay = POLL_MS;
+    let delay = pollMs;
     const abort = new AbortController();
     const timeout = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
     try {
@@ -202,7 +205,7 @@
   document.addEventListener("submit", confirmBeforeSubmit);
   if (region && !checkDone()) {
     readServerClock(region);
-    timer = setTimeout(refresh, POLL_MS);
+    timer = setTimeout(refresh, pollMs);
     const now = () => {
       if (!document.hidden) refresh();
     };
@@ -214,7 +217,7 @@
   setInterval(() => {
     tick();
     // After a sleep a timer chain can be lost; restart it when updates have stalled.
-    if (region && !done && !document.hidden && !inFlight && Date.now() - lastSuccessAt > STALE_MS)
+    if (region && !done && !document.hidden && !inFlight && Date.now() - lastSuccessAt > staleMs)
       refresh();
   }, 1000);
   tick();

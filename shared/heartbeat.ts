@@ -78,6 +78,13 @@ export const HostMetrics = z.object({
 export type HostMetrics = z.infer<typeof HostMetrics>;
 
 /**
+ * The largest heartbeat round-trip an agent reports, in ms. The agent's request timeout (10 s)
+ * keeps real values far below; agents clamp to it so a stalled beat can never get the next one
+ * refused.
+ */
+export const HEARTBEAT_RTT_MAX_MS = 60_000;
+
+/**
  * Body of `POST /agent/v1/heartbeat`. Only `hostname` and `agentVersion` are required; each
  * probe section is sent when the agent has it.
  */
@@ -90,6 +97,12 @@ export const Heartbeat = z.object({
   host: HostMetrics.optional(),
   publicIp: z.ipv4().optional(),
   runningJob: z.object({ id: z.string().max(64), startedAt: count }).optional(),
+  /**
+   * Round-trip of this agent's previous accepted heartbeat (request sent → answer read, on a
+   * monotonic clock), whole ms. Absent on the first beat, after a failed one, and from agents
+   * older than the field.
+   */
+  rttMs: count.max(HEARTBEAT_RTT_MAX_MS).optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 

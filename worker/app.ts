@@ -19,6 +19,7 @@ import { health } from "./routes/health";
 import { installRoutes } from "./routes/install";
 import { jobRoutes } from "./routes/jobs";
 import { memberRoutes } from "./routes/members";
+import { metricRoutes } from "./routes/metrics";
 import { poolRoutes } from "./routes/pools";
 import { scheduleRoutes } from "./routes/schedules";
 import { systemRoutes } from "./routes/system";
@@ -36,6 +37,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", scheduleRoutes)
   .route("/", backupRoutes)
   .route("/", haproxyRoutes)
+  .route("/", metricRoutes)
   .route("/", eventRoutes)
   .route("/", failoverRoutes)
   .route("/", dnsRoutes)

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../shared/protocol";
 
+/** How often each pool writes its members' figures to D1 for charts, by default. */
+export const DEFAULT_METRIC_SAMPLE_INTERVAL_S = 30;
+
 const ConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters").optional(),
   PUBLIC_URL: z.url("PUBLIC_URL must be the control plane's https:// URL").optional(),
@@ -13,6 +16,12 @@ const ConfigSchema = z.object({
     .default(DEFAULT_HEARTBEAT_INTERVAL_MS),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   METRIC_RETENTION_DAYS: z.coerce.number().int().min(1).max(400).default(14),
+  METRIC_SAMPLE_INTERVAL_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(DEFAULT_METRIC_SAMPLE_INTERVAL_S),
 });
 
 export interface Config {
@@ -25,6 +34,8 @@ export interface Config {
   heartbeatIntervalMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   metricRetentionDays: number;
+  /** Each pool's chart sample interval; lower than 30 s costs a D1 row per pool more often. */
+  metricSampleIntervalMs: number;
 }
 
 const cache = new WeakMap<object, Config>();
@@ -44,6 +55,7 @@ export function parseConfig(env: object): Config {
     heartbeatIntervalMs: parsed.data.HEARTBEAT_INTERVAL_MS,
     logLevel: parsed.data.LOG_LEVEL,
     metricRetentionDays: parsed.data.METRIC_RETENTION_DAYS,
+    metricSampleIntervalMs: parsed.data.METRIC_SAMPLE_INTERVAL_S * 1000,
   };
   cache.set(env, config);
   return config;

@@ -5,10 +5,11 @@
 // running them (beats go on while a job runs), so a queued job shows output on the page. When a
 // heartbeat's answer asks for HAProxy's status table (`wants.haproxyStat`: someone has the
 // member's Status tab open), an agent with a `statTable` posts it to /agent/v1/haproxy/stat beside
-// its beats, at most one push at a time, as agent/haproxy/stat-push.ts does. Every timer is
+// its beats, at most one push at a time, as agent/haproxy/stat-push.ts does. A test may set
+// `figures` (host metrics, HAProxy sessions, rttMs) to send over the defaults. Every timer is
 // cleared on stop, and each agent stops by itself after a while should its owner forget.
 import type { HaproxyStatRow } from "../../shared/haproxy-stat";
-import type { HeartbeatResponse } from "../../shared/heartbeat";
+import type { Heartbeat, HeartbeatResponse } from "../../shared/heartbeat";
 import type { JobDelivery } from "../../shared/jobs";
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -60,6 +61,8 @@ export class SimulatedAgent {
   /** Status tables the control plane accepted. */
   statPushes = 0;
   #statPush: Promise<void> | null = null;
+  /** Sections sent in every beat over the defaults, e.g. `{ host, haproxy, rttMs }`. */
+  figures: Partial<Heartbeat> = {};
   #timer: ReturnType<typeof setTimeout> | null = null;
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
@@ -141,6 +144,7 @@ export class SimulatedAgent {
       publicIp: this.member.publicIp,
       services: { haproxy: { installed: true, activeState: "active", version: "2.6.12" } },
       haproxy: { version: "2.6.12", currentConnections: 3, sessionRate: 1 },
+      ...this.figures,
       ...(running ? { runningJob: { id: running[0], startedAt: running[1].startedAt } } : {}),
     });
     if (status !== 200) return;

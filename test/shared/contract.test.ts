@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EventListQuery } from "../../shared/events";
-import { Heartbeat } from "../../shared/heartbeat";
+import { HEARTBEAT_RTT_MAX_MS, Heartbeat } from "../../shared/heartbeat";
 import { CreateJob, JOB_KINDS, JobResult, parseJobPayload } from "../../shared/jobs";
 import { CreateMember } from "../../shared/members";
 import { CreatePool, UpdatePool } from "../../shared/pools";
@@ -30,6 +30,19 @@ describe("heartbeat", () => {
       "host.cpuPercent",
       "publicIp",
     ]);
+  });
+
+  it.each([
+    [0, true],
+    [37, true],
+    [HEARTBEAT_RTT_MAX_MS, true],
+    [HEARTBEAT_RTT_MAX_MS + 1, false],
+    [-1, false],
+    [12.5, false],
+    ["12", false],
+  ])("takes the previous beat's round-trip as whole ms within bounds: %j → %s", (rttMs, ok) => {
+    const result = Heartbeat.safeParse({ hostname: "edge-1", agentVersion: "0.1.0", rttMs });
+    expect(result.success).toBe(ok);
   });
 });
 

@@ -62,8 +62,8 @@ const UNFINISHED: JobRow["status"][] = ["queued", "delivered", "running"];
  * The brain of one pool. Every agent request and every change to the pool's members passes
  * through here, one at a time (SerialQueue), so no two decisions about the pool overlap. Live
  * state and the members' secrets stay in memory: a heartbeat costs no D1 query, D1 is written
- * only when something changes (and for a sample every 30 s), and an alarm at the earliest
- * deadline notices silence.
+ * only when something changes (and for a chart sample every METRIC_SAMPLE_INTERVAL_S), and an
+ * alarm at the earliest deadline notices silence.
  */
 export class PoolCoordinator extends DurableObject<Env> {
   /** The clock. Tests replace it to move time instead of sleeping. */
@@ -76,7 +76,7 @@ export class PoolCoordinator extends DurableObject<Env> {
   private readonly meter = new D1Meter();
   private readonly db: Db = openDb(this.env.DB, this.meter);
   private readonly queue = new SerialQueue();
-  private readonly sampler = new Sampler();
+  private readonly sampler = new Sampler(parseConfig(this.env).metricSampleIntervalMs);
   private readonly catalog = new MemberCatalog();
   private pool: PoolRow | null = null;
   private members = new Map<string, LiveMember>();

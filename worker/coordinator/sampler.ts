@@ -1,12 +1,9 @@
 import type { Heartbeat } from "../../shared/heartbeat";
 import type { MemberSample } from "../db/schema/metrics";
 
-/** How often a pool's figures are written to D1 for charts. */
-export const SAMPLE_INTERVAL_MS = 30_000;
-
 /** Figures worth charting from one heartbeat; null when it carried none. */
 export function sampleOf(report: Heartbeat): MemberSample | null {
-  if (!report.host && !report.haproxy && !report.nginx) return null;
+  if (!report.host && !report.haproxy && !report.nginx && report.rttMs === undefined) return null;
   return {
     cpuPercent: report.host?.cpuPercent,
     memUsedBytes: report.host?.memUsedBytes,
@@ -15,26 +12,38 @@ export function sampleOf(report: Heartbeat): MemberSample | null {
     currentConnections: report.haproxy?.currentConnections ?? report.nginx?.activeConnections,
     sessionRate: report.haproxy?.sessionRate,
     nginxRequests: report.nginx?.requests,
+    rttMs: report.rttMs,
   };
 }
 
 /**
  * Keeps each member's latest figures and hands them out once per interval as one pool sample.
- * Figures not yet flushed are lost if the coordinator is evicted: at most one interval of chart.
+ * The round-trip is the mean of the interval's beats rather than the last one: one beat in 30
+ * says little about a connection. Figures not yet flushed are lost if the coordinator is
+ * evicted: at most one interval of chart.
  */
 export class Sampler {
   private latest = new Map<string, MemberSample>();
+  private roundTrips = new Map<string, { sumMs: number; count: number }>();
   private nextFlushAt: number | null = null;
+
+  /** `intervalMs`: how often a pool's figures are written to D1 (METRIC_SAMPLE_INTERVAL_S). */
+  constructor(readonly intervalMs: number) {}
 
   offer(memberId: string, report: Heartbeat, now: number): void {
     const sample = sampleOf(report);
     if (!sample) return;
     this.latest.set(memberId, sample);
-    this.nextFlushAt ??= now + SAMPLE_INTERVAL_MS;
+    if (report.rttMs !== undefined) {
+      const sum = this.roundTrips.get(memberId) ?? { sumMs: 0, count: 0 };
+      this.roundTrips.set(memberId, { sumMs: sum.sumMs + report.rttMs, count: sum.count + 1 });
+    }
+    this.nextFlushAt ??= now + this.intervalMs;
   }
 
   forget(memberId: string): void {
     this.latest.delete(memberId);
+    this.roundTrips.delete(memberId);
   }
 
   /** When the pending figures are due, or null when nothing is pending. */
@@ -45,8 +54,13 @@ export class Sampler {
   /** The sample to write when it is due at `now`, emptying the buffer; null otherwise. */
   take(now: number): Record<string, MemberSample> | null {
     if (this.nextFlushAt === null || now < this.nextFlushAt || this.latest.size === 0) return null;
-    const members = Object.fromEntries(this.latest);
+    const members: Record<string, MemberSample> = {};
+    for (const [memberId, sample] of this.latest) {
+      const rtt = this.roundTrips.get(memberId);
+      members[memberId] = rtt ? { ...sample, rttMs: Math.round(rtt.sumMs / rtt.count) } : sample;
+    }
     this.latest.clear();
+    this.roundTrips.clear();
     this.nextFlushAt = null;
     return members;
   }

@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { Refused, Unavailable } from "../../../agent/control-plane";
 import { createLogger } from "../../../agent/log";
-import { BACKOFF_CAP_MS, backoffDelay, collectReport, runLoop } from "../../../agent/loop";
+import {
+  BACKOFF_CAP_MS,
+  backoffDelay,
+  collectReport,
+  roundTripMs,
+  runLoop,
+} from "../../../agent/loop";
 import type { Probe } from "../../../agent/probes/probe";
-import type { Heartbeat, HeartbeatResponse } from "../../../shared/index";
+import { HEARTBEAT_RTT_MAX_MS, Heartbeat, type HeartbeatResponse } from "../../../shared/index";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -121,6 +127,74 @@ describe("refusals", () => {
     expect(reports[0]?.runningJob).toBeUndefined();
     expect(reports[1]?.runningJob).toEqual({ id: "job-1", startedAt: 5 });
     expect(lines.filter((line) => line.msg === "heartbeat answer not handled")).toHaveLength(1);
+  });
+});
+
+describe("round-trip", () => {
+  /**
+   * Beats against a monotonic clock that only the fake control plane and the sleeps move: each
+   * answer takes `latencies[n]` ms (an Error answer fails after it), each sleep its delay.
+   */
+  async function timed(latencies: number[], answers: (HeartbeatResponse | Error)[]) {
+    const { log } = capture();
+    const controller = new AbortController();
+    const reports: Heartbeat[] = [];
+    let clock = 1_000_000.25;
+    let beat = 0;
+    await runLoop({
+      client: {
+        async heartbeat(report) {
+          reports.push(structuredClone(report));
+          clock += latencies[beat] ?? 0;
+          const answer = answers[beat++];
+          if (beat >= answers.length) controller.abort();
+          if (answer instanceof Error) throw answer;
+          return answer ?? OK;
+        },
+      },
+      hostname: "vm-1",
+      agentVersion: "1.2.3",
+      probes: [],
+      log,
+      signal: controller.signal,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+      monotonicMs: () => clock,
+    });
+    return reports;
+  }
+
+  it("each beat carries the previous accepted beat's round-trip, not the sleep between", async () => {
+    const reports = await timed([12.4, 30.6, 7, 0], [OK, OK, OK, OK]);
+    expect(reports.map((report) => report.rttMs)).toEqual([undefined, 12, 31, 7]);
+    // What the agent sends is what the control plane accepts.
+    for (const report of reports) expect(Heartbeat.safeParse(report).success).toBe(true);
+  });
+
+  it("a failed beat has no round-trip: the beat after it carries none", async () => {
+    const down = new Unavailable("control plane answered 503", 503);
+    const refused = new Refused(401, "bad_secret", "no");
+    const reports = await timed([5, 9_000, 8, 4, 6], [OK, down, OK, refused, OK, OK]);
+    expect(reports.map((report) => report.rttMs)).toEqual([
+      undefined,
+      5,
+      undefined,
+      8,
+      undefined,
+      6,
+    ]);
+  });
+
+  it("is whole, non-negative ms within the protocol's bound", () => {
+    expect(roundTripMs(100, 100)).toBe(0);
+    expect(roundTripMs(100, 100.4)).toBe(0);
+    expect(roundTripMs(100, 100.5)).toBe(1);
+    expect(roundTripMs(100, 99)).toBe(0);
+    expect(roundTripMs(0, 10 * 60_000)).toBe(HEARTBEAT_RTT_MAX_MS);
+    const slow = { hostname: "h", agentVersion: "1", rttMs: roundTripMs(0, 1e9) };
+    expect(Heartbeat.safeParse(slow).success).toBe(true);
   });
 });
 

@@ -55,4 +55,20 @@ describe("the cron sweep", () => {
       ["t-current"],
     );
   });
+
+  it("even at the shortest retention (1 day) keeps the whole day the Monitoring tab charts", async () => {
+    const pool = await createPool();
+    const now = Date.now();
+    const times = [now - DAY_MS - 60_000, now - DAY_MS + 60_000, now - 3_600_000, now - 30_000];
+    const insert = env.DB.prepare(
+      "INSERT INTO metric_samples (pool_id, at, members) VALUES (?, ?, '{}')",
+    );
+    await env.DB.batch(times.map((at) => insert.bind(pool.id, at)));
+    const result = await sweep(openDb(env.DB, new D1Meter()), 1, now);
+    expect(result.samplesDeleted).toBe(1);
+    const rows = await env.DB.prepare("SELECT at FROM metric_samples WHERE pool_id = ? ORDER BY at")
+      .bind(pool.id)
+      .all<{ at: number }>();
+    expect(rows.results.map((row) => row.at)).toEqual(times.slice(1));
+  });
 });

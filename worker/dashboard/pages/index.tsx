@@ -12,6 +12,7 @@ import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
 import { memberSettingsPages } from "./member-settings";
 import { memberStatusPages } from "./member-status";
+import { monitoringPages } from "./monitoring";
 import { flashOf, fragment, page } from "./render";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
@@ -79,5 +80,6 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", jobPages)
     .route("/", memberStatusPages)
     .route("/", memberSettingsPages)
-    .route("/", addMemberPages);
+    .route("/", addMemberPages)
+    .route("/", monitoringPages);
 }

@@ -31,7 +31,11 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
     >
       <header>
         <h3 id={`member-${member.id}`}>
-          <a href={`/members/${member.id}/status`} data-testid="member-status-link">
+          <a
+            class="card-name"
+            href={`/members/${member.id}/status`}
+            data-testid="member-status-link"
+          >
             {member.name}
           </a>
         </h3>

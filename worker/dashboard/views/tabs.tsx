@@ -20,7 +20,7 @@ const MEMBER_TABS: TabSpec<MemberTab>[] = [
     id: "monitoring",
     label: "Monitoring",
     path: (id) => `/members/${id}/monitoring`,
-    built: false,
+    built: true,
   },
   { id: "settings", label: "Settings", path: (id) => `/members/${id}/settings`, built: true },
 ];

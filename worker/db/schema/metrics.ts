@@ -10,10 +10,13 @@ export interface MemberSample {
   sessionRate?: number;
   /** nginx's request counter (cumulative: charts take differences). */
   nginxRequests?: number;
+  /** Mean heartbeat round-trip over the interval, as the agent measured it (ms). */
+  rttMs?: number;
 }
 
 /**
- * Downsampled heartbeat figures: one row per pool per sampling interval (30 s), holding every
+ * Downsampled heartbeat figures: one row per pool per sampling interval (30 s by default,
+ * METRIC_SAMPLE_INTERVAL_S), holding every
  * member's latest figures. One row per pool rather than per member keeps D1 writes far below
  * one per heartbeat (see docs/decisions/0001-heartbeats-and-d1.md).
  */
