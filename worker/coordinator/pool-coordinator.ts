@@ -462,7 +462,11 @@ export class PoolCoordinator extends DurableObject<Env> {
   /** The pool's settings changed: deadlines move with the failover delay. */
   async poolChanged(pool: PoolRow): Promise<void> {
     await this.queue.run(async () => {
-      await this.load(pool);
+      // Read again in the queue: `pool` was read before the change, and a pause or resume may
+      // have been written since; memory must not go back to the older flag.
+      const current = await this.db.select().from(pools).where(eq(pools.id, pool.id)).get();
+      if (!current) return;
+      await this.load(current);
       this.alarmAt = null;
       await this.scheduleAlarm();
     });
