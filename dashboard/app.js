@@ -8,7 +8,9 @@
 //    status line says the attribute's text;
 //  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
 //    fieldset, submit) only while that select has one of the values;
-//  - forms with data-confirm ask first in the shared <dialog>.
+//  - forms with data-confirm ask first in the shared <dialog>;
+//  - a button with data-inline-result="<element id>" posts its form with fetch and shows the
+//    answer (an HTML fragment) in that element, leaving the form as typed.
 (() => {
   const POLL_MS = 1500;
   const RETRY_MS = 5000;
@@ -157,7 +159,37 @@
     showFor(select);
   }
 
+  async function postInline(event) {
+    const button = event.target instanceof Element && event.target.closest("[data-inline-result]");
+    const target = button && document.getElementById(button.getAttribute("data-inline-result"));
+    if (!button?.form || button.disabled || !target) return;
+    event.preventDefault();
+    button.disabled = true;
+    target.textContent = "Working…";
+    try {
+      // formAction falls back to the page's URL, not the form's action, when the button has none.
+      const action = button.hasAttribute("formaction") ? button.formAction : button.form.action;
+      const response = await fetch(action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-Baton-Inline": "1" },
+        body: new URLSearchParams(new FormData(button.form)),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3),
+      });
+      if (response.ok && response.headers.get("X-Baton-Fragment") === "1") {
+        target.innerHTML = await response.text();
+      } else {
+        target.textContent = `Failed: HTTP ${response.status}; reload the page and try again`;
+      }
+    } catch {
+      target.textContent = "No answer; try again";
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   document.addEventListener("submit", confirmBeforeSubmit);
+  document.addEventListener("click", postInline);
   if (region && !checkDone()) {
     readServerClock(region);
     timer = setTimeout(refresh, POLL_MS);

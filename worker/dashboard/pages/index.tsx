@@ -9,6 +9,7 @@ import { PoolHeading } from "../views/tabs";
 import { dashboardActions } from "./actions";
 import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
+import { poolDnsPages } from "./pool-dns";
 import { flashOf, fragment, page } from "./render";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
@@ -73,5 +74,6 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
       return c.json({ view });
     })
     .route("/", dashboardActions)
-    .route("/", jobPages);
+    .route("/", jobPages)
+    .route("/", poolDnsPages);
 }

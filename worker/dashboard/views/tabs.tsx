@@ -27,7 +27,7 @@ const MEMBER_TABS: TabSpec<MemberTab>[] = [
 
 const POOL_TABS: TabSpec<PoolTab>[] = [
   { id: "overview", label: "Overview", path: (id) => `/pools/${id}`, built: true },
-  { id: "dns", label: "DNS", path: (id) => `/pools/${id}/dns`, built: false },
+  { id: "dns", label: "DNS", path: (id) => `/pools/${id}/dns`, built: true },
   {
     id: "recovery",
     label: "Disaster recovery",
