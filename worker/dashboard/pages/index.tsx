@@ -10,6 +10,7 @@ import { dashboardActions } from "./actions";
 import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
 import { poolDnsPages } from "./pool-dns";
+import { poolSettingsPages } from "./pool-settings";
 import { flashOf, fragment, page } from "./render";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
@@ -75,5 +76,6 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     })
     .route("/", dashboardActions)
     .route("/", jobPages)
-    .route("/", poolDnsPages);
+    .route("/", poolDnsPages)
+    .route("/", poolSettingsPages);
 }

@@ -35,7 +35,7 @@ const POOL_TABS: TabSpec<PoolTab>[] = [
     built: false,
   },
   { id: "events", label: "Events", path: (id) => `/pools/${id}/events`, built: false },
-  { id: "settings", label: "Settings", path: (id) => `/pools/${id}/settings`, built: false },
+  { id: "settings", label: "Settings", path: (id) => `/pools/${id}/settings`, built: true },
 ];
 
 function Tabs<T extends string>(props: {
