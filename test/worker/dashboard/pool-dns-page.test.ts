@@ -211,6 +211,52 @@ describe("the pool's DNS tab", () => {
     expect(textOf(await refused.text(), "dns-check-detail")).toContain("not tested");
   });
 
+  it("uses a saved DNS account with this pool's zone, and says when an override does not fit it", async () => {
+    const session = await signIn("admin");
+    const { pool } = await poolWithActive();
+    const created = await admin<{ account: { id: string } }>("/dns-accounts", {
+      body: {
+        name: "shared pdns",
+        provider: {
+          kind: "powerdns",
+          baseUrl: "http://127.0.0.1:1",
+          apiKey: KEY,
+          zone: "example.com",
+        },
+      },
+    });
+    const accountId = created.body.account.id;
+    const page = await htmlOf(session, `/pools/${pool.id}/dns`);
+    expect(page).toContain(`value="${accountId}"`);
+
+    const account = { kind: "account", "account.accountId": accountId, mode: "round_robin" };
+    const saved = await post(session, `/ui/pools/${pool.id}/dns`, {
+      ...account,
+      "account.zone": "example.org",
+    });
+    expect(saved.status).toBe(303);
+    const shown = await admin<{ dns: { accountId: string; mode: string; provider: object } }>(
+      `/pools/${pool.id}/dns`,
+    );
+    expect(shown.body.dns).toMatchObject({
+      accountId,
+      mode: "round_robin",
+      provider: { kind: "powerdns", zone: "example.org" },
+    });
+    expect(await storedSettings(pool.id)).toMatchObject({ apiKey: KEY, zone: "example.org" });
+    const after = await htmlOf(session, `/pools/${pool.id}/dns`);
+    expect(after).not.toContain(KEY);
+    expect(byTestId(after, "field-account.zone")[0]?.value).toBe("example.org");
+
+    const misfit = await post(session, `/ui/pools/${pool.id}/dns`, {
+      ...account,
+      "account.zoneId": "0123456789abcdef0123456789abcdef",
+    });
+    expect(misfit.status).toBe(400);
+    expect(textOf(await misfit.text(), "error-account")).toContain("do not fit a powerdns account");
+    expect(await storedSettings(pool.id)).toMatchObject({ zone: "example.org" });
+  });
+
   it("removes the provider for an admin, after which nothing is tested", async () => {
     const session = await signIn("admin");
     const { pool } = await poolWithActive();

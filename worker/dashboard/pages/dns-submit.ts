@@ -7,7 +7,14 @@ import { type DnsFormRequest, dnsFieldOf, dnsRequestFromForm, secretFieldOf } fr
 import { apiFieldErrors, type FormFields, fieldErrors } from "./form-fields";
 
 export type DnsSubmission =
-  | { ok: true; input: PutDnsSettings; secretKept: boolean; request: DnsFormRequest }
+  | {
+      ok: true;
+      input: PutDnsSettings;
+      secretKept: boolean;
+      request: DnsFormRequest;
+      /** SECRETS_KEY, known to be set: saving and testing need it. */
+      secretsKey: string;
+    }
   | { ok: false; request: DnsFormRequest };
 
 /** The request with field errors from an ApiError a store function threw. */
@@ -49,7 +56,7 @@ export async function dnsSubmission(
   }
   const parsed = PutDnsSettings.safeParse(body);
   if (parsed.success && Object.keys(errors).length === 0) {
-    return { ok: true, input: parsed.data, secretKept, request };
+    return { ok: true, input: parsed.data, secretKept, request, secretsKey: key };
   }
   const issues = parsed.success ? [] : parsed.error.issues;
   const schemaErrors = fieldErrors(

@@ -128,7 +128,7 @@ async function testedSettings(
   let submission = await dnsSubmission(db, key, pool.id, fields);
   if (submission.ok) {
     try {
-      const settings = await resolveDnsSettings(db, key as string, submission.input);
+      const settings = await resolveDnsSettings(db, submission.secretsKey, submission.input);
       return { of, settings, request: submission.request };
     } catch (error) {
       submission = refusedBy(submission.request, error);
@@ -156,16 +156,18 @@ export const poolDnsPages = new Hono<AppEnv>()
     const key = c.get("config").secretsKey;
     let submission = await dnsSubmission(db, key, pool.id, await c.req.parseBody({ all: true }));
     if (submission.ok) {
+      const { input, secretsKey, secretKept } = submission;
       try {
-        const { input } = submission;
-        await saveDnsSettings(db, key as string, pool.id, input, c.get("actor").id, Date.now());
+        await saveDnsSettings(db, secretsKey, pool.id, input, c.get("actor").id, Date.now());
+      } catch (error) {
+        submission = refusedBy(submission.request, error);
+      }
+      if (submission.ok) {
         await coordinatorFor(c.env, pool.id).dnsChanged(pool.id);
-        const kept = submission.secretKept ? "; the stored credential was kept" : "";
+        const kept = secretKept ? "; the stored credential was kept" : "";
         const via = input.provider ? KIND_LABEL[input.provider.kind] : "a saved DNS account";
         const message = `DNS settings saved: ${via}, ${MODE_WORD[input.mode]}${kept}`;
         return c.redirect(withFlash(`/pools/${pool.id}/dns`, { kind: "ok", message }), 303);
-      } catch (error) {
-        submission = refusedBy(submission.request, error);
       }
     }
     c.status(400);

@@ -2,7 +2,7 @@ import type { DnsProviderKind } from "../../../shared/dns";
 import type { DnsSource } from "../pages/dns-form";
 import type { StoredDnsView } from "../pages/dns-load";
 import type { FormState } from "../pages/form-fields";
-import { Checkbox, Input, Select } from "./fields";
+import { Checkbox, Input, Message, Select } from "./fields";
 
 export const KIND_LABEL: Record<DnsProviderKind, string> = {
   cloudflare: "Cloudflare",
@@ -164,6 +164,7 @@ export function ProviderFieldsets(props: {
         />
       </Kind>
       <Kind kind="account" legend="Saved DNS account">
+        <Message name="account" state={state} />
         <Select
           name="account.accountId"
           label="Account"

@@ -4,7 +4,8 @@ import type { FormState } from "../pages/form-fields";
 /** Stable ids from field names such as `cloudflare.zoneId`. */
 export const fieldId = (name: string) => `f-${name.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
 
-function Message({ name, state }: { name: string; state: FormState }) {
+/** A field's error message, if it has one. */
+export function Message({ name, state }: { name: string; state: FormState }) {
   const error = state.errors[name];
   if (!error) return null;
   return (
