@@ -13,6 +13,8 @@
 //  - [data-keep-scroll][id] elements (wide tables) keep their scroll position across refreshes;
 //  - [data-copy="<id>"] buttons (hidden without this script) copy that element's text, or
 //    select it for Ctrl+C when the clipboard is not available.
+//  - a button with data-inline-result="<element id>" posts its form with fetch and shows the
+//    answer (an HTML fragment) in that element, leaving the form as typed.
 (() => {
   const POLL_MS = 1500;
   const RETRY_MS = 5000;
@@ -202,7 +204,37 @@
     button.addEventListener("click", () => copy(button));
   }
 
+  async function postInline(event) {
+    const button = event.target instanceof Element && event.target.closest("[data-inline-result]");
+    const target = button && document.getElementById(button.getAttribute("data-inline-result"));
+    if (!button?.form || button.disabled || !target) return;
+    event.preventDefault();
+    button.disabled = true;
+    target.textContent = "Working…";
+    try {
+      // formAction falls back to the page's URL, not the form's action, when the button has none.
+      const action = button.hasAttribute("formaction") ? button.formAction : button.form.action;
+      const response = await fetch(action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-Baton-Inline": "1" },
+        body: new URLSearchParams(new FormData(button.form)),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3),
+      });
+      if (response.ok && response.headers.get("X-Baton-Fragment") === "1") {
+        target.innerHTML = await response.text();
+      } else {
+        target.textContent = `Failed: HTTP ${response.status}; reload the page and try again`;
+      }
+    } catch {
+      target.textContent = "No answer; try again";
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   document.addEventListener("submit", confirmBeforeSubmit);
+  document.addEventListener("click", postInline);
   if (region && !checkDone()) {
     readServerClock(region);
     timer = setTimeout(refresh, pollMs);

@@ -38,6 +38,8 @@ export const AlertSettings = z.strictObject({
     .min(16, "must be at least 16 characters")
     .max(256, "must be at most 256 characters"),
   events: z.array(EventType).default([...DEFAULT_ALERT_EVENTS]),
+  /** Off: the settings are kept, but no new event is sent until they are on again. */
+  enabled: z.boolean().default(true),
 });
 export type AlertSettings = z.infer<typeof AlertSettings>;
 

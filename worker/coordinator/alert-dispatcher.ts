@@ -58,7 +58,7 @@ export class AlertDispatcher {
   /** Queues the events a pool's settings subscribe to; call once their batch is durable. */
   async queue(pool: PoolRow, rows: EventRow[]): Promise<void> {
     const settings = this.settings;
-    if (!settings || rows.length === 0) return;
+    if (!settings?.enabled || rows.length === 0) return;
     const now = this.deps.now();
     for (const row of rows) {
       const payload = alertPayload({ ...toEvent(row), poolId: pool.id }, pool.name, now);

@@ -23,6 +23,7 @@ import { type MemberRow, members } from "../db/schema/members";
 import { metricSamples } from "../db/schema/metrics";
 import { type PoolRow, pools } from "../db/schema/pools";
 import { runWrites, type Write } from "../db/writes";
+import { desiredAddresses } from "../dns/desired";
 import type { DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
 import { eventRow, type NewEvent } from "../events/store";
@@ -461,7 +462,11 @@ export class PoolCoordinator extends DurableObject<Env> {
   /** The pool's settings changed: deadlines move with the failover delay. */
   async poolChanged(pool: PoolRow): Promise<void> {
     await this.queue.run(async () => {
-      await this.load(pool);
+      // Read again in the queue: `pool` was read before the change, and a pause or resume may
+      // have been written since; memory must not go back to the older flag.
+      const current = await this.db.select().from(pools).where(eq(pools.id, pool.id)).get();
+      if (!current) return;
+      await this.load(current);
       this.alarmAt = null;
       await this.scheduleAlarm();
     });
@@ -616,17 +621,11 @@ export class PoolCoordinator extends DurableObject<Env> {
     const pool = this.pool;
     if (!pool || this.dns.mode === null) return;
     const now = this.now();
-    const view = this.failoverView(now);
-    const addresses =
-      this.dns.mode === "round_robin"
-        ? view
-            .filter((member) => this.failover.isReady(pool, member, now))
-            .map((member) => member.publicIp)
-        : [view.find((member) => member.id === pool.activeMemberId)?.publicIp ?? null];
-    this.dns.want(
-      addresses.filter((ip): ip is string => ip !== null),
-      flip?.timing,
-    );
+    const members = this.failoverView(now).map((member) => ({
+      ...member,
+      ready: this.failover.isReady(pool, member, now),
+    }));
+    this.dns.want(desiredAddresses(this.dns.mode, pool.activeMemberId, members), flip?.timing);
   }
 
   /** Records a manual flip (or nothing, if none was needed) and answers with the pool after it. */

@@ -71,6 +71,27 @@ export function toDnsView(row: DnsSettingsRow, settings: DnsProviderSettings): D
   };
 }
 
+/**
+ * A pool's own provider settings as stored, decrypted; null when it has none or goes through an
+ * account (whose credentials are the account's, never the pool's).
+ */
+export async function loadOwnDnsSettings(db: Db, secretsKey: string, poolId: string) {
+  const row = await db.select().from(dnsSettings).where(eq(dnsSettings.poolId, poolId)).get();
+  if (!row || row.accountId) return null;
+  return DnsProviderSettings.parse(await decryptJson(secretsKey, row.sealed));
+}
+
+/** The provider settings a PUT body describes: its own, or its account's with the overrides. */
+export async function resolveDnsSettings(
+  db: Db,
+  secretsKey: string,
+  input: PutDnsSettings,
+): Promise<DnsProviderSettings> {
+  if (!input.accountId) return input.provider as DnsProviderSettings;
+  const { settings } = await loadAccountSettings(db, secretsKey, input.accountId);
+  return withOverrides(settings, input.overrides);
+}
+
 /** Stores (or replaces) a pool's provider settings, credentials encrypted. */
 export async function saveDnsSettings(
   db: Db,
@@ -80,12 +101,7 @@ export async function saveDnsSettings(
   actor: string,
   now: number,
 ) {
-  const settings = input.accountId
-    ? withOverrides(
-        (await loadAccountSettings(db, secretsKey, input.accountId)).settings,
-        input.overrides,
-      )
-    : (input.provider as DnsProviderSettings);
+  const settings = await resolveDnsSettings(db, secretsKey, input);
   const row: DnsSettingsRow = {
     poolId,
     kind: settings.kind,

@@ -135,6 +135,31 @@ describe("webhook alerts", () => {
     expect(hook.received.length).toBe(before);
   });
 
+  it("keeps the settings but sends nothing while they are switched off, and again once on", async () => {
+    const { pool, hook, a } = await setup();
+    await settled(pool.id);
+    const off = await admin<{ alerts: Record<string, unknown> }>(`/pools/${pool.id}/alerts`, {
+      method: "PUT",
+      body: { url: URL, secret: SECRET, enabled: false },
+    });
+    expect(off.body.alerts).toMatchObject({ url: URL, enabled: false });
+    const before = hook.received.length;
+    await beat(a, "198.51.100.1", "failed");
+    await settled(pool.id);
+    expect(hook.received.length).toBe(before);
+
+    const events = ["member.service_changed"];
+    await admin(`/pools/${pool.id}/alerts`, {
+      method: "PUT",
+      body: { url: URL, secret: SECRET, events },
+    });
+    const shown = await admin<{ alerts: Record<string, unknown> }>(`/pools/${pool.id}/alerts`);
+    expect(shown.body.alerts).toMatchObject({ enabled: true });
+    await beat(a, "198.51.100.1", "active");
+    await settled(pool.id);
+    expect(types(hook.received.slice(before))).toEqual(["member.service_changed"]);
+  });
+
   it("refuses plain http to other hosts and short secrets", async () => {
     const pool = await createPool();
     const bad = await admin(`/pools/${pool.id}/alerts`, {

@@ -13,6 +13,8 @@ import { loadPoolList, loadPoolView } from "./load";
 import { memberSettingsPages } from "./member-settings";
 import { memberStatusPages } from "./member-status";
 import { monitoringPages } from "./monitoring";
+import { poolDnsPages } from "./pool-dns";
+import { poolSettingsPages } from "./pool-settings";
 import { flashOf, fragment, page } from "./render";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
@@ -81,5 +83,7 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", memberStatusPages)
     .route("/", memberSettingsPages)
     .route("/", addMemberPages)
-    .route("/", monitoringPages);
+    .route("/", monitoringPages)
+    .route("/", poolDnsPages)
+    .route("/", poolSettingsPages);
 }

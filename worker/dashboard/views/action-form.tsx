@@ -36,3 +36,4 @@ export function ActionForm(props: ActionFormProps) {
 }
 
 export const NEEDS_OPERATOR = "Needs the operator role";
+export const NEEDS_ADMIN = "Needs the admin role";

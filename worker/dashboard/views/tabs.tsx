@@ -27,7 +27,7 @@ const MEMBER_TABS: TabSpec<MemberTab>[] = [
 
 const POOL_TABS: TabSpec<PoolTab>[] = [
   { id: "overview", label: "Overview", path: (id) => `/pools/${id}`, built: true },
-  { id: "dns", label: "DNS", path: (id) => `/pools/${id}/dns`, built: false },
+  { id: "dns", label: "DNS", path: (id) => `/pools/${id}/dns`, built: true },
   {
     id: "recovery",
     label: "Disaster recovery",
@@ -35,7 +35,7 @@ const POOL_TABS: TabSpec<PoolTab>[] = [
     built: false,
   },
   { id: "events", label: "Events", path: (id) => `/pools/${id}/events`, built: false },
-  { id: "settings", label: "Settings", path: (id) => `/pools/${id}/settings`, built: false },
+  { id: "settings", label: "Settings", path: (id) => `/pools/${id}/settings`, built: true },
 ];
 
 function Tabs<T extends string>(props: {

@@ -10,6 +10,7 @@ export const alertSettings = sqliteTable("alert_settings", {
   url: text("url").notNull(),
   sealedSecret: text("sealed_secret").notNull(),
   events: text("events", { mode: "json" }).$type<EventType[]>().notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
   updatedAt: integer("updated_at").notNull(),
   updatedBy: text("updated_by").notNull(),
 });

@@ -1,0 +1,56 @@
+import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
+import type { PoolRow } from "../../db/schema/pools";
+import { type DesiredMember, desiredAddresses } from "../../dns/desired";
+import { type DnsView, dnsViewOf } from "./pool-view";
+
+/** One address the hostname should serve, and whose it is. */
+export interface DesiredAddress {
+  address: string;
+  members: string[];
+}
+
+/** The DNS tab's live part: what the coordinator wants served, and how the last sync went. */
+export interface DnsLiveView {
+  poolId: string;
+  hostname: string;
+  dns: DnsView;
+  /** null when no provider is set (nothing is wanted of anyone). */
+  desired: DesiredAddress[] | null;
+  /** Why nothing is wanted, when `desired` is empty. */
+  desiredNote: string | null;
+  generatedAt: number;
+}
+
+export interface DnsLiveInput {
+  pool: PoolRow;
+  dns: { kind: DnsProviderKind; mode: DnsMode } | null;
+  /** The coordinator's failover view: each member's address and readiness. */
+  members: (DesiredMember & { name: string })[];
+  activeMemberId: string | null;
+  now: number;
+}
+
+/** The DNS tab's live view, from the same plan the coordinator hands its DNS sync. */
+export function dnsLiveView(input: DnsLiveInput): DnsLiveView {
+  const { pool, dns, members } = input;
+  const base = {
+    poolId: pool.id,
+    hostname: pool.failoverHostname,
+    dns: dnsViewOf(pool, dns),
+    generatedAt: input.now,
+  };
+  if (!dns) return { ...base, desired: null, desiredNote: null };
+  const addresses = desiredAddresses(dns.mode, input.activeMemberId, members);
+  const desired = addresses.map((address) => ({
+    address,
+    members: members.filter((member) => member.publicIp === address).map((m) => m.name),
+  }));
+  let desiredNote: string | null = null;
+  if (addresses.length === 0) {
+    desiredNote =
+      dns.mode === "round_robin"
+        ? "No member is ready with a public IPv4: Baton leaves the records as they are."
+        : "No active member with a public IPv4 yet: Baton leaves the record as it is.";
+  }
+  return { ...base, desired, desiredNote };
+}

@@ -1,0 +1,218 @@
+import type { DnsProviderKind } from "../../../shared/dns";
+import type { DnsSource } from "../pages/dns-form";
+import type { StoredDnsView } from "../pages/dns-load";
+import type { FormState } from "../pages/form-fields";
+import { Checkbox, Input, Message, Select } from "./fields";
+
+export const KIND_LABEL: Record<DnsProviderKind, string> = {
+  cloudflare: "Cloudflare",
+  cpanel: "cPanel / WHM",
+  powerdns: "PowerDNS",
+};
+
+/** The stored, redacted setting of the pool's own provider of `kind`, if that is what it has. */
+function storedOf(stored: StoredDnsView | null, kind: DnsProviderKind) {
+  const own = stored && stored.view.accountId === null && stored.view.provider.kind === kind;
+  return (field: string): string | null => {
+    const value = own ? stored.view.provider[field] : undefined;
+    return value === undefined || value === null ? null : String(value);
+  };
+}
+
+/** Says whether a credential is stored; never what it is. */
+function SecretHint({ set, label }: { set: boolean; label: string }) {
+  return (
+    <span data-testid="secret-state" data-set={String(set)}>
+      {set
+        ? `${label} set — leave empty to keep it. It is only sent to the address saved with it.`
+        : `Required: no ${label.toLowerCase()} is stored for this provider.`}
+    </span>
+  );
+}
+
+function Kind(props: { kind: DnsSource; legend: string; children: unknown }) {
+  return (
+    <fieldset
+      class="payload"
+      data-shown-by="dns-kind"
+      data-shown-for={props.kind}
+      data-testid={`dns-fields-${props.kind}`}
+    >
+      <legend>{props.legend}</legend>
+      {props.children}
+    </fieldset>
+  );
+}
+
+/**
+ * One fieldset per provider kind and one for a saved account; dashboard/app.js shows (and
+ * submits) only the chosen one. Fields start from the stored settings, never a credential.
+ */
+export function ProviderFieldsets(props: {
+  stored: StoredDnsView | null;
+  accounts: { id: string; name: string; kind: DnsProviderKind }[];
+  state: FormState;
+}) {
+  const { stored, accounts, state } = props;
+  const ownKind = stored && stored.view.accountId === null ? stored.view.provider.kind : null;
+  const secretSet = (kind: DnsProviderKind) => !!stored?.secretSet && ownKind === kind;
+  const cf = storedOf(stored, "cloudflare");
+  const cp = storedOf(stored, "cpanel");
+  const pd = storedOf(stored, "powerdns");
+  const over = stored?.view.accountId ? stored.overrides : {};
+  const text = (value: unknown) => (value === undefined ? null : String(value));
+  return (
+    <>
+      <Kind kind="cloudflare" legend="Cloudflare">
+        <Input
+          name="cloudflare.apiToken"
+          label="API token (Zone.DNS edit)"
+          type="password"
+          state={state}
+          hint={<SecretHint set={secretSet("cloudflare")} label="Token" />}
+        />
+        <Input name="cloudflare.zoneId" label="Zone ID" state={state} value={cf("zoneId")} />
+        <Checkbox
+          name="cloudflare.proxied"
+          label="Proxied (orange cloud; the TTL is then automatic)"
+          state={state}
+          checked={cf("proxied") === "true"}
+        />
+        <Input
+          name="cloudflare.ttl"
+          label="TTL (seconds)"
+          type="number"
+          state={state}
+          value={cf("ttl") ?? "60"}
+        />
+        <Input
+          name="cloudflare.apiBaseUrl"
+          label="API address (optional)"
+          type="url"
+          state={state}
+          value={cf("apiBaseUrl")}
+          hint="Empty for Cloudflare's own API; for API gateways and tests."
+        />
+      </Kind>
+      <Kind kind="cpanel" legend="cPanel / WHM">
+        <Input
+          name="cpanel.baseUrl"
+          label="cPanel address"
+          type="url"
+          state={state}
+          value={cp("baseUrl")}
+          placeholder="https://server.example.com:2083"
+        />
+        <Input name="cpanel.username" label="Username" state={state} value={cp("username")} />
+        <Input
+          name="cpanel.apiToken"
+          label="API token"
+          type="password"
+          state={state}
+          hint={<SecretHint set={secretSet("cpanel")} label="Token" />}
+        />
+        <Input
+          name="cpanel.zone"
+          label="Zone (domain)"
+          state={state}
+          value={cp("zone")}
+          placeholder="example.com"
+        />
+        <Input
+          name="cpanel.ttl"
+          label="TTL (seconds)"
+          type="number"
+          state={state}
+          value={cp("ttl") ?? "60"}
+        />
+      </Kind>
+      <Kind kind="powerdns" legend="PowerDNS">
+        <Input
+          name="powerdns.baseUrl"
+          label="API address"
+          type="url"
+          state={state}
+          value={pd("baseUrl")}
+          placeholder="http://127.0.0.1:8081"
+        />
+        <Input
+          name="powerdns.apiKey"
+          label="API key"
+          type="password"
+          state={state}
+          hint={<SecretHint set={secretSet("powerdns")} label="Key" />}
+        />
+        <Input
+          name="powerdns.serverId"
+          label="Server ID"
+          state={state}
+          value={pd("serverId") ?? "localhost"}
+        />
+        <Input
+          name="powerdns.zone"
+          label="Zone"
+          state={state}
+          value={pd("zone")}
+          placeholder="example.com"
+        />
+        <Input
+          name="powerdns.ttl"
+          label="TTL (seconds)"
+          type="number"
+          state={state}
+          value={pd("ttl") ?? "60"}
+        />
+      </Kind>
+      <Kind kind="account" legend="Saved DNS account">
+        <Message name="account" state={state} />
+        <Select
+          name="account.accountId"
+          label="Account"
+          state={state}
+          selected={stored?.view.accountId ?? null}
+          options={accounts.map((account) => ({
+            value: account.id,
+            label: `${account.name} (${KIND_LABEL[account.kind]})`,
+          }))}
+          hint="Its credentials stay with the account. Leave a field below empty to use the account's."
+        />
+        <Input
+          name="account.zoneId"
+          label="Zone ID (Cloudflare)"
+          state={state}
+          value={text(over.zoneId)}
+        />
+        <Input
+          name="account.zone"
+          label="Zone (cPanel, PowerDNS)"
+          state={state}
+          value={text(over.zone)}
+        />
+        <Input
+          name="account.serverId"
+          label="Server ID (PowerDNS)"
+          state={state}
+          value={text(over.serverId)}
+        />
+        <Select
+          name="account.proxied"
+          label="Proxied (Cloudflare)"
+          state={state}
+          selected={over.proxied === undefined ? "" : String(over.proxied)}
+          options={[
+            { value: "", label: "As the account says" },
+            { value: "true", label: "Proxied" },
+            { value: "false", label: "DNS only" },
+          ]}
+        />
+        <Input
+          name="account.ttl"
+          label="TTL (seconds)"
+          type="number"
+          state={state}
+          value={text(over.ttl)}
+        />
+      </Kind>
+    </>
+  );
+}
