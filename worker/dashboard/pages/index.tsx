@@ -7,8 +7,10 @@ import { PoolList } from "../views/pool-list";
 import { PoolLive } from "../views/pool-live";
 import { PoolHeading } from "../views/tabs";
 import { dashboardActions } from "./actions";
+import { eventPages } from "./events";
 import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
+import { recoveryPages } from "./recovery";
 import { flashOf, fragment, page } from "./render";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
@@ -73,5 +75,7 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
       return c.json({ view });
     })
     .route("/", dashboardActions)
-    .route("/", jobPages);
+    .route("/", jobPages)
+    .route("/", eventPages)
+    .route("/", recoveryPages);
 }
