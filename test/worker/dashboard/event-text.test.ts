@@ -79,14 +79,20 @@ describe("failoverText", () => {
     );
     expect(said.text).toBe("mem_gone → lb-2: switched by hand by alice");
     expect(said.detail).toBeNull();
+    expect(said.tone).toBe("info");
   });
 
   it("reads events recorded before the silence was stored, and a first activation", () => {
     const { fromLastHeartbeatAt: _, ...older } = heartbeatLoss;
     expect(failoverText(older, names, undefined).text).toBe("lb-1 → lb-2: heartbeats missed");
-    expect(
-      failoverText({ reason: "no_active", from: null, to: "mem_a" }, names, undefined).text,
-    ).toBe("nobody → lb-1: the pool had no active member");
+    const first = failoverText(
+      { reason: "no_active", from: null, to: "mem_a", fromIp: null, toIp: "198.51.100.1" },
+      names,
+      undefined,
+    );
+    expect(first.text).toBe("lb-1 takes the traffic: the pool had no active member");
+    expect(first.detail).toBe("to 198.51.100.1");
+    expect(first.tone).toBe("info");
   });
 });
 

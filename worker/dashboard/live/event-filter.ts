@@ -7,7 +7,7 @@ import { EventListQuery, type EventType } from "../../../shared/events";
  */
 export const EVENT_CATEGORIES = [
   { id: "failover", label: "Failover", types: ["failover.*"] },
-  { id: "members", label: "Members up/down", types: ["member.*"] },
+  { id: "members", label: "Members", types: ["member.*"] },
   { id: "jobs", label: "Jobs and backups", types: ["job.*", "backup.*"] },
   { id: "dns", label: "DNS", types: ["dns.*"] },
   {

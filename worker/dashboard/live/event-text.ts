@@ -95,10 +95,17 @@ export function failoverText(
   else if (dns !== undefined && decidedAt !== null) {
     confirmed = `; DNS confirmed in ${formatDuration(dns - decidedAt)}`;
   }
-  const text = `${memberName(data.from, names)} → ${memberName(data.to, names)}${silence}: ${reasonText(data.reason)}${by}${confirmed}`;
+  // A pool's first active member took traffic from nobody.
+  const who =
+    typeof data.from === "string"
+      ? `${memberName(data.from, names)} → ${memberName(data.to, names)}`
+      : `${memberName(data.to, names)} takes the traffic`;
+  const text = `${who}${silence}: ${reasonText(data.reason)}${by}${confirmed}`;
   const parts: string[] = [];
-  if (typeof data.fromIp === "string" || typeof data.toIp === "string") {
-    parts.push(`${data.fromIp ?? "no IP"} → ${data.toIp ?? "no IP"}`);
+  if (typeof data.toIp === "string") {
+    parts.push(
+      typeof data.fromIp === "string" ? `${data.fromIp} → ${data.toIp}` : `to ${data.toIp}`,
+    );
   }
   if (detectedAt !== null && decidedAt !== null && data.reason !== "manual") {
     const lag = decidedAt - detectedAt;
@@ -106,7 +113,8 @@ export function failoverText(
       lag >= 100 ? `decided ${formatDuration(lag)} after detection` : "decided on detection",
     );
   }
-  return { text, detail: parts.join(" · ") || null, tone: "bad" };
+  const failed = data.reason === "heartbeat_lost" || data.reason === "service_down";
+  return { text, detail: parts.join(" · ") || null, tone: failed ? "bad" : "info" };
 }
 
 /** A `failover.no_ready_standby` alert: traffic stayed because no standby could take it. */

@@ -157,7 +157,8 @@ export function MemberBackupsSection(props: {
       data-member-id={member.id}
     >
       <h3 id={`backups-${member.id}`}>
-        {member.name} <span class="muted">{member.hostname}</span>
+        {member.name}
+        {member.hostname !== member.name && <span class="muted"> {member.hostname}</span>}
       </h3>
       <p data-testid="next-backup">
         {entry.schedules.length === 0 ? (
