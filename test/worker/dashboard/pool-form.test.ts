@@ -117,6 +117,26 @@ describe("the New pool page", () => {
     expect((await pools()).length).toBe(before);
   });
 
+  it("shows a failover hostname another pool has on its field", async () => {
+    const adminUser = await browserAs("admin");
+    locationOf(
+      await postForm(adminUser, "/ui/pools", { ...GOOD, failoverHostname: "lb-twice.example.com" }),
+    );
+    const before = (await pools()).length;
+    const response = await postForm(adminUser, "/ui/pools", {
+      ...GOOD,
+      name: "second",
+      failoverHostname: "LB-Twice.example.com",
+    });
+    expect(response.status).toBe(409);
+    const html = await response.text();
+    expect(textOf(html, "error-pool-hostname")).toContain(
+      "is already the failover hostname of pool edge eu",
+    );
+    expect(html).toContain('value="LB-Twice.example.com"');
+    expect((await pools()).length).toBe(before);
+  });
+
   it("refuses an operator's submission", async () => {
     const operator = await browserAs("operator");
     const before = (await pools()).length;
