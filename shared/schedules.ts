@@ -57,6 +57,52 @@ export function cronProblem(expression: string): string | null {
   return null;
 }
 
+/** The values a valid cron field matches (day of week 7 counts as Sunday, 0). */
+function cronValues(field: string, [, min, max, names]: (typeof CRON_FIELDS)[number]): Set<number> {
+  const values = new Set<number>();
+  for (const part of field.split(",")) {
+    const [range = "", step = "1"] = part.split("/");
+    const bounds =
+      range === "*" ? [min, max] : range.split("-").map((v) => cronValue(v, min, names));
+    const from = bounds[0] as number;
+    // "a/n" runs from a to the field's end, as in Vixie cron.
+    const to = bounds.length === 2 ? (bounds[1] as number) : part.includes("/") ? max : from;
+    for (let value = from; value <= to; value += Number(step)) values.add(value);
+  }
+  if (max === 7 && values.has(7)) values.add(0);
+  return values;
+}
+
+/**
+ * When a valid five-field cron expression next matches after `after` (epoch ms, UTC, as the
+ * agent's scheduler runs it: day of month and day of week must both match), or null if it does
+ * not within eight years (or the expression is invalid).
+ */
+export function nextCronRun(expression: string, after: number): number | null {
+  if (cronProblem(expression) !== null) return null;
+  const fields = expression.trim().split(/\s+/);
+  const [minutes, hours, days, months, weekdays] = CRON_FIELDS.map((spec, index) =>
+    cronValues(fields[index] as string, spec),
+  ) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  const end = after + 8 * 366 * 86_400_000;
+  let at = Math.floor(after / 60_000) * 60_000 + 60_000;
+  while (at <= end) {
+    const d = new Date(at);
+    const [year, month, day, hour] = [
+      d.getUTCFullYear(),
+      d.getUTCMonth(),
+      d.getUTCDate(),
+      d.getUTCHours(),
+    ];
+    if (!months.has(month + 1)) at = Date.UTC(year, month + 1, 1);
+    else if (!days.has(day) || !weekdays.has(d.getUTCDay())) at = Date.UTC(year, month, day + 1);
+    else if (!hours.has(hour)) at = Date.UTC(year, month, day, hour + 1);
+    else if (!minutes.has(d.getUTCMinutes())) at += 60_000;
+    else return at;
+  }
+  return null;
+}
+
 export const CronExpression = z
   .string()
   .trim()

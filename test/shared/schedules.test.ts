@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cronProblem, PutSchedules } from "../../shared/schedules";
+import { cronProblem, nextCronRun, PutSchedules } from "../../shared/schedules";
 
 describe("cronProblem", () => {
   it.each([
@@ -49,5 +49,38 @@ describe("PutSchedules", () => {
         "cron expression has 4 fields; expected 5 (minute hour day-of-month month day-of-week)",
       ],
     ]);
+  });
+});
+
+describe("nextCronRun", () => {
+  // Wednesday 2030-01-02 10:17:30 UTC.
+  const after = Date.UTC(2030, 0, 2, 10, 17, 30);
+  const at = (month: number, day: number, hour: number, minute: number, year = 2030) =>
+    Date.UTC(year, month - 1, day, hour, minute);
+
+  it.each([
+    ["0 3 * * *", at(1, 3, 3, 0)],
+    ["*/15 * * * *", at(1, 2, 10, 30)],
+    ["17 10 * * *", at(1, 3, 10, 17)],
+    ["18 10 * * *", at(1, 2, 10, 18)],
+    ["0 0-23/6 * * *", at(1, 2, 12, 0)],
+    ["30 2 * * 7", at(1, 6, 2, 30)],
+    ["30 2 * * sun", at(1, 6, 2, 30)],
+    ["0 4 1,15 * *", at(1, 15, 4, 0)],
+    ["0 0 * feb mon-fri", at(2, 1, 0, 0)],
+    ["0 0 29 2 *", at(2, 29, 0, 0, 2032)],
+    // Day of month and day of week must both match, as the agent's scheduler has it.
+    ["0 0 13 * fri", at(9, 13, 0, 0)],
+  ])("%s → the next match", (expression, expected) => {
+    expect(new Date(nextCronRun(expression, after) ?? 0).toISOString()).toBe(
+      new Date(expected).toISOString(),
+    );
+  });
+
+  it("is strictly after the given time, and null for what never or cannot match", () => {
+    const exact = at(1, 2, 11, 0);
+    expect(nextCronRun("0 * * * *", exact)).toBe(at(1, 2, 12, 0));
+    expect(nextCronRun("0 0 31 2 *", after)).toBeNull();
+    expect(nextCronRun("0 3 * *", after)).toBeNull();
   });
 });

@@ -54,9 +54,14 @@ export function expectError(
   expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
 }
 
+/** A failover hostname no other pool of the test file has (each pool needs its own). */
+export function uniqueHostname(): string {
+  return `lb-${crypto.randomUUID().slice(0, 8)}.example.com`;
+}
+
 export async function createPool(overrides: Record<string, unknown> = {}): Promise<Pool> {
   const result = await admin<{ pool: Pool }>("/pools", {
-    body: { name: "edge", failoverHostname: "lb.example.com", ...overrides },
+    body: { name: "edge", failoverHostname: uniqueHostname(), ...overrides },
   });
   expect(result.status).toBe(201);
   return result.body.pool;

@@ -157,8 +157,8 @@ export class FailoverKeeper {
     now: number,
   ): Flip {
     const from = pool.activeMemberId;
-    const ipOf = (id: string | null) =>
-      members.find((member) => member.id === id)?.publicIp ?? null;
+    const memberOf = (id: string | null) => members.find((member) => member.id === id);
+    const ipOf = (id: string | null) => memberOf(id)?.publicIp ?? null;
     const after: PoolRow = { ...pool, activeMemberId: to, lastFlipAt: now };
     const data = {
       reason,
@@ -168,6 +168,8 @@ export class FailoverKeeper {
       toIp: ipOf(to),
       detectedAt,
       decidedAt: now,
+      // With detectedAt and decidedAt: how long the old active was silent before the flip.
+      fromLastHeartbeatAt: memberOf(from)?.lastHeartbeatAt ?? null,
     };
     const message = `Traffic moves from ${from ?? "nobody"} (${data.fromIp ?? "no IP"}) to ${to} (${data.toIp}): ${reason.replace("_", " ")}`;
     const writes = [

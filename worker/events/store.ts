@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, like, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Event, EventType } from "../../shared/events";
 import type { PageQuery } from "../../shared/pagination";
 import type { Db } from "../db/client";
@@ -40,16 +40,19 @@ export function toEvent(row: EventRow): Event {
 
 /**
  * Events newest first: one pool's, or (`null`) every event, including those of deleted pools and
- * of API tokens. `types` holds exact types or prefixes such as `member.*`.
+ * of API tokens. `types` holds exact types or prefixes such as `member.*`; `memberId` keeps the
+ * events about one member (read from the pool's index, then filtered).
  */
 export async function listEvents(
   db: Db,
   poolId: string | null,
   types: string[] | undefined,
   query: PageQuery,
+  memberId?: string,
 ) {
   const conditions: SQL[] = poolId === null ? [] : [eq(events.poolId, poolId)];
   if (query.cursor) conditions.push(lt(events.id, query.cursor));
+  if (memberId) conditions.push(eq(events.memberId, memberId));
   if (types?.length) {
     const exact = types.filter((type) => !type.endsWith(".*")) as EventType[];
     const prefixes = types
@@ -67,4 +70,36 @@ export async function listEvents(
     .orderBy(desc(events.id))
     .limit(query.limit + 1);
   return page(rows.map(toEvent), query.limit);
+}
+
+/**
+ * When the DNS provider confirmed each of a pool's flips, by the flip's `decidedAt`: the
+ * `dns.updated` events that carry a flip's timings (data.flip.decidedAt); the pool's
+ * type index serves it.
+ */
+export async function flipConfirmations(
+  db: Db,
+  poolId: string,
+  decidedAts: number[],
+): Promise<Map<number, number>> {
+  if (decidedAts.length === 0) return new Map();
+  const decidedAt = sql<number | null>`json_extract(${events.data}, '$.flip.decidedAt')`;
+  const rows = await db
+    .select({ decidedAt, at: events.at })
+    .from(events)
+    .where(
+      and(
+        eq(events.poolId, poolId),
+        eq(events.type, "dns.updated"),
+        gte(events.at, Math.min(...decidedAts)),
+        inArray(decidedAt, decidedAts),
+      ),
+    );
+  const confirmed = new Map<number, number>();
+  for (const row of rows) {
+    if (row.decidedAt === null) continue;
+    const earlier = confirmed.get(row.decidedAt);
+    if (earlier === undefined || row.at < earlier) confirmed.set(row.decidedAt, row.at);
+  }
+  return confirmed;
 }

@@ -15,6 +15,13 @@ export async function findJob(db: Db, jobId: string): Promise<JobRow | undefined
   return db.select().from(jobs).where(eq(jobs.id, jobId)).get();
 }
 
+/** The jobs with these ids that are still kept (finished jobs are swept after a while). */
+export async function findJobs(db: Db, jobIds: string[]): Promise<JobRow[]> {
+  const ids = [...new Set(jobIds)];
+  if (ids.length === 0) return [];
+  return db.select().from(jobs).where(inArray(jobs.id, ids));
+}
+
 export async function getJob(db: Db, jobId: string): Promise<JobRow> {
   const row = await findJob(db, jobId);
   if (!row) throw new ApiError("not_found", `Job ${jobId} does not exist`);

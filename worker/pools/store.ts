@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt } from "drizzle-orm";
+import { and, asc, count, eq, gt, ne } from "drizzle-orm";
 import type { PageQuery } from "../../shared/pagination";
 import type { CreatePool, Pool, UpdatePool } from "../../shared/pools";
 import type { Db } from "../db/client";
@@ -13,7 +13,32 @@ export function toPool(row: PoolRow): Pool {
   return { ...row };
 }
 
+/**
+ * A failover hostname belongs to one pool: two coordinators would fight over its DNS record.
+ * A check before the write (pools are created and renamed by hand, one admin at a time), not a
+ * constraint; hostnames are compared as CreatePool normalises them (lower case, no final dot).
+ */
+async function assertFailoverHostnameFree(db: Db, hostname: string, exceptPoolId?: string) {
+  const taken = await db
+    .select({ id: pools.id, name: pools.name })
+    .from(pools)
+    .where(
+      and(
+        eq(pools.failoverHostname, hostname),
+        exceptPoolId ? ne(pools.id, exceptPoolId) : undefined,
+      ),
+    )
+    .get();
+  if (taken) {
+    const message = `is already the failover hostname of pool ${taken.name} (${taken.id})`;
+    throw new ApiError("hostname_taken", `${hostname} ${message}: each pool needs its own`, [
+      { path: "failoverHostname", message },
+    ]);
+  }
+}
+
 export async function createPool(db: Db, input: CreatePool, actor: string, now: number) {
+  await assertFailoverHostnameFree(db, input.failoverHostname);
   const row: PoolRow = {
     id: newId("pool", now),
     ...input,
@@ -66,6 +91,7 @@ export async function updatePool(
   now: number,
 ) {
   const before = await getPool(db, poolId);
+  if (patch.failoverHostname) await assertFailoverHostnameFree(db, patch.failoverHostname, poolId);
   if (patch.preferredPrimaryId) {
     const primary = await db
       .select({ id: members.id })

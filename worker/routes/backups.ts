@@ -1,14 +1,8 @@
 import { Hono } from "hono";
-import { SERVICE_HEADER, SHA256_HEADER } from "../../shared/backups";
 import { PageQuery } from "../../shared/pagination";
 import { allow } from "../auth/admin";
-import {
-  archiveFileName,
-  deleteBackup,
-  findArchive,
-  getBackup,
-  listBackups,
-} from "../backups/store";
+import { archiveDownload } from "../backups/download";
+import { deleteBackup, findArchive, getBackup, listBackups } from "../backups/store";
 import { ApiError } from "../errors";
 import { getMember } from "../members/store";
 import { getPool } from "../pools/store";
@@ -39,14 +33,7 @@ export const backupRoutes = new Hono<AppEnv>()
     const backupId = c.req.param("backupId");
     const row = await findArchive(c.get("db"), backupId);
     if (!row) throw new ApiError("not_found", `Backup ${backupId} does not exist`);
-    return new Response(row.archive, {
-      headers: {
-        "Content-Type": "application/gzip",
-        "Content-Disposition": `attachment; filename="${archiveFileName(row)}"`,
-        [SHA256_HEADER]: row.sha256,
-        [SERVICE_HEADER]: row.service,
-      },
-    });
+    return archiveDownload(row);
   })
   .delete("/backups/:backupId", allow("admin"), async (c) => {
     const backupId = c.req.param("backupId");

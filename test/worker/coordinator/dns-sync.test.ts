@@ -5,12 +5,19 @@ import type { Pool } from "../../../shared/pools";
 import { DNS_RETRY_BASE_MS, DRIFT_CHECK_INTERVAL_MS } from "../../../worker/coordinator/dns-sync";
 import type { PoolCoordinator } from "../../../worker/coordinator/pool-coordinator";
 import { type DesiredRecords, DnsError, type DnsProvider } from "../../../worker/dns/provider";
-import { admin, createPool, type Enrolled, enroll, expectError, heartbeat } from "../helpers";
+import {
+  admin,
+  createPool,
+  type Enrolled,
+  enroll,
+  expectError,
+  heartbeat,
+  uniqueHostname,
+} from "../helpers";
 import { tomorrowAt } from "../time";
 import { coordinatorStub, fireAlarmAt, setClock } from "./clock";
 
 const T0 = tomorrowAt(12);
-const NAME = "lb.example.com";
 const POWERDNS = {
   kind: "powerdns",
   baseUrl: "http://127.0.0.1:1",
@@ -56,7 +63,9 @@ async function settled(poolId: string) {
 
 /** A pool with members A (active) and B, whose DNS is an in-memory provider. */
 async function setup(mode = "active_standby") {
-  const pool = await createPool({ failoverHostname: NAME });
+  // Each pool needs its own failover hostname; the in-memory provider is the pool's own anyway.
+  const name = uniqueHostname();
+  const pool = await createPool({ failoverHostname: name });
   const dns = new MemoryDns();
   await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
     instance.dnsProviderFor = () => dns;
@@ -72,14 +81,14 @@ async function setup(mode = "active_standby") {
   });
   expect(put.status).toBe(200);
   await settled(pool.id);
-  return { pool, dns, a, b };
+  return { pool, dns, a, b, name };
 }
 
 describe("DNS sync", () => {
   it("points the record at the active once a provider is set, and says so", async () => {
-    const { pool, dns } = await setup();
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
-    expect(dns.writes[0]).toMatchObject({ name: NAME, ttl: 30 });
+    const { pool, dns, name } = await setup();
+    expect(dns.records.get(name)).toEqual(["198.51.100.1"]);
+    expect(dns.writes[0]).toMatchObject({ name: name, ttl: 30 });
     const [updated] = await events(pool.id, "dns.updated");
     expect(updated?.data).toMatchObject({ addresses: ["198.51.100.1"], confirmedAt: T0 });
     const after = (await admin<{ pool: Pool }>(`/pools/${pool.id}`)).body.pool;
@@ -88,11 +97,11 @@ describe("DNS sync", () => {
   });
 
   it("moves the record with a flip, confirming it with the flip's timings", async () => {
-    const { pool, dns, a } = await setup();
+    const { pool, dns, a, name } = await setup();
     await setClock(pool.id, T0 + 3_000);
     await beat(a, "198.51.100.1", "failed");
     await settled(pool.id);
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.2"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.2"]);
     const [updated] = await events(pool.id, "dns.updated");
     expect(updated?.data).toMatchObject({
       addresses: ["198.51.100.2"],
@@ -103,14 +112,14 @@ describe("DNS sync", () => {
   });
 
   it("follows the active's new public IP", async () => {
-    const { pool, dns, a } = await setup();
+    const { pool, dns, a, name } = await setup();
     await beat(a, "198.51.100.77");
     await settled(pool.id);
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.77"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.77"]);
   });
 
   it("retries a failed update with backoff until the provider confirms, reporting the error once", async () => {
-    const { pool, dns, a } = await setup();
+    const { pool, dns, a, name } = await setup();
     dns.failures.push(
       new DnsError("PowerDNS answered 503", true),
       new DnsError("PowerDNS answered 503", true),
@@ -118,16 +127,16 @@ describe("DNS sync", () => {
     await setClock(pool.id, T0 + 1_000);
     await beat(a, "198.51.100.1", "failed");
     await settled(pool.id);
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.1"]);
     let current = (await admin<{ pool: Pool }>(`/pools/${pool.id}`)).body.pool;
     expect(current.dnsLastError).toBe("PowerDNS answered 503");
 
     await fireAlarmAt(pool.id, T0 + 1_000 + DNS_RETRY_BASE_MS);
     await settled(pool.id);
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.1"]);
     await fireAlarmAt(pool.id, T0 + 1_000 + DNS_RETRY_BASE_MS + 2 * DNS_RETRY_BASE_MS);
     await settled(pool.id);
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.2"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.2"]);
 
     current = (await admin<{ pool: Pool }>(`/pools/${pool.id}`)).body.pool;
     expect(current.dnsLastError).toBeNull();
@@ -136,21 +145,21 @@ describe("DNS sync", () => {
   });
 
   it("puts back a record edited outside Baton", async () => {
-    const { pool, dns } = await setup();
-    dns.records.set(NAME, ["192.0.2.66"]);
+    const { pool, dns, name } = await setup();
+    dns.records.set(name, ["192.0.2.66"]);
     await fireAlarmAt(pool.id, T0 + DRIFT_CHECK_INTERVAL_MS);
     await settled(pool.id);
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.1"]);
     const [repaired] = await events(pool.id, "dns.drift_repaired");
     expect(repaired?.data).toEqual({ found: ["192.0.2.66"], wanted: ["198.51.100.1"] });
   });
 
   it("serves every ready member in round robin, and drops one that goes down", async () => {
-    const { pool, dns, b } = await setup("round_robin");
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.1", "198.51.100.2"]);
+    const { pool, dns, b, name } = await setup("round_robin");
+    expect(dns.records.get(name)).toEqual(["198.51.100.1", "198.51.100.2"]);
     await beat(b, "198.51.100.2", "inactive");
     await settled(pool.id);
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.1"]);
   });
 });
 
@@ -204,11 +213,11 @@ describe("DNS settings API", () => {
   });
 
   it("stops editing records once the provider is removed", async () => {
-    const { pool, dns, a } = await setup();
+    const { pool, dns, a, name } = await setup();
     expect((await admin(`/pools/${pool.id}/dns`, { method: "DELETE" })).status).toBe(200);
     await beat(a, "198.51.100.1", "failed");
     await settled(pool.id);
-    expect(dns.records.get(NAME)).toEqual(["198.51.100.1"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.1"]);
     expect((await admin<{ dns: unknown }>(`/pools/${pool.id}/dns`)).body.dns).toBeNull();
     expectError(await admin(`/pools/${pool.id}/dns/test`, { body: {} }), 404, "not_found");
   });

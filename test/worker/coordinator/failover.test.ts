@@ -74,6 +74,7 @@ describe("automatic failover", () => {
       toIp: "198.51.100.2",
       detectedAt: T0 + 10_000,
       decidedAt: T0 + 10_000,
+      fromLastHeartbeatAt: T0,
     });
   });
 

@@ -148,7 +148,7 @@ describe("the admin API with a session cookie", () => {
   it("leaves bearer tokens alone: no CSRF token needed, the cookie ignored", async () => {
     const { token } = await createApiToken("admin");
     const created = await withToken<{ pool: Pool }>(token, "/pools", {
-      body: { ...NEW_POOL, name: "by token" },
+      body: { ...NEW_POOL, name: "by token", failoverHostname: "lb-token.example.com" },
       headers: { Cookie: `baton_session=${session.cookie}` },
     });
     expect(created.status).toBe(201);

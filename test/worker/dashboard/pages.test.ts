@@ -90,7 +90,7 @@ describe("GET / (pools list)", () => {
     expect(row).toBeDefined();
     const start = html.indexOf(`data-pool-id="${pool.id}"`);
     const text = html.slice(start, html.indexOf("</li>", start)).replace(/<[^>]+>/g, " ");
-    expect(text).toContain("lb.example.com");
+    expect(text).toContain(pool.failoverHostname);
     expect(text).toContain(`${a.name} (198.51.100.1)`);
     expect(text).toMatch(/2\s*\/\s*2/);
     expect(text).toContain("DNS not connected");

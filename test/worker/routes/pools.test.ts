@@ -33,6 +33,35 @@ describe("POST /api/v1/pools", () => {
     expect(fetched.body.pool).toEqual(result.body.pool);
   });
 
+  it("refuses a failover hostname another pool has, on create and on rename", async () => {
+    const first = await createPool({ failoverHostname: "lb-once.example.com" });
+    const again = await admin("/pools", {
+      body: { name: "second", failoverHostname: "LB-Once.example.com." },
+    });
+    expectError(again, 409, "hostname_taken");
+    const body = again.body as ErrorBody;
+    expect(body.error.message).toContain(first.id);
+    expect(body.error.issues).toEqual([
+      { path: "failoverHostname", message: expect.stringContaining(first.name) },
+    ]);
+
+    const other = await createPool();
+    const rename = await admin(`/pools/${other.id}`, {
+      method: "PATCH",
+      body: { failoverHostname: "lb-once.example.com" },
+    });
+    expectError(rename, 409, "hostname_taken");
+    expect((await admin<{ pool: Pool }>(`/pools/${other.id}`)).body.pool.failoverHostname).toBe(
+      other.failoverHostname,
+    );
+    // Keeping its own hostname is no conflict.
+    const same = await admin(`/pools/${first.id}`, {
+      method: "PATCH",
+      body: { failoverHostname: "lb-once.example.com", name: "renamed" },
+    });
+    expect(same.status).toBe(200);
+  });
+
   it("refuses a body that fails validation, naming the fields", async () => {
     const result = await admin("/pools", {
       body: { name: "", failoverHostname: "localhost", failoverDelayS: 2 },

@@ -1,4 +1,4 @@
-import { and, eq, lte, ne, or } from "drizzle-orm";
+import { and, eq, lte, max, ne, or } from "drizzle-orm";
 import type { Role } from "../../../shared/tokens";
 import type { Db } from "../../db/client";
 import { sessions, users } from "../../db/schema/users";
@@ -107,4 +107,16 @@ export function endUserSessions(db: Db, userId: string, keepCsrf?: string) {
   return db
     .delete(sessions)
     .where(and(eq(sessions.userId, userId), keepCsrf ? ne(sessions.csrf, keepCsrf) : undefined));
+}
+
+/**
+ * When each user last signed in, as far as their sessions tell: signing out deletes a session,
+ * so a user who signed out of every browser has no known sign-in.
+ */
+export async function lastSignIns(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ userId: sessions.userId, at: max(sessions.createdAt) })
+    .from(sessions)
+    .groupBy(sessions.userId);
+  return new Map(rows.flatMap((row) => (row.at === null ? [] : [[row.userId, row.at]])));
 }

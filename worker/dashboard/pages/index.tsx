@@ -8,17 +8,21 @@ import { PoolLive } from "../views/pool-live";
 import { PoolHeading } from "../views/tabs";
 import { dashboardActions } from "./actions";
 import { addMemberPages } from "./add-member";
+import { eventPages } from "./events";
 import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
 import { memberSettingsPages } from "./member-settings";
 import { memberStatusPages } from "./member-status";
 import { monitoringPages } from "./monitoring";
 import { poolDnsPages } from "./pool-dns";
+import { poolFormPages } from "./pool-form";
 import { poolSettingsPages } from "./pool-settings";
+import { recoveryPages } from "./recovery";
 import { flashOf, fragment, page } from "./render";
+import { userPages } from "./users";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
-export const DASHBOARD_PATHS = ["/", "/pools/*", "/members/*", "/ui/*"] as const;
+export const DASHBOARD_PATHS = ["/", "/pools/*", "/members/*", "/ui/*", "/users"] as const;
 
 /** Defence in depth: a page never renders for a request that carries no session. */
 const signedIn = createMiddleware<AppEnv>(async (c, next) => {
@@ -33,13 +37,23 @@ const signedIn = createMiddleware<AppEnv>(async (c, next) => {
 export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
   const app = new Hono<AppEnv>();
   for (const path of DASHBOARD_PATHS) app.use(path, ...guards, signedIn);
+  // The New pool form's routes come first: /pools/:poolId would take /pools/new for a pool id.
   return app
+    .route("/", poolFormPages)
     .get("/", async (c) => {
       const rows = await loadPoolList(c.get("db"));
+      const session = c.get("session");
       return page(
         c,
-        <Layout title="Pools" session={c.get("session")} flash={flashOf(c)}>
-          <h1>Pools</h1>
+        <Layout title="Pools" session={session} flash={flashOf(c)}>
+          <div class="title-row">
+            <h1>Pools</h1>
+            {session.role === "admin" && (
+              <a class="button-link" href="/pools/new" data-testid="new-pool-link">
+                New pool
+              </a>
+            )}
+          </div>
           <div data-live-src="/ui/pool-list/fragment" aria-live="off">
             <PoolList rows={rows} now={Date.now()} />
           </div>
@@ -85,5 +99,8 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", addMemberPages)
     .route("/", monitoringPages)
     .route("/", poolDnsPages)
-    .route("/", poolSettingsPages);
+    .route("/", poolSettingsPages)
+    .route("/", eventPages)
+    .route("/", recoveryPages)
+    .route("/", userPages);
 }

@@ -1,11 +1,8 @@
-import { inArray } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { allow } from "../../auth/admin";
 import { listBackups } from "../../backups/store";
 import { coordinatorFor } from "../../coordinator/client";
 import { unwrap } from "../../coordinator/outcome";
-import type { Db } from "../../db/client";
-import { users } from "../../db/schema/users";
 import { ApiError } from "../../errors";
 import { enqueueMemberJob } from "../../jobs/enqueue";
 import { getJob, listJobs, toJob } from "../../jobs/store";
@@ -16,23 +13,11 @@ import { JobDetail, JobForm, JobList } from "../views/jobs";
 import { Layout } from "../views/layout";
 import { canOperate } from "../views/pool-live";
 import { MemberHeading } from "../views/tabs";
+import { actorNames } from "./actors";
 import { jobRequestFromForm, notQueuedMessage } from "./job-form";
 import { flashOf, fragment, page, withFlash } from "./render";
 
 const LIST_LIMIT = 50;
-
-/** Who made jobs, for people: `user:<id>` becomes the username, tokens and schedules stay ids. */
-async function actorNames(db: Db, actorIds: string[]): Promise<Map<string, string>> {
-  const userIds = [...new Set(actorIds.filter((id) => id.startsWith("user:")))].map((id) =>
-    id.slice("user:".length),
-  );
-  if (userIds.length === 0) return new Map();
-  const rows = await db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(inArray(users.id, userIds));
-  return new Map(rows.map((row) => [`user:${row.id}`, row.username]));
-}
 
 /** The member and its job, or 404 when the job is another member's. */
 async function memberJob(c: Context<AppEnv>) {

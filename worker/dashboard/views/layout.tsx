@@ -34,6 +34,11 @@ export function Layout({ title, session, flash, children }: LayoutProps) {
               Baton
             </a>
             <a href="/">Pools</a>
+            {session.role === "admin" && (
+              <a href="/users" data-testid="nav-users">
+                Users
+              </a>
+            )}
           </nav>
           <div class="who">
             <span data-testid="signed-in-user">{session.username}</span>

@@ -6,7 +6,8 @@ export function PoolList({ rows, now }: { rows: PoolListRow[]; now: number }) {
   if (rows.length === 0) {
     return (
       <p class="empty" data-server-now={now}>
-        No pools yet. Create one with <code>POST /api/v1/pools</code>, then enroll two members.
+        No pools yet. An admin creates one with <a href="/pools/new">New pool</a> (or{" "}
+        <code>POST /api/v1/pools</code>), then enrolls two members.
       </p>
     );
   }

@@ -32,9 +32,9 @@ const POOL_TABS: TabSpec<PoolTab>[] = [
     id: "recovery",
     label: "Disaster recovery",
     path: (id) => `/pools/${id}/recovery`,
-    built: false,
+    built: true,
   },
-  { id: "events", label: "Events", path: (id) => `/pools/${id}/events`, built: false },
+  { id: "events", label: "Events", path: (id) => `/pools/${id}/events`, built: true },
   { id: "settings", label: "Settings", path: (id) => `/pools/${id}/settings`, built: true },
 ];
 

@@ -1,0 +1,76 @@
+import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { Event } from "../../../shared/events";
+import type { Role } from "../../../shared/tokens";
+import { admin, BASE } from "../helpers";
+import { createUser, signIn } from "./auth-helpers";
+
+/** A browser signed in through the real login form as a new user with `role`. */
+export interface Browser {
+  cookie: string;
+  csrf: string;
+  userId: string;
+  username: string;
+}
+
+export async function browserAs(role: Role): Promise<Browser> {
+  const user = await createUser(role);
+  const session = await signIn(user.username);
+  return {
+    cookie: `baton_session=${session.cookie}`,
+    csrf: session.csrf,
+    userId: user.id,
+    username: user.username,
+  };
+}
+
+/** Requests a dashboard path with the browser's cookie, not following redirects. */
+export function fetchAs(browser: Browser, path: string, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("Cookie", browser.cookie);
+  return exports.default.fetch(`${BASE}${path}`, { ...init, headers, redirect: "manual" });
+}
+
+/** Posts a form (with the session's CSRF field) as the browser would. */
+export function postForm(browser: Browser, path: string, fields: Record<string, string> = {}) {
+  return fetchAs(browser, path, {
+    method: "POST",
+    body: new URLSearchParams({ _csrf: browser.csrf, ...fields }),
+  });
+}
+
+/** A page's HTML, asserting it answered `status`. */
+export async function htmlOf(browser: Browser, path: string, status = 200) {
+  const response = await fetchAs(browser, path);
+  expect(response.status, path).toBe(status);
+  return response.text();
+}
+
+/** A redirect's target, asserting it is a 303. */
+export function locationOf(response: Response): string {
+  expect(response.status).toBe(303);
+  return response.headers.get("Location") ?? "";
+}
+
+/** The pool's events of one type through the admin API, newest first. */
+export async function eventsOf(poolId: string | null, type: string): Promise<Event[]> {
+  const path = poolId ? `/pools/${poolId}/events?type=${type}` : `/events?type=${type}`;
+  const result = await admin<{ events: Event[] }>(path);
+  expect(result.status).toBe(200);
+  return result.body.events;
+}
+
+/** The flash message a redirect carries (`?flash=`), or null. */
+export function flashIn(location: string): string | null {
+  return new URL(location, BASE).searchParams.get("flash");
+}
+
+/** Text as the browser shows it: HTML's character references decoded. */
+export function unescapeHtml(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
