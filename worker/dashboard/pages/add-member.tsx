@@ -11,17 +11,14 @@ import { firstHeartbeat } from "../live/first-heartbeat";
 import { AddMemberForm, Enrolled, FirstHeartbeatView } from "../views/add-member";
 import { Layout } from "../views/layout";
 import { canAdmin } from "../views/pool-live";
+import { emptyForm, type FormState, refusedForm } from "./form-fields";
 import {
-  allowedIpLines,
   createMemberFromForm,
   type FieldErrors,
-  fieldErrorsOf,
-  type MemberFormInput,
   memberFormInput,
+  refusalErrors,
 } from "./member-form";
 import { flashOf, fragment, page } from "./render";
-
-const EMPTY: MemberFormInput = { name: "", hostname: "", allowedIps: "", priority: "" };
 
 function addMemberPage(c: Context<AppEnv>, pool: PoolRow, body: Child) {
   return page(
@@ -39,18 +36,12 @@ function addMemberPage(c: Context<AppEnv>, pool: PoolRow, body: Child) {
   );
 }
 
-function formPage(c: Context<AppEnv>, pool: PoolRow, input: MemberFormInput, errors: FieldErrors) {
+function formPage(c: Context<AppEnv>, pool: PoolRow, state: FormState) {
   const session = c.get("session");
   return addMemberPage(
     c,
     pool,
-    <AddMemberForm
-      poolId={pool.id}
-      input={input}
-      errors={errors}
-      session={session}
-      canAdmin={canAdmin(session)}
-    />,
+    <AddMemberForm poolId={pool.id} state={state} session={session} canAdmin={canAdmin(session)} />,
   );
 }
 
@@ -62,24 +53,20 @@ function formPage(c: Context<AppEnv>, pool: PoolRow, input: MemberFormInput, err
 export const addMemberPages = new Hono<AppEnv>()
   .get("/pools/:poolId/members/new", async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
-    return formPage(c, pool, EMPTY, {});
+    return formPage(c, pool, emptyForm());
   })
   .post("/pools/:poolId/members/new", allow("admin"), async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
     const input = memberFormInput(await c.req.parseBody({ all: true }));
     const refused = (errors: FieldErrors) => {
       c.status(400);
-      return formPage(c, pool, input, errors);
+      return formPage(c, pool, refusedForm(input, errors));
     };
     const create = createMemberFromForm(input);
     if (!create.ok) return refused(create.errors);
     const coordinator = coordinatorFor(c.env, pool.id);
     const enrolled = await coordinator.enrollMember(pool, create.value, c.get("actor").id);
-    if (!enrolled.ok) {
-      if (enrolled.code === "hostname_taken") return refused({ hostname: enrolled.message });
-      const errors = fieldErrorsOf(enrolled.issues ?? [], allowedIpLines(input.allowedIps));
-      return refused(Object.keys(errors).length > 0 ? errors : { form: enrolled.message });
-    }
+    if (!enrolled.ok) return refused(refusalErrors(enrolled, input));
     const { row, secret } = enrolled.value;
     const command = installCommand(controlPlaneUrl(c.get("config").publicUrl, c.req.url), secret);
     return addMemberPage(c, pool, <Enrolled member={row} poolId={pool.id} command={command} />);

@@ -17,11 +17,25 @@ export interface FormState {
 
 export const emptyForm = (): FormState => ({ submitted: false, values: {}, lists: {}, errors: {} });
 
-/** A field's text, trimmed; "" when absent. */
-export function textOf(fields: FormFields, name: string): string {
+/** A form shown again after a refusal: what the user typed and what is wrong with it. */
+export const refusedForm = (
+  values: Record<string, string>,
+  errors: Record<string, string>,
+): FormState => ({ submitted: true, values, lists: {}, errors });
+
+/** The form field of a schema path, for forms whose fields are the body's top-level keys. */
+export const firstSegment = (path: string[]) => path[0] || "form";
+
+/** A field's text exactly as typed (a password: spaces may be part of it); "" when absent. */
+export function typedTextOf(fields: FormFields, name: string): string {
   const value = fields[name];
   const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === "string" ? first.trim() : "";
+  return typeof first === "string" ? first : "";
+}
+
+/** A field's text, trimmed; "" when absent. */
+export function textOf(fields: FormFields, name: string): string {
+  return typedTextOf(fields, name).trim();
 }
 
 /** Every value of a repeated field (checkbox group). */
@@ -70,12 +84,16 @@ export function fieldErrors(
   return errors;
 }
 
-/** Field errors from an ApiError's issues (store checks such as "must be a member of this pool"). */
+/**
+ * Field errors from an ApiError's issues (store checks such as "must be a member of this pool");
+ * an error without issues is said on `fallback`.
+ */
 export function apiFieldErrors(
   issues: FieldIssue[] | undefined,
   message: string,
   fieldOf: (path: string[]) => string,
+  fallback = "form",
 ): Record<string, string> {
-  if (!issues?.length) return { form: message };
+  if (!issues?.length) return { [fallback]: message };
   return Object.fromEntries(issues.map((issue) => [fieldOf(issue.path.split(".")), issue.message]));
 }

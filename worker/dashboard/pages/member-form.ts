@@ -1,38 +1,44 @@
 import type { z } from "zod";
 import { CreateMember, UpdateMember } from "../../../shared/members";
-
-/** A form post as Hono's parseBody({ all: true }) gives it. */
-export type FormFields = Record<string, string | File | (string | File)[]>;
+import { type FormFields, type FormState, textOf } from "./form-fields";
 
 /** The member form's fields as typed, kept to show the form again after an error. */
-export interface MemberFormInput {
+export type MemberFormInput = {
   name: string;
   hostname: string;
   /** One address or CIDR range per line. */
   allowedIps: string;
   priority: string;
-}
+};
 
 export type MemberField = keyof MemberFormInput;
 /** A message per field; `form` for what belongs to no field. */
-export type FieldErrors = Partial<Record<MemberField | "form", string>>;
+export type FieldErrors = FormState["errors"];
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 const FIELDS: MemberField[] = ["name", "hostname", "allowedIps", "priority"];
 
-function text(value: FormFields[string] | undefined): string {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === "string" ? first : "";
-}
-
 export function memberFormInput(fields: FormFields): MemberFormInput {
   return {
-    name: text(fields.name),
-    hostname: text(fields.hostname),
-    allowedIps: text(fields.allowedIps),
-    priority: text(fields.priority),
+    name: textOf(fields, "name"),
+    hostname: textOf(fields, "hostname"),
+    allowedIps: textOf(fields, "allowedIps"),
+    priority: textOf(fields, "priority"),
   };
+}
+
+/**
+ * The errors of a refusal by the coordinator: on the fields its issues name, else above the
+ * form (a taken hostname on the hostname field).
+ */
+export function refusalErrors(
+  refusal: { code: string; message: string; issues?: { path: string; message: string }[] },
+  input: MemberFormInput,
+): FieldErrors {
+  if (refusal.code === "hostname_taken") return { hostname: refusal.message };
+  const errors = fieldErrorsOf(refusal.issues ?? [], allowedIpLines(input.allowedIps));
+  return Object.keys(errors).length > 0 ? errors : { form: refusal.message };
 }
 
 /** The form's value for a member as stored. */

@@ -10,21 +10,20 @@ import { Layout } from "../views/layout";
 import { MemberSettings } from "../views/member-settings";
 import { canAdmin } from "../views/pool-live";
 import { MemberHeading } from "../views/tabs";
+import { emptyForm, type FormState, refusedForm } from "./form-fields";
 import {
-  allowedIpLines,
   changedFields,
   type FieldErrors,
-  fieldErrorsOf,
-  type MemberFormInput,
   memberFormInput,
   memberFormOf,
   memberPatchFromForm,
+  refusalErrors,
 } from "./member-form";
 import { flashOf, page, withFlash } from "./render";
 
 interface SettingsPageOptions {
-  input?: MemberFormInput;
-  errors?: FieldErrors;
+  /** The refused input; the stored member's values otherwise. */
+  state?: FormState;
   rotatedCommand?: string;
 }
 
@@ -43,8 +42,8 @@ async function settingsPage(
       <MemberSettings
         member={member}
         active={pool.activeMemberId === member.id}
-        input={options.input ?? memberFormOf(member)}
-        errors={options.errors ?? {}}
+        stored={memberFormOf(member)}
+        state={options.state ?? emptyForm()}
         session={session}
         canAdmin={canAdmin(session)}
         rotatedCommand={options.rotatedCommand}
@@ -66,7 +65,7 @@ export const memberSettingsPages = new Hono<AppEnv>()
     const input = memberFormInput(await c.req.parseBody({ all: true }));
     const refused = (errors: FieldErrors) => {
       c.status(400);
-      return settingsPage(c, member, { input, errors });
+      return settingsPage(c, member, { state: refusedForm(input, errors) });
     };
     const patch = memberPatchFromForm(input, member);
     if (!patch.ok) return refused(patch.errors);
@@ -81,11 +80,7 @@ export const memberSettingsPages = new Hono<AppEnv>()
       patch.value,
       c.get("actor").id,
     );
-    if (!updated.ok) {
-      if (updated.code === "hostname_taken") return refused({ hostname: updated.message });
-      const errors = fieldErrorsOf(updated.issues ?? [], allowedIpLines(input.allowedIps));
-      return refused(Object.keys(errors).length > 0 ? errors : { form: updated.message });
-    }
+    if (!updated.ok) return refused(refusalErrors(updated, input));
     const message = `Saved ${changedFields(patch.value)}`;
     return c.redirect(withFlash(back, { kind: "ok", message }), 303);
   })

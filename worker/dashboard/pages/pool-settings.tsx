@@ -22,7 +22,7 @@ import { Layout } from "../views/layout";
 import { DeletePool, PoolSettingsForm } from "../views/pool-settings";
 import { PoolHeading } from "../views/tabs";
 import { WebhookForm } from "../views/webhook-form";
-import { apiFieldErrors, emptyForm, type FormState } from "./form-fields";
+import { apiFieldErrors, emptyForm, type FormState, firstSegment } from "./form-fields";
 import { flashOf, page, withFlash } from "./render";
 import {
   alertInputFromForm,
@@ -142,7 +142,7 @@ export const poolSettingsPages = new Hono<AppEnv>()
         await coordinator.poolChanged(after);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        const errors = apiFieldErrors(error.issues, error.message, (path) => path[0] ?? "form");
+        const errors = apiFieldErrors(error.issues, error.message, firstSegment);
         c.status(400);
         return settingsPage(c, pool, { poolForm: { ...form.state, errors } });
       }

@@ -6,6 +6,7 @@ import {
   type FormFields,
   type FormState,
   fieldErrors,
+  firstSegment,
   listOf,
   numberOrText,
   textOf,
@@ -27,8 +28,6 @@ const OPTIONAL = new Set<string>(["preferredPrimaryId"]);
 const AUTO_FAILOVER: Record<string, boolean> = { on: true, paused: false };
 
 export type Parsed<T> = { ok: true; value: T; state: FormState } | { ok: false; state: FormState };
-
-const firstSegment = (path: string[]) => path[0] ?? "form";
 
 /**
  * The pool settings form as the admin API's PATCH body (every field, checked by UpdatePool).

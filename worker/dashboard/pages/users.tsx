@@ -7,19 +7,25 @@ import type { AppEnv } from "../../types";
 import { lastSignIns } from "../auth/sessions";
 import { createUser, deleteUser, getUser, listUsers, toUser, updateUser } from "../auth/users";
 import { requireRole } from "../session";
-import type { FieldErrors } from "../views/labelled-field";
 import { type Flash, Layout } from "../views/layout";
-import { NewUserForm, type NewUserValues, UserCard } from "../views/users";
-import { errorsOfRefusal, fieldErrorsOf, textFields } from "./form-refusals";
+import { NewUserForm, UserCard } from "../views/users";
+import {
+  apiFieldErrors,
+  emptyForm,
+  type FormState,
+  fieldErrors,
+  firstSegment,
+  refusedForm,
+  textOf,
+  typedTextOf,
+} from "./form-fields";
 import { flashOf, page, withFlash } from "./render";
 
 /** What a refused form sends back into the page. */
 interface UsersPageState {
-  create?: { values: NewUserValues; errors: FieldErrors };
+  create?: FormState;
   password?: { userId: string; error: string };
 }
-
-const EMPTY_USER: NewUserValues = { username: "", role: "viewer" };
 
 async function usersPage(c: Context<AppEnv>, state: UsersPageState = {}, flash?: Flash | null) {
   const db = c.get("db");
@@ -40,11 +46,7 @@ async function usersPage(c: Context<AppEnv>, state: UsersPageState = {}, flash?:
       </p>
       <section aria-labelledby="new-user-title">
         <h2 id="new-user-title">Add a user</h2>
-        <NewUserForm
-          csrf={session.csrf}
-          values={state.create?.values ?? EMPTY_USER}
-          errors={state.create?.errors ?? {}}
-        />
+        <NewUserForm csrf={session.csrf} state={state.create ?? emptyForm()} />
       </section>
       <section aria-labelledby="users-title">
         <h2 id="users-title">Users ({users.length})</h2>
@@ -80,20 +82,23 @@ function back(c: Context<AppEnv>, flash: Flash, to = "/users") {
 export const userPages = new Hono<AppEnv>()
   .get("/users", requireRole("admin"), (c) => usersPage(c))
   .post("/ui/users", allow("admin"), async (c) => {
-    const fields = textFields(await c.req.parseBody());
-    const values = { username: fields.username ?? "", role: fields.role ?? "" };
-    const parsed = CreateUser.safeParse({ ...values, password: fields.password ?? "" });
+    const fields = await c.req.parseBody({ all: true });
+    // The password is never put back into the page.
+    const values = { username: textOf(fields, "username"), role: textOf(fields, "role") };
+    const typed: Record<string, string> = { ...values, password: typedTextOf(fields, "password") };
+    const parsed = CreateUser.safeParse(typed);
     if (!parsed.success) {
+      const errors = fieldErrors(parsed.error.issues, firstSegment, (name) => typed[name] === "");
       c.status(400);
-      return usersPage(c, { create: { values, errors: fieldErrorsOf(parsed.error.issues) } }, null);
+      return usersPage(c, { create: refusedForm(values, errors) }, null);
     }
     const created = await attempt(() =>
       createUser(c.get("db"), parsed.data, c.get("actor").id, Date.now()),
     );
     if (!created.ok) {
       c.status(created.code === "validation_failed" ? 400 : 409);
-      const errors = errorsOfRefusal(created, "username");
-      return usersPage(c, { create: { values, errors } }, null);
+      const errors = apiFieldErrors(created.issues, created.message, firstSegment, "username");
+      return usersPage(c, { create: refusedForm(values, errors) }, null);
     }
     const { username, role } = created.value;
     return back(c, { kind: "ok", message: `User ${username} (${role}) added` });
@@ -102,7 +107,7 @@ export const userPages = new Hono<AppEnv>()
     const db = c.get("db");
     const session = c.get("session");
     const user = await getUser(db, c.req.param("userId"));
-    const update = UpdateUser.safeParse({ role: textFields(await c.req.parseBody()).role });
+    const update = UpdateUser.safeParse({ role: textOf(await c.req.parseBody(), "role") });
     if (!update.success) return back(c, { kind: "error", message: "Not changed: choose a role" });
     const changed = await attempt(() =>
       updateUser(db, user.id, update.data, c.get("actor").id, Date.now()),
@@ -117,9 +122,11 @@ export const userPages = new Hono<AppEnv>()
     const db = c.get("db");
     const session = c.get("session");
     const user = await getUser(db, c.req.param("userId"));
-    const update = UpdateUser.safeParse({ password: textFields(await c.req.parseBody()).password });
+    const password = typedTextOf(await c.req.parseBody(), "password");
+    const update = UpdateUser.safeParse({ password });
     if (!update.success) {
-      const error = fieldErrorsOf(update.error.issues).password ?? "Not a valid password";
+      const errors = fieldErrors(update.error.issues, firstSegment, () => password === "");
+      const error = errors.password ?? "Not a valid password";
       c.status(400);
       return usersPage(c, { password: { userId: user.id, error: `Not reset: ${error}` } }, null);
     }

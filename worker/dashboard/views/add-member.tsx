@@ -1,20 +1,20 @@
 import type { DashboardSession } from "../../types";
 import type { FirstHeartbeat } from "../live/first-heartbeat";
-import type { FieldErrors, MemberFormInput } from "../pages/member-form";
+import type { FormState } from "../pages/form-fields";
+import { FormError } from "./fields";
 import { InstallCommand } from "./install-command";
 import { formatTime } from "./jobs";
-import { FormError, MemberFields } from "./member-form";
+import { MemberFields } from "./member-form";
 import { NEEDS_ADMIN } from "./member-settings";
 
 interface AddMemberFormProps {
   poolId: string;
-  input: MemberFormInput;
-  errors: FieldErrors;
+  state: FormState;
   session: DashboardSession;
   canAdmin: boolean;
 }
 
-export function AddMemberForm({ poolId, input, errors, session, canAdmin }: AddMemberFormProps) {
+export function AddMemberForm({ poolId, state, session, canAdmin }: AddMemberFormProps) {
   return (
     <section aria-labelledby="add-title">
       <h2 id="add-title">Add member</h2>
@@ -27,16 +27,16 @@ export function AddMemberForm({ poolId, input, errors, session, canAdmin }: AddM
           {NEEDS_ADMIN}: you cannot add members.
         </p>
       )}
-      <FormError errors={errors} />
+      <FormError state={state} />
       <form
         method="post"
         action={`/pools/${poolId}/members/new`}
         data-testid="add-member-form"
-        class="member-form"
+        class="stacked"
       >
         <input type="hidden" name="_csrf" value={session.csrf} />
         <fieldset class="plain" disabled={!canAdmin}>
-          <MemberFields input={input} errors={errors} priorityOptional />
+          <MemberFields state={state} priorityOptional />
           <div class="actions">
             <button type="submit" class="primary" id="add-member" data-testid="add-member-submit">
               Add member

@@ -19,14 +19,32 @@ function storedOf(stored: StoredDnsView | null, kind: DnsProviderKind) {
   };
 }
 
-/** Says whether a credential is stored; never what it is. */
-function SecretHint({ set, label }: { set: boolean; label: string }) {
-  return (
+/**
+ * A write-only credential: its box is always empty; its hint says whether one is stored, never
+ * what it is.
+ */
+function Credential(props: {
+  name: string;
+  label: string;
+  state: FormState;
+  set: boolean;
+  what: string;
+}) {
+  const { name, label, state, set, what } = props;
+  const hint = (
     <span data-testid="secret-state" data-set={String(set)}>
       {set
-        ? `${label} set — leave empty to keep it. It is only sent to the address saved with it.`
-        : `Required: no ${label.toLowerCase()} is stored for this provider.`}
+        ? `${what} set — leave empty to keep it. It is only sent to the address saved with it.`
+        : `Required: no ${what.toLowerCase()} is stored for this provider.`}
     </span>
+  );
+  return <Input name={name} label={label} type="password" state={state} hint={hint} />;
+}
+
+function Ttl(props: { kind: DnsSource; state: FormState; value: string | null }) {
+  const { kind, state, value } = props;
+  return (
+    <Input name={`${kind}.ttl`} label="TTL (seconds)" type="number" state={state} value={value} />
   );
 }
 
@@ -64,12 +82,12 @@ export function ProviderFieldsets(props: {
   return (
     <>
       <Kind kind="cloudflare" legend="Cloudflare">
-        <Input
+        <Credential
           name="cloudflare.apiToken"
           label="API token (Zone.DNS edit)"
-          type="password"
           state={state}
-          hint={<SecretHint set={secretSet("cloudflare")} label="Token" />}
+          set={secretSet("cloudflare")}
+          what="Token"
         />
         <Input name="cloudflare.zoneId" label="Zone ID" state={state} value={cf("zoneId")} />
         <Checkbox
@@ -78,13 +96,7 @@ export function ProviderFieldsets(props: {
           state={state}
           checked={cf("proxied") === "true"}
         />
-        <Input
-          name="cloudflare.ttl"
-          label="TTL (seconds)"
-          type="number"
-          state={state}
-          value={cf("ttl") ?? "60"}
-        />
+        <Ttl kind="cloudflare" state={state} value={cf("ttl") ?? "60"} />
         <Input
           name="cloudflare.apiBaseUrl"
           label="API address (optional)"
@@ -104,12 +116,12 @@ export function ProviderFieldsets(props: {
           placeholder="https://server.example.com:2083"
         />
         <Input name="cpanel.username" label="Username" state={state} value={cp("username")} />
-        <Input
+        <Credential
           name="cpanel.apiToken"
           label="API token"
-          type="password"
           state={state}
-          hint={<SecretHint set={secretSet("cpanel")} label="Token" />}
+          set={secretSet("cpanel")}
+          what="Token"
         />
         <Input
           name="cpanel.zone"
@@ -118,13 +130,7 @@ export function ProviderFieldsets(props: {
           value={cp("zone")}
           placeholder="example.com"
         />
-        <Input
-          name="cpanel.ttl"
-          label="TTL (seconds)"
-          type="number"
-          state={state}
-          value={cp("ttl") ?? "60"}
-        />
+        <Ttl kind="cpanel" state={state} value={cp("ttl") ?? "60"} />
       </Kind>
       <Kind kind="powerdns" legend="PowerDNS">
         <Input
@@ -135,12 +141,12 @@ export function ProviderFieldsets(props: {
           value={pd("baseUrl")}
           placeholder="http://127.0.0.1:8081"
         />
-        <Input
+        <Credential
           name="powerdns.apiKey"
           label="API key"
-          type="password"
           state={state}
-          hint={<SecretHint set={secretSet("powerdns")} label="Key" />}
+          set={secretSet("powerdns")}
+          what="Key"
         />
         <Input
           name="powerdns.serverId"
@@ -155,13 +161,7 @@ export function ProviderFieldsets(props: {
           value={pd("zone")}
           placeholder="example.com"
         />
-        <Input
-          name="powerdns.ttl"
-          label="TTL (seconds)"
-          type="number"
-          state={state}
-          value={pd("ttl") ?? "60"}
-        />
+        <Ttl kind="powerdns" state={state} value={pd("ttl") ?? "60"} />
       </Kind>
       <Kind kind="account" legend="Saved DNS account">
         <Message name="account" state={state} />
@@ -205,13 +205,7 @@ export function ProviderFieldsets(props: {
             { value: "false", label: "DNS only" },
           ]}
         />
-        <Input
-          name="account.ttl"
-          label="TTL (seconds)"
-          type="number"
-          state={state}
-          value={text(over.ttl)}
-        />
+        <Ttl kind="account" state={state} value={text(over.ttl)} />
       </Kind>
     </>
   );

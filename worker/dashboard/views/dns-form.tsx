@@ -5,7 +5,7 @@ import type { FormState } from "../pages/form-fields";
 import { NEEDS_ADMIN } from "./action-form";
 import { DNS_MODE_LABEL, DnsCheckResult } from "./dns";
 import { KIND_LABEL, ProviderFieldsets } from "./dns-fields";
-import { FormError, Radios, Select } from "./fields";
+import { FormError, Radios, RetypeSecret, Select } from "./fields";
 
 interface DnsFormProps {
   poolId: string;
@@ -35,17 +35,13 @@ export function DnsForm(props: DnsFormProps) {
     <form
       method="post"
       action={`/ui/pools/${poolId}/dns`}
-      class="settings-form"
+      class="stacked"
       data-testid="dns-form"
       data-confirm="Save these DNS settings? Baton writes the pool's records with them right away."
     >
       <input type="hidden" name="_csrf" value={session.csrf} />
       <FormError state={state} />
-      {props.typedSecret && Object.keys(state.errors).length > 0 && (
-        <p class="muted" data-testid="retype-secret">
-          The credential you typed was not saved and is not shown again: type it again.
-        </p>
-      )}
+      <RetypeSecret state={state} typed={props.typedSecret} what="credential" />
       {!canAdmin && (
         <p class="muted" data-testid="dns-form-disabled">
           {NEEDS_ADMIN}: you can see these settings but not change them.

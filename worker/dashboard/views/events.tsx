@@ -24,7 +24,7 @@ export function EventFilters(props: {
       <fieldset>
         <legend>Show</legend>
         {EVENT_CATEGORIES.map((category) => (
-          <label class="check">
+          <label class="inline">
             <input
               type="checkbox"
               name="cat"

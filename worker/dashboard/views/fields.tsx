@@ -4,70 +4,148 @@ import type { FormState } from "../pages/form-fields";
 /** Stable ids from field names such as `cloudflare.zoneId`. */
 export const fieldId = (name: string) => `f-${name.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
 
+/**
+ * How a field is found. By default the control's id is `fieldId(name)`, its testid
+ * `field-<name>`, and its error's testid `error-<id>` for a field given an id of its own, else
+ * `error-<name>`.
+ */
+export interface FieldNaming {
+  id?: string;
+  testId?: string;
+  errorTestId?: string;
+}
+
+interface FieldProps extends FieldNaming {
+  name: string;
+  label: string;
+  state: FormState;
+  hint?: Child;
+}
+
+function namesOf(props: { name: string } & FieldNaming) {
+  const id = props.id ?? fieldId(props.name);
+  return {
+    id,
+    testId: props.testId ?? `field-${props.name}`,
+    errorTestId: props.errorTestId ?? `error-${props.id ?? props.name}`,
+  };
+}
+
+/** The ARIA attributes that tie a control to its hint and its error message. */
+export function ariaOf(id: string, error: string | undefined, hasHint = false) {
+  const described = [hasHint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
+  return {
+    "aria-invalid": error ? "true" : undefined,
+    "aria-describedby": described.length > 0 ? described.join(" ") : undefined,
+  };
+}
+
 /** A field's error message, if it has one. */
-export function Message({ name, state }: { name: string; state: FormState }) {
-  const error = state.errors[name];
+export function Message(props: { name: string; state: FormState } & FieldNaming) {
+  const error = props.state.errors[props.name];
   if (!error) return null;
+  const { id, errorTestId } = namesOf(props);
   return (
-    <p class="field-error" id={`${fieldId(name)}-error`} data-testid={`error-${name}`}>
+    <p class="field-error" id={`${id}-error`} data-testid={errorTestId}>
       {error}
     </p>
   );
 }
 
-function describedBy(name: string, state: FormState, hint: boolean): string | undefined {
-  const ids = [
-    hint ? `${fieldId(name)}-hint` : null,
-    state.errors[name] ? `${fieldId(name)}-error` : null,
-  ].filter(Boolean);
-  return ids.length > 0 ? ids.join(" ") : undefined;
+function Hint({ id, hint }: { id: string; hint: Child | undefined }) {
+  if (!hint) return null;
+  return (
+    <p class="hint muted" id={`${id}-hint`}>
+      {hint}
+    </p>
+  );
 }
 
-interface InputProps {
-  name: string;
-  label: string;
-  state: FormState;
+/** The attributes every labelled control carries: id, name, testid, ARIA. */
+function controlOf(props: FieldProps) {
+  const { id, testId } = namesOf(props);
+  return {
+    id,
+    name: props.name,
+    "data-testid": testId,
+    ...ariaOf(id, props.state.errors[props.name], !!props.hint),
+  };
+}
+
+/** A label, the control, its hint and, when the last submission was refused, why. */
+function Field(props: FieldProps & { children: Child }) {
+  const { id } = namesOf(props);
+  const invalid = !!props.state.errors[props.name];
+  return (
+    <div class={invalid ? "field field-invalid" : "field"}>
+      <label for={id}>{props.label}</label>
+      {props.children}
+      <Hint id={id} hint={props.hint} />
+      <Message {...props} />
+    </div>
+  );
+}
+
+/** What the field shows: the user's input after a refusal, else `value` (the stored setting). */
+function shownValue(props: FieldProps & { value?: string | number | null }): string {
+  return props.state.values[props.name] ?? (props.value == null ? "" : String(props.value));
+}
+
+interface InputProps extends FieldProps {
   type?: "text" | "number" | "url" | "password";
-  hint?: Child;
   placeholder?: string;
   required?: boolean;
   /** Shown when the state has no value for the field (the stored setting). */
   value?: string | number | null;
   inputmode?: "numeric" | "url" | "text";
+  minlength?: number;
+  maxlength?: number;
 }
 
 /**
  * A labelled input with its hint and error. A password input never carries a value: secrets are
- * write-only, so neither a stored one nor a typed one is ever put back into the page.
+ * write-only, so neither a stored one nor a typed one is ever put back into the page. A number
+ * is typed as text (with a numeric keyboard) so that the schema, not the browser, says what is
+ * wrong with it.
  */
 export function Input(props: InputProps) {
-  const { name, label, state, type = "text", hint } = props;
+  const { type = "text" } = props;
   const secret = type === "password";
-  const shown = state.values[name] ?? (props.value == null ? "" : String(props.value));
   return (
-    <div class="field">
-      <label for={fieldId(name)}>{label}</label>
+    <Field {...props}>
       <input
-        id={fieldId(name)}
-        name={name}
+        {...controlOf(props)}
         type={type === "number" ? "text" : type}
         inputmode={type === "number" ? "numeric" : props.inputmode}
-        value={secret ? "" : shown}
+        value={secret ? "" : shownValue(props)}
         placeholder={props.placeholder}
         required={props.required}
+        minlength={props.minlength}
+        maxlength={props.maxlength}
         autocomplete={secret ? "new-password" : "off"}
+        autocapitalize="none"
         spellcheck={false}
-        aria-invalid={state.errors[name] ? "true" : undefined}
-        aria-describedby={describedBy(name, state, !!hint)}
-        data-testid={`field-${name}`}
       />
-      {hint && (
-        <p class="hint muted" id={`${fieldId(name)}-hint`}>
-          {hint}
-        </p>
-      )}
-      <Message name={name} state={state} />
-    </div>
+    </Field>
+  );
+}
+
+/** A labelled multi-line box (lists, one entry per line). */
+export function Textarea(
+  props: FieldProps & { value?: string | null; required?: boolean; rows?: number },
+) {
+  return (
+    <Field {...props}>
+      <textarea
+        {...controlOf(props)}
+        rows={props.rows ?? 4}
+        required={props.required}
+        autocapitalize="none"
+        spellcheck={false}
+      >
+        {shownValue(props)}
+      </textarea>
+    </Field>
   );
 }
 
@@ -78,29 +156,12 @@ interface Option {
 }
 
 /** A labelled select; `selected` applies when the state has no value for it. */
-export function Select(props: {
-  name: string;
-  label: string;
-  state: FormState;
-  options: Option[];
-  selected?: string | null;
-  hint?: Child;
-  id?: string;
-}) {
-  const { name, label, state, options, hint } = props;
-  const id = props.id ?? fieldId(name);
-  const current = state.values[name] ?? props.selected ?? "";
+export function Select(props: FieldProps & { options: Option[]; selected?: string | null }) {
+  const current = props.state.values[props.name] ?? props.selected ?? "";
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <select
-        id={id}
-        name={name}
-        aria-invalid={state.errors[name] ? "true" : undefined}
-        aria-describedby={describedBy(name, state, !!hint)}
-        data-testid={`field-${name}`}
-      >
-        {options.map((option) => (
+    <Field {...props}>
+      <select {...controlOf(props)}>
+        {props.options.map((option) => (
           <option
             value={option.value}
             selected={option.value === current}
@@ -110,13 +171,7 @@ export function Select(props: {
           </option>
         ))}
       </select>
-      {hint && (
-        <p class="hint muted" id={`${fieldId(name)}-hint`}>
-          {hint}
-        </p>
-      )}
-      <Message name={name} state={state} />
-    </div>
+    </Field>
   );
 }
 
@@ -151,36 +206,27 @@ export function Radios(props: {
 }
 
 /** One checkbox with its label after it. */
-export function Checkbox(props: {
-  name: string;
-  label: string;
-  state: FormState;
-  checked: boolean;
-  value?: string;
-  hint?: Child;
-}) {
-  const { name, label, state, hint } = props;
+export function Checkbox(props: FieldProps & { checked: boolean; value?: string }) {
+  const { name, state } = props;
   const value = props.value ?? "true";
+  const { id, testId } = namesOf(props);
   const isChecked = state.submitted ? state.values[name] === value : props.checked;
   return (
     <div class="field">
       <label class="inline">
         <input
+          id={id}
           type="checkbox"
           name={name}
           value={value}
           checked={isChecked}
-          aria-describedby={hint ? `${fieldId(name)}-hint` : undefined}
-          data-testid={`field-${name}`}
+          aria-describedby={props.hint ? `${id}-hint` : undefined}
+          data-testid={testId}
         />{" "}
-        {label}
+        {props.label}
       </label>
-      {hint && (
-        <p class="hint muted" id={`${fieldId(name)}-hint`}>
-          {hint}
-        </p>
-      )}
-      <Message name={name} state={state} />
+      <Hint id={id} hint={props.hint} />
+      <Message {...props} />
     </div>
   );
 }
@@ -192,7 +238,17 @@ export function FormError({ state }: { state: FormState }) {
   return (
     <p class="flash flash-error" role="alert" data-testid="form-error">
       {state.errors.form ??
-        `Not saved: ${count === 1 ? "one field needs" : `${count} fields need`} attention (marked below). Nothing was changed.`}
+        `Nothing was saved: ${count === 1 ? "one field needs" : `${count} fields need`} attention (marked below).`}
+    </p>
+  );
+}
+
+/** After a refusal: a typed secret is not shown again, so it has to be typed again. */
+export function RetypeSecret(props: { state: FormState; typed: boolean; what: string }) {
+  if (!props.typed || Object.keys(props.state.errors).length === 0) return null;
+  return (
+    <p class="muted" data-testid="retype-secret">
+      The {props.what} you typed was not saved and is not shown again: type it again.
     </p>
   );
 }

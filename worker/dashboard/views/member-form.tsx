@@ -1,113 +1,61 @@
-import type { FieldErrors, MemberField, MemberFormInput } from "../pages/member-form";
+import type { FormState } from "../pages/form-fields";
+import type { MemberField, MemberFormInput } from "../pages/member-form";
+import { Input, Textarea } from "./fields";
 
-interface FieldProps {
-  field: MemberField;
-  label: string;
-  hint: string;
-  errors: FieldErrors;
-  /** The control, given its id and the aria attributes that tie it to the hint and error. */
-  control: (attributes: Record<string, string | undefined>) => unknown;
-}
-
-/** A labelled control with its hint and, after a refused post, what is wrong with it. */
-function Field({ field, label, hint, errors, control }: FieldProps) {
-  const error = errors[field];
-  const describedBy = [error ? `${field}-error` : null, `${field}-hint`].filter(Boolean).join(" ");
-  return (
-    <div class={`field${error ? " field-invalid" : ""}`}>
-      <label for={`member-${field}`}>{label}</label>
-      {control({
-        id: `member-${field}`,
-        name: field,
-        "aria-describedby": describedBy,
-        "aria-invalid": error ? "true" : undefined,
-        "data-testid": `member-${field}`,
-      })}
-      {error && (
-        <p class="field-error" id={`${field}-error`} data-testid={`field-error-${field}`}>
-          {error}
-        </p>
-      )}
-      <p class="hint muted" id={`${field}-hint`}>
-        {hint}
-      </p>
-    </div>
-  );
-}
+/** The member forms' ids and testids (`member-name`, `field-error-name`), which tests use. */
+const named = (field: MemberField) => ({
+  name: field,
+  id: `member-${field}`,
+  testId: `member-${field}`,
+  errorTestId: `field-error-${field}`,
+});
 
 interface MemberFieldsProps {
-  input: MemberFormInput;
-  errors: FieldErrors;
+  state: FormState;
+  /** The member as stored (Settings); Add member starts empty. */
+  stored?: MemberFormInput;
   /** Add member: an empty priority takes the default (100). */
   priorityOptional?: boolean;
 }
 
 /** Name, hostname, allowed IPs and priority: the fields of CreateMember and UpdateMember. */
-export function MemberFields({ input, errors, priorityOptional = false }: MemberFieldsProps) {
+export function MemberFields({ state, stored, priorityOptional = false }: MemberFieldsProps) {
   return (
     <>
-      <Field
-        field="name"
+      <Input
+        {...named("name")}
         label="Name"
+        state={state}
+        value={stored?.name}
         hint="How the dashboard and events name this member."
-        errors={errors}
-        control={(attributes) => (
-          <input {...attributes} value={input.name} required maxlength={100} autocomplete="off" />
-        )}
+        maxlength={100}
+        required
       />
-      <Field
-        field="hostname"
+      <Input
+        {...named("hostname")}
         label="Hostname"
+        state={state}
+        value={stored?.hostname}
         hint="The VM's hostname. Its agent must report exactly this name, or its heartbeats are refused."
-        errors={errors}
-        control={(attributes) => (
-          <input
-            {...attributes}
-            value={input.hostname}
-            required
-            autocomplete="off"
-            autocapitalize="none"
-            spellcheck={false}
-          />
-        )}
+        required
       />
-      <Field
-        field="allowedIps"
+      <Textarea
+        {...named("allowedIps")}
         label="Allowed IPs"
+        state={state}
+        value={stored?.allowedIps}
         hint="One IPv4/IPv6 address or CIDR range per line: the addresses the agent connects from. 0.0.0.0/0 and ::/0 allow any."
-        errors={errors}
-        control={(attributes) => (
-          <textarea {...attributes} rows={4} required spellcheck={false} autocapitalize="none">
-            {input.allowedIps}
-          </textarea>
-        )}
+        required
       />
-      <Field
-        field="priority"
+      <Input
+        {...named("priority")}
         label={priorityOptional ? "Priority (optional)" : "Priority"}
+        type="number"
+        state={state}
+        value={stored?.priority}
         hint={`0 to 1000; the ready standby with the lowest number takes over first.${priorityOptional ? " Empty: 100." : ""}`}
-        errors={errors}
-        control={(attributes) => (
-          <input
-            {...attributes}
-            value={input.priority}
-            inputmode="numeric"
-            required={!priorityOptional}
-            autocomplete="off"
-          />
-        )}
+        required={!priorityOptional}
       />
     </>
-  );
-}
-
-/** A refusal that belongs to no single field. */
-export function FormError({ errors }: { errors: FieldErrors }) {
-  const fields = Object.keys(errors).filter((key) => key !== "form");
-  if (!errors.form && fields.length === 0) return null;
-  return (
-    <p class="flash flash-error" role="alert" data-testid="form-error">
-      {errors.form ?? "Nothing was saved: correct the fields marked below."}
-    </p>
   );
 }

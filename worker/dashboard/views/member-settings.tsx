@@ -1,8 +1,10 @@
 import type { DashboardSession } from "../../types";
-import type { FieldErrors, MemberFormInput } from "../pages/member-form";
+import type { FormState } from "../pages/form-fields";
+import type { MemberFormInput } from "../pages/member-form";
 import { ActionForm } from "./action-form";
+import { FormError } from "./fields";
 import { InstallCommand } from "./install-command";
-import { FormError, MemberFields } from "./member-form";
+import { MemberFields } from "./member-form";
 
 export const NEEDS_ADMIN = "Needs the admin role";
 
@@ -10,8 +12,9 @@ interface MemberSettingsProps {
   member: { id: string; name: string };
   /** Whether the member carries the pool's traffic now. */
   active: boolean;
-  input: MemberFormInput;
-  errors: FieldErrors;
+  /** The member's values as stored, shown until a refused save puts the input in `state`. */
+  stored: MemberFormInput;
+  state: FormState;
   session: DashboardSession;
   canAdmin: boolean;
   /** The install one-liner with the secret a rotation just made; shown once. */
@@ -46,16 +49,16 @@ export function MemberSettings(props: MemberSettingsProps) {
             {NEEDS_ADMIN}: you can see these settings but not change them.
           </p>
         )}
-        <FormError errors={props.errors} />
+        <FormError state={props.state} />
         <form
           method="post"
           action={`/members/${member.id}/settings`}
           data-testid="settings-form"
-          class="member-form"
+          class="stacked"
         >
           <input type="hidden" name="_csrf" value={session.csrf} />
           <fieldset class="plain" disabled={!canAdmin}>
-            <MemberFields input={props.input} errors={props.errors} />
+            <MemberFields state={props.state} stored={props.stored} />
             <div class="actions">
               <button
                 type="submit"

@@ -31,7 +31,7 @@ export function PoolSettingsForm(props: {
     <form
       method="post"
       action={`/ui/pools/${pool.id}/settings`}
-      class="settings-form"
+      class="stacked"
       data-testid="pool-settings-form"
     >
       <input type="hidden" name="_csrf" value={session.csrf} />

@@ -1,8 +1,9 @@
 import { Role } from "../../../shared/tokens";
 import { MIN_PASSWORD_LENGTH, type User } from "../../../shared/users";
 import type { DashboardSession } from "../../types";
+import type { FormState } from "../pages/form-fields";
 import { ActionForm } from "./action-form";
-import { Field, type FieldErrors, fieldAria } from "./labelled-field";
+import { ariaOf, FormError, Input, Select } from "./fields";
 import { formatTime } from "./jobs";
 
 const ROLE_HELP: Record<Role, string> = {
@@ -11,54 +12,32 @@ const ROLE_HELP: Record<Role, string> = {
   admin: "admin: also settings, DNS credentials, users, API tokens",
 };
 
-export interface NewUserValues {
-  username: string;
-  role: string;
-}
-
 /** Adds a user through the users API's CreateUser and createUser. */
-export function NewUserForm(props: { csrf: string; values: NewUserValues; errors: FieldErrors }) {
-  const { values, errors } = props;
+export function NewUserForm(props: { csrf: string; state: FormState }) {
+  const { state } = props;
   return (
     <form method="post" action="/ui/users" class="stacked" data-testid="user-form" novalidate>
       <input type="hidden" name="_csrf" value={props.csrf} />
-      <Field id="user-name" label="Username" error={errors.username}>
-        <input
-          id="user-name"
-          name="username"
-          value={values.username}
-          autocomplete="off"
-          autocapitalize="none"
-          spellcheck={false}
-          required
-          {...fieldAria("user-name", errors.username)}
-        />
-      </Field>
-      <Field
+      <FormError state={state} />
+      <Input name="username" id="user-name" label="Username" state={state} required />
+      <Input
+        name="password"
         id="user-password"
         label="Password"
-        error={errors.password}
+        type="password"
+        state={state}
+        minlength={MIN_PASSWORD_LENGTH}
+        required
         hint={`At least ${MIN_PASSWORD_LENGTH} characters; give it to the person another way.`}
-      >
-        <input
-          id="user-password"
-          name="password"
-          type="password"
-          autocomplete="new-password"
-          minlength={MIN_PASSWORD_LENGTH}
-          required
-          {...fieldAria("user-password", errors.password, true)}
-        />
-      </Field>
-      <Field id="user-role" label="Role" error={errors.role}>
-        <select id="user-role" name="role" {...fieldAria("user-role", errors.role)}>
-          {Role.options.map((role) => (
-            <option value={role} selected={role === values.role}>
-              {ROLE_HELP[role]}
-            </option>
-          ))}
-        </select>
-      </Field>
+      />
+      <Select
+        name="role"
+        id="user-role"
+        label="Role"
+        state={state}
+        options={Role.options.map((role) => ({ value: role, label: ROLE_HELP[role] }))}
+        selected="viewer"
+      />
       <div class="actions">
         <button type="submit" class="primary" data-testid="user-submit">
           Add user
@@ -154,7 +133,7 @@ export function UserCard(props: UserCardProps) {
           autocomplete="new-password"
           minlength={MIN_PASSWORD_LENGTH}
           required
-          {...fieldAria(passwordId, passwordError)}
+          {...ariaOf(passwordId, passwordError)}
         />{" "}
         <button type="submit" data-testid="user-password-submit">
           Reset password

@@ -3,7 +3,7 @@ import { EVENT_TYPES } from "../../../shared/events";
 import type { DashboardSession } from "../../types";
 import type { FormState } from "../pages/form-fields";
 import { ActionForm, NEEDS_ADMIN } from "./action-form";
-import { Checkbox, FormError, Input } from "./fields";
+import { Checkbox, FormError, Input, Message, RetypeSecret } from "./fields";
 import { AdminOnly } from "./pool-settings";
 
 /** The event types grouped by their prefix (pool, member, job, failover, dns, …). */
@@ -41,16 +41,12 @@ export function WebhookForm(props: {
       <form
         method="post"
         action={`/ui/pools/${poolId}/alerts`}
-        class="settings-form"
+        class="stacked"
         data-testid="webhook-form"
       >
         <input type="hidden" name="_csrf" value={session.csrf} />
         <FormError state={state} />
-        {props.typedSecret && Object.keys(state.errors).length > 0 && (
-          <p class="muted" data-testid="retype-secret">
-            The secret you typed was not saved and is not shown again: type it again.
-          </p>
-        )}
+        <RetypeSecret state={state} typed={props.typedSecret} what="secret" />
         <AdminOnly canAdmin={canAdmin} what="the webhook settings" />
         <fieldset class="plain" disabled={!canAdmin}>
           <Input
@@ -94,11 +90,7 @@ export function WebhookForm(props: {
                 ))}
               </div>
             ))}
-            {state.errors.events && (
-              <p class="field-error" data-testid="error-events">
-                {state.errors.events}
-              </p>
-            )}
+            <Message name="events" state={state} />
           </fieldset>
           <Checkbox
             name="enabled"
