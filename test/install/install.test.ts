@@ -33,6 +33,9 @@ import {
   startDistServer,
 } from "./helpers";
 
+/** Per case: install.sh runs real processes; on a loaded machine a case takes more than 5 s. */
+const CASE_TIMEOUT_MS = 60_000;
+
 const UNIT = "etc/systemd/system/baton-agent.service";
 const ENV = "etc/baton/agent.env";
 const BUNDLE = "opt/baton/agent/baton-agent.mjs";
@@ -114,7 +117,9 @@ function sandbox(name: string, osRelease?: string) {
 
 const lines = (text: string) => text.split("\n").filter(Boolean);
 
-describe("the control plane serves the agent as static assets", () => {
+describe("the control plane serves the agent as static assets", {
+  timeout: CASE_TIMEOUT_MS,
+}, () => {
   it("serves the bundle, its checksum, the manifest and the unit from dist/public", async () => {
     const { url } = ready();
     const bundle = Buffer.from(await (await fetch(`${url}/agent/baton-agent.mjs`)).arrayBuffer());
@@ -145,7 +150,7 @@ describe("the control plane serves the agent as static assets", () => {
   });
 });
 
-describe("install.sh against a real control plane", () => {
+describe("install.sh against a real control plane", { timeout: CASE_TIMEOUT_MS }, () => {
   const hostname = "edge-install-1";
   const files = [BUNDLE, WRAPPER, ENV, UNIT];
   let box: ReturnType<typeof sandbox>;
@@ -306,7 +311,9 @@ describe("install.sh against a real control plane", () => {
   });
 });
 
-describe("install.sh downloads Node when the system's will not do", () => {
+describe("install.sh downloads Node when the system's will not do", {
+  timeout: CASE_TIMEOUT_MS,
+}, () => {
   const hostname = "edge-install-2";
   const tarballPath = `/good/v${NODE_VERSION}/node-v${NODE_VERSION}-linux-`;
 
