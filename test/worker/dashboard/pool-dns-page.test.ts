@@ -64,7 +64,7 @@ async function auditOf(poolId: string) {
 
 /** A pool with an active member at 198.51.100.7; its coordinator's DNS is in memory. */
 async function poolWithActive() {
-  const pool = await createPool({ failoverHostname: "lb.example.com" });
+  const pool = await createPool(); // a failover hostname of its own, under example.com
   const writes: string[][] = [];
   const memory: DnsProvider = {
     readAddresses: async () => writes.at(-1) ?? [],
