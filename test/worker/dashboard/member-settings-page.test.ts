@@ -14,14 +14,14 @@ import {
 import { byTestId, textOf } from "./html";
 import {
   type Browser,
+  browserAs,
   controlValue,
   eventsOf,
   fetchAs,
   htmlOf,
   postForm,
   secretOf,
-  signIn,
-} from "./member-pages";
+} from "./pages-as";
 
 // The member's Settings tab through the real Worker and a session from the login form; what it
 // changes is checked through the admin API and the agent API.
@@ -55,7 +55,7 @@ function save(as: Browser, member: Member, change: Record<string, string>) {
 
 describe("the member's Settings tab", () => {
   it("shows the member's values in the form", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { a } = await twoMembers();
     const html = await htmlOf(adminUser, `/members/${a.member.id}/settings`);
     expect(byTestId(html, "tab-settings")[0]?.["aria-current"]).toBe("page");
@@ -70,7 +70,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("saves priority and allowed IPs as the API does, with the user in the audit event", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a } = await twoMembers();
     const response = await save(adminUser, a.member, {
       priority: "3",
@@ -99,7 +99,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("shows a bad CIDR next to its field, keeps what was typed, and changes nothing", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a } = await twoMembers();
     const typed = `${AGENT_IP}\n10.0.0.0/33`;
     const response = await save(adminUser, a.member, {
@@ -127,7 +127,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("refuses a hostname another member has, on the hostname field", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { a, b } = await twoMembers();
     const response = await save(adminUser, a.member, { hostname: b.member.hostname });
     expect(response.status).toBe(400);
@@ -137,7 +137,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("says when nothing changed and records no event", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a } = await twoMembers();
     const response = await save(adminUser, a.member, {});
     expect(response.status).toBe(303);
@@ -147,7 +147,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("rotates the secret: the new one-liner in the answer, the old secret refused", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a } = await twoMembers();
     expect((await heartbeat(a)).status).toBe(200);
     const response = await postForm(adminUser, `/members/${a.member.id}/settings/rotate-secret`);
@@ -175,7 +175,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("removes a standby and goes back to the pool with a flash", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a, b } = await twoMembers();
     const response = await postForm(adminUser, `/members/${b.member.id}/settings/remove`);
     expect(response.status).toBe(303);
@@ -196,7 +196,7 @@ describe("the member's Settings tab", () => {
   it.each(["viewer", "operator"] as const)(
     "shows a %s the values with disabled controls, and refuses every post with 403",
     async (role) => {
-      const user = await signIn(role);
+      const user = await browserAs(role);
       const { pool, a } = await twoMembers();
       const html = await htmlOf(user, `/members/${a.member.id}/settings`);
       expect(textOf(html, "settings-read-only")).toContain("Needs the admin role");
