@@ -1,9 +1,11 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Event } from "../../../shared/events";
+import { ENROLLMENT_SECRET_LENGTH } from "../../../shared/protocol";
 import type { Role } from "../../../shared/tokens";
 import { admin, BASE } from "../helpers";
 import { createUser, signIn } from "./auth-helpers";
+import { textOf } from "./html";
 
 // Pages of the dashboard through the real Worker, as a browser signed in through the real login
 // form: fetched and posted with its session cookie and CSRF field.
@@ -93,9 +95,18 @@ export function controlValue(html: string, testId: string): string | undefined {
   return text === undefined ? undefined : unescapeHtml(text);
 }
 
-/** The secret in an install one-liner (`... --token <secret>`). */
-export function secretOf(command: string): string {
-  const secret = /--token (\S+)/.exec(command)?.[1];
-  expect(secret, command).toBeDefined();
-  return secret ?? "";
+/**
+ * A page that shows a new enrollment secret once (Add member, Rotate secret): the answer to the
+ * POST itself, so no redirect URL carries the secret, never cached; its one-liner and secret.
+ */
+export async function shownSecretOf(response: Response) {
+  expect(response.status).toBe(200);
+  expect(response.headers.get("Location")).toBeNull();
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+  const html = await response.text();
+  const command = textOf(html, "install-command");
+  expect(command).toContain(`curl -fsSL ${BASE}/install.sh | sudo bash -s -- --token `);
+  const secret = /--token (\S+)/.exec(command)?.[1] ?? "";
+  expect(secret).toHaveLength(ENROLLMENT_SECRET_LENGTH);
+  return { html, command, secret };
 }
