@@ -1,16 +1,26 @@
 // The dashboard in a real browser (Debian's Chromium through playwright-core) against a real
 // local control plane (`wrangler dev`), one for the whole file. The cases run in order and build
-// on each other: first-run setup, logout and login, a pool with two simulated members, live
-// updates of the overview through a failover (never reloading the page), a job's output, and
-// a viewer who can neither see enabled actions nor perform one through the API. Screenshots go
-// to test-results/screenshots/. Without Chromium every case fails; none is skipped.
+// on each other: first-run setup, logout and login, a pool made with the New pool form and two
+// members added with the Add member form (their simulated agents run with the secrets the page
+// showed), live updates of the overview through a failover (never reloading the page), a job's
+// output, and a viewer who can neither see enabled actions nor perform one through the API.
+// Screenshots go to test-results/screenshots/. Without Chromium every case fails; none is skipped.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { adminApi } from "../harness/control-plane.mjs";
 import { defaultJobRunner } from "./agents";
 import { screenshot } from "./browser";
-import { fillSetup, markNoReload, path, signIn, stillSameDocument } from "./pages";
+import {
+  addMemberByForm,
+  fillPoolForm,
+  fillSetup,
+  markNoReload,
+  path,
+  signIn,
+  stillSameDocument,
+  submitPoolForm,
+} from "./pages";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
 const ADMIN = { username: "ops-admin", password: "correct horse battery staple" };
@@ -123,39 +133,55 @@ describe("dashboard in Chromium", () => {
   );
 
   it(
-    "lists a pool created through the admin API, with its two enrolled members",
+    "creates a pool with the New pool form and adds two members with the Add member form",
     async () => {
       const { plane, fleet } = env();
       const page = adminPage();
-      const { pool } = await adminApi(plane, "POST", "/api/v1/pools", {
+      await page.goto(`${plane.url}/`);
+      await page.locator("[data-testid=new-pool-link]").click();
+      await page.waitForURL(`${plane.url}/pools/new`);
+      await fillPoolForm(page, {
         name: "edge-browser",
         profile: "haproxy",
         failoverHostname: "lb.example.com",
         failoverDelayS: DELAY_S,
-        autoFailover: true,
       });
-      state.poolId = pool.id as string;
+      const id = await submitPoolForm(page);
+      expect(await page.locator("[data-testid=flash]").innerText()).toContain(
+        "Pool edge-browser created",
+      );
+      const { pool } = await adminApi(plane, "GET", `/api/v1/pools/${id}`);
+      expect(pool).toMatchObject({ failoverDelayS: DELAY_S, autoFailover: true });
+      state.poolId = id;
+
+      // Each member's secret comes from the one-liner the form answers with, as an operator
+      // would copy it onto the VM; the simulated agents start with it in the next case.
       for (const [letter, publicIp] of [
         ["a", "198.51.100.11"],
         ["b", "198.51.100.12"],
       ] as const) {
         const hostname = `edge-${letter}`;
-        const { member, secret } = await adminApi(
-          plane,
-          "POST",
-          `/api/v1/pools/${pool.id}/members`,
-          {
-            name: hostname,
-            hostname,
-            allowedIps: ["127.0.0.1"],
-          },
-        );
-        state.members.push({ id: member.id, hostname, publicIp });
-        fleet.add(member.id, { hostname, secret, publicIp });
+        const enrolled = await addMemberByForm(page, plane, id, {
+          name: hostname,
+          hostname,
+          allowedIps: "127.0.0.1",
+        });
+        expect(enrolled.command).toContain(`${plane.url}/install.sh`);
+        state.members.push({ id: enrolled.id, hostname, publicIp });
+        fleet.add(enrolled.id, { hostname, secret: enrolled.secret, publicIp });
       }
+      await screenshot(page, "add-member-enrolled");
+      const ids = state.members.map((member) => member.id).sort();
+      const { members } = await adminApi(plane, "GET", `/api/v1/pools/${id}/members`);
+      expect(members.map((member: { id: string }) => member.id).sort()).toEqual(ids);
+      // Enrolled by the signed-in admin, as the audit trail says.
+      const { events } = await adminApi(plane, "GET", `/api/v1/pools/${id}/events?type=member.*`);
+      const enrolled = events.filter((event: { type: string }) => event.type === "member.enrolled");
+      expect(enrolled.map((event: { memberId: string }) => event.memberId).sort()).toEqual(ids);
+      for (const event of enrolled) expect(event.actor).toMatch(/^user:/);
 
       await page.goto(`${plane.url}/`);
-      const row = page.locator(`[data-testid=pool-row][data-pool-id="${pool.id}"]`);
+      const row = page.locator(`[data-testid=pool-row][data-pool-id="${id}"]`);
       await expect.poll(() => row.count(), POLL).toBe(1);
       expect(await row.innerText()).toContain("edge-browser");
       expect(await row.innerText()).toContain("lb.example.com");
