@@ -1,35 +1,35 @@
 // The dashboard in a real browser (Debian's Chromium through playwright-core) against a real
 // local control plane (`wrangler dev`), one for the whole file. The cases run in order and build
-// on each other: first-run setup, logout and login, a pool with two simulated members, live
-// updates of the overview through a failover (never reloading the page), a job's output, and
-// a viewer who can neither see enabled actions nor perform one through the API. Screenshots go
-// to test-results/screenshots/. Without Chromium every case fails; none is skipped.
-import { existsSync } from "node:fs";
+// on each other: first-run setup, logout and login, a pool made with the New pool form and two
+// members added with the Add member form (their simulated agents run with the secrets the page
+// showed), live updates of the overview through a failover (never reloading the page), a job's
+// output, and a viewer who can neither see enabled actions nor perform one through the API.
+// Screenshots go to test-results/screenshots/. Without Chromium every case fails; none is skipped.
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
-import { AgentFleet, defaultJobRunner } from "./agents";
-import { groupAlive, type LaunchedBrowser, launchChromium, screenshot } from "./browser";
+import { describe, expect, it } from "vitest";
+import { adminApi } from "../harness/control-plane.mjs";
+import { defaultJobRunner } from "./agents";
+import { screenshot } from "./browser";
+import {
+  addMemberByForm,
+  fillPoolForm,
+  fillSetup,
+  markNoReload,
+  path,
+  signIn,
+  stillSameDocument,
+  submitPoolForm,
+} from "./pages";
+import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const CASE_TIMEOUT_MS = 60_000;
-/** How long a live change may take to show (1 s beats, 3 s delay, ~1.5 s refresh, slow CI). */
-const LIVE_TIMEOUT_MS = 20_000;
 const ADMIN = { username: "ops-admin", password: "correct horse battery staple" };
 const VIEWER = { username: "watcher", password: "viewer passphrase 42" };
 const DELAY_S = 3;
 /** How long the simulated agent takes over the job the jobs page queues. */
 const JOB_RUN_MS = 4_000;
-/** For expect.poll on what a page shows once loaded. */
-const POLL = { timeout: 10_000, interval: 200 };
 
-let plane: ControlPlane | undefined;
-let launched: LaunchedBrowser | undefined;
-let startError: unknown;
-let fleet: AgentFleet | undefined;
-const contexts: BrowserContext[] = [];
+const { env, newContext, phoneContext } = browserSuite({ tempPrefix: "baton-browser-" });
 
 /** What the cases share, filled in as they go. */
 const state: {
@@ -40,80 +40,12 @@ const state: {
   standbyId?: string;
 } = { members: [] };
 
-beforeAll(async () => {
-  try {
-    launched = await launchChromium();
-    plane = await startControlPlane(root, { tempPrefix: "baton-browser-" });
-    fleet = new AgentFleet(plane.url);
-  } catch (error) {
-    startError = error; // every case then fails with it, rather than being skipped
-  }
-}, 150_000);
-
-afterAll(async () => {
-  await fleet?.stopAll();
-  const groups = [...(plane?.groups() ?? []), ...(launched ? [launched.pid] : [])];
-  const dirs = [plane?.dir, launched?.userDataDir].filter((dir): dir is string => !!dir);
-  for (const context of contexts) await context.close().catch(() => {});
-  await Promise.all([launched?.close(), plane?.stop()]);
-  // Nothing this file started may outlive it.
-  expect(groups.filter(groupAlive), "process groups still running after stop").toEqual([]);
-  expect(
-    dirs.filter((dir) => existsSync(dir)),
-    "directories left behind",
-  ).toEqual([]);
-}, 60_000);
-
-function env() {
-  if (startError || !plane || !launched || !fleet)
-    throw startError ?? new Error("Chromium or the control plane did not start");
-  return { plane, browser: launched.browser, fleet };
-}
-
 /** The signed-in admin's page from the first case; later cases need it. */
-function adminPage(): Page {
-  if (!state.page) throw new Error("no signed-in page: first-run setup failed");
-  return state.page;
-}
-
-function poolId(): string {
-  if (!state.poolId) throw new Error("no pool: creating it failed");
-  return state.poolId;
-}
-
-async function newContext(options: Parameters<ReturnType<typeof env>["browser"]["newContext"]>[0]) {
-  const context = await env().browser.newContext(options);
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  return context;
-}
+const adminPage = () => need(state.page, "the signed-in admin's page");
+const poolId = () => need(state.poolId, "the pool");
 
 async function sessionCookie(context: BrowserContext) {
   return (await context.cookies()).find((cookie) => cookie.name === "baton_session");
-}
-
-function path(page: Page): string {
-  return new URL(page.url()).pathname;
-}
-
-/** A marker that a reload or navigation would wipe: proves updates came without one. */
-async function markNoReload(page: Page) {
-  await page.evaluate(() => {
-    (window as unknown as { __batonMark: string }).__batonMark = "same-document";
-  });
-}
-
-async function stillSameDocument(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () => (window as unknown as { __batonMark?: string }).__batonMark === "same-document",
-  );
-}
-
-async function signIn(page: Page, username: string, password: string) {
-  const form = page.locator("form:has(input[name=password])");
-  await form.locator("input[name=username]").fill(username);
-  await form.locator("input[name=password]").fill(password);
-  await form.locator("button[type=submit]").click();
 }
 
 /** The card, flow-diagram and API view of who is active, for failure messages. */
@@ -147,20 +79,15 @@ describe("dashboard in Chromium", () => {
       await expect.poll(() => form.count(), POLL).toBe(1);
 
       // A wrong bootstrap token creates nobody and signs nobody in.
-      await form.locator("input[name=token]").fill("not-the-admin-token");
-      await form.locator("input[name=username]").fill(ADMIN.username);
-      await form.locator("input[name=password]").fill(ADMIN.password);
+      await fillSetup(page, "not-the-admin-token", ADMIN);
       await form.locator("button[type=submit]").click();
       await page.waitForLoadState();
       expect(path(page)).toBe("/setup");
       expect(await sessionCookie(context)).toBeUndefined();
 
-      const again = page.locator("form:has(input[name=token])");
-      await again.locator("input[name=token]").fill(plane.adminToken);
-      await again.locator("input[name=username]").fill(ADMIN.username);
-      await again.locator("input[name=password]").fill(ADMIN.password);
+      await fillSetup(page, plane.adminToken, ADMIN);
       await screenshot(page, "setup");
-      await again.locator("button[type=submit]").click();
+      await form.locator("button[type=submit]").click();
 
       await page.waitForURL(`${plane.url}/`);
       expect(await sessionCookie(context)).toMatchObject({ httpOnly: true });
@@ -190,12 +117,12 @@ describe("dashboard in Chromium", () => {
       await page.goto(`${plane.url}/`);
       expect(path(page)).toBe("/login");
 
-      await signIn(page, ADMIN.username, "wrong password, surely");
+      await signIn(page, { ...ADMIN, password: "wrong password, surely" });
       await page.waitForLoadState();
       expect(path(page)).toBe("/login");
       expect(await sessionCookie(context)).toBeUndefined();
 
-      await signIn(page, ADMIN.username, ADMIN.password);
+      await signIn(page, ADMIN);
       await page.waitForURL(`${plane.url}/`);
       expect(await sessionCookie(context)).toBeDefined();
       await expect
@@ -206,39 +133,55 @@ describe("dashboard in Chromium", () => {
   );
 
   it(
-    "lists a pool created through the admin API, with its two enrolled members",
+    "creates a pool with the New pool form and adds two members with the Add member form",
     async () => {
       const { plane, fleet } = env();
       const page = adminPage();
-      const { pool } = await adminApi(plane, "POST", "/api/v1/pools", {
+      await page.goto(`${plane.url}/`);
+      await page.locator("[data-testid=new-pool-link]").click();
+      await page.waitForURL(`${plane.url}/pools/new`);
+      await fillPoolForm(page, {
         name: "edge-browser",
         profile: "haproxy",
         failoverHostname: "lb.example.com",
         failoverDelayS: DELAY_S,
-        autoFailover: true,
       });
-      state.poolId = pool.id as string;
+      const id = await submitPoolForm(page);
+      expect(await page.locator("[data-testid=flash]").innerText()).toContain(
+        "Pool edge-browser created",
+      );
+      const { pool } = await adminApi(plane, "GET", `/api/v1/pools/${id}`);
+      expect(pool).toMatchObject({ failoverDelayS: DELAY_S, autoFailover: true });
+      state.poolId = id;
+
+      // Each member's secret comes from the one-liner the form answers with, as an operator
+      // would copy it onto the VM; the simulated agents start with it in the next case.
       for (const [letter, publicIp] of [
         ["a", "198.51.100.11"],
         ["b", "198.51.100.12"],
       ] as const) {
         const hostname = `edge-${letter}`;
-        const { member, secret } = await adminApi(
-          plane,
-          "POST",
-          `/api/v1/pools/${pool.id}/members`,
-          {
-            name: hostname,
-            hostname,
-            allowedIps: ["127.0.0.1"],
-          },
-        );
-        state.members.push({ id: member.id, hostname, publicIp });
-        fleet.add(member.id, { hostname, secret, publicIp });
+        const enrolled = await addMemberByForm(page, plane, id, {
+          name: hostname,
+          hostname,
+          allowedIps: "127.0.0.1",
+        });
+        expect(enrolled.command).toContain(`${plane.url}/install.sh`);
+        state.members.push({ id: enrolled.id, hostname, publicIp });
+        fleet.add(enrolled.id, { hostname, secret: enrolled.secret, publicIp });
       }
+      await screenshot(page, "add-member-enrolled");
+      const ids = state.members.map((member) => member.id).sort();
+      const { members } = await adminApi(plane, "GET", `/api/v1/pools/${id}/members`);
+      expect(members.map((member: { id: string }) => member.id).sort()).toEqual(ids);
+      // Enrolled by the signed-in admin, as the audit trail says.
+      const { events } = await adminApi(plane, "GET", `/api/v1/pools/${id}/events?type=member.*`);
+      const enrolled = events.filter((event: { type: string }) => event.type === "member.enrolled");
+      expect(enrolled.map((event: { memberId: string }) => event.memberId).sort()).toEqual(ids);
+      for (const event of enrolled) expect(event.actor).toMatch(/^user:/);
 
       await page.goto(`${plane.url}/`);
-      const row = page.locator(`[data-testid=pool-row][data-pool-id="${pool.id}"]`);
+      const row = page.locator(`[data-testid=pool-row][data-pool-id="${id}"]`);
       await expect.poll(() => row.count(), POLL).toBe(1);
       expect(await row.innerText()).toContain("edge-browser");
       expect(await row.innerText()).toContain("lb.example.com");
@@ -308,13 +251,7 @@ describe("dashboard in Chromium", () => {
       await screenshot(page, "pool-overview");
 
       // The same live page at a phone's width.
-      const phone = await newContext({
-        viewport: { width: 375, height: 812 },
-        deviceScaleFactor: 2,
-        isMobile: true,
-        hasTouch: true,
-        storageState: await page.context().storageState(),
-      });
+      const phone = await phoneContext(page);
       const small = await phone.newPage();
       await small.goto(`${plane.url}/pools/${id}`);
       await expect.poll(() => small.locator("[data-testid=member-card]").count(), POLL).toBe(2);
@@ -521,7 +458,7 @@ describe("dashboard in Chromium", () => {
       const context = await newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await page.goto(`${plane.url}/login`);
-      await signIn(page, VIEWER.username, VIEWER.password);
+      await signIn(page, VIEWER);
       await page.waitForURL(`${plane.url}/`);
       await page.goto(`${plane.url}/pools/${id}`);
       await expect.poll(() => page.locator("[data-testid=member-card]").count(), POLL).toBe(2);

@@ -6,29 +6,31 @@
 // saves, refuses a bad CIDR next to the field, rotates the secret (the old one gets 401) and
 // removes a standby; a viewer sees disabled controls and is refused (403). Screenshots go to
 // test-results/screenshots/. Without Chromium every case fails; none is skipped.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { HaproxyStatRow } from "../../shared/haproxy-stat";
-import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
-import { AgentFleet, type SimulatedAgent } from "./agents";
-import { groupAlive, type LaunchedBrowser, launchChromium, screenshot } from "./browser";
+import type { SimulatedAgent } from "./agents";
+import { screenshot } from "./browser";
+import {
+  byTestId,
+  completeSetup,
+  confirmClick,
+  fillMemberForm,
+  markNoReload,
+  path,
+  signIn,
+  stillSameDocument,
+  submitMemberForm,
+} from "./pages";
+import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const CASE_TIMEOUT_MS = 60_000;
-/** How long a live change may take to show (1 s beats, ~1.5 s refresh, a slow CI). */
-const LIVE_TIMEOUT_MS = 20_000;
 const ADMIN = { username: "members-admin", password: "correct horse battery staple" };
 const VIEWER = { username: "members-viewer", password: "viewer passphrase 42" };
-const POLL = { timeout: 10_000, interval: 200 };
 const AGENT_IP = "127.0.0.1";
 
-let plane: ControlPlane | undefined;
-let launched: LaunchedBrowser | undefined;
-let startError: unknown;
-let fleet: AgentFleet | undefined;
-const contexts: BrowserContext[] = [];
+const { env, newContext, phoneContext, api } = browserSuite({
+  tempPrefix: "baton-browser-members-",
+});
 
 /** What the cases share, filled in as they go. */
 const state: {
@@ -41,88 +43,7 @@ const state: {
   addedSecret?: string;
 } = {};
 
-beforeAll(async () => {
-  try {
-    launched = await launchChromium();
-    plane = await startControlPlane(root, { tempPrefix: "baton-browser-members-" });
-    fleet = new AgentFleet(plane.url);
-  } catch (error) {
-    startError = error; // every case then fails with it, rather than being skipped
-  }
-}, 150_000);
-
-afterAll(async () => {
-  await fleet?.stopAll();
-  const groups = [...(plane?.groups() ?? []), ...(launched ? [launched.pid] : [])];
-  const dirs = [plane?.dir, launched?.userDataDir].filter((dir): dir is string => !!dir);
-  for (const context of contexts) await context.close().catch(() => {});
-  await Promise.all([launched?.close(), plane?.stop()]);
-  // Nothing this file started may outlive it.
-  expect(groups.filter(groupAlive), "process groups still running after stop").toEqual([]);
-  expect(
-    dirs.filter((dir) => existsSync(dir)),
-    "directories left behind",
-  ).toEqual([]);
-}, 60_000);
-
-function env() {
-  if (startError || !plane || !launched || !fleet)
-    throw startError ?? new Error("Chromium or the control plane did not start");
-  return { plane, browser: launched.browser, fleet };
-}
-
-function adminPage(): Page {
-  if (!state.page) throw new Error("no signed-in page: first-run setup failed");
-  return state.page;
-}
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} is missing: an earlier case failed`);
-  return value;
-}
-
-async function newContext(options: Parameters<ReturnType<typeof env>["browser"]["newContext"]>[0]) {
-  const context = await env().browser.newContext(options);
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  return context;
-}
-
-function path(page: Page): string {
-  return new URL(page.url()).pathname;
-}
-
-async function markNoReload(page: Page) {
-  await page.evaluate(() => {
-    (window as unknown as { __batonMark: string }).__batonMark = "same-document";
-  });
-}
-
-async function stillSameDocument(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () => (window as unknown as { __batonMark?: string }).__batonMark === "same-document",
-  );
-}
-
-async function signIn(page: Page, username: string, password: string) {
-  const form = page.locator("form:has(input[name=password])");
-  await form.locator("input[name=username]").fill(username);
-  await form.locator("input[name=password]").fill(password);
-  await form.locator("button[type=submit]").click();
-}
-
-/** Clicks a confirmed form's button and confirms in the dialog. */
-async function confirmClick(page: Page, testId: string) {
-  await page.locator(`[data-testid=${testId}]`).click();
-  const dialog = page.locator("[data-testid=confirm-dialog]");
-  await dialog.waitFor({ state: "visible" });
-  await dialog.locator("[data-testid=confirm-ok]").click();
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers of the admin API
-async function api<T = any>(method: string, apiPath: string, body?: unknown): Promise<T> {
-  return adminApi<T>(env().plane, method, apiPath, body);
-}
+const adminPage = () => need(state.page, "the signed-in admin's page");
 
 /** A member through the admin API, or null once it is gone (404). */
 async function memberOrNull(id: string) {
@@ -199,13 +120,7 @@ describe("member workspace in Chromium", () => {
       const context = await newContext({ viewport: { width: 1280, height: 900 } });
       await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: plane.url });
       const page = await context.newPage();
-      await page.goto(`${plane.url}/setup`);
-      const form = page.locator("form:has(input[name=token])");
-      await form.locator("input[name=token]").fill(plane.adminToken);
-      await form.locator("input[name=username]").fill(ADMIN.username);
-      await form.locator("input[name=password]").fill(ADMIN.password);
-      await form.locator("button[type=submit]").click();
-      await page.waitForURL(`${plane.url}/`);
+      await completeSetup(page, plane, ADMIN);
       state.page = page;
 
       const { pool } = await api("POST", "/api/v1/pools", {
@@ -251,10 +166,8 @@ describe("member workspace in Chromium", () => {
       await page.waitForURL(`${plane.url}/pools/${poolId}/members/new`);
 
       // A bad entry first: the form comes back with the field marked and the input kept.
-      await page.locator("[data-testid=member-name]").fill("edge-b");
-      await page.locator("[data-testid=member-hostname]").fill("edge-b");
-      await page.locator("[data-testid=member-allowedIps]").fill(`${AGENT_IP}\n10.0.0.0/40`);
-      await page.locator("[data-testid=member-priority]").fill("20");
+      const fields = { name: "edge-b", hostname: "edge-b", priority: 20 };
+      await fillMemberForm(page, { ...fields, allowedIps: `${AGENT_IP}\n10.0.0.0/40` });
       await screenshot(page, "add-member-form");
       await page.locator("[data-testid=add-member-submit]").click();
       await page.locator("[data-testid=field-error-allowedIps]").waitFor({ state: "visible" });
@@ -264,15 +177,11 @@ describe("member workspace in Chromium", () => {
       expect(await page.locator("[data-testid=member-name]").inputValue()).toBe("edge-b");
       expect((await api("GET", `/api/v1/pools/${poolId}/members`)).members).toHaveLength(1);
 
-      await page.locator("[data-testid=member-allowedIps]").fill(AGENT_IP);
-      await page.locator("[data-testid=add-member-submit]").click();
-      const commandBox = page.locator("[data-testid=install-command]");
-      await commandBox.waitFor({ state: "visible" });
+      await byTestId(page, "member-allowedIps").fill(AGENT_IP);
+      const { id: addedId, secret, command } = await submitMemberForm(page);
       // The answer to the POST itself: no redirect carried the secret.
       expect(path(page)).toBe(`/pools/${poolId}/members/new`);
-      const command = (await commandBox.innerText()).trim();
       expect(command).toContain(`curl -fsSL ${plane.url}/install.sh | sudo bash -s -- --token `);
-      const secret = /--token (\S+)$/.exec(command)?.[1] ?? "";
       expect(secret).toMatch(/^\S{48}$/);
       const waiting = page.locator("[data-testid=first-heartbeat]");
       expect(await waiting.getAttribute("data-state")).toBe("waiting");
@@ -287,7 +196,7 @@ describe("member workspace in Chromium", () => {
       const added = (await api("GET", `/api/v1/pools/${poolId}/members`)).members.find(
         (member: { hostname: string }) => member.hostname === "edge-b",
       );
-      expect(added).toMatchObject({ name: "edge-b", priority: 20, allowedIps: [AGENT_IP] });
+      expect(added).toMatchObject({ id: addedId, ...fields, allowedIps: [AGENT_IP] });
       state.addedId = added.id;
       state.addedSecret = secret;
       await markNoReload(page);
@@ -362,13 +271,7 @@ describe("member workspace in Chromium", () => {
 
       // At a phone's width the table scrolls sideways, its first column staying in view, and
       // the scroll survives the live refresh.
-      const phone = await newContext({
-        viewport: { width: 375, height: 812 },
-        deviceScaleFactor: 2,
-        isMobile: true,
-        hasTouch: true,
-        storageState: await page.context().storageState(),
-      });
+      const phone = await phoneContext(page);
       const small = await phone.newPage();
       await small.goto(`${plane.url}/members/${activeId}/status`);
       const scroller = small.locator("#stat-backends-scroll");
@@ -447,7 +350,7 @@ describe("member workspace in Chromium", () => {
       expect(agent.failures).toEqual([]);
       await page.goto(`${plane.url}/members/${addedId}/settings`);
       const rotatedAt = Date.now();
-      await confirmClick(page, "rotate-secret");
+      await confirmClick(byTestId(page, "rotate-secret"));
       const commandBox = page.locator("[data-testid=rotated-secret] [data-testid=install-command]");
       await commandBox.waitFor({ state: "visible" });
       const command = (await commandBox.innerText()).trim();
@@ -488,7 +391,7 @@ describe("member workspace in Chromium", () => {
       const addedId = need(state.addedId, "the added member");
       const poolId = need(state.poolId, "the pool");
       await page.goto(`${plane.url}/members/${addedId}/settings`);
-      await confirmClick(page, "remove-member");
+      await confirmClick(byTestId(page, "remove-member"));
       await page.waitForURL((url) => url.pathname === `/pools/${poolId}`);
       expect(await page.locator("[data-testid=flash]").innerText()).toBe("Removed edge-b (edge-b)");
       await expect.poll(() => page.locator("[data-testid=member-card]").count(), POLL).toBe(1);
@@ -512,7 +415,7 @@ describe("member workspace in Chromium", () => {
       const context = await newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await page.goto(`${plane.url}/login`);
-      await signIn(page, VIEWER.username, VIEWER.password);
+      await signIn(page, VIEWER);
       await page.waitForURL(`${plane.url}/`);
 
       await page.goto(`${plane.url}/pools/${poolId}`);

@@ -5,28 +5,23 @@
 // measured heartbeat round-trip must reach its chart. The cases run in order and build on each
 // other. Screenshots go to test-results/screenshots/. Without Chromium every case fails.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { Heartbeat } from "../../shared/heartbeat";
 import type { MemberMetrics } from "../../shared/metrics";
-import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
-import { AgentFleet } from "./agents";
-import { groupAlive, type LaunchedBrowser, launchChromium, screenshot } from "./browser";
+import { adminApi, type ControlPlane } from "../harness/control-plane.mjs";
+import { screenshot } from "./browser";
+import { markNoReload, stillSameDocument } from "./pages";
+import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, POLL, root } from "./suite";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const bundle = join(root, "dist", "agent", "baton-agent.mjs");
 const run = promisify(execFile);
-const CASE_TIMEOUT_MS = 60_000;
 const SAMPLE_INTERVAL_S = 2;
-/** Samples every 2 s, the open page refreshing every 1.5 s, a slow CI: generous. */
-const LIVE_TIMEOUT_MS = 20_000;
-const POLL = { timeout: 10_000, interval: 200 };
 const VIEWER = { username: "chart-watcher", password: "viewer passphrase 42" };
 const GIB = 1024 ** 3;
 /** What the simulated agent reports: the labels the charts must show. */
@@ -42,15 +37,10 @@ const NODE_FLAGS = (
   .split(" ")
   .filter(Boolean);
 
-let plane: ControlPlane | undefined;
-let launched: LaunchedBrowser | undefined;
-let fleet: AgentFleet | undefined;
-let startError: unknown;
 let agentDir: string | undefined;
 let realAgent: ChildProcess | undefined;
 const realAgentErr: string[] = [];
-const contexts: BrowserContext[] = [];
-const state: { page?: Page; simId?: string; realId?: string } = {};
+const state: { page?: Page } = {};
 
 /** The system's Node 20 (never node_modules/.bin's Node 22): what the agent runs on. */
 function systemNode20(): string {
@@ -72,16 +62,14 @@ async function enroll(cp: ControlPlane, poolId: string, hostname: string) {
   return { id: member.id as string, secret: secret as string };
 }
 
-beforeAll(async () => {
-  try {
+const { env, newContext, phoneContext } = browserSuite({
+  tempPrefix: "baton-browser-mon-",
+  vars: { METRIC_SAMPLE_INTERVAL_S: String(SAMPLE_INTERVAL_S) },
+  startTimeoutMs: 210_000,
+  // A pool with a simulated member and the real bundled agent, both beating from the start.
+  setup: async ({ plane, fleet }) => {
     await run(process.execPath, [join(root, "scripts", "build-agent.mjs")], { timeout: 60_000 });
     const node = systemNode20();
-    launched = await launchChromium();
-    plane = await startControlPlane(root, {
-      tempPrefix: "baton-browser-mon-",
-      vars: { METRIC_SAMPLE_INTERVAL_S: String(SAMPLE_INTERVAL_S) },
-    });
-    fleet = new AgentFleet(plane.url);
     await adminApi(plane, "POST", "/api/v1/users", { ...VIEWER, role: "viewer" });
     const { pool } = await adminApi(plane, "POST", "/api/v1/pools", {
       name: "edge-charts",
@@ -90,7 +78,6 @@ beforeAll(async () => {
       autoFailover: false,
     });
     const sim = await enroll(plane, pool.id, "edge-sim");
-    state.simId = sim.id;
     const agent = fleet.add(sim.id, {
       hostname: "edge-sim",
       secret: sim.secret,
@@ -100,7 +87,6 @@ beforeAll(async () => {
     agent.start();
 
     const real = await enroll(plane, pool.id, "edge-real");
-    state.realId = real.id;
     agentDir = mkdtempSync(join(tmpdir(), "baton-browser-agent-"));
     writeFileSync(join(agentDir, "agent.env"), "# the test's environment only\n");
     realAgent = spawn(node, [...NODE_FLAGS, bundle, "run"], {
@@ -117,43 +103,18 @@ beforeAll(async () => {
       stdio: ["ignore", "ignore", "pipe"],
     });
     realAgent.stderr?.setEncoding("utf8").on("data", (chunk: string) => realAgentErr.push(chunk));
-  } catch (error) {
-    startError = error; // every case then fails with it, rather than being skipped
-  }
-}, 210_000);
-
-afterAll(async () => {
-  await fleet?.stopAll();
-  if (realAgent && realAgent.exitCode === null && realAgent.signalCode === null) {
-    const exited = new Promise((resolve) => realAgent?.once("exit", resolve));
-    realAgent.kill("SIGTERM");
-    await Promise.race([exited, sleep(5_000)]);
-    if (realAgent.exitCode === null && realAgent.signalCode === null) realAgent.kill("SIGKILL");
-  }
-  const groups = [...(plane?.groups() ?? []), ...(launched ? [launched.pid] : [])];
-  const dirs = [plane?.dir, launched?.userDataDir].filter((dir): dir is string => !!dir);
-  for (const context of contexts) await context.close().catch(() => {});
-  await Promise.all([launched?.close(), plane?.stop()]);
-  if (agentDir) rmSync(agentDir, { recursive: true, force: true });
-  expect(groups.filter(groupAlive), "process groups still running after stop").toEqual([]);
-  expect(
-    dirs.filter((dir) => existsSync(dir)),
-    "directories left behind",
-  ).toEqual([]);
-}, 60_000);
-
-function env() {
-  if (startError || !plane || !launched || !fleet || !state.simId || !state.realId)
-    throw startError ?? new Error("Chromium or the control plane did not start");
-  return { plane, browser: launched.browser, fleet, simId: state.simId, realId: state.realId };
-}
-
-async function newContext(options: Parameters<ReturnType<typeof env>["browser"]["newContext"]>[0]) {
-  const context = await env().browser.newContext(options);
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  return context;
-}
+    return { simId: sim.id, realId: real.id };
+  },
+  teardown: async () => {
+    if (realAgent && realAgent.exitCode === null && realAgent.signalCode === null) {
+      const exited = new Promise((resolve) => realAgent?.once("exit", resolve));
+      realAgent.kill("SIGTERM");
+      await Promise.race([exited, sleep(5_000)]);
+      if (realAgent.exitCode === null && realAgent.signalCode === null) realAgent.kill("SIGKILL");
+    }
+    if (agentDir) rmSync(agentDir, { recursive: true, force: true });
+  },
+});
 
 function viewerPage(): Page {
   if (!state.page) throw new Error("no signed-in page: the first case failed");
@@ -171,18 +132,6 @@ async function reported(memberId: string, figure: keyof MemberMetrics["points"][
 
 function text(page: Page, testId: string): Promise<string> {
   return page.locator(`[data-testid="${testId}"]`).innerText();
-}
-
-async function markNoReload(page: Page) {
-  await page.evaluate(() => {
-    (window as unknown as { __batonMark: string }).__batonMark = "same-document";
-  });
-}
-
-async function stillSameDocument(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () => (window as unknown as { __batonMark?: string }).__batonMark === "same-document",
-  );
 }
 
 describe("the Monitoring tab in Chromium", () => {
@@ -342,13 +291,7 @@ describe("the Monitoring tab in Chromium", () => {
     "fits a phone's width",
     async () => {
       const { plane, simId } = env();
-      const phone = await newContext({
-        viewport: { width: 375, height: 812 },
-        deviceScaleFactor: 2,
-        isMobile: true,
-        hasTouch: true,
-        storageState: await viewerPage().context().storageState(),
-      });
+      const phone = await phoneContext(viewerPage());
       const small = await phone.newPage();
       await small.goto(`${plane.url}/members/${simId}/monitoring`);
       await expect.poll(() => small.locator("figure.chart").count(), POLL).toBe(5);

@@ -8,29 +8,28 @@
 // page adds a viewer, promotes it and protects the last admin. Screenshots go to
 // test-results/screenshots/. Without Chromium every case fails; none is skipped.
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
-import { AgentFleet, defaultJobRunner, type JobRunner } from "./agents";
-import { groupAlive, type LaunchedBrowser, launchChromium, screenshot } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { adminApi } from "../harness/control-plane.mjs";
+import { defaultJobRunner, type JobRunner } from "./agents";
+import { screenshot } from "./browser";
+import {
+  completeSetup,
+  confirmClick,
+  fillPoolForm,
+  markNoReload,
+  path,
+  stillSameDocument,
+  submitPoolForm,
+} from "./pages";
+import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const CASE_TIMEOUT_MS = 60_000;
-/** How long a live change may take to show (1 s beats, 3 s delay, ~1.5 s refresh, slow CI). */
-const LIVE_TIMEOUT_MS = 20_000;
 const ADMIN = { username: "history-admin", password: "correct horse battery staple" };
 const VIEWER = { username: "auditor", password: "auditor passphrase 42" };
 const HOSTNAME = "lb-history.example.com";
-const POLL = { timeout: 10_000, interval: 200 };
 
-let plane: ControlPlane | undefined;
-let launched: LaunchedBrowser | undefined;
-let startError: unknown;
-let fleet: AgentFleet | undefined;
-const contexts: BrowserContext[] = [];
+const { env, newContext, phoneContext } = browserSuite({ tempPrefix: "baton-history-" });
 
 /** What the cases share, filled in as they go. */
 const state: {
@@ -42,77 +41,8 @@ const state: {
   standbyId?: string;
 } = { members: [] };
 
-beforeAll(async () => {
-  try {
-    launched = await launchChromium();
-    plane = await startControlPlane(root, { tempPrefix: "baton-history-" });
-    fleet = new AgentFleet(plane.url);
-  } catch (error) {
-    startError = error; // every case then fails with it, rather than being skipped
-  }
-}, 150_000);
-
-afterAll(async () => {
-  await fleet?.stopAll();
-  const groups = [...(plane?.groups() ?? []), ...(launched ? [launched.pid] : [])];
-  const dirs = [plane?.dir, launched?.userDataDir].filter((dir): dir is string => !!dir);
-  for (const context of contexts) await context.close().catch(() => {});
-  await Promise.all([launched?.close(), plane?.stop()]);
-  // Nothing this file started may outlive it.
-  expect(groups.filter(groupAlive), "process groups still running after stop").toEqual([]);
-  expect(
-    dirs.filter((dir) => existsSync(dir)),
-    "directories left behind",
-  ).toEqual([]);
-}, 60_000);
-
-function env() {
-  if (startError || !plane || !launched || !fleet)
-    throw startError ?? new Error("Chromium or the control plane did not start");
-  return { plane, browser: launched.browser, fleet };
-}
-
-function adminPage(): Page {
-  if (!state.page) throw new Error("no signed-in page: first-run setup failed");
-  return state.page;
-}
-
-function poolId(): string {
-  if (!state.poolId) throw new Error("no pool: creating it failed");
-  return state.poolId;
-}
-
-async function newContext(options: Parameters<ReturnType<typeof env>["browser"]["newContext"]>[0]) {
-  const context = await env().browser.newContext(options);
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  return context;
-}
-
-function path(page: Page): string {
-  return new URL(page.url()).pathname;
-}
-
-/** A marker that a reload or navigation would wipe: proves updates came without one. */
-async function markNoReload(page: Page) {
-  await page.evaluate(() => {
-    (window as unknown as { __batonMark: string }).__batonMark = "same-document";
-  });
-}
-
-async function stillSameDocument(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () => (window as unknown as { __batonMark?: string }).__batonMark === "same-document",
-  );
-}
-
-/** Submits a form that asks first, and confirms in the shared dialog. */
-async function confirmSubmit(page: Page, submit: string) {
-  await page.locator(submit).click();
-  const dialog = page.locator("[data-testid=confirm-dialog]");
-  await dialog.waitFor({ state: "visible" });
-  await dialog.locator("[data-testid=confirm-ok]").click();
-}
+const adminPage = () => need(state.page, "the signed-in admin's page");
+const poolId = () => need(state.poolId, "the pool");
 
 /**
  * A job runner for the member's simulated agent: a backup job uploads an archive through the
@@ -162,24 +92,15 @@ describe("pool history and admin pages in Chromium", () => {
       const { plane } = env();
       const context = await newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      await page.goto(`${plane.url}/setup`);
-      const setup = page.locator("form:has(input[name=token])");
-      await setup.locator("input[name=token]").fill(plane.adminToken);
-      await setup.locator("input[name=username]").fill(ADMIN.username);
-      await setup.locator("input[name=password]").fill(ADMIN.password);
-      await setup.locator("button[type=submit]").click();
-      await page.waitForURL(`${plane.url}/`);
+      await completeSetup(page, plane, ADMIN);
       state.page = page;
 
       expect(await page.locator(".empty").innerText()).toContain("New pool");
       await page.locator("[data-testid=new-pool-link]").click();
       await page.waitForURL(`${plane.url}/pools/new`);
-      const form = page.locator("[data-testid=pool-form]");
-      await form.locator("#pool-name").fill("edge-history");
-      await form.locator("#pool-profile").selectOption("haproxy");
-      await form.locator("#pool-hostname").fill("localhost");
-      await form.locator("#pool-delay").fill("3");
-      await form.locator("[data-testid=pool-submit]").click();
+      const fields = { name: "edge-history", profile: "haproxy", failoverDelayS: 3 } as const;
+      await fillPoolForm(page, { ...fields, failoverHostname: "localhost" });
+      await page.locator("[data-testid=pool-submit]").click();
       await page.waitForLoadState();
 
       const error = page.locator("[data-testid=error-pool-hostname]");
@@ -192,20 +113,12 @@ describe("pool history and admin pages in Chromium", () => {
       expect((await adminApi(plane, "GET", "/api/v1/pools")).pools).toEqual([]);
 
       await page.locator("#pool-hostname").fill(HOSTNAME);
-      await page.locator("[data-testid=pool-submit]").click();
-      await page.waitForURL(/\/pools\/pool_[^/?]+\?flash=/);
-      const id = path(page).split("/").at(-1) as string;
+      const id = await submitPoolForm(page);
       expect(await page.locator("[data-testid=flash]").innerText()).toContain(
         "Pool edge-history created",
       );
       const { pool } = await adminApi(plane, "GET", `/api/v1/pools/${id}`);
-      expect(pool).toMatchObject({
-        name: "edge-history",
-        profile: "haproxy",
-        failoverHostname: HOSTNAME,
-        failoverDelayS: 3,
-        autoFailover: true,
-      });
+      expect(pool).toMatchObject({ ...fields, failoverHostname: HOSTNAME, autoFailover: true });
       const { events } = await adminApi(plane, "GET", `/api/v1/pools/${id}/events?type=pool.*`);
       expect(events[0]).toMatchObject({
         type: "pool.created",
@@ -272,10 +185,7 @@ describe("pool history and admin pages in Chromium", () => {
       await page.goto(`${plane.url}/pools/${id}/recovery`);
       const section = page.locator(`[data-testid=member-backups][data-member-id="${source.id}"]`);
       expect(await section.locator("[data-testid=backup-row]").count()).toBe(0);
-      await confirmSubmit(
-        page,
-        `[data-testid=member-backups][data-member-id="${source.id}"] [data-testid=backup-now]`,
-      );
+      await confirmClick(section.locator("[data-testid=backup-now]"));
       await page.waitForURL(new RegExp(`/members/${source.id}/jobs/[^/?]+`));
       expect(await page.locator("[data-testid=flash]").innerText()).toContain(
         "Queued haproxy.backup",
@@ -332,7 +242,7 @@ describe("pool history and admin pages in Chromium", () => {
         .click();
       expect(await page.locator("[data-testid=restore-backup]").inputValue()).toBe(state.backupId);
       await page.locator("[data-testid=restore-target]").selectOption(target.id);
-      await confirmSubmit(page, "[data-testid=restore-submit]");
+      await confirmClick(page.locator("[data-testid=restore-submit]"));
       await page.waitForURL(new RegExp(`/members/${target.id}/jobs/[^/?]+`));
       const jobId = path(page).split("/").at(-1);
       expect(await page.locator("[data-testid=flash]").innerText()).toBe(
@@ -386,13 +296,7 @@ describe("pool history and admin pages in Chromium", () => {
       await screenshot(page, "events");
 
       // Readable at a phone's width.
-      const phone = await newContext({
-        viewport: { width: 375, height: 812 },
-        deviceScaleFactor: 2,
-        isMobile: true,
-        hasTouch: true,
-        storageState: await page.context().storageState(),
-      });
+      const phone = await phoneContext(page);
       const small = await phone.newPage();
       await small.goto(`${plane.url}/pools/${id}/events`);
       await expect

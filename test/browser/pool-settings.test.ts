@@ -4,20 +4,15 @@
 // webhook goes to a loopback receiver. The cases run in order and build on each other. What the
 // pages change is checked through the admin API and at the fakes. Screenshots go to
 // test-results/screenshots/. Without Chromium every case fails; none is skipped.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { adminApi } from "../harness/control-plane.mjs";
 import { type Receiver, startReceiver } from "../worker/alerts/receiver";
 import { type FakeCloudflare, startFakeCloudflare } from "../worker/dns/fakes/cloudflare-api";
-import { AgentFleet } from "./agents";
-import { groupAlive, type LaunchedBrowser, launchChromium, screenshot } from "./browser";
+import { screenshot } from "./browser";
+import { byTestId, completeSetup, confirmClick, flash, path, signIn } from "./pages";
+import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, POLL } from "./suite";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const CASE_TIMEOUT_MS = 60_000;
-const LIVE_TIMEOUT_MS = 20_000;
-const POLL = { timeout: 10_000, interval: 200 };
 const ADMIN = { username: "dns-admin", password: "correct horse battery staple" };
 const VIEWER = { username: "dns-viewer", password: "viewer passphrase 42" };
 const ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -27,83 +22,33 @@ const HOSTNAME = "lb.browser.example.com";
 const HOOK_SECRET = "browser-webhook-secret-0123";
 const IPS = ["198.51.100.31", "198.51.100.32"] as const;
 
-let plane: ControlPlane | undefined;
-let launched: LaunchedBrowser | undefined;
-let fleet: AgentFleet | undefined;
 let cloudflare: FakeCloudflare | undefined;
 let hook: Receiver | undefined;
-let startError: unknown;
-const contexts: BrowserContext[] = [];
-const state: { page?: Page; poolId?: string; userId?: string } = {};
-
-beforeAll(async () => {
-  try {
+const { env, newContext } = browserSuite({
+  tempPrefix: "baton-browser-pool-",
+  setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     hook = await startReceiver();
-    launched = await launchChromium();
-    plane = await startControlPlane(root, { tempPrefix: "baton-browser-pool-" });
-    fleet = new AgentFleet(plane.url);
-  } catch (error) {
-    startError = error; // every case then fails with it, rather than being skipped
-  }
-}, 150_000);
-
-afterAll(async () => {
-  await fleet?.stopAll();
-  const groups = [...(plane?.groups() ?? []), ...(launched ? [launched.pid] : [])];
-  const dirs = [plane?.dir, launched?.userDataDir].filter((dir): dir is string => !!dir);
-  for (const context of contexts) await context.close().catch(() => {});
-  await Promise.all([launched?.close(), plane?.stop(), cloudflare?.close(), hook?.close()]);
-  // Nothing this file started may outlive it.
-  expect(groups.filter(groupAlive), "process groups still running after stop").toEqual([]);
-  expect(
-    dirs.filter((dir) => existsSync(dir)),
-    "directories left behind",
-  ).toEqual([]);
-}, 60_000);
-
-function env() {
-  if (startError || !plane || !launched || !fleet || !cloudflare || !hook)
-    throw startError ?? new Error("Chromium, the control plane or a fake did not start");
-  return { plane, browser: launched.browser, fleet, cloudflare, hook };
-}
+    return { cloudflare, hook };
+  },
+  teardown: async () => {
+    await Promise.all([cloudflare?.close(), hook?.close()]);
+  },
+});
+const state: { page?: Page; poolId?: string; userId?: string } = {};
 
 function adminPage(): Page {
   if (!state.page || !state.poolId) throw new Error("no signed-in page and pool: setup failed");
   return state.page;
 }
 
-async function newContext(options: Parameters<ReturnType<typeof env>["browser"]["newContext"]>[0]) {
-  const context = await env().browser.newContext(options);
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  return context;
-}
-
-const path = (page: Page) => new URL(page.url()).pathname;
 const pool = async () => (await adminApi(env().plane, "GET", `/api/v1/pools/${state.poolId}`)).pool;
 
 /** Bearer tokens the fake Cloudflare received, in order. */
 const bearers = () =>
   env().cloudflare.requests.map((request) => request.headers.authorization?.replace("Bearer ", ""));
 
-async function signIn(page: Page, username: string, password: string) {
-  const form = page.locator("form:has(input[name=password])");
-  await form.locator("input[name=username]").fill(username);
-  await form.locator("input[name=password]").fill(password);
-  await form.locator("button[type=submit]").click();
-}
-
-/** Clicks a form's submit button and confirms in the shared dialog. */
-async function submitConfirmed(page: Page, testId: string) {
-  await page.locator(`[data-testid="${testId}"]`).click();
-  const dialog = page.locator("[data-testid=confirm-dialog]");
-  await dialog.waitFor({ state: "visible" });
-  await dialog.locator("[data-testid=confirm-ok]").click();
-}
-
 const field = (page: Page, name: string) => page.locator(`[data-testid="field-${name}"]`);
-const flash = (page: Page) => page.locator("[data-testid=flash]");
 
 describe("the pool's DNS and Settings tabs in Chromium", () => {
   it(
@@ -112,13 +57,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
       const { plane, fleet } = env();
       const context = await newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      await page.goto(`${plane.url}/setup`);
-      const form = page.locator("form:has(input[name=token])");
-      await form.locator("input[name=token]").fill(plane.adminToken);
-      await form.locator("input[name=username]").fill(ADMIN.username);
-      await form.locator("input[name=password]").fill(ADMIN.password);
-      await form.locator("button[type=submit]").click();
-      await page.waitForURL(`${plane.url}/`);
+      await completeSetup(page, plane, ADMIN);
       const { users } = await adminApi(plane, "GET", "/api/v1/users");
       state.userId = users.find(
         (user: { username: string }) => user.username === ADMIN.username,
@@ -184,7 +123,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
       expect(await field(page, "cloudflare.apiToken").inputValue()).toBe(TOKEN);
       expect((await adminApi(plane, "GET", `/api/v1/pools/${state.poolId}/dns`)).dns).toBeNull();
 
-      await submitConfirmed(page, "dns-save");
+      await confirmClick(byTestId(page, "dns-save"));
       await flash(page).filter({ hasText: "DNS settings saved" }).waitFor();
       expect(await page.content()).not.toContain(TOKEN);
       expect(await field(page, "cloudflare.apiToken").inputValue()).toBe("");
@@ -230,7 +169,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
       const { plane, cloudflare } = env();
       const page = adminPage();
       await field(page, "cloudflare.ttl").fill("120");
-      await submitConfirmed(page, "dns-save");
+      await confirmClick(byTestId(page, "dns-save"));
       await flash(page).filter({ hasText: "the stored credential was kept" }).waitFor();
       const seen = cloudflare.requests.length;
       // The coordinator rewrites the record with the new TTL, with the stored token.
@@ -359,7 +298,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
       const context = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
       const page = await context.newPage();
       await page.goto(`${plane.url}/login`);
-      await signIn(page, VIEWER.username, VIEWER.password);
+      await signIn(page, VIEWER);
       await page.waitForURL(`${plane.url}/`);
       const before = await pool();
       const settingsBefore = await adminApi(plane, "GET", `/api/v1/pools/${state.poolId}/dns`);
@@ -406,7 +345,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
         failoverHostname: "spare.example.com",
       });
       await page.goto(`${plane.url}/pools/${spare.id}/settings`);
-      await submitConfirmed(page, "pool-delete");
+      await confirmClick(byTestId(page, "pool-delete"));
       await page.waitForURL((url) => url.pathname === "/");
       expect(await flash(page).innerText()).toBe("Pool spare deleted");
       const res = await fetch(`${plane.url}/api/v1/pools/${spare.id}`, {

@@ -1,17 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Member } from "../../../shared/members";
-import { ENROLLMENT_SECRET_LENGTH } from "../../../shared/protocol";
-import { AGENT_IP, admin, BASE, createPool, type Enrolled, enroll, heartbeat } from "../helpers";
+import { AGENT_IP, admin, createPool, type Enrolled, enroll, heartbeat } from "../helpers";
 import { byTestId, textOf } from "./html";
 import {
+  browserAs,
   controlValue,
   eventsOf,
   fetchAs,
   htmlOf,
   postForm,
-  secretOf,
-  signIn,
-} from "./member-pages";
+  shownSecretOf,
+} from "./pages-as";
 
 // Add member through the real Worker with a session from the login form: the form enrolls as
 // POST /api/v1/pools/:poolId/members does, answers with the one-liner, and its fragment shows
@@ -34,9 +33,9 @@ const FORM = {
 
 describe("Add member", () => {
   it("is offered to admins on the pool overview and in its setup banner, not to others", async () => {
-    const adminUser = await signIn("admin");
-    const viewer = await signIn("viewer");
-    const operator = await signIn("operator");
+    const adminUser = await browserAs("admin");
+    const viewer = await browserAs("viewer");
+    const operator = await browserAs("operator");
     const pool = await newPool();
     const overview = await htmlOf(adminUser, `/pools/${pool.id}`);
     const href = `/pools/${pool.id}/members/new`;
@@ -56,7 +55,7 @@ describe("Add member", () => {
   });
 
   it("enrolls as the API does and answers with the one-liner, never a redirect", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const pool = await newPool();
     const form = await htmlOf(adminUser, `/pools/${pool.id}/members/new`);
     expect(byTestId(form, "add-member-form")).toHaveLength(1);
@@ -66,14 +65,7 @@ describe("Add member", () => {
       ...FORM,
       priority: "",
     });
-    expect(response.status).toBe(200);
-    expect(response.headers.get("Location")).toBeNull();
-    expect(response.headers.get("Cache-Control")).toBe("no-store");
-    const html = await response.text();
-    const command = textOf(html, "install-command");
-    expect(command).toContain(`curl -fsSL ${BASE}/install.sh | sudo bash -s -- --token `);
-    const secret = secretOf(command);
-    expect(secret).toHaveLength(ENROLLMENT_SECRET_LENGTH);
+    const { html, command, secret } = await shownSecretOf(response);
 
     const [member] = await membersOf(pool.id);
     expect(member).toMatchObject({
@@ -94,7 +86,7 @@ describe("Add member", () => {
   });
 
   it("shows the first heartbeat once the agent sends it, then stops the live refresh", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const pool = await newPool();
     const enrolled = await enroll(pool.id);
     const path = `/ui/members/${enrolled.member.id}/first-heartbeat/fragment`;
@@ -126,7 +118,7 @@ describe("Add member", () => {
   });
 
   it("shows what is wrong next to each field, keeps the input, and enrolls nobody", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const pool = await newPool();
     const response = await postForm(adminUser, `/pools/${pool.id}/members/new`, {
       name: "",
@@ -148,7 +140,7 @@ describe("Add member", () => {
   });
 
   it("refuses a hostname the pool has, on the hostname field", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const pool = await newPool();
     const existing = await enroll(pool.id);
     const response = await postForm(adminUser, `/pools/${pool.id}/members/new`, {
@@ -164,7 +156,7 @@ describe("Add member", () => {
   it.each(["viewer", "operator"] as const)(
     "shows a %s the form disabled and refuses the post with 403",
     async (role) => {
-      const user = await signIn(role);
+      const user = await browserAs(role);
       const pool = await newPool();
       const html = await htmlOf(user, `/pools/${pool.id}/members/new`);
       expect(textOf(html, "add-member-read-only")).toContain("Needs the admin role");
@@ -179,7 +171,7 @@ describe("Add member", () => {
   );
 
   it("answers 404 for an unknown pool or member", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const missingPool = "pool_00000000000000000000000000";
     expect((await fetchAs(adminUser, `/pools/${missingPool}/members/new`)).status).toBe(404);
     expect((await postForm(adminUser, `/pools/${missingPool}/members/new`, FORM)).status).toBe(404);

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Member } from "../../../shared/members";
-import { ENROLLMENT_SECRET_LENGTH } from "../../../shared/protocol";
 import {
   AGENT_IP,
   admin,
-  BASE,
   createPool,
   type Enrolled,
   enroll,
@@ -14,14 +12,14 @@ import {
 import { byTestId, textOf } from "./html";
 import {
   type Browser,
+  browserAs,
   controlValue,
   eventsOf,
   fetchAs,
   htmlOf,
   postForm,
-  secretOf,
-  signIn,
-} from "./member-pages";
+  shownSecretOf,
+} from "./pages-as";
 
 // The member's Settings tab through the real Worker and a session from the login form; what it
 // changes is checked through the admin API and the agent API.
@@ -55,7 +53,7 @@ function save(as: Browser, member: Member, change: Record<string, string>) {
 
 describe("the member's Settings tab", () => {
   it("shows the member's values in the form", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { a } = await twoMembers();
     const html = await htmlOf(adminUser, `/members/${a.member.id}/settings`);
     expect(byTestId(html, "tab-settings")[0]?.["aria-current"]).toBe("page");
@@ -70,7 +68,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("saves priority and allowed IPs as the API does, with the user in the audit event", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a } = await twoMembers();
     const response = await save(adminUser, a.member, {
       priority: "3",
@@ -99,7 +97,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("shows a bad CIDR next to its field, keeps what was typed, and changes nothing", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a } = await twoMembers();
     const typed = `${AGENT_IP}\n10.0.0.0/33`;
     const response = await save(adminUser, a.member, {
@@ -127,7 +125,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("refuses a hostname another member has, on the hostname field", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { a, b } = await twoMembers();
     const response = await save(adminUser, a.member, { hostname: b.member.hostname });
     expect(response.status).toBe(400);
@@ -137,7 +135,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("says when nothing changed and records no event", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a } = await twoMembers();
     const response = await save(adminUser, a.member, {});
     expect(response.status).toBe(303);
@@ -147,18 +145,11 @@ describe("the member's Settings tab", () => {
   });
 
   it("rotates the secret: the new one-liner in the answer, the old secret refused", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a } = await twoMembers();
     expect((await heartbeat(a)).status).toBe(200);
     const response = await postForm(adminUser, `/members/${a.member.id}/settings/rotate-secret`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("Location")).toBeNull();
-    expect(response.headers.get("Cache-Control")).toBe("no-store");
-    const html = await response.text();
-    const command = textOf(html, "install-command");
-    expect(command).toContain(`curl -fsSL ${BASE}/install.sh | sudo bash -s -- --token `);
-    const secret = secretOf(command);
-    expect(secret).toHaveLength(ENROLLMENT_SECRET_LENGTH);
+    const { html, secret } = await shownSecretOf(response);
     expect(secret).not.toBe(a.secret);
     expect(textOf(html, "old-secret-warning")).toContain("old secret has stopped working");
     expect(byTestId(html, "copy-install-command")[0]).toMatchObject({
@@ -175,7 +166,7 @@ describe("the member's Settings tab", () => {
   });
 
   it("removes a standby and goes back to the pool with a flash", async () => {
-    const adminUser = await signIn("admin");
+    const adminUser = await browserAs("admin");
     const { pool, a, b } = await twoMembers();
     const response = await postForm(adminUser, `/members/${b.member.id}/settings/remove`);
     expect(response.status).toBe(303);
@@ -196,7 +187,7 @@ describe("the member's Settings tab", () => {
   it.each(["viewer", "operator"] as const)(
     "shows a %s the values with disabled controls, and refuses every post with 403",
     async (role) => {
-      const user = await signIn(role);
+      const user = await browserAs(role);
       const { pool, a } = await twoMembers();
       const html = await htmlOf(user, `/members/${a.member.id}/settings`);
       expect(textOf(html, "settings-read-only")).toContain("Needs the admin role");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
 import { agentCall, createPool, type Enrolled, enroll, heartbeat } from "../helpers";
 import { byTestId, textOf } from "./html";
-import { fetchAs, htmlOf, signIn } from "./member-pages";
+import { browserAs, fetchAs, htmlOf } from "./pages-as";
 
 // The member's Status tab through the real Worker, signed in through the login form: the
 // heartbeat facts, and HAProxy's table as the member's agent sends it (POST /agent/v1/haproxy/stat).
@@ -89,7 +89,7 @@ function rows(html: string) {
 
 describe("the member's Status tab", () => {
   it("shows the heartbeat's facts and asks the agent for HAProxy's table", async () => {
-    const viewer = await signIn("viewer");
+    const viewer = await browserAs("viewer");
     const { edge, member } = await beating();
     const html = await htmlOf(viewer, `/members/${member.id}/status`);
     expect(byTestId(html, "tab-status")[0]?.["aria-current"]).toBe("page");
@@ -112,7 +112,7 @@ describe("the member's Status tab", () => {
   });
 
   it("shows the table the agent sent, grouped by proxy, with check results, and live", async () => {
-    const viewer = await signIn("viewer");
+    const viewer = await browserAs("viewer");
     const { edge, member } = await beating();
     await htmlOf(viewer, `/members/${member.id}/status`);
     expect((await sendTable(edge, TABLE)).status).toBe(204);
@@ -142,7 +142,7 @@ describe("the member's Status tab", () => {
   });
 
   it("says how old a table is when the agent has not sent a newer one", async () => {
-    const viewer = await signIn("viewer");
+    const viewer = await browserAs("viewer");
     const { edge, member } = await beating();
     await htmlOf(viewer, `/members/${member.id}/status`);
     expect((await sendTable(edge, TABLE, Date.now() - 5 * 60_000)).status).toBe(204);
@@ -153,7 +153,7 @@ describe("the member's Status tab", () => {
   });
 
   it("says an nginx pool has no table and asks its agent for none", async () => {
-    const viewer = await signIn("viewer");
+    const viewer = await browserAs("viewer");
     const { edge, member } = await beating("nginx");
     const html = await htmlOf(viewer, `/members/${member.id}/status`);
     expect(byTestId(html, "stat-none")[0]?.["data-stat-state"]).toBe("not_haproxy");
@@ -163,7 +163,7 @@ describe("the member's Status tab", () => {
   });
 
   it("explains the wait for a member never seen, and in a generic pool", async () => {
-    const viewer = await signIn("viewer");
+    const viewer = await browserAs("viewer");
     const pool = await createPool({ name: "status-unseen" });
     const unseen = await enroll(pool.id);
     const html = await htmlOf(viewer, `/members/${unseen.member.id}/status`);
@@ -177,7 +177,7 @@ describe("the member's Status tab", () => {
   });
 
   it("is the member's default tab, linked from its name on the pool's card", async () => {
-    const viewer = await signIn("viewer");
+    const viewer = await browserAs("viewer");
     const { pool, member } = await beating();
     const overview = await htmlOf(viewer, `/pools/${pool.id}`);
     expect(byTestId(overview, "member-status-link").map((link) => link.href)).toEqual([
@@ -191,7 +191,7 @@ describe("the member's Status tab", () => {
   });
 
   it("answers 404 for an unknown member, and sends a signed-out browser to log in", async () => {
-    const viewer = await signIn("viewer");
+    const viewer = await browserAs("viewer");
     for (const path of [
       `/members/${MISSING_MEMBER}`,
       `/members/${MISSING_MEMBER}/status`,
@@ -201,7 +201,7 @@ describe("the member's Status tab", () => {
     }
     const { member } = await beating();
     const anonymous = await fetchAs(
-      { cookie: "", csrf: "", userId: "" },
+      { cookie: "", csrf: "", userId: "", username: "" },
       `/members/${member.id}/status`,
     );
     expect(anonymous.status).toBe(302);

@@ -1,9 +1,14 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Event } from "../../../shared/events";
+import { ENROLLMENT_SECRET_LENGTH } from "../../../shared/protocol";
 import type { Role } from "../../../shared/tokens";
 import { admin, BASE } from "../helpers";
 import { createUser, signIn } from "./auth-helpers";
+import { textOf } from "./html";
+
+// Pages of the dashboard through the real Worker, as a browser signed in through the real login
+// form: fetched and posted with its session cookie and CSRF field.
 
 /** A browser signed in through the real login form as a new user with `role`. */
 export interface Browser {
@@ -31,12 +36,18 @@ export function fetchAs(browser: Browser, path: string, init: RequestInit = {}) 
   return exports.default.fetch(`${BASE}${path}`, { ...init, headers, redirect: "manual" });
 }
 
-/** Posts a form (with the session's CSRF field) as the browser would. */
-export function postForm(browser: Browser, path: string, fields: Record<string, string> = {}) {
-  return fetchAs(browser, path, {
-    method: "POST",
-    body: new URLSearchParams({ _csrf: browser.csrf, ...fields }),
-  });
+/** Posts a form (with the session's CSRF field) as the browser would; a list is a repeated field. */
+export function postForm(
+  browser: Browser,
+  path: string,
+  fields: Record<string, string | string[]> = {},
+  headers: HeadersInit = {},
+) {
+  const body = new URLSearchParams({ _csrf: browser.csrf });
+  for (const [name, value] of Object.entries(fields)) {
+    for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
+  }
+  return fetchAs(browser, path, { method: "POST", body, headers });
 }
 
 /** A page's HTML, asserting it answered `status`. */
@@ -73,4 +84,29 @@ export function unescapeHtml(text: string): string {
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
+}
+
+/** The value of a form control by its data-testid (an input's value, a textarea's text). */
+export function controlValue(html: string, testId: string): string | undefined {
+  const input = new RegExp(`<input\\b[^>]*data-testid="${testId}"[^>]*>`).exec(html)?.[0];
+  if (input) return unescapeHtml(/\bvalue="([^"]*)"/.exec(input)?.[1] ?? "");
+  const textarea = new RegExp(`<textarea\\b[^>]*data-testid="${testId}"[^>]*>([^<]*)</textarea>`);
+  const text = textarea.exec(html)?.[1];
+  return text === undefined ? undefined : unescapeHtml(text);
+}
+
+/**
+ * A page that shows a new enrollment secret once (Add member, Rotate secret): the answer to the
+ * POST itself, so no redirect URL carries the secret, never cached; its one-liner and secret.
+ */
+export async function shownSecretOf(response: Response) {
+  expect(response.status).toBe(200);
+  expect(response.headers.get("Location")).toBeNull();
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+  const html = await response.text();
+  const command = textOf(html, "install-command");
+  expect(command).toContain(`curl -fsSL ${BASE}/install.sh | sudo bash -s -- --token `);
+  const secret = /--token (\S+)/.exec(command)?.[1] ?? "";
+  expect(secret).toHaveLength(ENROLLMENT_SECRET_LENGTH);
+  return { html, command, secret };
 }

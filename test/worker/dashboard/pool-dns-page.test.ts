@@ -1,17 +1,16 @@
 import { runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
-import type { Role } from "../../../shared/tokens";
 import type { PoolCoordinator } from "../../../worker/coordinator/pool-coordinator";
 import { openDb } from "../../../worker/db/client";
 import { D1Meter } from "../../../worker/db/meter";
 import type { DnsProvider } from "../../../worker/dns/provider";
 import { loadDnsSettings } from "../../../worker/dns/settings";
 import { coordinatorStub } from "../coordinator/clock";
-import { admin, BASE, createPool, enroll, heartbeat } from "../helpers";
-import { createUser, signIn as signInThroughForm } from "./auth-helpers";
+import { admin, createPool, enroll, heartbeat } from "../helpers";
 import { byTestId, textOf } from "./html";
+import { browserAs, fetchAs, htmlOf, postForm } from "./pages-as";
 
 // The pool's DNS tab as the Worker serves it, signed in through the real login form. The
 // provider is a PowerDNS address nothing listens on (127.0.0.1:1), so the page's reads fail as a
@@ -27,30 +26,6 @@ const FORM = {
   mode: "active_standby",
 };
 
-async function signIn(role: Role) {
-  const user = await createUser(role);
-  const session = await signInThroughForm(user.username);
-  return { cookie: `baton_session=${session.cookie}`, csrf: session.csrf, userId: user.id };
-}
-type Session = Awaited<ReturnType<typeof signIn>>;
-
-function fetchAs(session: Session, path: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  headers.set("Cookie", session.cookie);
-  return exports.default.fetch(`${BASE}${path}`, { ...init, headers, redirect: "manual" });
-}
-
-function post(session: Session, path: string, fields: Record<string, string>, headers = {}) {
-  const body = new URLSearchParams({ _csrf: session.csrf, ...fields });
-  return fetchAs(session, path, { method: "POST", body, headers });
-}
-
-async function htmlOf(session: Session, path: string) {
-  const response = await fetchAs(session, path);
-  expect(response.status, path).toBe(200);
-  return response.text();
-}
-
 /** The pool's settings as stored, decrypted (credentials included: the test checks them). */
 async function storedSettings(poolId: string) {
   const key = (env as unknown as { SECRETS_KEY: string }).SECRETS_KEY;
@@ -64,7 +39,7 @@ async function auditOf(poolId: string) {
 
 /** A pool with an active member at 198.51.100.7; its coordinator's DNS is in memory. */
 async function poolWithActive() {
-  const pool = await createPool();
+  const pool = await createPool(); // a failover hostname of its own, under example.com
   const writes: string[][] = [];
   const memory: DnsProvider = {
     readAddresses: async () => writes.at(-1) ?? [],
@@ -87,14 +62,14 @@ async function poolWithActive() {
 
 describe("the pool's DNS tab", () => {
   it("saves a provider through the API's store, keeps the stored key when left empty, never shows it", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const { pool, writes } = await poolWithActive();
     const empty = await htmlOf(session, `/pools/${pool.id}/dns`);
     expect(byTestId(empty, "tab-dns")[0]?.["aria-current"]).toBe("page");
     expect(byTestId(empty, "dns-state")[0]?.["data-dns-state"]).toBe("not_connected");
     expect(byTestId(empty, "dns-test")[0]).toHaveProperty("disabled");
 
-    const saved = await post(session, `/ui/pools/${pool.id}/dns`, FORM);
+    const saved = await postForm(session, `/ui/pools/${pool.id}/dns`, FORM);
     expect(saved.status).toBe(303);
     expect(saved.headers.get("Location")).toMatch(new RegExp(`^/pools/${pool.id}/dns\\?flash=`));
     expect(await storedSettings(pool.id)).toMatchObject({ apiKey: KEY, zone: "example.com" });
@@ -109,7 +84,7 @@ describe("the pool's DNS tab", () => {
     expect(byTestId(page, "field-powerdns.zone")[0]?.value).toBe("example.com");
 
     // Saved again with the key left empty and another zone: the stored key stays.
-    const again = await post(session, `/ui/pools/${pool.id}/dns`, {
+    const again = await postForm(session, `/ui/pools/${pool.id}/dns`, {
       ...FORM,
       "powerdns.apiKey": "",
       "powerdns.zone": "example.org",
@@ -126,12 +101,12 @@ describe("the pool's DNS tab", () => {
   });
 
   it("never sends the stored key to a changed address, and changes nothing on a bad field", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const { pool } = await poolWithActive();
-    expect((await post(session, `/ui/pools/${pool.id}/dns`, FORM)).status).toBe(303);
+    expect((await postForm(session, `/ui/pools/${pool.id}/dns`, FORM)).status).toBe(303);
     const before = await auditOf(pool.id);
 
-    const moved = await post(session, `/ui/pools/${pool.id}/dns`, {
+    const moved = await postForm(session, `/ui/pools/${pool.id}/dns`, {
       ...FORM,
       "powerdns.apiKey": "",
       "powerdns.baseUrl": "http://127.0.0.1:2",
@@ -143,7 +118,7 @@ describe("the pool's DNS tab", () => {
     expect(byTestId(html, "field-powerdns.baseUrl")[0]?.value).toBe("http://127.0.0.1:2");
     expect(html).not.toContain(KEY);
 
-    const bad = await post(session, `/ui/pools/${pool.id}/dns`, {
+    const bad = await postForm(session, `/ui/pools/${pool.id}/dns`, {
       ...FORM,
       "powerdns.ttl": "soon",
       "powerdns.zone": "",
@@ -166,17 +141,17 @@ describe("the pool's DNS tab", () => {
   });
 
   it("shows the provider's error for what it serves and for a test, saved or from the form", async () => {
-    const session = await signIn("operator");
-    const adminSession = await signIn("admin");
+    const session = await browserAs("operator");
+    const adminSession = await browserAs("admin");
     const { pool } = await poolWithActive();
-    await post(adminSession, `/ui/pools/${pool.id}/dns`, FORM);
+    await postForm(adminSession, `/ui/pools/${pool.id}/dns`, FORM);
 
     const page = await htmlOf(session, `/pools/${pool.id}/dns`);
     expect(byTestId(page, "dns-actual")[0]?.["data-ok"]).toBe("false");
     expect(textOf(page, "dns-actual-error")).toContain("PowerDNS: request failed");
 
     // The saved settings, inline (as dashboard/app.js asks): a fragment with the result.
-    const inline = await post(
+    const inline = await postForm(
       session,
       `/ui/pools/${pool.id}/dns/test`,
       {},
@@ -190,7 +165,7 @@ describe("the pool's DNS tab", () => {
     expect(textOf(fragment, "dns-check-detail")).toContain("PowerDNS: request failed");
 
     // The form's values without scripts: the whole page with the result and the input kept.
-    const formTest = await post(session, `/ui/pools/${pool.id}/dns/test`, {
+    const formTest = await postForm(session, `/ui/pools/${pool.id}/dns/test`, {
       ...FORM,
       "powerdns.apiKey": "",
       "powerdns.zone": "example.net",
@@ -202,7 +177,7 @@ describe("the pool's DNS tab", () => {
     expect(formHtml).not.toContain(KEY);
 
     // A form the schema refuses is not tested.
-    const refused = await post(
+    const refused = await postForm(
       session,
       `/ui/pools/${pool.id}/dns/test`,
       { ...FORM, "powerdns.baseUrl": "ftp://x" },
@@ -212,7 +187,7 @@ describe("the pool's DNS tab", () => {
   });
 
   it("uses a saved DNS account with this pool's zone, and says when an override does not fit it", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const { pool } = await poolWithActive();
     const created = await admin<{ account: { id: string } }>("/dns-accounts", {
       body: {
@@ -230,7 +205,7 @@ describe("the pool's DNS tab", () => {
     expect(page).toContain(`value="${accountId}"`);
 
     const account = { kind: "account", "account.accountId": accountId, mode: "round_robin" };
-    const saved = await post(session, `/ui/pools/${pool.id}/dns`, {
+    const saved = await postForm(session, `/ui/pools/${pool.id}/dns`, {
       ...account,
       "account.zone": "example.org",
     });
@@ -248,7 +223,7 @@ describe("the pool's DNS tab", () => {
     expect(after).not.toContain(KEY);
     expect(byTestId(after, "field-account.zone")[0]?.value).toBe("example.org");
 
-    const misfit = await post(session, `/ui/pools/${pool.id}/dns`, {
+    const misfit = await postForm(session, `/ui/pools/${pool.id}/dns`, {
       ...account,
       "account.zoneId": "0123456789abcdef0123456789abcdef",
     });
@@ -258,10 +233,10 @@ describe("the pool's DNS tab", () => {
   });
 
   it("removes the provider for an admin, after which nothing is tested", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const { pool } = await poolWithActive();
-    await post(session, `/ui/pools/${pool.id}/dns`, FORM);
-    const removed = await post(session, `/ui/pools/${pool.id}/dns/remove`, {});
+    await postForm(session, `/ui/pools/${pool.id}/dns`, FORM);
+    const removed = await postForm(session, `/ui/pools/${pool.id}/dns/remove`, {});
     expect(removed.status).toBe(303);
     expect((await admin<{ dns: unknown }>(`/pools/${pool.id}/dns`)).body.dns).toBeNull();
     const [latest] = await auditOf(pool.id);
@@ -272,10 +247,10 @@ describe("the pool's DNS tab", () => {
   });
 
   it("refreshes what Baton wants in its live fragment", async () => {
-    const session = await signIn("viewer");
-    const adminSession = await signIn("admin");
+    const session = await browserAs("viewer");
+    const adminSession = await browserAs("admin");
     const { pool, edge } = await poolWithActive();
-    await post(adminSession, `/ui/pools/${pool.id}/dns`, FORM);
+    await postForm(adminSession, `/ui/pools/${pool.id}/dns`, FORM);
     await heartbeat(edge, {
       publicIp: "198.51.100.99",
       services: { haproxy: { installed: true, activeState: "active" } },
@@ -287,23 +262,25 @@ describe("the pool's DNS tab", () => {
   });
 
   it("gives a viewer no enabled control and refuses their posts; an operator may only test", async () => {
-    const viewer = await signIn("viewer");
-    const operator = await signIn("operator");
-    const adminSession = await signIn("admin");
+    const viewer = await browserAs("viewer");
+    const operator = await browserAs("operator");
+    const adminSession = await browserAs("admin");
     const { pool } = await poolWithActive();
-    await post(adminSession, `/ui/pools/${pool.id}/dns`, FORM);
+    await postForm(adminSession, `/ui/pools/${pool.id}/dns`, FORM);
     const html = await htmlOf(viewer, `/pools/${pool.id}/dns`);
     expect(byTestId(html, "dns-form-disabled")).toHaveLength(1);
     expect(html).toMatch(/<fieldset class="plain" disabled/);
     expect(byTestId(html, "dns-test")[0]).toHaveProperty("disabled");
     expect(byTestId(html, "dns-remove")[0]).toHaveProperty("disabled");
     for (const path of ["dns", "dns/test", "dns/remove"]) {
-      expect((await post(viewer, `/ui/pools/${pool.id}/${path}`, FORM)).status, path).toBe(403);
+      expect((await postForm(viewer, `/ui/pools/${pool.id}/${path}`, FORM)).status, path).toBe(403);
     }
     for (const path of ["dns", "dns/remove"]) {
-      expect((await post(operator, `/ui/pools/${pool.id}/${path}`, FORM)).status, path).toBe(403);
+      expect((await postForm(operator, `/ui/pools/${pool.id}/${path}`, FORM)).status, path).toBe(
+        403,
+      );
     }
-    expect((await post(operator, `/ui/pools/${pool.id}/dns/test`, {})).status).toBe(200);
+    expect((await postForm(operator, `/ui/pools/${pool.id}/dns/test`, {})).status).toBe(200);
     expect(await storedSettings(pool.id)).toMatchObject({ apiKey: KEY });
   });
 });

@@ -1,40 +1,18 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
 import type { Pool } from "../../../shared/pools";
-import type { Role } from "../../../shared/tokens";
 import { loadAlertSettings } from "../../../worker/alerts/settings";
 import { openDb } from "../../../worker/db/client";
 import { D1Meter } from "../../../worker/db/meter";
 import { admin, BASE, createPool, enroll, expectError } from "../helpers";
-import { createUser, signIn as signInThroughForm } from "./auth-helpers";
 import { byTestId, textOf } from "./html";
+import { browserAs, fetchAs, postForm } from "./pages-as";
 
 // The pool's Settings tab as the Worker serves it, signed in through the real login form; what
 // it changes is read back through the admin API (and the coordinator's own view of the pool).
 const HOOK = "https://hooks.example.com/baton";
 const SECRET = "webhook-signing-secret-1234";
-
-async function signIn(role: Role) {
-  const user = await createUser(role);
-  const session = await signInThroughForm(user.username);
-  return { cookie: `baton_session=${session.cookie}`, csrf: session.csrf, userId: user.id };
-}
-type Session = Awaited<ReturnType<typeof signIn>>;
-
-function fetchAs(session: Session, path: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  headers.set("Cookie", session.cookie);
-  return exports.default.fetch(`${BASE}${path}`, { ...init, headers, redirect: "manual" });
-}
-
-function post(session: Session, path: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams({ _csrf: session.csrf });
-  for (const [name, value] of Object.entries(fields)) {
-    for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
-  }
-  return fetchAs(session, path, { method: "POST", body });
-}
 
 /** The flash a redirect carries. */
 const flashOf = (response: Response) =>
@@ -59,7 +37,7 @@ function formOf(pool: Pool): Record<string, string> {
 
 describe("the pool's Settings tab", () => {
   it("shows the pool's settings in its form, with a link to the DNS mode", async () => {
-    const session = await signIn("viewer");
+    const session = await browserAs("viewer");
     const pool = await createPool({ failoverDelayS: 12 });
     const response = await fetchAs(session, `/pools/${pool.id}/settings`);
     expect(response.status).toBe(200);
@@ -78,10 +56,10 @@ describe("the pool's Settings tab", () => {
   });
 
   it("refuses a bad failover delay with the field's message and the user's input, changing nothing", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const pool = await createPool();
     const before = await eventsOf(pool.id);
-    const response = await post(session, `/ui/pools/${pool.id}/settings`, {
+    const response = await postForm(session, `/ui/pools/${pool.id}/settings`, {
       ...formOf(pool),
       name: "renamed in the same post",
       failoverDelayS: "2",
@@ -93,7 +71,7 @@ describe("the pool's Settings tab", () => {
     expect(byTestId(html, "field-failoverDelayS")[0]?.value).toBe("2");
     expect(byTestId(html, "field-name")[0]?.value).toBe("renamed in the same post");
     expect(byTestId(html, "field-autoFailover-paused")[0]).toHaveProperty("checked");
-    const text = await post(session, `/ui/pools/${pool.id}/settings`, {
+    const text = await postForm(session, `/ui/pools/${pool.id}/settings`, {
       ...formOf(pool),
       failoverDelayS: "ten",
     });
@@ -103,10 +81,10 @@ describe("the pool's Settings tab", () => {
   });
 
   it("saves through the API's update and pauses through the coordinator, each audited with the user", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const pool = await createPool();
     const primary = (await enroll(pool.id)).member;
-    const response = await post(session, `/ui/pools/${pool.id}/settings`, {
+    const response = await postForm(session, `/ui/pools/${pool.id}/settings`, {
       ...formOf(pool),
       failoverDelayS: "7",
       autoFailover: "paused",
@@ -142,7 +120,7 @@ describe("the pool's Settings tab", () => {
     );
 
     // Saving the same values changes nothing and writes no event.
-    const same = await post(
+    const same = await postForm(
       session,
       `/ui/pools/${pool.id}/settings`,
       formOf(await poolOf(pool.id)),
@@ -152,10 +130,10 @@ describe("the pool's Settings tab", () => {
   });
 
   it("refuses a preferred primary from another pool and leaves automatic failover as it was", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const pool = await createPool();
     const stranger = (await enroll((await createPool()).id)).member;
-    const response = await post(session, `/ui/pools/${pool.id}/settings`, {
+    const response = await postForm(session, `/ui/pools/${pool.id}/settings`, {
       ...formOf(pool),
       preferredPrimaryId: stranger.id,
       autoFailover: "paused",
@@ -168,12 +146,12 @@ describe("the pool's Settings tab", () => {
   });
 
   it("sets a webhook, keeps its secret when left empty, switches it off, and removes it", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const pool = await createPool();
     const db = openDb(env.DB, new D1Meter());
     const key = (env as unknown as { SECRETS_KEY: string }).SECRETS_KEY;
     const events = ["failover.promoted", "member.offline"];
-    const saved = await post(session, `/ui/pools/${pool.id}/alerts`, {
+    const saved = await postForm(session, `/ui/pools/${pool.id}/alerts`, {
       url: HOOK,
       secret: SECRET,
       events,
@@ -192,7 +170,7 @@ describe("the pool's Settings tab", () => {
     expect(byTestId(page, "event-member.offline")[0]).toHaveProperty("checked");
     expect(byTestId(page, "event-member.online")[0]).not.toHaveProperty("checked");
 
-    const off = await post(session, `/ui/pools/${pool.id}/alerts`, {
+    const off = await postForm(session, `/ui/pools/${pool.id}/alerts`, {
       url: HOOK,
       secret: "",
       events: ["dns.error"],
@@ -208,7 +186,7 @@ describe("the pool's Settings tab", () => {
     const shown = await admin<{ alerts: { enabled: boolean } }>(`/pools/${pool.id}/alerts`);
     expect(shown.body.alerts.enabled).toBe(false);
 
-    const bad = await post(session, `/ui/pools/${pool.id}/alerts`, {
+    const bad = await postForm(session, `/ui/pools/${pool.id}/alerts`, {
       url: "http://hooks.example.com/x",
       secret: "short",
       events: ["dns.error"],
@@ -228,21 +206,21 @@ describe("the pool's Settings tab", () => {
     ]);
     expect(JSON.stringify(audit)).not.toContain(SECRET);
 
-    expect((await post(session, `/ui/pools/${pool.id}/alerts/remove`, {})).status).toBe(303);
+    expect((await postForm(session, `/ui/pools/${pool.id}/alerts/remove`, {})).status).toBe(303);
     expect((await admin<{ alerts: unknown }>(`/pools/${pool.id}/alerts`)).body.alerts).toBeNull();
   });
 
   it("deletes a pool with members only when asked to remove them too", async () => {
-    const session = await signIn("admin");
+    const session = await browserAs("admin");
     const pool = await createPool();
     await enroll(pool.id);
-    const refused = await post(session, `/ui/pools/${pool.id}/delete`, {});
+    const refused = await postForm(session, `/ui/pools/${pool.id}/delete`, {});
     expect(refused.status).toBe(303);
     expect(refused.headers.get("Location")).toMatch(`/pools/${pool.id}/settings?`);
     expect(flashOf(refused)).toContain("still has members");
     expect((await admin(`/pools/${pool.id}`)).status).toBe(200);
 
-    const deleted = await post(session, `/ui/pools/${pool.id}/delete`, { force: "true" });
+    const deleted = await postForm(session, `/ui/pools/${pool.id}/delete`, { force: "true" });
     expect(deleted.status).toBe(303);
     expect(deleted.headers.get("Location")).toMatch(/^\/\?flash=/);
     expectError(await admin(`/pools/${pool.id}`), 404, "not_found");
@@ -251,9 +229,9 @@ describe("the pool's Settings tab", () => {
   it("refuses every change to a viewer and an operator with 403", async () => {
     const pool = await createPool();
     for (const role of ["viewer", "operator"] as const) {
-      const session = await signIn(role);
+      const session = await browserAs(role);
       for (const path of ["settings", "alerts", "alerts/remove", "delete"]) {
-        const response = await post(session, `/ui/pools/${pool.id}/${path}`, {
+        const response = await postForm(session, `/ui/pools/${pool.id}/${path}`, {
           ...formOf(pool),
           failoverDelayS: "9",
           force: "true",
