@@ -500,6 +500,47 @@ describe("dashboard in Chromium", () => {
   );
 
   it(
+    "catches up after the laptop sleeps: a frozen, offline page shows what changed meanwhile, without a reload",
+    async () => {
+      const { plane } = env();
+      const page = adminPage();
+      const id = poolId();
+      await page.goto(`${plane.url}/pools/${id}`);
+      await markNoReload(page);
+      const autoFailover = page.locator("[data-testid=auto-failover]");
+      const liveStatus = page.locator("[data-live-status]");
+      expect(await autoFailover.innerText()).toContain("on");
+
+      // Sleep as Chromium freezes a page: timers stop; and the network is gone.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
+      await page.context().setOffline(true);
+      await adminApi(plane, "POST", `/api/v1/pools/${id}/failover/pause`);
+      await sleep(4_000);
+
+      // Awake without network: the page says so instead of showing stale state as live.
+      await cdp.send("Page.setWebLifecycleState", { state: "active" });
+      await expect
+        .poll(() => liveStatus.getAttribute("data-state"), { ...POLL, timeout: LIVE_TIMEOUT_MS })
+        .toBe("error");
+      expect(await autoFailover.innerText(), "no fresh state can have arrived").toContain("on");
+
+      // Network back: the change made during the sleep shows, on the same document.
+      await page.context().setOffline(false);
+      await expect
+        .poll(() => autoFailover.innerText(), { ...POLL, timeout: LIVE_TIMEOUT_MS })
+        .toContain("paused");
+      await expect
+        .poll(() => liveStatus.getAttribute("data-state"), { ...POLL, timeout: LIVE_TIMEOUT_MS })
+        .toBe("live");
+      expect(await stillSameDocument(page), "the page reloaded").toBe(true);
+      await adminApi(plane, "POST", `/api/v1/pools/${id}/failover/resume`);
+      await cdp.detach();
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
     "fits a phone-width screen and reaches the actions from the keyboard",
     async () => {
       const { plane } = env();
