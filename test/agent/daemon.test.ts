@@ -256,8 +256,17 @@ describe("the bundled agent under system Node 20", () => {
     );
     expect(done).toMatchObject({ status: "succeeded", exitCode: 0 });
     expect(done?.outputTail).toContain(`${site.configFile} replaced`);
-    const answer = await fetch(`http://127.0.0.1:${site.port}/`);
-    expect(await answer.text()).toBe("applied by baton\n");
+    // nginx reloads gracefully: old workers answer until the new ones are up, which on a
+    // loaded machine can be a moment after the job reported.
+    const served = await waitFor(
+      "nginx to serve the applied config",
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${site.port}/`)).text();
+        return text === "applied by baton\n" ? text : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(served).toBe("applied by baton\n");
 
     daemon.child.kill("SIGTERM");
     const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
