@@ -7,6 +7,25 @@ function page(node: Child): string {
   return `<!DOCTYPE html>${node}`;
 }
 
+/** The username box of the sign-in and setup forms (their password boxes differ). */
+function UsernameField(props: { value: string | undefined; autofocus?: boolean }) {
+  return (
+    <>
+      <label for="username">Username</label>
+      <input
+        id="username"
+        name="username"
+        autocomplete="username"
+        autocapitalize="none"
+        spellcheck={false}
+        required
+        autofocus={props.autofocus}
+        value={props.value ?? ""}
+      />
+    </>
+  );
+}
+
 export interface LoginPageProps {
   csrf: string;
   next: string;
@@ -22,17 +41,7 @@ export function loginPage(props: LoginPageProps): string {
       <form method="post" action="/login">
         <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
         <input type="hidden" name="next" value={props.next} />
-        <label for="username">Username</label>
-        <input
-          id="username"
-          name="username"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck={false}
-          required
-          autofocus
-          value={props.username ?? ""}
-        />
+        <UsernameField value={props.username} autofocus />
         <label for="password">Password</label>
         <input
           id="password"
@@ -63,16 +72,7 @@ export function setupPage(props: SetupPageProps): string {
         <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
         <label for="token">Bootstrap token</label>
         <input id="token" name="token" type="password" autocomplete="off" required />
-        <label for="username">Username</label>
-        <input
-          id="username"
-          name="username"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck={false}
-          required
-          value={props.username ?? ""}
-        />
+        <UsernameField value={props.username} />
         <label for="password">Password</label>
         <input
           id="password"
