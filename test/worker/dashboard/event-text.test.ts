@@ -4,9 +4,9 @@ import {
   actorLabel,
   eventText,
   failoverText,
-  formatDuration,
   noStandbyText,
 } from "../../../worker/dashboard/live/event-text";
+import { formatDuration } from "../../../worker/dashboard/live/format";
 
 const T0 = Date.UTC(2030, 0, 1, 12);
 const names = {

@@ -1,4 +1,5 @@
 import type { Event, EventType } from "../../../shared/events";
+import { formatDuration } from "./format";
 
 /** What a person reads about an event: one sentence, a second line of detail, and a tone. */
 export interface EventText {
@@ -11,15 +12,6 @@ export interface EventText {
 export interface EventNames {
   members: Map<string, string>;
   users: Map<string, string>;
-}
-
-/** A duration as people say it: "40 ms", "0.8 s", "3.2 s", "2 min 5 s". */
-export function formatDuration(ms: number): string {
-  const value = Math.max(0, ms);
-  if (value < 100) return `${Math.round(value)} ms`;
-  if (value < 60_000) return `${(value / 1000).toFixed(1)} s`;
-  const seconds = Math.round(value / 1000);
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 /** Who did it: a username for dashboard users; tokens and schedules stay ids. */

@@ -13,6 +13,15 @@ export function formatAge(ageMs: number | null): string {
   return `${Math.floor(hours / 24)} d ago`;
 }
 
+/** A duration as people say it: "40 ms", "0.8 s", "3.2 s", "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  const value = Math.max(0, ms);
+  if (value < 100) return `${Math.round(value)} ms`;
+  if (value < 60_000) return `${(value / 1000).toFixed(1)} s`;
+  const seconds = Math.round(value / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
 
 export function formatBytes(bytes: number): string {

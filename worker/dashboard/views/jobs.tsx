@@ -7,6 +7,7 @@ import {
   type JobStatus,
 } from "../../../shared/jobs";
 import type { DashboardSession } from "../../types";
+import { formatDuration } from "../live/format";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
 
 export const JOB_STATUS_LABEL: Record<JobStatus, string> = {
@@ -31,8 +32,7 @@ export function formatTime(at: number | null): string {
 
 function duration(job: Job): string | null {
   if (job.startedAt === null || job.finishedAt === null) return null;
-  const ms = Math.max(0, job.finishedAt - job.startedAt);
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(job.finishedAt - job.startedAt);
 }
 
 /** Payload inputs shown for some kinds (dashboard/app.js hides the others' fieldsets). */
