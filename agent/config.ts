@@ -33,7 +33,21 @@ export interface AgentConfig {
   nginxConfig: string;
   /** nginx `stub_status` URL (loopback); the nginx status probe runs only when it is set. */
   nginxStatusUrl?: string;
+  /**
+   * The agent's local config policy (BATON_CONFIG_POLICY): `strict` refuses configs that run
+   * programs or load code and file references outside the allowed directories; `permissive`
+   * skips that check. Only the VM's admin sets it, in agent.env: the control plane cannot.
+   */
+  configPolicy: ConfigPolicy;
+  /**
+   * Directories beyond the service's config directory and DEFAULT_TLS_DIR where configs may
+   * reference files and restores may write them (BATON_ALLOWED_DIRS, colon-separated).
+   */
+  extraAllowedDirs: string[];
 }
+
+export const CONFIG_POLICIES = ["strict", "permissive"] as const;
+export type ConfigPolicy = (typeof CONFIG_POLICIES)[number];
 
 export const DEFAULT_ENV_FILE = "/etc/baton/agent.env";
 export const DEFAULT_STATE_DIR = "/var/lib/baton";
@@ -44,6 +58,8 @@ export const DEFAULT_NGINX_CONFIG = "/etc/nginx/nginx.conf";
  * it: used when BATON_HAPROXY_SOCKET is not set and a socket is there when the agent starts.
  */
 export const DEFAULT_HAPROXY_SOCKET = "/run/haproxy/admin.sock";
+/** Where certificates and keys written by Baton live; allowed for every service. */
+export const DEFAULT_TLS_DIR = "/etc/ssl/baton";
 
 export interface ConfigSources {
   readFile?: (path: string) => string;
@@ -130,6 +146,21 @@ const statusUrl = z.url("must be a URL such as http://127.0.0.1/nginx_status").r
   return parsed.protocol === "http:" && isLoopback(parsed.hostname);
 }, "must be an http:// URL on a loopback address (nginx's stub_status location)");
 
+const configPolicy = z.enum(CONFIG_POLICIES, "must be strict or permissive");
+
+const allowedDirs = z
+  .string()
+  .transform((value) => value.split(":").map((dir) => dir.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .startsWith("/", "must list absolute paths separated by ':'")
+        .refine((dir) => !dir.split("/").includes(".."), "must not contain '..'")
+        .refine((dir) => dir.replace(/\/+$/, "") !== "", "must not allow '/' itself"),
+    ),
+  );
+
 // sun_path holds 108 bytes with the terminating NUL.
 const socketPath = stateDir.max(107, "is longer than a UNIX socket path can be");
 
@@ -211,6 +242,12 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
       stateDir,
       set("BATON_NGINX_CONFIG") ? vars.BATON_NGINX_CONFIG : DEFAULT_NGINX_CONFIG,
     ),
+    configPolicy: check(
+      "BATON_CONFIG_POLICY",
+      configPolicy,
+      set("BATON_CONFIG_POLICY") ? vars.BATON_CONFIG_POLICY?.trim() : "strict",
+    ),
+    extraAllowedDirs: check("BATON_ALLOWED_DIRS", allowedDirs, vars.BATON_ALLOWED_DIRS ?? ""),
   };
   if (set("BATON_PUBLIC_IP")) {
     config.publicIp = check("BATON_PUBLIC_IP", publicIp, vars.BATON_PUBLIC_IP?.trim());

@@ -35,7 +35,19 @@ describe("loadConfig: good values", () => {
         serviceManager: "systemd",
         stateDir: "/var/lib/baton",
         underSystemd: false,
+        configPolicy: "strict",
+        extraAllowedDirs: [],
       },
+    ],
+    [
+      "permissive policy",
+      { ...GOOD, BATON_CONFIG_POLICY: "permissive" },
+      { configPolicy: "permissive" },
+    ],
+    [
+      "allowed dirs",
+      { ...GOOD, BATON_ALLOWED_DIRS: "/etc/lb-certs: /srv/errors/" },
+      { extraAllowedDirs: ["/etc/lb-certs", "/srv/errors/"] },
     ],
     ["started by systemd", { ...GOOD, INVOCATION_ID: "0f3c9a" }, { underSystemd: true }],
     [
@@ -95,6 +107,10 @@ describe("loadConfig: each bad variable names itself in one line", () => {
       /^BATON_URL must not have a query/,
     ],
     ["no token", { BATON_URL: GOOD.BATON_URL }, /^BATON_TOKEN is required/],
+    ["unknown policy", { ...GOOD, BATON_CONFIG_POLICY: "off" }, /^BATON_CONFIG_POLICY must be/],
+    ["relative dir", { ...GOOD, BATON_ALLOWED_DIRS: "certs" }, /^BATON_ALLOWED_DIRS must list/],
+    ["root dir", { ...GOOD, BATON_ALLOWED_DIRS: "/etc/x:/" }, /^BATON_ALLOWED_DIRS must not allow/],
+    ["dotdot dir", { ...GOOD, BATON_ALLOWED_DIRS: "/etc/../" }, /^BATON_ALLOWED_DIRS must not/],
     ["token with space", { ...GOOD, BATON_TOKEN: "a b" }, /^BATON_TOKEN must be printable ASCII/],
     [
       "both token forms",

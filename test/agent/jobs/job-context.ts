@@ -82,6 +82,8 @@ export function testJob(options: {
     underSystemd: false,
     haproxyConfig: "/nonexistent/haproxy.cfg",
     nginxConfig: "/nonexistent/nginx.conf",
+    configPolicy: "strict",
+    extraAllowedDirs: [],
     ...options.config,
   };
   const ctx: JobContext = {
