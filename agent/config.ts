@@ -150,7 +150,12 @@ const configPolicy = z.enum(CONFIG_POLICIES, "must be strict or permissive");
 
 const allowedDirs = z
   .string()
-  .transform((value) => value.split(":").map((dir) => dir.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(":")
+      .map((dir) => dir.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z.array(
       z
