@@ -1,8 +1,9 @@
 /**
  * The heartbeat loop: collect the probes, send a beat, wait `intervalMs` from the answer. An
- * unavailable control plane backs off with full jitter (1 s doubling to a 30 s cap, reset on
- * success); a refusal is logged once per distinct code with what to fix, and the loop keeps
- * going. Each answer is handed to `onAnswer` (jobs, schedules, status table requests), whose
+ * unavailable control plane (no answer, 408, 429, 5xx) is retried within 2 s with jitter, below
+ * the failover delay's 3 s floor, so a healthy member is heard again as soon as the control plane
+ * is back; a refusal backs off to 30 s, is logged once per distinct code with what to fix, and
+ * the loop keeps going. Each answer is handed to `onAnswer` (jobs, schedules, status table requests), whose
  * work runs beside the loop. Each beat carries the round-trip of the previous accepted one
  * (`rttMs`), timed on a monotonic clock. Ends when the signal aborts.
  */
@@ -25,6 +26,22 @@ const DEFAULT_PROBE_TIMEOUT_MS = 500;
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
   return Math.floor(random() * ceiling);
+}
+
+/**
+ * The longest an agent waits before retrying an unavailable control plane. It must stay below
+ * the smallest failover delay (3 s): after an outage the coordinator judges a member by a full
+ * delay from when it could hear it again, and an agent still sleeping past that looks dead.
+ */
+export const HEARTBEAT_RETRY_CAP_MS = 2_000;
+
+/**
+ * Equal jitter for heartbeat retries: half the ceiling fixed, half random, so members spread out
+ * after an outage without any of them retrying at once in a tight loop.
+ */
+export function heartbeatRetryDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(HEARTBEAT_RETRY_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
 }
 
 /** What to fix for each refusal code the control plane gives agents. */
@@ -167,7 +184,10 @@ export async function runLoop(options: LoopOptions): Promise<void> {
     } catch (error) {
       if (signal.aborted) break;
       connected = false;
-      delay = backoffDelay(failures, random);
+      delay =
+        error instanceof Refused
+          ? backoffDelay(failures, random)
+          : heartbeatRetryDelay(failures, random);
       failures += 1;
       if (error instanceof Refused) {
         if (!refusedCodes.has(error.code)) {

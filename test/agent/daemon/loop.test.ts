@@ -5,6 +5,7 @@ import {
   BACKOFF_CAP_MS,
   backoffDelay,
   collectReport,
+  HEARTBEAT_RETRY_CAP_MS,
   roundTripMs,
   runLoop,
 } from "../../../agent/loop";
@@ -67,11 +68,27 @@ describe("backoff", () => {
     expect(backoffDelay(100, () => 0.5)).toBe(BACKOFF_CAP_MS / 2);
   });
 
-  it("the loop backs off on Unavailable, resets on success and follows intervalMs", async () => {
+  it("the loop retries an unavailable control plane within 2 s, resets on success and follows intervalMs", async () => {
     const down = new Unavailable("control plane answered 503", 503);
     const { delays } = await script([down, down, down, { ...OK, intervalMs: 2000 }, down, OK]);
-    // random() = 0.5: half of 1 s, 2 s, 4 s; then the answer's interval; 0.5 s again; 1 s.
-    expect(delays).toEqual([500, 1000, 2000, 2000, 500, 1000]);
+    // random() = 0.5, equal jitter: 0.75 of 1 s, then of the 2 s cap; the interval; 0.75 s; 1 s.
+    expect(delays).toEqual([750, 1500, 1500, 2000, 750, 1000]);
+  });
+
+  it("a long control-plane outage never makes the agent wait longer than 2 s", async () => {
+    // Any wait at or above the failover delay's 3 s floor would make a healthy member look dead
+    // once the control plane is back (issue #12: a 28.6 s wait after a 28 s outage).
+    const unreachable = new Unavailable("connect ECONNREFUSED 127.0.0.1:8787");
+    const { delays } = await script([...Array(40).fill(unreachable), OK]);
+    expect(Math.max(...delays.slice(0, 40))).toBeLessThanOrEqual(HEARTBEAT_RETRY_CAP_MS);
+    expect(HEARTBEAT_RETRY_CAP_MS).toBeLessThan(3_000);
+    expect(Math.min(...delays.slice(0, 40))).toBeGreaterThan(0);
+  });
+
+  it("refusals still back off to the 30 s cap (a fix takes a person, not a retry)", async () => {
+    const bad = new Refused(401, "bad_secret", "The secret does not match.");
+    const { delays } = await script([...Array(8).fill(bad), OK]);
+    expect(delays.slice(0, 8)).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
   });
 });
 
