@@ -52,6 +52,8 @@ export interface Flip {
  */
 export class FailoverKeeper {
   private readySince = new Map<string, number>();
+  /** Member names for the messages people read (alerts, the events list). */
+  private names = new Map<string, string>();
   private openAlert: string | null = null;
 
   constructor(
@@ -59,20 +61,26 @@ export class FailoverKeeper {
     private readonly event: EventWriter,
   ) {}
 
-  /** The pool's members as failover sees them at `now`; also tracks since when each is ready. */
+  /**
+   * The pool's members as failover sees them at `now`; also tracks since when each is ready.
+   * `hearingSince`: silence before it is the control plane's and does not count.
+   */
   view(
     pool: PoolRow,
     rows: MemberRow[],
     live: Map<string, LiveMember>,
     now: number,
+    hearingSince?: number,
   ): FailoverMember[] {
     const policy = policyOf(pool);
     return rows.map((row) => {
+      this.names.set(row.id, row.name);
       const state = live.get(row.id);
       const member: FailoverMember = {
         id: row.id,
         priority: row.priority,
         lastHeartbeatAt: state?.lastHeartbeatAt ?? null,
+        ...(hearingSince === undefined ? {} : { silenceCountsFrom: hearingSince }),
         services: state?.services ?? {},
         draining: row.draining,
         disabled: row.disabled,
@@ -113,7 +121,7 @@ export class FailoverKeeper {
       const key = `${decision.activeId}:${decision.failure}`;
       if (this.openAlert === key) return { flip: null, writes: [] };
       this.openAlert = key;
-      const message = `No ready standby: traffic stays on ${decision.activeId ?? "nobody"} (${decision.failure.replace("_", " ")})`;
+      const message = `No ready standby: traffic stays on ${this.nameOf(decision.activeId)} (${decision.failure.replace("_", " ")})`;
       const data = {
         activeId: decision.activeId,
         failure: decision.failure,
@@ -171,7 +179,7 @@ export class FailoverKeeper {
       // With detectedAt and decidedAt: how long the old active was silent before the flip.
       fromLastHeartbeatAt: memberOf(from)?.lastHeartbeatAt ?? null,
     };
-    const message = `Traffic moves from ${from ?? "nobody"} (${data.fromIp ?? "no IP"}) to ${to} (${data.toIp}): ${reason.replace("_", " ")}`;
+    const message = `Traffic moves from ${this.nameOf(from)} (${data.fromIp ?? "no IP"}) to ${this.nameOf(to)} (${data.toIp}): ${reason.replace("_", " ")}`;
     const writes = [
       this.db
         .update(pools)
@@ -227,5 +235,11 @@ export class FailoverKeeper {
 
   forget(memberId: string): void {
     this.readySince.delete(memberId);
+    this.names.delete(memberId);
+  }
+
+  private nameOf(memberId: string | null): string {
+    if (memberId === null) return "nobody";
+    return this.names.get(memberId) ?? memberId;
   }
 }

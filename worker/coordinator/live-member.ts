@@ -92,10 +92,17 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
   return { next, changes };
 }
 
-/** The moment an online member counts as offline if it stays silent. */
-export function offlineDeadline(member: LiveMember, failoverDelayMs: number): number | null {
+/**
+ * The moment an online member counts as offline if it stays silent: a full failover delay after
+ * its last heartbeat, or after `countsFrom` (when the coordinator could hear again) if later.
+ */
+export function offlineDeadline(
+  member: LiveMember,
+  failoverDelayMs: number,
+  countsFrom = Number.NEGATIVE_INFINITY,
+): number | null {
   if (member.status !== "online" || member.lastHeartbeatAt === null) return null;
-  return member.lastHeartbeatAt + failoverDelayMs;
+  return Math.max(member.lastHeartbeatAt, countsFrom) + failoverDelayMs;
 }
 
 /** Members that have been silent for the whole failover delay at `now`. */
@@ -103,23 +110,23 @@ export function silentMembers(
   members: Iterable<LiveMember>,
   failoverDelayMs: number,
   now: number,
+  countsFrom = Number.NEGATIVE_INFINITY,
 ): LiveMember[] {
   return [...members].filter((member) => {
-    const deadline = offlineDeadline(member, failoverDelayMs);
+    const deadline = offlineDeadline(member, failoverDelayMs, countsFrom);
     return deadline !== null && deadline <= now;
   });
 }
 
 /**
- * After a coordinator restart, a member is treated as seen no earlier than the restart, so a
- * restart alone never turns anyone offline.
+ * A member as stored before a coordinator restart, with fields added since filled in. Its last
+ * heartbeat stays the real one: the restart grace comes from the coordinator's `Hearing`.
  */
-export function resumeAfterRestart(stored: LiveMember, startedAt: number): LiveMember {
+export function resumeAfterRestart(stored: LiveMember): LiveMember {
   // State stored before a field existed lacks it.
   const member = { ...stored, installed: stored.installed ?? {} };
   member.haproxy ??= null;
   member.nginx ??= null;
   member.host ??= null;
-  if (member.status !== "online") return member;
-  return { ...member, lastHeartbeatAt: Math.max(member.lastHeartbeatAt ?? 0, startedAt) };
+  return member;
 }

@@ -38,6 +38,7 @@ import { changeEvent } from "./change-events";
 import { DnsSync } from "./dns-sync";
 import { FailoverKeeper, type Flip } from "./failover-keeper";
 import { HaproxyStatBoard, type HaproxyStatTable } from "./haproxy-stat-board";
+import { DEAF_GAP_SLACK_MS, Hearing } from "./hearing";
 import { admitJob } from "./job-admission";
 import { JobQueue } from "./job-queue";
 import {
@@ -100,6 +101,8 @@ export class PoolCoordinator extends DurableObject<Env> {
   );
   private alarmAt: number | null = null;
   private heartbeats = 0;
+  /** Since when this instance could hear its members (replaced on load). */
+  private hearing = new Hearing(0);
   /** Event rows by the insert that writes them: once the batch is durable, they become alerts. */
   private readonly eventRows = new WeakMap<Write, EventRow>();
   private readonly alerts = new AlertDispatcher({
@@ -502,7 +505,8 @@ export class PoolCoordinator extends DurableObject<Env> {
       const pool = this.pool as PoolRow;
       const now = this.now();
       const writes: Write[] = [...this.takeSample(now), ...this.jobQueue.expire(now)];
-      for (const member of silentMembers(this.members.values(), pool.failoverDelayS * 1000, now)) {
+      const delayMs = pool.failoverDelayS * 1000;
+      for (const member of silentMembers(this.members.values(), delayMs, now, this.hearing.since)) {
         const offline: LiveMember = { ...member, status: "offline" };
         this.members.set(member.memberId, offline);
         await this.ctx.storage.put(`member:${member.memberId}`, offline);
@@ -528,6 +532,8 @@ export class PoolCoordinator extends DurableObject<Env> {
   private async applyHeartbeat(row: MemberRow, report: Heartbeat): Promise<HeartbeatResponse> {
     const now = this.now();
     this.heartbeats += 1;
+    const intervalMs = parseConfig(this.env).heartbeatIntervalMs;
+    this.hearing.heard(now, intervalMs + DEAF_GAP_SLACK_MS);
     const writes: Write[] = [];
 
     const known = this.members.get(row.id) ?? liveFromRow(row);
@@ -548,7 +554,7 @@ export class PoolCoordinator extends DurableObject<Env> {
     await this.scheduleAlarm();
     return {
       jobs: deliveries,
-      intervalMs: parseConfig(this.env).heartbeatIntervalMs,
+      intervalMs,
       serverTime: now,
       schedules: this.schedules.forMember(next.memberId),
       wants: { haproxyStat: this.haproxyStats.wanted(next.memberId, now) },
@@ -595,7 +601,8 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   private failoverView(now: number) {
-    return this.failover.view(this.pool as PoolRow, this.catalog.rows(), this.members, now);
+    const { pool, members, hearing } = this;
+    return this.failover.view(pool as PoolRow, this.catalog.rows(), members, now, hearing.since);
   }
 
   private evaluateFailover(now: number) {
@@ -648,8 +655,8 @@ export class PoolCoordinator extends DurableObject<Env> {
 
   /**
    * Takes the pool's latest settings; on the first call after a (re)start, also loads members,
-   * their secrets and unfinished jobs. A restart counts every online member as seen at the
-   * restart, so a restart alone never turns anyone offline.
+   * their secrets and unfinished jobs. Silence before the restart does not count (`Hearing`), so
+   * a restart alone never turns anyone offline.
    */
   private async load(pool: PoolRow): Promise<void> {
     const loaded = this.pool;
@@ -658,13 +665,13 @@ export class PoolCoordinator extends DurableObject<Env> {
       ? { ...pool, activeMemberId: loaded.activeMemberId, lastFlipAt: loaded.lastFlipAt }
       : pool;
     if (loaded) return;
-    const startedAt = this.now();
+    this.hearing = new Hearing(this.now());
     await this.ctx.storage.put("poolId", pool.id);
     await this.catalog.load(this.db, pool.id);
     await this.schedules.load(pool.id);
     const stored = await this.ctx.storage.list<LiveMember>({ prefix: "member:" });
     for (const member of stored.values()) {
-      this.members.set(member.memberId, resumeAfterRestart(member, startedAt));
+      this.members.set(member.memberId, resumeAfterRestart(member));
     }
     const rows = await this.db
       .select()
@@ -726,7 +733,9 @@ export class PoolCoordinator extends DurableObject<Env> {
     if (!this.pool) return;
     const delayMs = this.pool.failoverDelayS * 1000;
     const deadlines = [
-      ...[...this.members.values()].map((member) => offlineDeadline(member, delayMs)),
+      ...[...this.members.values()].map((member) =>
+        offlineDeadline(member, delayMs, this.hearing.since),
+      ),
       ...this.jobQueue.deadlines(),
       ...this.failover.deadlines(this.pool),
       this.dns.dueAt(),

@@ -27,6 +27,11 @@ export interface FailoverMember {
   /** Lower is preferred. */
   priority: number;
   lastHeartbeatAt: number | null;
+  /**
+   * Silence before this moment does not count against the member: the coordinator's start, or
+   * the end of an outage in which it heard no member at all. Absent: only the last heartbeat.
+   */
+  silenceCountsFrom?: number;
   services: Partial<Record<MonitoredService, ServiceActiveState>>;
   draining: boolean;
   disabled: boolean;
@@ -58,8 +63,11 @@ export type Decision =
 /** `reloading` and `activating` are passing states, not failures. */
 const FAILED_STATES: readonly ServiceActiveState[] = ["inactive", "failed"];
 
+/** When the member's silence reaches the failover delay, or null for a member never heard. */
 function silentSince(member: FailoverMember, policy: FailoverPolicy): number | null {
-  return member.lastHeartbeatAt === null ? null : member.lastHeartbeatAt + policy.failoverDelayMs;
+  if (member.lastHeartbeatAt === null) return null;
+  const from = Math.max(member.lastHeartbeatAt, member.silenceCountsFrom ?? 0);
+  return from + policy.failoverDelayMs;
 }
 
 /** Why the member cannot carry traffic now, or null when it can. */

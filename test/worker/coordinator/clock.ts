@@ -25,3 +25,20 @@ export async function fireAlarmAt(poolId: string, at: number): Promise<boolean> 
   await setClock(poolId, at);
   return runDurableObjectAlarm(coordinatorStub(poolId));
 }
+
+/**
+ * Moves the clock second by second from `from` to `to` (inclusive), calling `beat` at each: the
+ * members it beats for stay heard, as real agents beating every second would. (A pool heard by
+ * no one for longer than an interval counts as an outage of the control plane, not of members.)
+ */
+export async function everySecond(
+  poolId: string,
+  from: number,
+  to: number,
+  beat: () => Promise<unknown>,
+): Promise<void> {
+  for (let at = from; at <= to; at += 1_000) {
+    await setClock(poolId, at);
+    await beat();
+  }
+}

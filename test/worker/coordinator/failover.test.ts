@@ -1,9 +1,10 @@
+import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
 import type { Pool } from "../../../shared/pools";
 import { admin, createPool, type Enrolled, enroll, expectError, heartbeat } from "../helpers";
 import { tomorrowAt } from "../time";
-import { fireAlarmAt, scheduledAlarm, setClock } from "./clock";
+import { everySecond, fireAlarmAt, scheduledAlarm, setClock } from "./clock";
 
 const T0 = tomorrowAt(12);
 
@@ -57,8 +58,8 @@ describe("automatic failover", () => {
 
   it("promotes the standby at the active's failover deadline, recording when it was detected", async () => {
     const { pool, a, b } = await twoMembers();
-    await setClock(pool.id, T0 + 9_000);
-    await beat(b, "198.51.100.2");
+    // The standby keeps beating every second; the active is silent from T0.
+    await everySecond(pool.id, T0 + 1_000, T0 + 9_000, () => beat(b, "198.51.100.2"));
     expect(await scheduledAlarm(pool.id)).toBe(T0 + 10_000);
 
     expect(await fireAlarmAt(pool.id, T0 + 10_000)).toBe(true);
@@ -66,6 +67,9 @@ describe("automatic failover", () => {
     expect(after.activeMemberId).toBe(b.member.id);
     expect(after.lastFlipAt).toBe(T0 + 10_000);
     const [flip] = await flips(pool.id);
+    expect(flip?.message).toBe(
+      `Traffic moves from ${a.member.name} (198.51.100.1) to ${b.member.name} (198.51.100.2): heartbeat lost`,
+    );
     expect(flip?.data).toEqual({
       reason: "heartbeat_lost",
       from: a.member.id,
@@ -108,6 +112,10 @@ describe("automatic failover", () => {
     ).body.events;
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.data).toMatchObject({ activeId: a.member.id, failure: "service_down" });
+    // Alerts are read by people: members by name, not id.
+    expect(alerts[0]?.message).toBe(
+      `No ready standby: traffic stays on ${a.member.name} (service down)`,
+    );
   });
 
   it("does not fail back by itself when the old active returns", async () => {
@@ -158,6 +166,64 @@ describe("automatic failover", () => {
       body: { preferredPrimaryId: other.member.id },
     });
     expectError(result, 400, "validation_failed");
+  });
+});
+
+describe("silence the control plane caused", () => {
+  async function events(poolId: string, type: string) {
+    const result = await admin<{ events: Event[] }>(`/pools/${poolId}/events?type=${type}`);
+    return result.body.events;
+  }
+
+  it("after an outage in which it heard no member, judges each by a full delay from when it hears again", async () => {
+    const { pool, a, b } = await twoMembers({ failoverDelayS: 3 });
+    // Nobody gets through for 28 s; the coordinator stays up and its alarms fire.
+    await fireAlarmAt(pool.id, T0 + 3_000);
+    // The standby's agent is back first; the active's retry comes 1.9 s later.
+    await setClock(pool.id, T0 + 28_000);
+    expect((await beat(b, "198.51.100.2")).status).toBe(200);
+    expect((await getPool(pool.id)).activeMemberId).toBe(a.member.id);
+    await setClock(pool.id, T0 + 29_900);
+    expect((await beat(a, "198.51.100.1")).status).toBe(200);
+    expect(await flips(pool.id)).toHaveLength(1); // the pool's first: A at T0
+    expect((await getPool(pool.id)).activeMemberId).toBe(a.member.id);
+  });
+
+  it("still fails over when the active stays silent for a full delay after the outage", async () => {
+    const { pool, a, b } = await twoMembers({ failoverDelayS: 3 });
+    await fireAlarmAt(pool.id, T0 + 3_000);
+    await setClock(pool.id, T0 + 28_000);
+    await beat(b, "198.51.100.2");
+    expect(await scheduledAlarm(pool.id)).toBe(T0 + 31_000);
+    await setClock(pool.id, T0 + 30_000);
+    await beat(b, "198.51.100.2");
+    expect(await fireAlarmAt(pool.id, T0 + 31_000)).toBe(true);
+    expect((await getPool(pool.id)).activeMemberId).toBe(b.member.id);
+    const [flip] = await flips(pool.id);
+    expect(flip?.data).toMatchObject({
+      reason: "heartbeat_lost",
+      from: a.member.id,
+      detectedAt: T0 + 31_000,
+      fromLastHeartbeatAt: T0,
+    });
+  });
+
+  it("after a restart, keeps each member's real last heartbeat and judges from the restart", async () => {
+    const { pool, a, b } = await twoMembers({ failoverDelayS: 3 });
+    await abortAllDurableObjects();
+    // The new instance starts on the standby's beat, 28 s later.
+    await setClock(pool.id, T0 + 28_000);
+    await beat(b, "198.51.100.2");
+    expect((await getPool(pool.id)).activeMemberId).toBe(a.member.id);
+    // The alarm set before the restart (T0 + 3 s) is overdue: it fires at once and judges no one.
+    expect(await fireAlarmAt(pool.id, T0 + 28_100)).toBe(true);
+    expect(await events(pool.id, "member.offline")).toHaveLength(0);
+    expect(await scheduledAlarm(pool.id)).toBe(T0 + 31_000);
+    await setClock(pool.id, T0 + 30_000);
+    await beat(b, "198.51.100.2");
+    expect(await fireAlarmAt(pool.id, T0 + 31_000)).toBe(true);
+    const [offline] = await events(pool.id, "member.offline");
+    expect(offline?.data).toMatchObject({ lastHeartbeatAt: T0 });
   });
 });
 

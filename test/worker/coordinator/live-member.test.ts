@@ -139,18 +139,22 @@ describe("deadlines", () => {
     expect(silentMembers([base, fresh], 10_000, 15_000)).toEqual([base, fresh]);
   });
 
-  it("treats online members as seen at a restart, and leaves others alone", () => {
-    expect(resumeAfterRestart(base, 50_000).lastHeartbeatAt).toBe(50_000);
-    expect(resumeAfterRestart({ ...base, lastHeartbeatAt: 60_000 }, 50_000).lastHeartbeatAt).toBe(
-      60_000,
-    );
+  it("counts silence only from when the coordinator could hear again", () => {
+    expect(offlineDeadline(base, 10_000, 50_000)).toBe(60_000);
+    expect(offlineDeadline({ ...base, lastHeartbeatAt: 55_000 }, 10_000, 50_000)).toBe(65_000);
+    expect(silentMembers([base], 10_000, 59_999, 50_000)).toEqual([]);
+    expect(silentMembers([base], 10_000, 60_000, 50_000)).toEqual([base]);
+  });
+
+  it("keeps a restarted member's real last heartbeat", () => {
+    expect(resumeAfterRestart(base).lastHeartbeatAt).toBe(base.lastHeartbeatAt);
     const offline = { ...base, status: "offline" as const };
-    expect(resumeAfterRestart(offline, 50_000)).toEqual(offline);
+    expect(resumeAfterRestart(offline)).toEqual(offline);
   });
 
   it("fills in fields that state stored by an older coordinator lacks", () => {
     const { installed: _installed, haproxy: _haproxy, nginx: _nginx, ...old } = base;
-    const resumed = resumeAfterRestart(old as LiveMember, 50_000);
+    const resumed = resumeAfterRestart(old as LiveMember);
     expect(resumed).toMatchObject({ installed: {}, haproxy: null, nginx: null });
   });
 });
