@@ -3,15 +3,24 @@ import type { DnsMode, DnsProviderSettings } from "../../shared/dns";
 import type { Db } from "../db/client";
 import { type PoolRow, pools } from "../db/schema/pools";
 import type { Write } from "../db/writes";
+import { sortAddresses } from "../dns/plan";
 import { DnsError, type DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
 import { loadDnsSettings } from "../dns/settings";
 import { log } from "../log";
 import type { BatchWriter, EventWriter } from "./job-queue";
 
-/** Retries of a failed update: exponential from 1 s, at most a minute apart, until confirmed. */
+/** Retries of a failed update: exponential from 1 s, at most 30 s apart, until confirmed. */
 export const DNS_RETRY_BASE_MS = 1_000;
-export const DNS_RETRY_MAX_MS = 60_000;
+export const DNS_RETRY_MAX_MS = 30_000;
+/**
+ * While the backoff grows past it, the provider is still probed this often with a cheap read, so
+ * an update is confirmed within seconds of the provider coming back; the first read that
+ * succeeds triggers the write at once.
+ */
+export const DNS_PROBE_MAX_MS = 4_000;
+/** A refusal the provider will repeat (bad credentials, permissions) is retried this much slower. */
+const NON_RETRYABLE_FACTOR = 10;
 /** How often the provider's records are read back to find edits made outside Baton. */
 export const DRIFT_CHECK_INTERVAL_MS = 60_000;
 
@@ -32,14 +41,23 @@ export function retryDelayMs(failures: number, retryAfterMs?: number): number {
   return Math.max(backoff, retryAfterMs ?? 0);
 }
 
+/** When to call the provider again after `failures` failed calls in a row. */
+export function nextCallDelayMs(failures: number, error: DnsError | null): number {
+  const delay = retryDelayMs(failures, error?.retryAfterMs);
+  if (error && !error.retryable) return delay * NON_RETRYABLE_FACTOR;
+  return Math.max(Math.min(delay, DNS_PROBE_MAX_MS), error?.retryAfterMs ?? 0);
+}
+
 const same = (a: string[] | null, b: string[] | null) =>
   a !== null && b !== null && a.join() === b.join();
 
 /**
  * Makes a pool's DNS provider serve what the coordinator decided. It runs beside the
  * coordinator's request queue, not in it, so a slow provider never holds up heartbeats; one
- * update is in flight at a time, and a newer wish is applied as soon as it ends. Failures retry
- * with backoff (the coordinator's alarm calls `tick`) until the provider confirms.
+ * provider call is in flight at a time, and a newer wish is applied as soon as it ends. After a
+ * failure nothing calls the provider before `retryAt` (the coordinator's alarm calls `tick`),
+ * however many heartbeats arrive; retries read the record first and write only when it differs,
+ * as does the first update after a (re)start.
  */
 export class DnsSync {
   private target: DnsTarget | null = null;
@@ -51,6 +69,8 @@ export class DnsSync {
   private failures = 0;
   private retryAt: number | null = null;
   private driftCheckAt: number | null = null;
+  /** Whether this instance knows what the provider serves (it has read or written the record). */
+  private seen = false;
 
   constructor(
     private readonly db: Db,
@@ -87,6 +107,7 @@ export class DnsSync {
     this.target = target;
     this.provider = target ? this.providerFor(target.settings) : null;
     this.confirmed = null;
+    this.seen = false;
     this.failures = 0;
     this.retryAt = null;
     this.driftCheckAt = target ? this.now() + DRIFT_CHECK_INTERVAL_MS : null;
@@ -96,7 +117,7 @@ export class DnsSync {
   /** The addresses the record should hold. An empty wish is ignored: Baton never empties the record. */
   want(addresses: string[], flip?: FlipTiming): void {
     if (addresses.length === 0) return;
-    const sorted = [...addresses].sort();
+    const sorted = sortAddresses(addresses);
     if (flip) this.flip = flip;
     if (same(sorted, this.desired) && same(sorted, this.confirmed)) return;
     this.desired = sorted;
@@ -129,6 +150,9 @@ export class DnsSync {
 
   private kick(): void {
     if (this.running || !this.provider || !this.desired) return;
+    if (same(this.desired, this.confirmed)) return;
+    if (this.retryAt !== null && this.retryAt > this.now()) return; // backing off: tick() resumes
+    this.retryAt = null;
     this.running = this.apply().finally(() => {
       this.running = null;
       if (this.retryAt === null && this.desired && !same(this.desired, this.confirmed)) this.kick();
@@ -143,19 +167,31 @@ export class DnsSync {
     const { ttl } = this.target.settings;
     const proxied =
       this.target.settings.kind === "cloudflare" ? this.target.settings.proxied : undefined;
+    // After a failure, or when this instance has not yet seen the record (a restart) and no flip
+    // is waiting, a read comes first: cheap, and it spares a write the record does not need.
+    const readFirst = this.failures > 0 || (!this.seen && this.flip === null);
     try {
+      if (readFirst) {
+        const found = await provider.readAddresses(pool.failoverHostname);
+        if (same(found, wanted)) {
+          await this.confirm(pool, wanted, false);
+          return;
+        }
+      }
       await provider.setAddresses({ name: pool.failoverHostname, addresses: wanted, ttl, proxied });
-      await this.confirm(pool, wanted);
+      await this.confirm(pool, wanted, true);
     } catch (error) {
       await this.fail(pool, error);
     }
   }
 
-  private async confirm(pool: PoolRow, addresses: string[]) {
+  /** The provider serves `addresses`; `written` says whether this call wrote them. */
+  private async confirm(pool: PoolRow, addresses: string[], written: boolean) {
     const now = this.now();
     const recovered = this.failures > 0;
     const previous = this.confirmed;
     this.confirmed = addresses;
+    this.seen = true;
     this.failures = 0;
     const flip = this.flip;
     this.flip = null;
@@ -166,8 +202,11 @@ export class DnsSync {
         .update(pools)
         .set({ dnsSyncedAt: now, dnsLastError: null })
         .where(eq(pools.id, pool.id)),
-      this.event({ type: "dns.updated", actor: "system", message, data }, now),
     ];
+    // A record found already right is news only when it completes a flip or a recovery.
+    if (written || flip || recovered) {
+      writes.push(this.event({ type: "dns.updated", actor: "system", message, data }, now));
+    }
     if (recovered) {
       const back = `DNS updates for ${pool.failoverHostname} work again`;
       writes.push(this.event({ type: "dns.recovered", actor: "system", message: back }, now));
@@ -181,7 +220,7 @@ export class DnsSync {
     const message = error instanceof Error ? error.message : String(error);
     this.failures += 1;
     const retryable = dnsError?.retryable ?? true;
-    this.retryAt = now + retryDelayMs(this.failures, dnsError?.retryAfterMs) * (retryable ? 1 : 10);
+    this.retryAt = now + nextCallDelayMs(this.failures, dnsError);
     log("warn", {
       msg: "dns update failed",
       poolId: pool.id,
@@ -201,20 +240,32 @@ export class DnsSync {
 
   private async checkDrift(): Promise<void> {
     const pool = this.pool();
-    if (!pool || !this.provider || !this.confirmed || this.running) return;
+    const confirmed = this.confirmed;
+    if (!pool || !this.provider || !confirmed || this.running) return;
+    const reading = this.provider.readAddresses(pool.failoverHostname);
+    // The read holds the one provider-call slot, so no update starts beside it.
+    this.running = reading.then(
+      () => {},
+      () => {},
+    );
+    let found: string[];
     try {
-      const found = await this.provider.readAddresses(pool.failoverHostname);
-      if (same(found, this.confirmed)) return;
+      found = await reading;
+    } catch (error) {
+      log("warn", { msg: "dns drift check failed", poolId: pool.id, error: String(error) });
+      return;
+    } finally {
+      this.running = null;
+    }
+    if (!same(found, confirmed)) {
       const now = this.now();
-      const message = `${pool.failoverHostname} was changed outside Baton (${found.join(", ") || "no record"}); putting back ${this.confirmed.join(", ")}`;
-      const data = { found, wanted: this.confirmed };
+      const message = `${pool.failoverHostname} was changed outside Baton (${found.join(", ") || "no record"}); putting back ${confirmed.join(", ")}`;
+      const data = { found, wanted: confirmed };
       await this.write([
         this.event({ type: "dns.drift_repaired", actor: "system", message, data }, now),
       ]);
-      this.confirmed = null;
-      this.kick();
-    } catch (error) {
-      log("warn", { msg: "dns drift check failed", poolId: pool.id, error: String(error) });
+      this.confirmed = found;
     }
+    this.kick();
   }
 }

@@ -1,9 +1,10 @@
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
 import type { Pool } from "../../../shared/pools";
 import { DNS_RETRY_BASE_MS, DRIFT_CHECK_INTERVAL_MS } from "../../../worker/coordinator/dns-sync";
 import type { PoolCoordinator } from "../../../worker/coordinator/pool-coordinator";
+import { sortAddresses } from "../../../worker/dns/plan";
 import { type DesiredRecords, DnsError, type DnsProvider } from "../../../worker/dns/provider";
 import {
   admin,
@@ -15,7 +16,7 @@ import {
   uniqueHostname,
 } from "../helpers";
 import { tomorrowAt } from "../time";
-import { coordinatorStub, fireAlarmAt, setClock } from "./clock";
+import { coordinatorStub, fireAlarmAt, scheduledAlarm, setClock } from "./clock";
 
 const T0 = tomorrowAt(12);
 const POWERDNS = {
@@ -26,20 +27,30 @@ const POWERDNS = {
   ttl: 30,
 };
 
-/** An in-memory DNS provider standing in for the real ones (tested against their APIs elsewhere). */
+/**
+ * An in-memory DNS provider standing in for the real ones (tested against their APIs elsewhere).
+ * Like them, it answers addresses in numeric order. `down` refuses every call; `calls` counts
+ * every call, read or write.
+ */
 class MemoryDns implements DnsProvider {
   records = new Map<string, string[]>();
   writes: DesiredRecords[] = [];
   failures: DnsError[] = [];
+  down = false;
+  calls = 0;
 
   async readAddresses(name: string) {
-    return [...(this.records.get(name) ?? [])].sort();
+    this.calls += 1;
+    if (this.down) throw new DnsError("connection refused", true);
+    return sortAddresses(this.records.get(name) ?? []);
   }
   async setAddresses(records: DesiredRecords) {
+    this.calls += 1;
+    if (this.down) throw new DnsError("connection refused", true);
     const failure = this.failures.shift();
     if (failure) throw failure;
     this.writes.push(records);
-    this.records.set(records.name, [...records.addresses].sort());
+    this.records.set(records.name, sortAddresses(records.addresses));
   }
   async check(name: string) {
     return { ok: true, detail: "memory", addresses: await this.readAddresses(name) };
@@ -62,7 +73,7 @@ async function settled(poolId: string) {
 }
 
 /** A pool with members A (active) and B, whose DNS is an in-memory provider. */
-async function setup(mode = "active_standby") {
+async function setup(mode = "active_standby", ips = ["198.51.100.1", "198.51.100.2"]) {
   // Each pool needs its own failover hostname; the in-memory provider is the pool's own anyway.
   const name = uniqueHostname();
   const pool = await createPool({ failoverHostname: name });
@@ -73,8 +84,8 @@ async function setup(mode = "active_standby") {
   await setClock(pool.id, T0);
   const a = await enroll(pool.id, { priority: 1 });
   const b = await enroll(pool.id, { priority: 2 });
-  await beat(a, "198.51.100.1");
-  await beat(b, "198.51.100.2");
+  await beat(a, ips[0] ?? "");
+  await beat(b, ips[1] ?? "");
   const put = await admin(`/pools/${pool.id}/dns`, {
     method: "PUT",
     body: { provider: POWERDNS, mode },
@@ -160,6 +171,61 @@ describe("DNS sync", () => {
     await beat(b, "198.51.100.2", "inactive");
     await settled(pool.id);
     expect(dns.records.get(name)).toEqual(["198.51.100.1"]);
+  });
+});
+
+describe("DNS sync under a failing provider", () => {
+  it("honours its backoff while heartbeats keep coming, and confirms within 5 s of the provider's return", async () => {
+    const { pool, dns, a, b, name } = await setup();
+    dns.down = true;
+    const callsBefore = dns.calls;
+    const flipAt = T0 + 1_000;
+    const backAt = flipAt + 20_000;
+    let confirmedAt: number | null = null;
+    let callsWhileDown = 0;
+    // Both members beat every second; the alarm fires whenever it is due, as workerd would.
+    for (let at = flipAt; at <= backAt + 10_000 && confirmedAt === null; at += 250) {
+      if (at === backAt) {
+        callsWhileDown = dns.calls - callsBefore;
+        dns.down = false;
+      }
+      const alarm = await scheduledAlarm(pool.id);
+      if (alarm !== null && alarm <= at) await fireAlarmAt(pool.id, at);
+      else await setClock(pool.id, at);
+      if ((at - flipAt) % 1_000 === 0) {
+        await beat(a, "198.51.100.1", "failed");
+        await beat(b, "198.51.100.2");
+      }
+      await settled(pool.id);
+      if (dns.records.get(name)?.[0] === "198.51.100.2") confirmedAt = at;
+    }
+    expect(callsWhileDown).toBeGreaterThan(0);
+    expect(callsWhileDown).toBeLessThanOrEqual(12);
+    expect(confirmedAt).not.toBeNull();
+    expect((confirmedAt ?? Number.POSITIVE_INFINITY) - backAt).toBeLessThanOrEqual(5_000);
+  });
+
+  it("after a restart, reads the record first and writes nothing when it is already right", async () => {
+    const { pool, dns, a } = await setup();
+    expect(dns.writes).toHaveLength(1);
+    await abortAllDurableObjects();
+    await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
+      instance.dnsProviderFor = () => dns;
+    });
+    await setClock(pool.id, T0 + 1_000);
+    await beat(a, "198.51.100.1");
+    await settled(pool.id);
+    expect(dns.writes).toHaveLength(1);
+    expect(await events(pool.id, "dns.updated")).toHaveLength(1);
+  });
+
+  it("compares round-robin addresses in numeric order: .9 and .10 are no drift", async () => {
+    const { pool, dns, name } = await setup("round_robin", ["198.51.100.9", "198.51.100.10"]);
+    expect(dns.records.get(name)).toEqual(["198.51.100.9", "198.51.100.10"]);
+    await fireAlarmAt(pool.id, T0 + DRIFT_CHECK_INTERVAL_MS);
+    await settled(pool.id);
+    expect(await events(pool.id, "dns.drift_repaired")).toHaveLength(0);
+    expect(dns.writes).toHaveLength(1);
   });
 });
 
