@@ -17,6 +17,7 @@ import {
 import { Refused, Unavailable } from "./control-plane";
 import { type Logger, reason } from "./log";
 import type { Probe } from "./probes/probe";
+import type { Wake } from "./wake";
 
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 30_000;
@@ -67,6 +68,8 @@ export interface LoopOptions {
   intervalMs?: number;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Ends a wait early for an out-of-cycle beat (a service changed). */
+  wake?: Wake;
   /**
    * Each accepted answer (jobs, schedules, wants). Must return at once: whatever it starts runs
    * beside the loop, so a job or an upload never delays a beat.
@@ -209,7 +212,8 @@ export async function runLoop(options: LoopOptions): Promise<void> {
         log.error("heartbeat failed", { reason: reason(error), retryInMs: delay });
       }
     }
-    await sleep(delay, signal);
+    if (options.wake) await options.wake.sleep(delay, signal, sleep);
+    else await sleep(delay, signal);
   }
   log.info("agent stopping");
 }

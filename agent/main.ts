@@ -16,6 +16,7 @@ import { restartReason } from "./restart";
 import { Scheduler } from "./schedules";
 import { createServiceManager } from "./services/index";
 import { AGENT_VERSION } from "./version";
+import { Wake } from "./wake";
 
 const USAGE = "usage: baton-agent run | health | version";
 
@@ -80,8 +81,13 @@ async function run(): Promise<number> {
     ? new HaproxyStatPusher({ socketPath: config.haproxySocket, client, log, signal })
     : undefined;
 
+  // A service that starts, stops or dies is reported at once, not at the next interval.
+  const wake = new Wake();
+  services.watch?.(() => wake.now(), signal);
+
   runner.resume();
   await runLoop({
+    wake,
     client,
     hostname: config.hostname,
     agentVersion: AGENT_VERSION,

@@ -14,11 +14,12 @@ import { haproxyDriver } from "./direct/haproxy";
 import { nginxDriver } from "./direct/nginx";
 import { isRunning, readPidFile, signal, waitFor } from "./direct/process";
 import {
-  type MonitoredService,
+  MonitoredService,
   ServiceError,
   type ServiceManager,
   type ServicePaths,
   type ServiceReport,
+  watchForChanges,
 } from "./manager";
 
 export interface DirectServiceManagerOptions {
@@ -62,6 +63,25 @@ export class DirectServiceManager implements ServiceManager {
 
   start(service: MonitoredService): Promise<void> {
     return this.serialised(service, () => this.startNow(service));
+  }
+
+  /** Watches each installed service's master pid (pid file, /proc): a start, stop or death. */
+  watch(onChange: () => void, signal: AbortSignal): void {
+    // Which daemons are installed changes only with an install job: looked up every 5 s, not
+    // on every look (a PATH search is a dozen stat calls).
+    let installed: MonitoredService[] = [];
+    let installedAt = Number.NEGATIVE_INFINITY;
+    const look = async () => {
+      if (Date.now() - installedAt >= 5_000) {
+        installed = MonitoredService.options.filter((service) => this.binary(service));
+        installedAt = Date.now();
+      }
+      const pids = await Promise.all(
+        installed.map((service) => this.runningPid(service).catch(() => undefined)),
+      );
+      return `${installed.join()}:${pids.join()}`;
+    };
+    watchForChanges(look, onChange, signal);
   }
 
   reload(service: MonitoredService): Promise<void> {

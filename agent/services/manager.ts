@@ -3,9 +3,9 @@
  * (production: `systemctl show`, `systemctl reload|restart`) and `direct` (the agent runs the
  * daemon itself with a pid file, for hosts without systemd and for tests).
  */
-import type { MonitoredService, ServiceReport } from "../../shared/heartbeat";
+import { MonitoredService, type ServiceReport } from "../../shared/heartbeat";
 
-export type { MonitoredService, ServiceReport };
+export { MonitoredService, type ServiceReport };
 
 /** A service manager action failed; `message` is one line saying what and why. */
 export class ServiceError extends Error {
@@ -43,4 +43,42 @@ export interface ServiceManager {
    * gone. Never throws.
    */
   mayHaveChanged?(service: MonitoredService): boolean;
+  /**
+   * Calls `onChange` as soon as a service's process starts, stops or dies, until `signal`
+   * aborts, so the agent can send a heartbeat at once instead of at the next interval. Cheap
+   * checks only (pid files, /proc); never throws.
+   */
+  watch?(onChange: () => void, signal: AbortSignal): void;
+}
+
+/** How often `watch` looks: a few stat-sized reads, ten times a second. */
+export const WATCH_INTERVAL_MS = 100;
+
+/**
+ * Polls `look` every `intervalMs` and calls `onChange` when its answer differs from the last
+ * one. `look` is cheap and never throws; one look runs at a time.
+ */
+export function watchForChanges(
+  look: () => Promise<string> | string,
+  onChange: () => void,
+  signal: AbortSignal,
+  intervalMs = WATCH_INTERVAL_MS,
+): void {
+  let last: string | undefined;
+  let busy = false;
+  const tick = async () => {
+    if (busy || signal.aborted) return;
+    busy = true;
+    try {
+      const now = await look();
+      if (last !== undefined && now !== last && !signal.aborted) onChange();
+      last = now;
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+  void tick();
 }

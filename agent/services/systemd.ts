@@ -11,11 +11,12 @@ import { findBinary } from "./binary";
 import { checkConfig } from "./config-check";
 import { isAlive } from "./direct/process";
 import {
-  type MonitoredService,
+  MonitoredService,
   ServiceError,
   type ServiceManager,
   type ServicePaths,
   type ServiceReport,
+  watchForChanges,
 } from "./manager";
 import { readVersion } from "./version";
 
@@ -99,6 +100,16 @@ export class SystemdServiceManager implements ServiceManager {
   mayHaveChanged(service: MonitoredService): boolean {
     const pid = this.mainPids.get(service);
     return pid !== undefined && !isAlive(pid);
+  }
+
+  /**
+   * Watches the main pids the last `systemctl show` named: one dying calls `onChange` at once.
+   * (Starts are seen by the periodic `systemctl show`.)
+   */
+  watch(onChange: () => void, signal: AbortSignal): void {
+    const look = () =>
+      MonitoredService.options.map((service) => this.mayHaveChanged(service)).join(",");
+    watchForChanges(look, onChange, signal);
   }
 
   /** Runs `systemctl <verb> <unit>`, then waits until the unit is active. */

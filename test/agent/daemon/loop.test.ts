@@ -5,11 +5,13 @@ import {
   BACKOFF_CAP_MS,
   backoffDelay,
   collectReport,
+  defaultSleep,
   HEARTBEAT_RETRY_CAP_MS,
   roundTripMs,
   runLoop,
 } from "../../../agent/loop";
 import type { Probe } from "../../../agent/probes/probe";
+import { Wake } from "../../../agent/wake";
 import { HEARTBEAT_RTT_MAX_MS, Heartbeat, type HeartbeatResponse } from "../../../shared/index";
 
 function capture() {
@@ -89,6 +91,38 @@ describe("backoff", () => {
     const bad = new Refused(401, "bad_secret", "The secret does not match.");
     const { delays } = await script([...Array(8).fill(bad), OK]);
     expect(delays.slice(0, 8)).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+  });
+});
+
+describe("out-of-cycle beats", () => {
+  it("a wake-up ends the wait at once: the next beat does not wait for the interval", async () => {
+    const { log } = capture();
+    const controller = new AbortController();
+    const wake = new Wake();
+    let beats = 0;
+    await runLoop({
+      client: {
+        async heartbeat() {
+          beats += 1;
+          if (beats === 1) setTimeout(() => wake.now(), 10);
+          else controller.abort();
+          return { ...OK, intervalMs: 600_000 }; // only a wake-up can bring the second beat
+        },
+      },
+      hostname: "vm-1",
+      agentVersion: "1.2.3",
+      probes: [],
+      log,
+      signal: controller.signal,
+      wake,
+    });
+    expect(beats).toBe(2);
+  });
+
+  it("a wake-up during a beat is kept for the wait after it", async () => {
+    const wake = new Wake();
+    wake.now();
+    await wake.sleep(600_000, new AbortController().signal, defaultSleep);
   });
 });
 

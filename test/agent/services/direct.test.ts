@@ -120,6 +120,37 @@ describe.each(["haproxy", "nginx"] as const)("DirectServiceManager with %s", (se
     expect(await get(site.port)).toBe("ok\n");
   });
 
+  it("tells its watcher at once when the daemon stops, starts or dies, without being asked", async () => {
+    await manager.start(service);
+    const controller = new AbortController();
+    let changes = 0;
+    let changed: () => void = () => {};
+    const next = () =>
+      new Promise<void>((resolve) => {
+        changed = resolve;
+      });
+    manager.watch(() => {
+      changes += 1;
+      changed();
+    }, controller.signal);
+    try {
+      // Each wait is bounded only by the test's timeout: no status() call made the watcher see it.
+      let noticed = next();
+      await manager.stop(service);
+      await noticed;
+      noticed = next();
+      await manager.start(service);
+      await noticed;
+      noticed = next();
+      process.kill(await masterPid(), "SIGTERM"); // killed from outside the agent
+      await noticed;
+      expect(changes).toBe(3);
+      expect((await manager.status(service)).activeState).toBe("inactive");
+    } finally {
+      controller.abort();
+    }
+  });
+
   it("reports a daemon whose binary is absent as not installed", async () => {
     const absent = new DirectServiceManager({
       runDir: join(site.dir, "run"),

@@ -107,6 +107,28 @@ describe("SystemdServiceManager.status", () => {
     expect(manager.mayHaveChanged("haproxy")).toBe(false);
   });
 
+  it("tells its watcher at once when the main process systemctl named dies", async () => {
+    const main = spawn("sleep", ["30"], { stdio: "ignore" });
+    const exited = new Promise((resolve) => main.once("exit", resolve));
+    const controller = new AbortController();
+    try {
+      const show = fixture("systemctl-show-haproxy-active.txt").replace(
+        /^MainPID=\d+$/m,
+        `MainPID=${main.pid}`,
+      );
+      await systemctl.answer("show.txt", show);
+      await manager.status("haproxy");
+      const noticed = new Promise<void>((resolve) => manager.watch(resolve, controller.signal));
+      await new Promise((resolve) => setTimeout(resolve, 250)); // the watcher has looked
+      main.kill("SIGKILL");
+      await exited;
+      await noticed; // bounded by the test's timeout only
+    } finally {
+      controller.abort();
+      main.kill("SIGKILL");
+    }
+  });
+
   it("reports unknown instead of throwing when systemctl cannot answer", async () => {
     await systemctl.answer("show.rc", "1");
     await systemctl.answer(
