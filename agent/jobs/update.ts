@@ -40,7 +40,9 @@ export function createAgentUpdate(options: AgentUpdateOptions): JobHandler<"agen
     }
     ctx.out.line(`downloaded ${bundle.length} bytes, sha256 ${actual} verified`);
 
-    const staged = `${live}.${process.pid}.new`;
+    // Node picks the module format by extension: the staged file must end in .mjs, or Node
+    // refuses to run the ESM bundle (ERR_UNKNOWN_FILE_EXTENSION) and no update ever lands.
+    const staged = `${live}.${process.pid}.new.mjs`;
     const { mode } = await stat(live);
     await writeFile(staged, bundle, { mode: mode & 0o7777 });
     try {
@@ -82,7 +84,7 @@ async function checkRuns(
   const printed = result.stdout.trim();
   if (result.code !== 0) {
     throw new JobFailed(
-      `the new bundle does not run: ${describeExit("node", result)}; nothing was changed`,
+      `the new bundle does not run: ${describeExit("node", { ...result, stderr: errorLine(result.stderr) })}; nothing was changed`,
     );
   }
   if (printed !== version) {
@@ -91,4 +93,10 @@ async function checkRuns(
     );
   }
   ctx.out.line(`the new bundle runs under ${node} and reports version ${printed}`);
+}
+
+/** Node's stack trace ends with its version; the line naming the error is the useful one. */
+function errorLine(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  return lines.find((line) => /^\w*Error\b|\[ERR_/.test(line)) ?? lines.pop() ?? "";
 }

@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ControlPlaneClient } from "../../../agent/control-plane";
 import { exec } from "../../../agent/exec";
@@ -61,8 +62,17 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The bundle `npm run build` makes (vitest.config.ts builds it before the tests start). */
+const REAL_BUNDLE = fileURLToPath(new URL("../../../dist/agent/baton-agent.mjs", import.meta.url));
+/** The VM's Node: the agent runs under the system Node 20, not vitest's Node 22. */
+const SYSTEM_NODE = "/usr/bin/node";
+
 /** Runs agent.update for `payload` with the live file at `bundlePath`. */
-async function update(payload: { version: string; sha256: string }, bundlePath = live) {
+async function update(
+  payload: { version: string; sha256: string },
+  bundlePath = live,
+  nodePath?: string,
+) {
   const installed: string[] = [];
   const job = testJob({
     kind: "agent.update",
@@ -75,6 +85,7 @@ async function update(payload: { version: string; sha256: string }, bundlePath =
   });
   const handler = createAgentUpdate({
     bundlePath,
+    nodePath,
     onInstalled: (version) => installed.push(version),
   });
   const outcome = await handler(payload, job.ctx).then(
@@ -145,5 +156,26 @@ describe("agent.update", () => {
       "baton-agent.mjs.prev",
       "current.mjs",
     ]);
+  });
+});
+
+describe("agent.update with the real bundle under the system Node", () => {
+  it("stages, checks and installs the bundle npm run build makes", async () => {
+    const real = await readFile(REAL_BUNDLE);
+    const version = (
+      await exec(SYSTEM_NODE, [REAL_BUNDLE, "version"], { timeoutMs: 10_000 })
+    ).stdout.trim();
+    served = real.toString("utf8");
+    const { error, installed, lines } = await update(
+      { version, sha256: sha256(served) },
+      live,
+      SYSTEM_NODE,
+    );
+    expect(error).toBeNull();
+    expect(installed).toEqual([version]);
+    expect(lines.join("\n")).toContain(`reports version ${version}`);
+    expect((await readFile(live)).equals(real)).toBe(true);
+    const ran = await exec(SYSTEM_NODE, [live, "--version"], { timeoutMs: 10_000 });
+    expect(ran.stdout).toBe(`${version}\n`);
   });
 });
