@@ -9,11 +9,12 @@ import { z } from "zod";
 export const AGENT_SIGNATURE_PATH = "/agent/baton-agent.mjs.sig";
 
 /** A release public key: base64 of the raw 32-byte Ed25519 key (44 characters). */
+export const RELEASE_PUBLIC_KEY_PATTERN = /^[A-Za-z0-9+/]{43}=$/;
 export const ReleasePublicKey = z
   .string()
   .trim()
   .regex(
-    /^[A-Za-z0-9+/]{43}=$/,
+    RELEASE_PUBLIC_KEY_PATTERN,
     "must be the release public key npm run release:keygen printed (44 base64 characters)",
   );
 export type ReleasePublicKey = z.infer<typeof ReleasePublicKey>;
