@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Baton agent installer, served by the control plane at /install.sh with its URL filled in:
-#   curl -fsSL https://<control-plane>/install.sh | sudo bash -s -- --token <secret>
+# Baton agent installer, served by the control plane at /install.sh with its URL filled in. The
+# dashboard's one-liner keeps the secret out of every process's arguments (printf is a builtin):
+#   f="$(mktemp)" && curl -fsSL https://<cp>/install.sh -o "$f" &&
+#     printf '%s\n' '<secret>' | sudo bash "$f" --token-stdin --release-key <key>; rm -f "$f"
 # Installs Node (when the system's is older than 20.18), the agent bundle, /etc/baton/agent.env
 # and the systemd unit, starts the agent and waits for its first accepted heartbeat. Re-running
 # changes only what differs; --uninstall removes every trace. Run with --help for the options.
@@ -20,15 +22,24 @@ HEALTH_TIMEOUT_S=30
 
 usage() {
   cat <<'EOF'
-Usage: install.sh --token SECRET [options]      (as root)
+Usage: install.sh --token-stdin [options] <<<SECRET   (as root)
        install.sh --uninstall [--root DIR]
 
-  --token SECRET          the member's enrollment secret (kept from agent.env on re-runs)
+  --token-stdin           read the member's enrollment secret from standard input (run the
+                          script from a file for this: its standard input is then free)
+  --token-file PATH       read it from the first line of PATH ("-" is standard input)
+  --token SECRET          give it on the command line (visible in ps and shell history)
+                          With none of these, BATON_TOKEN from the environment is used, and on
+                          re-runs the secret already in agent.env is kept.
+  --release-key KEY       the release public key (npm run release:keygen): pinned in agent.env
+                          as BATON_RELEASE_KEY; the bundle downloaded now and every agent.update
+                          must be signed with it. Without one, agent.update is refused.
   --url URL               the control plane (default: the one this script came from)
   --hostname NAME         BATON_HOSTNAME: the enrolled hostname, if not this host's name
   --public-ip IPV4        BATON_PUBLIC_IP: the address the DNS record should point at
   --service-manager MGR   BATON_SERVICE_MANAGER: systemd (default) or direct
-  --node-dist-base URL    where Node is downloaded from (default https://nodejs.org/dist)
+  --node-dist-base URL    where Node is downloaded from (default https://nodejs.org/dist;
+                          https only, http just for loopback)
   --root DIR              install beneath DIR instead of / (for tests; root not required)
   --uninstall             stop the agent and remove everything this script installed
   --help                  this text
@@ -50,6 +61,9 @@ usage_error() {
 # Options; *_set says whether it was given at all (an empty value removes a setting).
 opt_token="" opt_url="" opt_hostname="" opt_public_ip="" opt_service_manager=""
 set_token=0 set_url=0 set_hostname=0 set_public_ip=0 set_service_manager=0
+opt_release_key="" set_release_key=0
+# Where the secret comes from: "" (BATON_TOKEN or agent.env), "argument", or a file ("-": stdin).
+token_source="" token_label="--token"
 ROOT="" uninstall=0 stage=""
 
 parse_args() {
@@ -66,12 +80,18 @@ parse_args() {
         shift
         continue
         ;;
+      --token-stdin)
+        set_token_source "-"
+        shift
+        continue
+        ;;
       --*=*)
         value="${name#*=}"
         name="${name%%=*}"
         shift
         ;;
-      --token | --url | --hostname | --public-ip | --service-manager | --root | --node-dist-base)
+      --token | --token-file | --url | --hostname | --public-ip | --service-manager | --root | \
+        --node-dist-base | --release-key)
         [ $# -ge 2 ] || usage_error "$name needs a value"
         value="$2"
         shift 2
@@ -79,7 +99,12 @@ parse_args() {
       *) usage_error "unknown option $name" ;;
     esac
     case "$name" in
-      --token) opt_token="$value" set_token=1 ;;
+      --token)
+        set_token_source argument
+        opt_token="$value" set_token=1
+        ;;
+      --token-file) set_token_source "$value" ;;
+      --release-key) opt_release_key="$value" set_release_key=1 ;;
       --url) opt_url="${value%/}" set_url=1 ;;
       --hostname) opt_hostname="$value" set_hostname=1 ;;
       --public-ip) opt_public_ip="$value" set_public_ip=1 ;;
@@ -95,6 +120,41 @@ parse_args() {
   done
 }
 
+set_token_source() {
+  [ -z "$token_source" ] || usage_error "give the secret once: --token, --token-file or --token-stdin"
+  [ -n "$1" ] || usage_error "--token-file needs a path (\"-\" for standard input)"
+  token_source="$1"
+}
+
+# Reads the secret from the file or stdin named by --token-file/--token-stdin, or BATON_TOKEN:
+# with the read builtin, so it never becomes an argument of any process.
+read_token() {
+  local line="" from="$token_source"
+  case "$from" in
+    argument) return ;;
+    "")
+      [ -n "${BATON_TOKEN:-}" ] || return 0
+      opt_token="$BATON_TOKEN" set_token=1 token_label="BATON_TOKEN"
+      return
+      ;;
+    -)
+      IFS= read -r line || [ -n "$line" ] ||
+        usage_error "--token-stdin read nothing: pipe the secret in, and run this script from a file (bash install.sh), not piped into bash"
+      from="standard input"
+      token_label="the secret read from standard input"
+      ;;
+    *)
+      [ -r "$from" ] || usage_error "--token-file $from cannot be read"
+      IFS= read -r line <"$from" || [ -n "$line" ] || usage_error "--token-file $from is empty"
+      token_label="the secret in $from"
+      ;;
+  esac
+  line="${line%$'\r'}"
+  line="${line#"${line%%[![:space:]]*}"}"
+  opt_token="${line%"${line##*[![:space:]]}"}" set_token=1
+  [ -n "$opt_token" ] || usage_error "the secret read from $from is empty"
+}
+
 # The agent accepts http only for loopback; values go into agent.env unquoted, so no spaces,
 # quotes or other shell characters.
 valid_url() {
@@ -104,7 +164,7 @@ valid_url() {
 
 validate_options() {
   if [ "$set_token" = 1 ] && ! [[ "$opt_token" =~ ^[A-Za-z0-9._~+/=-]{1,512}$ ]]; then
-    usage_error "--token must be the secret shown when the member was enrolled (letters and digits)"
+    usage_error "$token_label must be the secret shown when the member was enrolled (letters and digits)"
   fi
   if [ "$set_url" = 1 ] && ! valid_url "$opt_url"; then
     usage_error "--url must be https://host[:port] (http only for loopback), not \"$opt_url\""
@@ -124,8 +184,11 @@ validate_options() {
     "" | systemd | direct) ;;
     *) usage_error "--service-manager must be systemd or direct" ;;
   esac
-  [[ "$NODE_DIST_BASE" =~ ^https?://[^[:space:]\"\'\`\$]+$ ]] ||
-    usage_error "--node-dist-base must be an http(s) URL"
+  valid_url "$NODE_DIST_BASE" ||
+    usage_error "--node-dist-base must be https://host[/path] (http only for loopback), not \"$NODE_DIST_BASE\""
+  if [ -n "$opt_release_key" ] && ! [[ "$opt_release_key" =~ ^[A-Za-z0-9+/]{43}=$ ]]; then
+    usage_error "--release-key must be the release public key npm run release:keygen printed (44 base64 characters)"
+  fi
 }
 
 # Reads os-release (under --root too) and accepts the Debian and RHEL families.
@@ -241,6 +304,33 @@ choose_node() {
   node_download=1
 }
 
+# With a release key, the bundle must carry its signature (npm run release:sign), checked with
+# the Node chosen above; the key comes from the admin, never from the control plane's answers.
+verify_release_signature() {
+  if [ -z "$release_key" ]; then
+    say "release key: none pinned; agent.update stays refused until you re-run with --release-key KEY"
+    return
+  fi
+  [[ "$release_key" =~ ^[A-Za-z0-9+/]{43}=$ ]] ||
+    die "the release key pinned in /etc/baton is not a release public key; re-run with --release-key KEY"
+  curl -fsS --proto '=https,http' --proto-redir '=https' --retry 2 --connect-timeout 10 --max-time 60 \
+    -o "$stage/baton-agent.mjs.sig" "$1/agent/baton-agent.mjs.sig" </dev/null ||
+    die "the control plane serves no release signature ($1/agent/baton-agent.mjs.sig): sign the release with npm run release:sign and deploy it; nothing was installed"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  "$node_run" -e '
+    const [key, bundle, sig] = process.argv.slice(1);
+    const { createPublicKey, verify } = require("node:crypto");
+    const { readFileSync } = require("node:fs");
+    const signature = readFileSync(sig, "utf8").trim();
+    if (!/^[A-Za-z0-9+/]{86}==$/.test(signature)) process.exit(1);
+    const x = Buffer.from(key, "base64").toString("base64url");
+    const publicKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
+    process.exit(verify(null, readFileSync(bundle), publicKey, Buffer.from(signature, "base64")) ? 0 : 1);
+  ' "$release_key" "$stage/baton-agent.mjs" "$stage/baton-agent.mjs.sig" </dev/null ||
+    die "the agent bundle is not signed with release key $release_key (or was altered); nothing was installed"
+  say "release key: bundle signature verified ($release_key)"
+}
+
 changed=0
 
 # Installs $1 at $2 with mode $3 unless $2 already has that content; says so under label $4,
@@ -272,6 +362,8 @@ put_file() {
 # only the settings given change. Sets env_changes to the names that changed.
 declare -A env_old=() env_new=()
 env_changes=""
+# The key the bundle must be signed with: given now, or pinned in agent.env by an earlier run.
+release_key=""
 
 read_env() {
   local line key value
@@ -298,8 +390,18 @@ plan_env() {
   fi
   if [ "$set_token" = 1 ]; then
     env_new[BATON_TOKEN]="$opt_token"
+    env_new[BATON_TOKEN_FILE]="" # the agent refuses both
   elif [ -z "${env_old[BATON_TOKEN]:-}${env_old[BATON_TOKEN_FILE]:-}" ]; then
-    usage_error "--token <secret> is required (it is shown once when the member is enrolled)"
+    usage_error "the member's secret is required: --token-stdin, --token-file PATH or BATON_TOKEN (it is shown once when the member is enrolled)"
+  fi
+  if [ "$set_release_key" = 1 ]; then
+    env_new[BATON_RELEASE_KEY]="$opt_release_key"
+    env_new[BATON_RELEASE_KEY_FILE]="" # the agent refuses both
+    release_key="$opt_release_key"
+  elif [ -n "${env_old[BATON_RELEASE_KEY]:-}" ]; then
+    release_key="${env_old[BATON_RELEASE_KEY]}"
+  elif [ -n "${env_old[BATON_RELEASE_KEY_FILE]:-}" ]; then
+    IFS= read -r release_key <"$ROOT${env_old[BATON_RELEASE_KEY_FILE]}" || true
   fi
   [ "$set_hostname" = 0 ] || env_new[BATON_HOSTNAME]="$opt_hostname"
   [ "$set_public_ip" = 0 ] || env_new[BATON_PUBLIC_IP]="$opt_public_ip"
@@ -324,7 +426,8 @@ render_env() {
   else
     printf '# Baton agent settings, written by install.sh (re-run it to change them).\n' >"$out"
   fi
-  for key in BATON_URL BATON_TOKEN BATON_HOSTNAME BATON_PUBLIC_IP BATON_SERVICE_MANAGER; do
+  for key in BATON_URL BATON_TOKEN BATON_TOKEN_FILE BATON_HOSTNAME BATON_PUBLIC_IP \
+    BATON_SERVICE_MANAGER BATON_RELEASE_KEY BATON_RELEASE_KEY_FILE; do
     [ -n "${env_new[$key]+set}" ] || continue
     if [[ "$done_keys" != *" $key "* ]] && [ -n "${env_new[$key]}" ]; then
       printf '%s=%s\n' "$key" "${env_new[$key]}" >>"$out"
@@ -427,6 +530,7 @@ do_install() {
   fetch "$url/agent/baton-agent.mjs" "$stage/baton-agent.mjs"
   fetch "$url/agent/baton-agent.mjs.sha256" "$stage/baton-agent.mjs.sha256"
   verify_sha256 "$stage/baton-agent.mjs" "$stage/baton-agent.mjs.sha256"
+  verify_release_signature "$url"
   fetch "$url/agent/$UNIT" "$stage/$UNIT"
   fetch "$url/agent/$UNIT.sha256" "$stage/$UNIT.sha256"
   verify_sha256 "$stage/$UNIT" "$stage/$UNIT.sha256"
@@ -463,7 +567,7 @@ do_uninstall() {
 main() {
   parse_args "$@"
   if [ -z "$ROOT" ] && [ "$(id -u)" -ne 0 ]; then
-    die "run as root: curl -fsSL <url>/install.sh | sudo bash -s -- --token <secret>"
+    die "run as root: sudo bash install.sh --token-stdin (the secret on standard input)"
   fi
   umask 022
   ENV_FILE="$ROOT/etc/baton/agent.env"
@@ -473,6 +577,7 @@ main() {
   if [ "$uninstall" = 1 ]; then
     do_uninstall
   else
+    read_token
     validate_options
     do_install
   fi

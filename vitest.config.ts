@@ -55,6 +55,8 @@ export default defineConfig({
             "test/worker/alerts/**/*.test.ts",
             // A real control plane (wrangler dev) and a real PowerDNS, driven from Node.
             "test/e2e/**/*.test.ts",
+            // npm run release:keygen / release:sign (scripts/).
+            "test/scripts/**/*.test.ts",
             // install.sh in a throwaway root against a real control plane.
             "test/install/**/*.test.ts",
             // The dashboard in Debian's Chromium (playwright-core) against a real control plane.

@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { hostname as osHostname } from "node:os";
 import { z } from "zod";
+import { ReleasePublicKey } from "../shared/index";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -44,6 +45,12 @@ export interface AgentConfig {
    * reference files and restores may write them (BATON_ALLOWED_DIRS, colon-separated).
    */
   extraAllowedDirs: string[];
+  /**
+   * The release public key agent.update checks bundles against (BATON_RELEASE_KEY, or the file
+   * BATON_RELEASE_KEY_FILE names). Set by install.sh --release-key; no job writes it. Unset,
+   * agent.update is refused.
+   */
+  releaseKey?: string;
 }
 
 export const CONFIG_POLICIES = ["strict", "permissive"] as const;
@@ -254,6 +261,8 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
     ),
     extraAllowedDirs: check("BATON_ALLOWED_DIRS", allowedDirs, vars.BATON_ALLOWED_DIRS ?? ""),
   };
+  const releaseKey = readReleaseKey(vars, readFile);
+  if (releaseKey !== undefined) config.releaseKey = releaseKey;
   if (set("BATON_PUBLIC_IP")) {
     config.publicIp = check("BATON_PUBLIC_IP", publicIp, vars.BATON_PUBLIC_IP?.trim());
   }
@@ -270,4 +279,18 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
     );
   }
   return config;
+}
+
+/** BATON_RELEASE_KEY or the key in the file BATON_RELEASE_KEY_FILE names; one of them at most. */
+function readReleaseKey(vars: Env, readFile: (path: string) => string): string | undefined {
+  const inline = vars.BATON_RELEASE_KEY?.trim() || undefined;
+  const file = vars.BATON_RELEASE_KEY_FILE?.trim() || undefined;
+  if (inline && file) {
+    throw new ConfigError("BATON_RELEASE_KEY and BATON_RELEASE_KEY_FILE are both set: keep one");
+  }
+  if (inline) return check("BATON_RELEASE_KEY", ReleasePublicKey, inline);
+  if (!file) return undefined;
+  const path = check("BATON_RELEASE_KEY_FILE", stateDir, file);
+  const text = readVarFile("BATON_RELEASE_KEY_FILE", path, readFile);
+  return check("BATON_RELEASE_KEY_FILE", ReleasePublicKey, text);
 }

@@ -12,6 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } 
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { z } from "zod";
 import {
+  AGENT_SIGNATURE_PATH,
   AGENT_USER_AGENT_PREFIX,
   BACKUP_MAX_BYTES,
   FiredSchedule,
@@ -71,6 +72,8 @@ const DEFAULT_TRANSFER_TIMEOUT_MS = 60_000;
 const JSON_MAX_BYTES = 1024 * 1024;
 /** The agent bundle is about 1 MB; this leaves room to grow without accepting anything. */
 export const BUNDLE_MAX_BYTES = 32 * 1024 * 1024;
+/** A signature is one line of 88 base64 characters. */
+const SIGNATURE_MAX_BYTES = 1024;
 
 interface SendOptions {
   method: "GET" | "POST";
@@ -249,6 +252,20 @@ export class ControlPlaneClient {
       maxBytes: BUNDLE_MAX_BYTES,
     });
     return new Uint8Array(answer.body);
+  }
+
+  /**
+   * Fetches the release signature served beside the bundle (base64 text, checked by the caller
+   * against the key pinned on this VM, never against anything the control plane says).
+   */
+  async downloadAgentSignature(signal?: AbortSignal): Promise<string> {
+    const answer = await this.send({
+      method: "GET",
+      path: AGENT_SIGNATURE_PATH,
+      signal,
+      maxBytes: SIGNATURE_MAX_BYTES,
+    });
+    return answer.body.toString("utf8");
   }
 
   /** Closes the connections (in-flight requests are aborted). */

@@ -188,7 +188,8 @@
     const label = button.dataset.label || button.textContent;
     button.dataset.label = label;
     try {
-      await navigator.clipboard.writeText(source.textContent.trim());
+      // Not trimStart: the install one-liner's leading space keeps it out of shell history.
+      await navigator.clipboard.writeText(source.textContent.trimEnd());
       button.textContent = "Copied";
     } catch {
       selectText(source);

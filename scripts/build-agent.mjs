@@ -3,12 +3,14 @@
 //   dist/public/agent/baton-agent.mjs (+ .sha256, `sha256sum -c` format)
 //   dist/public/agent/baton-agent.service (+ .sha256): systemd/baton-agent.service, unchanged
 //   dist/public/agent/latest.json: { version, sha256, size } of the bundle
+//   dist/public/agent/baton-agent.mjs.sig: written by `npm run release:sign`, not here; kept only
+//   while the bundle's bytes stay the same, so a stale signature is never served beside a new one
 // dist/agent/baton-agent.mjs (+ .sha256) stays the local build for running the agent by hand.
 // Everything (zod, node-cron) is inside the bundle; only node: built-ins stay external. Files are
 // written to a temporary name and renamed, so a concurrent build or a running server never sees
 // half a file. The dashboard's CSS and JS are copied beside them (scripts/build-dashboard.mjs).
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "../node_modules/esbuild/lib/main.js";
@@ -60,6 +62,10 @@ function publish(dir, name, bytes, mode) {
   return hash;
 }
 
+const published = join(publicDir, "baton-agent.mjs");
+if (!(existsSync(published) && readFileSync(published).equals(bundle))) {
+  rmSync(`${published}.sig`, { force: true });
+}
 const bundleSha256 = publish(localDir, "baton-agent.mjs", bundle, 0o755);
 publish(publicDir, "baton-agent.mjs", bundle, 0o644);
 publish(publicDir, "baton-agent.service", unit, 0o644);

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // `npm start`: the whole control plane on this machine. Builds the static assets (the agent
 // bundle in dist/public), applies D1 migrations to the local database (.wrangler/), makes sure
-// .dev.vars holds ADMIN_TOKEN and SECRETS_KEY, and runs `wrangler dev` on
-// 127.0.0.1:$BATON_PORT (default 8787) until interrupted.
+// .dev.vars holds ADMIN_TOKEN and SECRETS_KEY, signs the bundle with a local dev release key
+// (.dev-release-key.pem, made once, gitignored) so agent.update works end to end, and runs
+// `wrangler dev` on 127.0.0.1:$BATON_PORT (default 8787) until interrupted, with that key's
+// public half as RELEASE_PUBLIC_KEY so the install one-liner pins it.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateReleaseKey, parsePrivateKey, signPublishedBundle } from "./release-key.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = process.env.BATON_PORT ?? "8787";
@@ -51,6 +54,15 @@ if (built.status !== 0) {
   process.exit(built.status ?? 1);
 }
 
+// A dev release key, never used for real releases (those are signed with the admin's own key).
+const devKeyFile = join(root, ".dev-release-key.pem");
+if (!existsSync(devKeyFile)) {
+  writeFileSync(devKeyFile, generateReleaseKey().pem, { mode: 0o600, flag: "wx" });
+}
+const { publicKey: releaseKey } = signPublishedBundle(
+  parsePrivateKey(readFileSync(devKeyFile, "utf8"), devKeyFile),
+);
+
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
   cwd: root,
   env,
@@ -68,9 +80,13 @@ console.log(
     ? `Bootstrap admin token (written to .dev.vars): ${token}`
     : "Bootstrap admin token: ADMIN_TOKEN in .dev.vars",
 );
-console.log(`Try: curl -H "Authorization: Bearer $ADMIN_TOKEN" ${url}/api/v1/pools\n`);
+console.log(`Try: curl -H "Authorization: Bearer $ADMIN_TOKEN" ${url}/api/v1/pools`);
+console.log(
+  `Dev release key (.dev-release-key.pem) signed the agent bundle; VMs pin it with install.sh --release-key ${releaseKey}\n`,
+);
 
-const dev = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", port], {
+const devArgs = ["dev", "--ip", "127.0.0.1", "--port", port];
+const dev = spawn("wrangler", [...devArgs, "--var", `RELEASE_PUBLIC_KEY:${releaseKey}`], {
   cwd: root,
   env,
   stdio: "inherit",

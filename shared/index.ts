@@ -10,6 +10,7 @@ export * from "./members";
 export * from "./pagination";
 export * from "./pools";
 export * from "./protocol";
+export * from "./release";
 export * from "./schedules";
 export * from "./tokens";
 export * from "./users";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../shared/protocol";
+import { RELEASE_PUBLIC_KEY_PATTERN } from "../shared/release";
 
 /** How often each pool writes its members' figures to D1 for charts, by default. */
 export const DEFAULT_METRIC_SAMPLE_INTERVAL_S = 30;
@@ -8,6 +9,14 @@ const ConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters").optional(),
   PUBLIC_URL: z.url("PUBLIC_URL must be the control plane's https:// URL").optional(),
   SECRETS_KEY: z.string().min(32, "SECRETS_KEY must be at least 32 characters").optional(),
+  RELEASE_PUBLIC_KEY: z
+    .string()
+    .regex(
+      RELEASE_PUBLIC_KEY_PATTERN,
+      "RELEASE_PUBLIC_KEY must be the public key npm run release:keygen printed (44 base64 characters)",
+    )
+    .or(z.literal(""))
+    .optional(),
   HEARTBEAT_INTERVAL_MS: z.coerce
     .number()
     .int()
@@ -31,6 +40,11 @@ export interface Config {
   publicUrl: string | undefined;
   /** Key for provider credentials at rest (a Worker secret); DNS settings need it. */
   secretsKey: string | undefined;
+  /**
+   * The release public key the install one-liner pins (`--release-key`). Public: the private half
+   * never reaches the Worker, which only shows this so admins need not paste it by hand.
+   */
+  releasePublicKey: string | undefined;
   heartbeatIntervalMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   metricRetentionDays: number;
@@ -52,6 +66,7 @@ export function parseConfig(env: object): Config {
     adminToken: parsed.data.ADMIN_TOKEN,
     publicUrl: parsed.data.PUBLIC_URL?.replace(/\/$/, ""),
     secretsKey: parsed.data.SECRETS_KEY,
+    releasePublicKey: parsed.data.RELEASE_PUBLIC_KEY || undefined,
     heartbeatIntervalMs: parsed.data.HEARTBEAT_INTERVAL_MS,
     logLevel: parsed.data.LOG_LEVEL,
     metricRetentionDays: parsed.data.METRIC_RETENTION_DAYS,

@@ -45,6 +45,7 @@ export interface RunnerClient {
     signal?: AbortSignal,
   ): Promise<{ archive: Uint8Array; sha256: string; service: string }>;
   downloadAgentBundle(signal?: AbortSignal): Promise<Uint8Array>;
+  downloadAgentSignature(signal?: AbortSignal): Promise<string>;
 }
 
 export interface RunnerOptions {
@@ -265,6 +266,7 @@ export class JobRunner {
         client.uploadBackup(service, archive, sha256, jobId, signal),
       downloadBackup: (backupId) => client.downloadBackup(backupId, signal),
       downloadAgentBundle: () => client.downloadAgentBundle(signal),
+      downloadAgentSignature: () => client.downloadAgentSignature(signal),
     };
   }
 

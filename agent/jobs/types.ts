@@ -35,6 +35,8 @@ export interface JobApi {
   ): Promise<{ archive: Uint8Array; sha256: string; service: string }>;
   /** Fetches the agent bundle the control plane serves. */
   downloadAgentBundle(): Promise<Uint8Array>;
+  /** Fetches the release signature served beside the bundle (base64). */
+  downloadAgentSignature(): Promise<string>;
 }
 
 /** Collects a job's output lines; the runner sends the last 64 KiB as the output tail. */

@@ -181,17 +181,18 @@ describe("member workspace in Chromium", () => {
       const { id: addedId, secret, command } = await submitMemberForm(page);
       // The answer to the POST itself: no redirect carried the secret.
       expect(path(page)).toBe(`/pools/${poolId}/members/new`);
-      expect(command).toContain(`curl -fsSL ${plane.url}/install.sh | sudo bash -s -- --token `);
+      expect(command).toContain(`curl -fsSL ${plane.url}/install.sh -o "$f" && printf '%s\\n' '`);
       expect(secret).toMatch(/^\S{48}$/);
       const waiting = page.locator("[data-testid=first-heartbeat]");
       expect(await waiting.getAttribute("data-state")).toBe("waiting");
       expect(await waiting.innerText()).toContain("Waiting for the first heartbeat");
 
-      // Copy puts exactly the one-liner on the clipboard.
+      // Copy puts exactly the one-liner on the clipboard, with the leading space that keeps it
+      // out of shell history.
       const copy = page.locator("[data-testid=copy-install-command]");
       await copy.click();
       await expect.poll(() => copy.innerText(), POLL).toBe("Copied");
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(command);
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(` ${command}`);
 
       const added = (await api("GET", `/api/v1/pools/${poolId}/members`)).members.find(
         (member: { hostname: string }) => member.hostname === "edge-b",
@@ -354,7 +355,7 @@ describe("member workspace in Chromium", () => {
       const commandBox = page.locator("[data-testid=rotated-secret] [data-testid=install-command]");
       await commandBox.waitFor({ state: "visible" });
       const command = (await commandBox.innerText()).trim();
-      const secret = /--token (\S+)$/.exec(command)?.[1] ?? "";
+      const secret = /printf '%s\\n' '([^']+)'/.exec(command)?.[1] ?? "";
       expect(secret).toMatch(/^\S{48}$/);
       expect(secret).not.toBe(oldSecret);
       expect(command).toContain(`${plane.url}/install.sh`);

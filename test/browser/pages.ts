@@ -117,8 +117,8 @@ export async function submitMemberForm(page: Page): Promise<Enrolled> {
   const commandBox = byTestId(page, "install-command");
   await commandBox.waitFor({ state: "visible" });
   const command = (await commandBox.innerText()).trim();
-  const secret = /--token (\S+)$/.exec(command)?.[1];
-  if (!secret) throw new Error(`no --token in the install command: ${command}`);
+  const secret = /printf '%s\\n' '([^']+)'/.exec(command)?.[1];
+  if (!secret) throw new Error(`no secret in the install command: ${command}`);
   const live = await page.locator("#first-heartbeat-live").getAttribute("data-live-src");
   const id = /^\/ui\/members\/([^/]+)\/first-heartbeat\/fragment$/.exec(live ?? "")?.[1];
   if (!id) throw new Error(`no member id in the first-heartbeat region (${live})`);

@@ -219,3 +219,35 @@ export async function fakeNodeTarball(dir: string): Promise<{ name: string; byte
   });
   return { name: `${name}.tar.xz`, bytes: readFileSync(file) };
 }
+
+export interface ArgvSpy {
+  binDir: string;
+  /** Every spied process's name and arguments, one line per process, in order. */
+  argvs(): string[];
+}
+
+/**
+ * A directory of wrappers, one per program in /usr/bin and /usr/sbin, each logging its name and
+ * arguments and then running the real program: put first on PATH, every process a shell starts
+ * by name shows up in `argvs()`, as `ps` would have shown it.
+ */
+export function argvSpy(dir: string): ArgvSpy {
+  const binDir = join(dir, "spy");
+  mkdirSync(binDir, { recursive: true });
+  const log = join(dir, "argv.log");
+  writeFileSync(log, "");
+  for (const real of ["/usr/sbin", "/usr/bin"]) {
+    for (const name of readdirSync(real)) {
+      if (!/^[A-Za-z0-9._+-]+$/.test(name) || name === "sh" || name === "dash") continue;
+      writeFileSync(
+        join(binDir, name),
+        `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> '${log}'\nexec ${real}/${name} "$@"\n`,
+        { mode: 0o755 },
+      );
+    }
+  }
+  return {
+    binDir,
+    argvs: () => readFileSync(log, "utf8").split("\n").filter(Boolean),
+  };
+}

@@ -1,7 +1,8 @@
 // install.sh as the one-liner runs it (piped into bash), in throwaway roots (--root), with a
 // recording fake systemctl, against a real local control plane (`wrangler dev`) that serves the
 // script, the agent bundle and the unit: the installed agent's first heartbeat is really accepted.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -17,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Member } from "../../shared/index";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
 import {
+  argvSpy,
   assetsDir,
   type DistServer,
   fakeNodeTarball,
@@ -50,7 +52,16 @@ let plane: ControlPlane | undefined;
 let dist: DistServer | undefined;
 let script: string;
 let startError: unknown;
-const members: Record<string, { member: Member; secret: string }> = {};
+const members: Record<string, { member: Member; secret: string; installCommand: string }> = {};
+
+/** The admin's release key (npm run release:keygen) and another one, public halves in base64. */
+function releaseKeyPair() {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { x } = publicKey.export({ format: "jwk" });
+  return { privateKey, publicKey: Buffer.from(x as string, "base64url").toString("base64") };
+}
+const release = releaseKeyPair();
+const otherRelease = releaseKeyPair();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "baton-install-test-"));
@@ -60,6 +71,12 @@ beforeAll(async () => {
       healthz: DECOY,
       "api/v1/pools": DECOY,
       "agent/v1/whoami": DECOY,
+      // What npm run release:sign writes beside the bundle before wrangler deploy.
+      "agent/baton-agent.mjs.sig": `${sign(
+        null,
+        readFileSync(join(assetsDir, "agent", "baton-agent.mjs")),
+        release.privateKey,
+      ).toString("base64")}\n`,
     });
     const tarball = await fakeNodeTarball(join(dir, "tarball"));
     const sums = (hash: string) => `${hash}  ${tarball.name}\n${"0".repeat(64)}  other.tar.gz\n`;
@@ -73,13 +90,16 @@ beforeAll(async () => {
         [`v${NODE_VERSION}/SHASUMS256.txt`]: sums(sha256("something else")),
       },
     });
-    plane = await startControlPlane(repo, { tempPrefix: "baton-install-plane-" });
+    plane = await startControlPlane(repo, {
+      tempPrefix: "baton-install-plane-",
+      vars: { RELEASE_PUBLIC_KEY: release.publicKey },
+    });
     const { pool } = await adminApi(plane, "POST", "/api/v1/pools", {
       name: "install-test",
       profile: "generic",
       failoverHostname: "lb-install.example.com",
     });
-    for (const hostname of ["edge-install-1", "edge-install-2"]) {
+    for (const hostname of ["edge-install-1", "edge-install-2", "edge-install-3"]) {
       members[hostname] = await adminApi(plane, "POST", `/api/v1/pools/${pool.id}/members`, {
         name: hostname,
         hostname,
@@ -382,5 +402,109 @@ describe("install.sh downloads Node when the system's will not do", {
     expect(readdirSync(box.root)).toEqual(["etc"]);
     expect(box.fake.calls()).toEqual([]);
     expect(filesUnder(box.tmpDir)).toEqual([]); // the download stage is cleaned up too
+  });
+});
+
+describe("the one-liner the API and dashboard show, and the release key", {
+  timeout: CASE_TIMEOUT_MS,
+}, () => {
+  const hostname = "edge-install-3";
+
+  /**
+   * Runs `command` as an admin pastes it into a shell (bash reads it from a file, so it is in no
+   * process's arguments itself), with every program it starts by name logging its arguments.
+   * `sudo` runs its command as is, plus --root for the throwaway root and --hostname (this
+   * machine's own name is not the enrolled one).
+   */
+  async function paste(command: string, box: ReturnType<typeof sandbox>) {
+    const spy = argvSpy(join(box.tmpDir, ".."));
+    writeFileSync(
+      join(box.fake.binDir, "sudo"),
+      `#!/bin/sh\nexec "$@" --root '${box.root}' --hostname ${hostname}\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const pasted = join(box.tmpDir, "..", "pasted.sh");
+    writeFileSync(pasted, `${command}\n`);
+    const child = spawn("bash", [pasted], {
+      env: {
+        PATH: `${box.fake.binDir}:${spy.binDir}:/usr/sbin:/usr/bin:/sbin:/bin`,
+        TMPDIR: box.tmpDir,
+        BATON_SYSTEM_NODE: "/usr/bin/node",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, stdout, stderr, argvs: spy.argvs() };
+  }
+
+  it("installs with the secret in no process's arguments and pins the release key", async () => {
+    const { url } = ready();
+    const box = sandbox("one-liner");
+    const { secret, installCommand } = members[hostname] as (typeof members)[string];
+    expect(installCommand).toContain(`--release-key ${release.publicKey}`);
+    const result = await paste(installCommand, box);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)).toEqual(
+      expect.arrayContaining([
+        `baton-install: release key: bundle signature verified (${release.publicKey})`,
+        "baton-install: /etc/baton/agent.env: installed (BATON_URL, BATON_TOKEN, BATON_HOSTNAME, BATON_RELEASE_KEY)",
+        `baton-install: ok: heartbeat accepted by ${url} (interval 1000 ms)`,
+      ]),
+    );
+    // No program had the secret among its arguments, and the spy did see them all run.
+    expect(result.argvs.filter((argv) => argv.includes(secret))).toEqual([]);
+    expect(result.argvs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^mktemp $/),
+        expect.stringMatching(/^curl -fsSL http:\/\/127\.0\.0\.1:\d+\/install\.sh -o /),
+        expect.stringMatching(/^bash \S+ --token-stdin --release-key \S+ --root /),
+        expect.stringMatching(/^sha256sum /),
+      ]),
+    );
+    // It is in agent.env (0600, in a 0700 directory) and nowhere else.
+    expect(readFileSync(box.at(ENV), "utf8")).toContain(`\nBATON_TOKEN=${secret}\n`);
+    expect(readFileSync(box.at(ENV), "utf8")).toContain(
+      `\nBATON_RELEASE_KEY=${release.publicKey}\n`,
+    );
+    expect(mode(box.at(ENV))).toBe("600");
+    for (const file of [UNIT, WRAPPER]) {
+      expect(readFileSync(box.at(file), "utf8")).not.toContain(secret);
+    }
+    expect(readdirSync(box.tmpDir)).toEqual([]); // the saved script is gone too
+
+    // A re-run without --release-key checks the download against the key already pinned.
+    const tokenFile = join(box.tmpDir, "..", "token");
+    writeFileSync(tokenFile, `${secret}\n`, { mode: 0o600 });
+    const again = await box.run(["--token-file", tokenFile]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      `baton-install: release key: bundle signature verified (${release.publicKey})\n`,
+    );
+    expect(again.stdout).toContain("baton-install: /etc/baton/agent.env: unchanged\n");
+  });
+
+  it("refuses a bundle not signed with the given release key and installs nothing", async () => {
+    ready();
+    const box = sandbox("wrong-release-key");
+    const { secret } = members[hostname] as (typeof members)[string];
+    const result = await box.run(["--token", secret, "--release-key", otherRelease.publicKey]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `baton-install: error: the agent bundle is not signed with release key ${otherRelease.publicKey} (or was altered); nothing was installed\n`,
+    );
+    expect(filesUnder(box.root)).toEqual(["etc/os-release"]);
+    expect(box.fake.calls()).toEqual([]);
+    expect(filesUnder(box.tmpDir)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // script is the repository's (URL placeholder intact) or downloads from a loopback server that
 // answers 404, so a run that gets past its checks stops at its first download.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,10 +109,12 @@ describe("install.sh options", () => {
   it("--help prints every option and exits 0", async () => {
     const result = await run(["--help"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: install\.sh --token SECRET/);
-    for (const option of ["--token", "--url", "--hostname", "--public-ip", "--service-manager"])
+    expect(result.stdout).toMatch(/^Usage: install\.sh --token-stdin \[options\] <<<SECRET/);
+    for (const option of ["--token", "--token-file", "--release-key", "--url", "--hostname"])
       expect(result.stdout).toContain(`  ${option} `);
-    for (const option of ["--node-dist-base", "--root", "--uninstall", "--help"])
+    for (const option of ["--public-ip", "--service-manager"])
+      expect(result.stdout).toContain(`  ${option} `);
+    for (const option of ["--token-stdin", "--node-dist-base", "--root", "--uninstall", "--help"])
       expect(result.stdout).toContain(`  ${option}`);
   });
 
@@ -122,7 +124,39 @@ describe("install.sh options", () => {
     [
       "no token on a first install",
       ["--url", "https://baton.example.com"],
-      "--token <secret> is required",
+      "the member's secret is required: --token-stdin, --token-file PATH or BATON_TOKEN",
+    ],
+    [
+      "the secret given twice",
+      ["--token", TOKEN, "--token-stdin"],
+      "give the secret once: --token, --token-file or --token-stdin",
+    ],
+    [
+      "--token-stdin while the script itself is on standard input",
+      ["--token-stdin", "--url", "https://baton.example.com"],
+      "--token-stdin read nothing: pipe the secret in, and run this script from a file",
+    ],
+    [
+      "a token file that is not there",
+      ["--token-file", "/nonexistent/baton-token", "--url", "https://baton.example.com"],
+      "--token-file /nonexistent/baton-token cannot be read",
+    ],
+    [
+      "a plain-http Node download off loopback",
+      [
+        "--token",
+        TOKEN,
+        "--url",
+        "https://baton.example.com",
+        "--node-dist-base",
+        "http://nodejs.example.com/dist",
+      ],
+      "--node-dist-base must be https://host[/path] (http only for loopback)",
+    ],
+    [
+      "a release key that is not one",
+      ["--token", TOKEN, "--url", "https://baton.example.com", "--release-key", "ssh-ed25519 AAAA"],
+      "--release-key must be the release public key npm run release:keygen printed",
     ],
     ["no URL in a copy not served by a control plane", ["--token", TOKEN], "--url is required"],
     [
@@ -164,6 +198,25 @@ describe("install.sh options", () => {
     },
   );
 
+  it("takes the secret from --token-file or BATON_TOKEN, and checks it like --token", async () => {
+    const file = join(dir, "token");
+    writeFileSync(file, `${TOKEN}\r\n`, { mode: 0o600 });
+    const reached = `baton-install: error: cannot download ${deadUrl}/agent/`;
+    const fromFile = await run(["--token-file", file, "--url", deadUrl]);
+    expect(fromFile.stderr).toContain(reached);
+    const fromEnv = await run(["--url", deadUrl], undefined, { BATON_TOKEN: TOKEN });
+    expect(fromEnv.stderr).toContain(reached);
+
+    writeFileSync(file, "two words\n");
+    const bad = await run(["--token-file", file, "--url", deadUrl]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      `baton-install: the secret in ${file} must be the secret shown when the member was enrolled (letters and digits) (see --help)\n`,
+    );
+    const badEnv = await run(["--url", deadUrl], undefined, { BATON_TOKEN: "two words" });
+    expect(badEnv.stderr).toMatch(/^baton-install: BATON_TOKEN must be the secret shown/);
+  });
+
   it("needs root unless --root is given", () => {
     // As root here, run it as nobody; otherwise as the user running the tests.
     const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--"] : [];
@@ -181,6 +234,6 @@ describe("install.sh options", () => {
       failure = error as { status: number; stderr: string };
     }
     expect(failure?.status).toBe(1);
-    expect(failure?.stderr).toMatch(/^baton-install: error: run as root: curl -fsSL/);
+    expect(failure?.stderr).toMatch(/^baton-install: error: run as root: sudo bash install\.sh/);
   });
 });

@@ -9,3 +9,13 @@ it("samples charts every 30 s unless METRIC_SAMPLE_INTERVAL_S says otherwise", (
 it.each(["0", "1.5", "3601", "soon"])("refuses METRIC_SAMPLE_INTERVAL_S=%s", (value) => {
   expect(() => parseConfig({ METRIC_SAMPLE_INTERVAL_S: value })).toThrow(/Bad configuration/);
 });
+
+it("shows no release key unless RELEASE_PUBLIC_KEY holds one", () => {
+  const key = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+  expect(parseConfig({}).releasePublicKey).toBeUndefined();
+  expect(parseConfig({ RELEASE_PUBLIC_KEY: "" }).releasePublicKey).toBeUndefined();
+  expect(parseConfig({ RELEASE_PUBLIC_KEY: key }).releasePublicKey).toBe(key);
+  expect(() => parseConfig({ RELEASE_PUBLIC_KEY: "-----BEGIN PRIVATE KEY-----" })).toThrow(
+    /RELEASE_PUBLIC_KEY must be the public key npm run release:keygen printed/,
+  );
+});

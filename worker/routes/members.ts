@@ -22,7 +22,11 @@ export const memberRoutes = new Hono<AppEnv>()
     const coordinator = coordinatorFor(c.env, pool.id);
     const enrolled = await coordinator.enrollMember(pool, c.req.valid("json"), c.get("actor").id);
     const { row, secret } = unwrap(enrolled);
-    const command = installCommand(controlPlaneUrl(c.get("config").publicUrl, c.req.url), secret);
+    const command = installCommand(
+      controlPlaneUrl(c.get("config").publicUrl, c.req.url),
+      secret,
+      c.get("config").releasePublicKey,
+    );
     return c.json({ member: toMember(row), secret, installCommand: command }, 201);
   })
   .get("/pools/:poolId/members", validate("query", PageQuery), async (c) => {
@@ -50,7 +54,11 @@ export const memberRoutes = new Hono<AppEnv>()
     const { row, secret } = unwrap(
       await coordinatorFor(c.env, poolId).rotateSecret(poolId, id, c.get("actor").id),
     );
-    const command = installCommand(controlPlaneUrl(c.get("config").publicUrl, c.req.url), secret);
+    const command = installCommand(
+      controlPlaneUrl(c.get("config").publicUrl, c.req.url),
+      secret,
+      c.get("config").releasePublicKey,
+    );
     const live = await liveState(c.env, poolId);
     return c.json({ member: toMember(row, live.get(row.id)), secret, installCommand: command });
   })

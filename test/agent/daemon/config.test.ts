@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type AgentConfig, ConfigError, loadConfig, parseEnvFile } from "../../../agent/config";
 
 const SECRET = "s".repeat(48);
+const RELEASE_KEY = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 const GOOD = { BATON_URL: "https://baton.example.com/", BATON_TOKEN: SECRET };
 
 /** Files the config may read; anything else is ENOENT. */
@@ -50,6 +51,11 @@ describe("loadConfig: good values", () => {
       { extraAllowedDirs: ["/etc/lb-certs", "/srv/errors/"] },
     ],
     ["started by systemd", { ...GOOD, INVOCATION_ID: "0f3c9a" }, { underSystemd: true }],
+    [
+      "a pinned release key",
+      { ...GOOD, BATON_RELEASE_KEY: RELEASE_KEY },
+      { releaseKey: RELEASE_KEY },
+    ],
     [
       "http on 127.0.0.1",
       { ...GOOD, BATON_URL: "http://127.0.0.1:8787" },
@@ -108,6 +114,21 @@ describe("loadConfig: each bad variable names itself in one line", () => {
     ],
     ["no token", { BATON_URL: GOOD.BATON_URL }, /^BATON_TOKEN is required/],
     ["unknown policy", { ...GOOD, BATON_CONFIG_POLICY: "off" }, /^BATON_CONFIG_POLICY must be/],
+    [
+      "a release key that is not one",
+      { ...GOOD, BATON_RELEASE_KEY: "ssh-ed25519 AAAA" },
+      /^BATON_RELEASE_KEY must be the release public key npm run release:keygen printed/,
+    ],
+    [
+      "both release key settings",
+      { ...GOOD, BATON_RELEASE_KEY: RELEASE_KEY, BATON_RELEASE_KEY_FILE: "/etc/baton/release.pub" },
+      /^BATON_RELEASE_KEY and BATON_RELEASE_KEY_FILE are both set/,
+    ],
+    [
+      "a missing release key file",
+      { ...GOOD, BATON_RELEASE_KEY_FILE: "/etc/baton/release.pub" },
+      /^BATON_RELEASE_KEY_FILE: cannot read \/etc\/baton\/release\.pub \(ENOENT\)$/,
+    ],
     ["relative dir", { ...GOOD, BATON_ALLOWED_DIRS: "certs" }, /^BATON_ALLOWED_DIRS must list/],
     ["root dir", { ...GOOD, BATON_ALLOWED_DIRS: "/etc/x:/" }, /^BATON_ALLOWED_DIRS must not allow/],
     ["dotdot dir", { ...GOOD, BATON_ALLOWED_DIRS: "/etc/../" }, /^BATON_ALLOWED_DIRS must not/],
@@ -185,6 +206,15 @@ describe("secrets from files and the env file", () => {
       { "/run/secret": `${SECRET}\n` },
     );
     expect(config.token).toBe(SECRET);
+  });
+
+  it("no release key unless pinned; BATON_RELEASE_KEY_FILE is read and trimmed", () => {
+    expect(load(GOOD).releaseKey).toBeUndefined();
+    const config = load(
+      { ...GOOD, BATON_RELEASE_KEY_FILE: "/etc/baton/release.pub" },
+      { "/etc/baton/release.pub": `${RELEASE_KEY}\n` },
+    );
+    expect(config.releaseKey).toBe(RELEASE_KEY);
   });
 
   it("reads /etc/baton/agent.env beneath the environment", () => {

@@ -56,6 +56,10 @@ export class MemoryJobApi implements JobApi {
   async downloadAgentBundle(): Promise<Uint8Array> {
     throw new Error("service jobs never download the agent bundle");
   }
+
+  async downloadAgentSignature(): Promise<string> {
+    throw new Error("service jobs never download the agent bundle");
+  }
 }
 
 export interface TestJob {

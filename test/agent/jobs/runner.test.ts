@@ -70,6 +70,9 @@ class FakePlane implements RunnerClient {
   async downloadAgentBundle(): Promise<Uint8Array> {
     throw new Error("not used");
   }
+  async downloadAgentSignature(): Promise<string> {
+    throw new Error("not used");
+  }
 }
 
 function job(

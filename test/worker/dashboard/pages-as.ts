@@ -104,9 +104,13 @@ export async function shownSecretOf(response: Response) {
   expect(response.headers.get("Location")).toBeNull();
   expect(response.headers.get("Cache-Control")).toBe("no-store");
   const html = await response.text();
-  const command = textOf(html, "install-command");
-  expect(command).toContain(`curl -fsSL ${BASE}/install.sh | sudo bash -s -- --token `);
-  const secret = /--token (\S+)/.exec(command)?.[1] ?? "";
+  // As the browser shows it: hono/jsx escapes the one-liner's quotes and ampersands.
+  const command = textOf(html, "install-command")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&amp;", "&");
+  expect(command).toContain(`curl -fsSL ${BASE}/install.sh -o "$f" && printf '%s\\n' '`);
+  const secret = /printf '%s\\n' '([^']+)'/.exec(command)?.[1] ?? "";
   expect(secret).toHaveLength(ENROLLMENT_SECRET_LENGTH);
   return { html, command, secret };
 }

@@ -43,8 +43,10 @@ describe("POST /api/v1/pools/:poolId/members", () => {
     });
     expect(secret).toMatch(new RegExp(`^[A-Za-z0-9]{${ENROLLMENT_SECRET_LENGTH}}$`));
     expect(secret).toHaveLength(48);
-    expect(installCommand).toContain(secret);
-    expect(installCommand).toContain(`${BASE}/install.sh`);
+    // The secret reaches install.sh only through printf (a builtin) and its standard input.
+    expect(installCommand).toBe(
+      ` f="$(mktemp)" && curl -fsSL ${BASE}/install.sh -o "$f" && printf '%s\\n' '${secret}' | sudo bash "$f" --token-stdin; rm -f "$f"`,
+    );
 
     const fetched = await admin<Record<string, unknown>>(`/members/${member.id}`);
     expect(fetched.body).not.toHaveProperty("secret");

@@ -68,7 +68,11 @@ export const addMemberPages = new Hono<AppEnv>()
     const enrolled = await coordinator.enrollMember(pool, create.value, c.get("actor").id);
     if (!enrolled.ok) return refused(refusalErrors(enrolled, input));
     const { row, secret } = enrolled.value;
-    const command = installCommand(controlPlaneUrl(c.get("config").publicUrl, c.req.url), secret);
+    const command = installCommand(
+      controlPlaneUrl(c.get("config").publicUrl, c.req.url),
+      secret,
+      c.get("config").releasePublicKey,
+    );
     return addMemberPage(c, pool, <Enrolled member={row} poolId={pool.id} command={command} />);
   })
   .get("/ui/members/:memberId/first-heartbeat/fragment", async (c) => {

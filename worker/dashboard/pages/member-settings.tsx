@@ -94,7 +94,8 @@ export const memberSettingsPages = new Hono<AppEnv>()
     }
     // The secret goes into this answer only: never into a redirect, a flash or a log.
     const base = controlPlaneUrl(c.get("config").publicUrl, c.req.url);
-    const rotatedCommand = installCommand(base, rotated.value.secret);
+    const { releasePublicKey } = c.get("config");
+    const rotatedCommand = installCommand(base, rotated.value.secret, releasePublicKey);
     return settingsPage(c, rotated.value.row, { rotatedCommand });
   })
   .post("/members/:memberId/settings/remove", allow("admin"), async (c) => {
