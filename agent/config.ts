@@ -35,6 +35,11 @@ export interface AgentConfig {
   /** nginx `stub_status` URL (loopback); the nginx status probe runs only when it is set. */
   nginxStatusUrl?: string;
   /**
+   * A loopback URL through this member's own frontend (BATON_PROBE_URL), requested every beat:
+   * a member whose balancer answers it with 5xx or not at all is not ready for traffic.
+   */
+  probeUrl?: string;
+  /**
    * The agent's local config policy (BATON_CONFIG_POLICY): `strict` refuses configs that run
    * programs or load code and file references outside the allowed directories; `permissive`
    * skips that check. Only the VM's admin sets it, in agent.env: the control plane cannot.
@@ -173,6 +178,11 @@ const allowedDirs = z
     ),
   );
 
+const probeUrl = z.url("must be a URL such as http://127.0.0.1/").refine((value) => {
+  const parsed = new URL(value);
+  return parsed.protocol === "http:" && isLoopback(parsed.hostname);
+}, "must be an http:// URL on a loopback address (this member's own frontend)");
+
 // sun_path holds 108 bytes with the terminating NUL.
 const socketPath = stateDir.max(107, "is longer than a UNIX socket path can be");
 
@@ -277,6 +287,9 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
       statusUrl,
       vars.BATON_NGINX_STATUS_URL?.trim(),
     );
+  }
+  if (set("BATON_PROBE_URL")) {
+    config.probeUrl = check("BATON_PROBE_URL", probeUrl, vars.BATON_PROBE_URL?.trim());
   }
   return config;
 }

@@ -78,6 +78,19 @@ export const HostMetrics = z.object({
 export type HostMetrics = z.infer<typeof HostMetrics>;
 
 /**
+ * The agent's request through its own frontend (BATON_PROBE_URL): `ok` when the balancer
+ * answered below 500. A member whose probe fails would not serve the traffic DNS sends it.
+ */
+export const ServeProbe = z.object({
+  url: z.string().max(2048),
+  ok: z.boolean(),
+  status: z.number().int().min(0).max(999).optional(),
+  ms: count,
+  error: z.string().max(200).optional(),
+});
+export type ServeProbe = z.infer<typeof ServeProbe>;
+
+/**
  * The largest heartbeat round-trip an agent reports, in ms. The agent's request timeout (10 s)
  * keeps real values far below; agents clamp to it so a stalled beat can never get the next one
  * refused.
@@ -96,6 +109,7 @@ export const Heartbeat = z.object({
   nginx: NginxStatus.optional(),
   host: HostMetrics.optional(),
   publicIp: z.ipv4().optional(),
+  probe: ServeProbe.optional(),
   runningJob: z.object({ id: z.string().max(64), startedAt: count }).optional(),
   /**
    * Round-trip of this agent's previous accepted heartbeat (request sent → answer read, on a

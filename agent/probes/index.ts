@@ -6,6 +6,7 @@ import { hostProbe } from "./host";
 import { nginxProbe } from "./nginx";
 import type { Probe } from "./probe";
 import { publicIpProbe, type WhoamiClient } from "./public-ip";
+import { serveProbe } from "./serve";
 import { servicesProbe } from "./services";
 
 export type { Probe } from "./probe";
@@ -30,6 +31,7 @@ export const PROBES: Record<string, (config: AgentConfig, deps: ProbeDeps) => Pr
     config.haproxySocket === undefined ? null : haproxyProbe({ socketPath: config.haproxySocket }),
   nginx: (config) =>
     config.nginxStatusUrl === undefined ? null : nginxProbe({ statusUrl: config.nginxStatusUrl }),
+  probe: (config) => (config.probeUrl === undefined ? null : serveProbe({ url: config.probeUrl })),
   services: (config, deps) =>
     servicesProbe({ manager: deps.serviceManager ?? createServiceManager(config) }),
 };

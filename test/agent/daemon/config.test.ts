@@ -41,6 +41,11 @@ describe("loadConfig: good values", () => {
       },
     ],
     [
+      "serve probe",
+      { ...GOOD, BATON_PROBE_URL: "http://127.0.0.1:8080/healthz" },
+      { probeUrl: "http://127.0.0.1:8080/healthz" },
+    ],
+    [
       "permissive policy",
       { ...GOOD, BATON_CONFIG_POLICY: "permissive" },
       { configPolicy: "permissive" },
@@ -113,6 +118,11 @@ describe("loadConfig: each bad variable names itself in one line", () => {
       /^BATON_URL must not have a query/,
     ],
     ["no token", { BATON_URL: GOOD.BATON_URL }, /^BATON_TOKEN is required/],
+    [
+      "probe off loopback",
+      { ...GOOD, BATON_PROBE_URL: "http://10.0.0.1/" },
+      /^BATON_PROBE_URL must/,
+    ],
     ["unknown policy", { ...GOOD, BATON_CONFIG_POLICY: "off" }, /^BATON_CONFIG_POLICY must be/],
     [
       "a release key that is not one",
