@@ -1,8 +1,7 @@
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Backup } from "../../../shared/backups";
 import type { Job } from "../../../shared/jobs";
-import { AGENT_IP, admin, BASE, createPool, type Enrolled, enroll } from "../helpers";
+import { gzip, upload } from "../backups/uploads";
+import { admin, createPool, type Enrolled, enroll } from "../helpers";
 import { byTestId, textOf } from "./html";
 import {
   type Browser,
@@ -19,37 +18,21 @@ import {
 // form; backups are uploaded through the agent API, and what the tab queues is read back
 // through the admin API.
 
-async function gzip(text: string): Promise<Uint8Array> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/** Uploads a backup as the member's agent does after a backup job (or outside one). */
+/** Uploads a backup as the member's agent does after a backup job (queued here unless given). */
 async function uploadBackup(enrolled: Enrolled, text: string, jobId?: string) {
   const bytes = await gzip(text);
-  const headers: Record<string, string> = {
-    Authorization: `Bearer ${enrolled.secret}`,
-    "CF-Connecting-IP": AGENT_IP,
-    "Content-Type": "application/gzip",
-    "X-Baton-Sha256": await sha256(bytes),
-  };
-  if (jobId) headers["X-Baton-Job-Id"] = jobId;
-  const response = await exports.default.fetch(`${BASE}/agent/v1/backups?service=haproxy`, {
-    method: "POST",
-    headers,
-    body: bytes,
-  });
-  expect(response.status).toBe(201);
-  return { bytes, backup: ((await response.json()) as { backup: Backup }).backup };
+  const result = await upload(enrolled, bytes, jobId ? { jobId } : {});
+  expect(result.status).toBe(201);
+  return { bytes, backup: result.body.backup };
 }
 
 async function jobsOf(memberId: string): Promise<Job[]> {
   return (await admin<{ jobs: Job[] }>(`/members/${memberId}/jobs`)).body.jobs;
+}
+
+/** The member's restore jobs (uploads come with backup jobs of their own). */
+async function restoresOf(memberId: string): Promise<Job[]> {
+  return (await jobsOf(memberId)).filter((job) => job.kind.endsWith(".restore"));
 }
 
 async function poolWith(count: number) {
@@ -147,7 +130,7 @@ describe("the pool's Disaster recovery tab", () => {
         memberId: b.member.id,
       }),
     );
-    const [job] = await jobsOf(b.member.id);
+    const [job] = await restoresOf(b.member.id);
     expect(job).toMatchObject({
       kind: "haproxy.restore",
       payload: { backupId: backup.id },
@@ -155,7 +138,7 @@ describe("the pool's Disaster recovery tab", () => {
       createdBy: `user:${operator.userId}`,
     });
     expect(location).toMatch(new RegExp(`^/members/${b.member.id}/jobs/${job?.id}\\?flash=`));
-    expect(await jobsOf(a.member.id)).toEqual([]);
+    expect(await restoresOf(a.member.id)).toEqual([]);
     const detail = await htmlOf(operator, location);
     expect(unescapeHtml(textOf(detail, "flash"))).toBe(
       "Queued haproxy.restore of edge-a's backup on edge-b",
@@ -196,7 +179,7 @@ describe("the pool's Disaster recovery tab", () => {
     });
     expect(byViewer.status).toBe(403);
     for (const member of [...members, ...other.members]) {
-      expect(await jobsOf(member.member.id)).toEqual([]);
+      expect(await restoresOf(member.member.id)).toEqual([]);
     }
   });
 
