@@ -86,6 +86,7 @@ async function fetchBackup(
     );
   }
   ctx.out.line(`backup ${backupId}: ${download.archive.length} bytes, sha256 ${actual} verified`);
+  ctx.out.line(`backup ${backupId} was ${download.origin ?? "uploaded by an unrecorded member"}`);
   if (download.service !== target.service) {
     throw new JobFailed(
       `backup ${backupId} is a ${download.service} backup, not ${target.service}`,
@@ -182,8 +183,9 @@ export async function runRestore(
   backupId: string,
 ): Promise<void> {
   const { manifest, tree, external } = await fetchBackup(ctx, target, backupId);
+  // The manifest is the uploader's own claim; the origin line above is the control plane's record.
   ctx.out.line(
-    `backup of ${manifest.hostname}:${manifest.configDir} (${manifest.external.length} external files)`,
+    `its manifest says ${manifest.hostname}:${manifest.configDir} (${manifest.external.length} external files)`,
   );
   const replacements: Replacement[] = [];
   const createdDirs: string[] = [];

@@ -154,6 +154,10 @@ describe("backup and restore with a certificate outside the config dir", () => {
     const services = new FakeServices(b.configFile);
     const restore = testJob({ kind: "haproxy.restore", services, api, config: sslAllowed() });
     await runRestore(restore.ctx, b, "bk_1");
+    // The control plane's record of who uploaded it, not the archive's own claim.
+    expect(restore.lines).toContain(
+      "backup bk_1 was uploaded by edge-test for job job_haproxy.backup",
+    );
     expect(await readFile(b.configFile, "utf8")).toBe("frontend a\n");
     expect(await readFile(cert, "utf8")).toBe("CERT A");
     expect(services.loaded).toEqual(["frontend a\n"]);

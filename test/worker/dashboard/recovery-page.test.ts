@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Job } from "../../../shared/jobs";
 import { gzip, upload } from "../backups/uploads";
@@ -217,5 +218,39 @@ describe("the pool's Disaster recovery tab", () => {
     expect(first).toMatch(/Next backup: \d{4}-\d\d-\d\d 03:00:00 UTC/);
     expect(first).toContain('haproxy.backup at "0 3 * * *"');
     expect(second).toContain("No scheduled backups");
+  });
+
+  it("shows where each backup came from: the uploading member and the job, or none", async () => {
+    const operator = await browserAs("operator");
+    const pool = await createPool({ name: `dr-${crypto.randomUUID().slice(0, 6)}` });
+    const a = await enroll(pool.id, { name: "edge-a" });
+    await enroll(pool.id, { name: "edge-b" });
+    const { backup } = await uploadBackup(a, "global\n");
+    // A row stored before every upload needed a backup job: only the member's secret vouched.
+    await env.DB.prepare(
+      "INSERT INTO backups (id, pool_id, member_id, member_name, member_hostname, service, size_bytes, sha256, job_id, archive, created_at) VALUES (?, ?, ?, 'edge-a', ?, 'haproxy', 1, ?, NULL, x'00', ?)",
+    )
+      .bind(
+        "bak_00000000000000000000000001",
+        pool.id,
+        a.member.id,
+        a.member.hostname,
+        "0".repeat(64),
+        1,
+      )
+      .run();
+    const html = await recovery(operator, pool.id);
+    const rows = byTestId(html, "backup-row").map((row) => row["data-backup-id"]);
+    expect(rows).toEqual([backup.id, "bak_00000000000000000000000001"]);
+    expect(textOf(html, "backup-uploaded-by")).toBe(`edge-a (${a.member.hostname})`);
+    const madeBy = (html.match(/data-testid="backup-made-by">[^<]*/g) ?? []).map(unescapeHtml);
+    expect(madeBy).toHaveLength(2);
+    expect(madeBy[0]).toContain("haproxy.backup queued by the bootstrap token");
+    expect(madeBy[1]).toContain("an upload outside any backup job");
+    // Choosing a backup to restore shows the same origin.
+    const form = unescapeHtml(textOf(html, "restore-backup"));
+    expect(html).toContain('<optgroup label="uploaded by edge-a">');
+    expect(form).toContain("haproxy.backup queued by the bootstrap token");
+    expect(form).toContain("an upload outside any backup job");
   });
 });
