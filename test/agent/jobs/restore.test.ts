@@ -133,6 +133,33 @@ describe("restore refuses unsafe archives and touches nothing", () => {
   });
 });
 
+describe("external files go only into the directories the VM allows", () => {
+  it("refuses a path under an allowed directory that a link on the host leads out of", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    await mkdir(join(root, "ssl"));
+    await mkdir(join(root, "elsewhere"));
+    await symlink(join(root, "elsewhere"), join(root, "ssl", "escape"));
+    const original = join(root, "ssl", "escape", "site.pem");
+    const target = fakeTarget(dir, { referenced: [original] });
+    const id = store([
+      manifestEntry([{ path: "external/0/site.pem", original }]),
+      file("config/main.cfg", "frontend restored\n"),
+      file("external/0/site.pem", "CERT"),
+    ]);
+    const { ctx } = testJob({
+      kind: "haproxy.restore",
+      services: new FakeServices(target.configFile),
+      config: { extraAllowedDirs: [join(root, "ssl")] },
+      api,
+    });
+    const error = await failure(runRestore(ctx, target, id));
+    expect(error.message).toContain(`${original}, whose directory leads outside`);
+    expect(await readdir(join(root, "elsewhere"))).toEqual([]);
+    expect((await readdir(root)).sort()).toEqual(["elsewhere", "live", "ssl"]);
+    expect(await readFile(target.configFile, "utf8")).toBe("frontend live\n");
+  });
+});
+
 describe("backup and restore with a certificate outside the config dir", () => {
   // The VM's agent.env allows this directory (as BATON_ALLOWED_DIRS would).
   const sslAllowed = () => ({ extraAllowedDirs: [join(root, "ssl")] });
