@@ -9,10 +9,13 @@ import { posix } from "node:path";
 import type { ArchiveEntry } from "./archive";
 import { CONFIG_PREFIX } from "./backup-manifest";
 
-/** One thing to create, `path` relative to the config directory. */
+/**
+ * One thing to create, `path` relative to the config directory. No owner: a staged entry takes
+ * the owner of the live one it replaces, else the agent's (root).
+ */
 export type TreeEntry =
-  | { type: "directory"; path: string; mode: number; uid: number; gid: number }
-  | { type: "file"; path: string; mode: number; uid: number; gid: number; data: Uint8Array };
+  | { type: "directory"; path: string; mode: number }
+  | { type: "file"; path: string; mode: number; data: Uint8Array };
 
 /** Links followed while resolving one, as the kernel's own limit (ELOOP). */
 const MAX_LINK_HOPS = 40;
@@ -85,12 +88,11 @@ export function planConfigTree(entries: readonly ArchiveEntry[]): TreeEntry[] {
       refuse(entry, `lies under ${CONFIG_PREFIX}${parent}, which is not a directory of the backup`);
     }
     // No special bits (setuid, setgid, sticky) and no execute bit on files: config is data.
-    const owner = { path, uid: entry.uid, gid: entry.gid };
     if (entry.type === "directory") {
-      planned.push({ ...owner, type: "directory", mode: entry.mode & 0o777 || 0o755 });
+      planned.push({ path, type: "directory", mode: entry.mode & 0o777 || 0o755 });
     } else {
       const file = entry.type === "file" ? entry : resolveLink(entry, tree);
-      planned.push({ ...owner, type: "file", mode: file.mode & 0o666 || 0o644, data: file.data });
+      planned.push({ path, type: "file", mode: file.mode & 0o666 || 0o644, data: file.data });
     }
   }
   const rank = (e: TreeEntry) => (e.type === "directory" ? 0 : 1);

@@ -37,12 +37,18 @@ interface CheckedBackup {
 }
 
 /**
- * Whether the deepest existing directory above `path` really lies in an allowed directory once
- * links on the host are resolved (an allowed directory may itself be a link the admin made).
+ * Whether `path` (lexically inside one of `dirs`) really lands there once links on the host are
+ * resolved: the deepest existing directory above it, resolved, must lie in a resolved allowed
+ * directory (an admin may make an allowed directory a link). An allowed directory that does not
+ * exist yet is created fresh by the restore, so nothing below it can lead elsewhere.
  */
 async function reallyAllowed(path: string, dirs: readonly string[]): Promise<boolean> {
+  const home = dirs.find((dir) => isInAllowedDir(path, [dir]));
+  if (!home) return false;
+  const exists = async (p: string) => (await lstat(p).catch(() => null)) !== null;
   let existing = dirname(path);
-  while (!(await lstat(existing).catch(() => null))) existing = dirname(existing);
+  while (existing !== home && !(await exists(existing))) existing = dirname(existing);
+  if (!(await exists(existing))) return true;
   const real = await realpath(existing);
   const realDirs = await Promise.all(dirs.map((dir) => realpath(dir).catch(() => dir)));
   return isInAllowedDir(real, realDirs);

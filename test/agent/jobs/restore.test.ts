@@ -158,6 +158,27 @@ describe("external files go only into the directories the VM allows", () => {
     expect((await readdir(root)).sort()).toEqual(["elsewhere", "live", "ssl"]);
     expect(await readFile(target.configFile, "utf8")).toBe("frontend live\n");
   });
+
+  it("creates an allowed directory that does not exist yet (a fresh VM's /etc/ssl/baton)", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    const original = join(root, "tls", "site.pem");
+    const target = fakeTarget(dir, { referenced: [original] });
+    const id = store([
+      manifestEntry([{ path: "external/0/site.pem", original }]),
+      file("config/main.cfg", "frontend restored\n"),
+      file("external/0/site.pem", "CERT"),
+    ]);
+    const services = new FakeServices(target.configFile);
+    const { ctx } = testJob({
+      kind: "haproxy.restore",
+      services,
+      config: { extraAllowedDirs: [join(root, "tls")] },
+      api,
+    });
+    await runRestore(ctx, target, id);
+    expect(await readFile(original, "utf8")).toBe("CERT");
+    expect(services.loaded).toEqual(["frontend restored\n"]);
+  });
 });
 
 describe("backup and restore with a certificate outside the config dir", () => {
