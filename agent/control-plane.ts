@@ -24,6 +24,7 @@ import {
   type JobAck,
   type JobResult,
   type MonitoredService,
+  ORIGIN_HEADER,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   SERVICE_HEADER,
@@ -111,6 +112,16 @@ function errorBody(text: string): { code?: string; message?: string } {
 function header(answer: Answer, name: string): string | undefined {
   const value = answer.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** A percent-encoded header's text; null when absent or not decodable. */
+function decodedHeader(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
 
 /** Parses `body` with `schema`, or throws Unavailable naming the first mismatch. */
@@ -226,7 +237,7 @@ export class ControlPlaneClient {
   async downloadBackup(
     backupId: string,
     signal?: AbortSignal,
-  ): Promise<{ archive: Uint8Array; sha256: string; service: string }> {
+  ): Promise<{ archive: Uint8Array; sha256: string; service: string; origin: string | null }> {
     const answer = await this.send({
       method: "GET",
       path: `/agent/v1/backups/${encodeURIComponent(backupId)}`,
@@ -239,7 +250,12 @@ export class ControlPlaneClient {
     if (!sha256.success || !service) {
       throw new Unavailable(`backup download lacks ${SHA256_HEADER} or ${SERVICE_HEADER}`);
     }
-    return { archive: new Uint8Array(answer.body), sha256: sha256.data, service };
+    return {
+      archive: new Uint8Array(answer.body),
+      sha256: sha256.data,
+      service,
+      origin: decodedHeader(header(answer, ORIGIN_HEADER)),
+    };
   }
 
   /** Fetches the agent bundle the control plane serves (a static file beside the API). */

@@ -12,8 +12,19 @@ export const BACKUP_MAX_BYTES = 1024 * 1024;
 export const SHA256_HEADER = "X-Baton-Sha256";
 /** Download header naming the service a backup holds (`haproxy` or `nginx`). */
 export const SERVICE_HEADER = "X-Baton-Service";
-/** Upload header naming the job that made the backup (optional: scheduled or manual runs). */
+/** Upload header naming the backup job that made the archive (required: one backup per job). */
 export const JOB_ID_HEADER = "X-Baton-Job-Id";
+/**
+ * Download header saying, as the control plane recorded it, which member uploaded the backup
+ * and for which job (percent-encoded: names may hold any character). The archive's own
+ * manifest is the uploader's claim; this is the record.
+ */
+export const ORIGIN_HEADER = "X-Baton-Backup-Origin";
+
+/** Backups each member keeps by default (BACKUP_KEEP_PER_MEMBER): the newest, older ones go. */
+export const DEFAULT_BACKUP_KEEP_PER_MEMBER = 20;
+/** Total archive bytes each member keeps by default (BACKUP_MAX_BYTES_PER_MEMBER). */
+export const DEFAULT_BACKUP_MAX_BYTES_PER_MEMBER = 50 * 1024 * 1024;
 
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters");
 

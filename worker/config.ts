@@ -1,4 +1,9 @@
 import { z } from "zod";
+import {
+  BACKUP_MAX_BYTES,
+  DEFAULT_BACKUP_KEEP_PER_MEMBER,
+  DEFAULT_BACKUP_MAX_BYTES_PER_MEMBER,
+} from "../shared/backups";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../shared/protocol";
 import { RELEASE_PUBLIC_KEY_PATTERN } from "../shared/release";
 
@@ -31,6 +36,21 @@ const ConfigSchema = z.object({
     .min(1)
     .max(3600)
     .default(DEFAULT_METRIC_SAMPLE_INTERVAL_S),
+  BACKUP_KEEP_PER_MEMBER: z.coerce
+    .number("BACKUP_KEEP_PER_MEMBER must be a number")
+    .int("BACKUP_KEEP_PER_MEMBER must be a whole number")
+    .min(1, "BACKUP_KEEP_PER_MEMBER must be at least 1")
+    .max(1000, "BACKUP_KEEP_PER_MEMBER must be at most 1000")
+    .default(DEFAULT_BACKUP_KEEP_PER_MEMBER),
+  BACKUP_MAX_BYTES_PER_MEMBER: z.coerce
+    .number("BACKUP_MAX_BYTES_PER_MEMBER must be a number of bytes")
+    .int("BACKUP_MAX_BYTES_PER_MEMBER must be a whole number of bytes")
+    .min(
+      BACKUP_MAX_BYTES,
+      `BACKUP_MAX_BYTES_PER_MEMBER must be at least ${BACKUP_MAX_BYTES} (one backup)`,
+    )
+    .max(2 ** 40, "BACKUP_MAX_BYTES_PER_MEMBER must be at most 1 TiB")
+    .default(DEFAULT_BACKUP_MAX_BYTES_PER_MEMBER),
 });
 
 export interface Config {
@@ -50,6 +70,10 @@ export interface Config {
   metricRetentionDays: number;
   /** Each pool's chart sample interval; lower than 30 s costs a D1 row per pool more often. */
   metricSampleIntervalMs: number;
+  /** How many backups each member keeps (the newest); an upload past it deletes the oldest. */
+  backupKeepPerMember: number;
+  /** Total archive bytes each member keeps; an upload past it deletes the oldest. */
+  backupMaxBytesPerMember: number;
 }
 
 const cache = new WeakMap<object, Config>();
@@ -71,6 +95,8 @@ export function parseConfig(env: object): Config {
     logLevel: parsed.data.LOG_LEVEL,
     metricRetentionDays: parsed.data.METRIC_RETENTION_DAYS,
     metricSampleIntervalMs: parsed.data.METRIC_SAMPLE_INTERVAL_S * 1000,
+    backupKeepPerMember: parsed.data.BACKUP_KEEP_PER_MEMBER,
+    backupMaxBytesPerMember: parsed.data.BACKUP_MAX_BYTES_PER_MEMBER,
   };
   cache.set(env, config);
   return config;

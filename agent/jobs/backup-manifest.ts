@@ -8,11 +8,13 @@
  * Config paths are relative so an archive made on one member restores into a config directory
  * somewhere else on another. External files keep their absolute location: the restored config
  * names them by that path, so that is where they must go (rewriting paths inside configs would
- * be guesswork). A restore writes an external file only where the restored config references it.
+ * be guesswork). A restore writes an external file only inside the directories the VM allows
+ * (allowedDirs) and only where the restored config references it.
  */
 import { posix } from "node:path";
 import { z } from "zod";
 import { MonitoredService } from "../../shared/heartbeat";
+import { isInAllowedDir } from "../policy/allowed-dirs";
 import type { ArchiveEntry } from "./archive";
 
 export const MANIFEST_PATH = "baton-backup.json";
@@ -48,14 +50,24 @@ export function unsafePath(path: string): string | null {
 }
 
 /**
- * Why a symlink at `path` pointing to `target` escapes `root` (an archive folder such as
- * `config`), or null when it stays inside.
+ * Why a restore may not write the external file `original`, or null when it may: the path must
+ * be absolute and canonical (no `.`, `..` or doubled `/`, which the disk could resolve through a
+ * link differently than the text reads), outside the config directory (that is restored whole),
+ * and inside one of `allowed` (allowedDirs: the VM's agent.env decides, never the archive).
  */
-export function escapingLink(path: string, target: string, root: string): string | null {
-  if (target.startsWith("/")) return `points to the absolute path ${target}`;
-  const resolved = posix.normalize(posix.join(posix.dirname(path), target));
-  if (resolved !== root && !resolved.startsWith(`${root}/`)) {
-    return `points outside the backup (${target})`;
+export function externalProblem(
+  original: string,
+  configDir: string,
+  allowed: readonly string[],
+): string | null {
+  if (original.includes("\0") || posix.normalize(original) !== original || original.endsWith("/")) {
+    return `${JSON.stringify(original)} is not a plain absolute path`;
+  }
+  if (isInAllowedDir(original, [configDir])) {
+    return `${original} lies inside the config directory ${configDir}, which the backup restores whole`;
+  }
+  if (!isInAllowedDir(original, allowed) || allowed.includes(original)) {
+    return `${original} is outside the directories restores may write (${allowed.join(", ")}); the VM's admin can add one with BATON_ALLOWED_DIRS in /etc/baton/agent.env`;
   }
   return null;
 }
@@ -74,7 +86,10 @@ export function checkEntries(entries: readonly ArchiveEntry[]): void {
       entry.path.startsWith(EXTERNAL_PREFIX)
         ? null
         : "is not part of a Baton backup") ??
-      (entry.type === "symlink" ? escapingLink(entry.path, entry.target, "config") : null);
+      // Links inside config/ are resolved against the archive itself (config-tree.ts).
+      (entry.type === "symlink" && !entry.path.startsWith(CONFIG_PREFIX)
+        ? "is a link outside config/"
+        : null);
     if (problem) throw new Error(`archive entry ${JSON.stringify(entry.path)} ${problem}`);
     seen.add(entry.path);
   }

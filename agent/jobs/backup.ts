@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink, stat } from "node:fs/promises";
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, isAbsolute, join, relative } from "node:path";
 import { BACKUP_MAX_BYTES } from "../../shared/backups";
 import { type ArchiveEntry, packTarGz } from "./archive";
 import {
@@ -35,9 +35,10 @@ function meta(path: string, info: { mode: number; uid: number; gid: number; mtim
 }
 
 /**
- * Entries for everything under `root`. Symlinks that stay inside are kept (made relative);
- * ones that leave it are stored as the file they point to, so the archive never holds a link a
- * restore would refuse (Debian's nginx links modules-enabled into /usr/share).
+ * Entries for everything under `root`: directories and regular files only. A symlink is stored
+ * as the file it points to (Debian's nginx links sites-enabled into sites-available and
+ * modules-enabled into /usr/share), because a restore never creates links; a link to anything
+ * but a file is skipped and said so.
  */
 async function walk(ctx: JobContext, root: string, dir: string): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
@@ -52,20 +53,13 @@ async function walk(ctx: JobContext, root: string, dir: string): Promise<Archive
     } else if (info.isFile()) {
       entries.push({ ...meta(archivePath, info), type: "file", data: await readFile(path) });
     } else if (info.isSymbolicLink()) {
-      const link = await readlink(path);
-      const pointsTo = resolve(dir, link);
-      if (isInside(root, pointsTo)) {
-        entries.push({
-          ...meta(archivePath, info),
-          type: "symlink",
-          target: relative(dir, pointsTo),
-        });
-        continue;
-      }
       const real = await stat(path).catch(() => null);
       if (real?.isFile()) {
         entries.push({ ...meta(archivePath, real), type: "file", data: await readFile(path) });
-      } else ctx.out.line(`skipped ${path}: link to ${link} outside ${root} is not a file`);
+      } else {
+        const link = await readlink(path);
+        ctx.out.line(`skipped ${path}: a link to ${link}, which is not a file`);
+      }
     } else ctx.out.line(`skipped ${path}: not a file, directory or link`);
   }
   return entries;

@@ -21,10 +21,13 @@ export function siblingPath(path: string, tag: "new" | "old" | "restore"): strin
   return join(dirname(path), `.${basename(path)}.baton-${tag}-${randomBytes(4).toString("hex")}`);
 }
 
-/** Gives `staged` the mode and owner of `target` when it exists (a config apply keeps both). */
+/**
+ * Gives `staged` the mode and owner of `target` when it exists (a config apply keeps both). A
+ * link's own mode (0777) and owner say nothing about what replaces it, so a link is ignored.
+ */
 export async function adoptModeAndOwner(staged: string, target: string): Promise<void> {
   const old = await lstat(target).catch(() => null);
-  if (!old) return;
+  if (!old || old.isSymbolicLink()) return;
   await chmod(staged, old.mode & 0o7777);
   const now = await lstat(staged);
   if (now.uid !== old.uid || now.gid !== old.gid) await chown(staged, old.uid, old.gid);

@@ -2,23 +2,88 @@
  * `*.restore`: fetch a backup, prove it is the one the control plane recorded and that it is
  * safe to unpack, stage it beside the live files, then swap, validate, reload and verify through
  * applyConfigChange, which puts every previous file back on any failure.
+ *
+ * Staging creates a fresh directory and writes only plain directories and files into it, each
+ * with O_EXCL (never through an existing path), so no link is ever created or followed; external
+ * files go only into the directories the VM's own agent.env allows, checked before any write.
  */
-import { chown, lstat, mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import { chown, lstat, mkdir, realpath, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { reason } from "../log";
+import { allowedDirs, isInAllowedDir } from "../policy/allowed-dirs";
 import { type ArchiveEntry, unpackTarGz } from "./archive";
-import { isInside, sha256Hex } from "./backup";
-import { type BackupManifest, CONFIG_PREFIX, checkEntries, readManifest } from "./backup-manifest";
+import { sha256Hex } from "./backup";
+import {
+  type BackupManifest,
+  checkEntries,
+  externalProblem,
+  readManifest,
+} from "./backup-manifest";
 import { adoptModeAndOwner, applyConfigChange, type Replacement, siblingPath } from "./config-swap";
+import { planConfigTree, type TreeEntry } from "./config-tree";
 import type { ServiceTarget } from "./target";
 import { type JobContext, JobFailed } from "./types";
 
-/** Downloads, verifies and parses the archive; nothing on disk is touched here. */
+/** An external file to restore: its archive entry and where it goes. */
+interface External {
+  entry: ArchiveEntry & { type: "file" };
+  original: string;
+}
+
+interface CheckedBackup {
+  manifest: BackupManifest;
+  tree: TreeEntry[];
+  external: External[];
+}
+
+/**
+ * Whether `path` (lexically inside one of `dirs`) really lands there once links on the host are
+ * resolved: the deepest existing directory above it, resolved, must lie in a resolved allowed
+ * directory (an admin may make an allowed directory a link). An allowed directory that does not
+ * exist yet is created fresh by the restore, so nothing below it can lead elsewhere.
+ */
+async function reallyAllowed(path: string, dirs: readonly string[]): Promise<boolean> {
+  const home = dirs.find((dir) => isInAllowedDir(path, [dir]));
+  if (!home) return false;
+  const exists = async (p: string) => (await lstat(p).catch(() => null)) !== null;
+  let existing = dirname(path);
+  while (existing !== home && !(await exists(existing))) existing = dirname(existing);
+  if (!(await exists(existing))) return true;
+  const real = await realpath(existing);
+  const realDirs = await Promise.all(dirs.map((dir) => realpath(dir).catch(() => dir)));
+  return isInAllowedDir(real, realDirs);
+}
+
+/** Every external file of the manifest, checked against the allowed directories. */
+async function checkExternal(
+  ctx: JobContext,
+  target: ServiceTarget,
+  manifest: BackupManifest,
+  entries: readonly ArchiveEntry[],
+): Promise<External[]> {
+  const dirs = allowedDirs(ctx.config, target.configDir);
+  const external: External[] = [];
+  for (const { path, original } of manifest.external) {
+    const problem = externalProblem(original, target.configDir, dirs);
+    if (problem) throw new Error(`it would write ${problem}`);
+    if (!(await reallyAllowed(original, dirs))) {
+      throw new Error(
+        `it would write ${original}, whose directory leads outside ${dirs.join(", ")}`,
+      );
+    }
+    const entry = entries.find((e) => e.path === path);
+    if (entry?.type !== "file") throw new Error(`it lacks ${path} (for ${original})`);
+    external.push({ entry, original });
+  }
+  return external;
+}
+
+/** Downloads, verifies and checks the archive; nothing on disk is touched here. */
 async function fetchBackup(
   ctx: JobContext,
   target: ServiceTarget,
   backupId: string,
-): Promise<{ entries: ArchiveEntry[]; manifest: BackupManifest }> {
+): Promise<CheckedBackup> {
   const download = await ctx.api.downloadBackup(backupId);
   const actual = sha256Hex(download.archive);
   if (actual !== download.sha256) {
@@ -27,6 +92,7 @@ async function fetchBackup(
     );
   }
   ctx.out.line(`backup ${backupId}: ${download.archive.length} bytes, sha256 ${actual} verified`);
+  ctx.out.line(`backup ${backupId} was ${download.origin ?? "uploaded by an unrecorded member"}`);
   if (download.service !== target.service) {
     throw new JobFailed(
       `backup ${backupId} is a ${download.service} backup, not ${target.service}`,
@@ -39,76 +105,76 @@ async function fetchBackup(
     if (manifest.service !== target.service) {
       throw new Error(`its manifest says ${manifest.service}, not ${target.service}`);
     }
-    return { entries, manifest };
+    const tree = planConfigTree(entries);
+    return { manifest, tree, external: await checkExternal(ctx, target, manifest, entries) };
   } catch (error) {
     if (error instanceof JobFailed) throw error;
     throw new JobFailed(`backup ${backupId} refused: ${reason(error)}; nothing was changed`);
   }
 }
 
-/** Writes one archive entry at `path`, adopting the mode and owner of the file it replaces. */
-async function writeEntry(entry: ArchiveEntry, path: string, replaces: string): Promise<void> {
-  if (entry.type === "directory") await mkdir(path, { mode: entry.mode || 0o755 });
-  else if (entry.type === "symlink") await symlink(entry.target, path);
-  else await writeFile(path, entry.data, { mode: entry.mode || 0o644, flag: "wx" });
-  if (entry.type !== "symlink") await adoptModeAndOwner(path, replaces);
+/**
+ * Creates one planned entry at `path` (O_EXCL: never through something already there), adopting
+ * the mode and owner of the file it replaces.
+ */
+async function writeEntry(entry: TreeEntry, path: string, replaces: string): Promise<void> {
+  if (entry.type === "directory") await mkdir(path, { mode: entry.mode });
+  else await writeFile(path, entry.data, { mode: entry.mode, flag: "wx" });
+  await adoptModeAndOwner(path, replaces);
 }
 
 /**
- * The config directory's staged copy. The archive's main config lands under this member's
- * config file name, so a backup restores onto a member whose file is named differently.
+ * The config directory's staged copy, in a directory created fresh. The archive's main config
+ * lands under this member's config file name, so a backup restores onto a member whose file is
+ * named differently.
  */
 async function stageConfigDir(
   target: ServiceTarget,
   manifest: BackupManifest,
-  entries: readonly ArchiveEntry[],
+  tree: readonly TreeEntry[],
   staged: string,
 ): Promise<void> {
   await mkdir(staged, { mode: 0o755 });
   await adoptModeAndOwner(staged, target.configDir);
   const mainName = basename(target.configFile);
   const rename = (rel: string) => (rel === manifest.configFile ? mainName : rel);
-  const configEntries = entries.filter((e) => e.path.startsWith(CONFIG_PREFIX));
-  const names = configEntries.map((e) => rename(e.path.slice(CONFIG_PREFIX.length)));
+  const names = tree.map((entry) => rename(entry.path));
   if (new Set(names).size !== names.length) {
     throw new JobFailed(`backup holds both ${manifest.configFile} and ${mainName}: cannot map it`);
   }
-  for (const [index, entry] of configEntries.entries()) {
+  for (const [index, entry] of tree.entries()) {
     const rel = names[index] ?? "";
     await writeEntry(entry, join(staged, rel), join(target.configDir, rel));
   }
 }
 
 /**
- * Staged copies of the external files, each beside its destination. Only files the restored
- * config references are written, so an archive cannot place files anywhere else on the host.
- * Adds each to `replacements` before writing it, and records directories created to hold them.
+ * Staged copies of the external files, each beside its destination (already checked to lie in
+ * an allowed directory). Only files the restored config references are written. Adds each to
+ * `replacements` before writing it, and records directories created to hold them.
  */
 async function stageExternal(
   target: ServiceTarget,
-  manifest: BackupManifest,
-  entries: readonly ArchiveEntry[],
+  external: readonly External[],
   stagedDir: string,
   replacements: Replacement[],
   createdDirs: string[],
 ): Promise<void> {
   const referenced = new Set(await target.referencedFiles(stagedDir));
-  for (const { path, original } of manifest.external) {
-    const entry = entries.find((e) => e.path === path);
-    if (entry?.type !== "file") throw new JobFailed(`backup lacks ${path} (for ${original})`);
+  for (const { original } of external) {
     if (!referenced.has(original) && !referenced.has(dirname(original))) {
       throw new JobFailed(
         `backup would write ${original}, which the restored config does not reference`,
       );
     }
-    if (isInside(target.configDir, original)) {
-      throw new JobFailed(`backup would write ${original} inside ${target.configDir} twice`);
-    }
+  }
+  for (const { entry, original } of external) {
     const created = await mkdir(dirname(original), { recursive: true, mode: 0o755 });
     if (created) createdDirs.push(created);
     const staged = siblingPath(original, "new");
     replacements.push({ target: original, staged });
-    await writeEntry(entry, staged, original);
+    await writeFile(staged, entry.data, { mode: entry.mode & 0o666 || 0o600, flag: "wx" });
+    await adoptModeAndOwner(staged, original);
     if (!(await lstat(original).catch(() => null)) && process.getuid?.() === 0) {
       // A new file keeps the archive's owner (e.g. root:haproxy for a key) when we are root.
       await chown(staged, entry.uid, entry.gid).catch(() => {});
@@ -122,9 +188,10 @@ export async function runRestore(
   target: ServiceTarget,
   backupId: string,
 ): Promise<void> {
-  const { entries, manifest } = await fetchBackup(ctx, target, backupId);
+  const { manifest, tree, external } = await fetchBackup(ctx, target, backupId);
+  // The manifest is the uploader's own claim; the origin line above is the control plane's record.
   ctx.out.line(
-    `backup of ${manifest.hostname}:${manifest.configDir} (${manifest.external.length} external files)`,
+    `its manifest says ${manifest.hostname}:${manifest.configDir} (${manifest.external.length} external files)`,
   );
   const replacements: Replacement[] = [];
   const createdDirs: string[] = [];
@@ -132,8 +199,15 @@ export async function runRestore(
   try {
     const stagedDir = siblingPath(target.configDir, "restore");
     replacements.push({ target: target.configDir, staged: stagedDir });
-    await stageConfigDir(target, manifest, entries, stagedDir);
-    await stageExternal(target, manifest, entries, stagedDir, replacements, createdDirs);
+    try {
+      await stageConfigDir(target, manifest, tree, stagedDir);
+      await stageExternal(target, external, stagedDir, replacements, createdDirs);
+    } catch (error) {
+      if (error instanceof JobFailed) throw error;
+      throw new JobFailed(
+        `staging backup ${backupId} failed: ${reason(error)}; nothing was changed`,
+      );
+    }
     await applyConfigChange(ctx, { target, replacements });
     succeeded = true;
     ctx.out.line(`restored backup ${backupId} into ${target.configDir}`);

@@ -43,7 +43,7 @@ export interface RunnerClient {
   downloadBackup(
     backupId: string,
     signal?: AbortSignal,
-  ): Promise<{ archive: Uint8Array; sha256: string; service: string }>;
+  ): Promise<{ archive: Uint8Array; sha256: string; service: string; origin: string | null }>;
   downloadAgentBundle(signal?: AbortSignal): Promise<Uint8Array>;
   downloadAgentSignature(signal?: AbortSignal): Promise<string>;
 }

@@ -29,10 +29,13 @@ export interface JobApi {
     sha256: string,
     jobId: string,
   ): Promise<{ id: string }>;
-  /** Fetches a backup archive of this pool and the SHA-256 the control plane recorded. */
+  /**
+   * Fetches a backup archive of this pool with what the control plane recorded: its SHA-256,
+   * service, and origin (who uploaded it for which job; null from an older control plane).
+   */
   downloadBackup(
     backupId: string,
-  ): Promise<{ archive: Uint8Array; sha256: string; service: string }>;
+  ): Promise<{ archive: Uint8Array; sha256: string; service: string; origin: string | null }>;
   /** Fetches the agent bundle the control plane serves. */
   downloadAgentBundle(): Promise<Uint8Array>;
   /** Fetches the release signature served beside the bundle (base64). */

@@ -150,13 +150,21 @@ describe("ControlPlaneClient", () => {
         expect(body.equals(archive)).toBe(true);
         json(res, 201, { backup: { id: "bk-1" } });
       } else {
-        res.writeHead(200, { "x-baton-sha256": sha256, "x-baton-service": "haproxy" });
+        res.writeHead(200, {
+          "x-baton-sha256": sha256,
+          "x-baton-service": "haproxy",
+          "x-baton-backup-origin": encodeURIComponent("uploaded by édge-a for job job-1"),
+        });
         res.end(archive);
       }
     });
     expect(await client.uploadBackup("haproxy", archive, sha256, "job-1")).toEqual({ id: "bk-1" });
     const download = await client.downloadBackup("bk-1");
-    expect(download).toMatchObject({ sha256, service: "haproxy" });
+    expect(download).toMatchObject({
+      sha256,
+      service: "haproxy",
+      origin: "uploaded by édge-a for job job-1",
+    });
     expect(Buffer.from(download.archive).equals(archive)).toBe(true);
   });
 

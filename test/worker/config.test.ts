@@ -19,3 +19,22 @@ it("shows no release key unless RELEASE_PUBLIC_KEY holds one", () => {
     /RELEASE_PUBLIC_KEY must be the public key npm run release:keygen printed/,
   );
 });
+
+it("keeps each member's newest 20 backups, at most 50 MiB, unless configured", () => {
+  expect(parseConfig({})).toMatchObject({
+    backupKeepPerMember: 20,
+    backupMaxBytesPerMember: 50 * 1024 * 1024,
+  });
+  expect(
+    parseConfig({ BACKUP_KEEP_PER_MEMBER: "5", BACKUP_MAX_BYTES_PER_MEMBER: "2097152" }),
+  ).toMatchObject({ backupKeepPerMember: 5, backupMaxBytesPerMember: 2 * 1024 * 1024 });
+});
+
+it.each([
+  ["BACKUP_KEEP_PER_MEMBER", "0"],
+  ["BACKUP_KEEP_PER_MEMBER", "many"],
+  // Below one backup's limit, the newest backup itself would not fit.
+  ["BACKUP_MAX_BYTES_PER_MEMBER", "1000"],
+])("refuses %s=%s", (name, value) => {
+  expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
+});

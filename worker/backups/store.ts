@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Backup } from "../../shared/backups";
 import type { MonitoredService } from "../../shared/heartbeat";
 import type { PageQuery } from "../../shared/pagination";
@@ -9,6 +9,8 @@ import { ApiError } from "../errors";
 import { insertEvent } from "../events/store";
 import { newId } from "../lib/ids";
 import { page } from "../lib/page";
+import { backupExists } from "./admission";
+import { type BackupRetention, backupsToPrune, retentionText } from "./retention";
 
 /** Every column but the archive: lists and metadata never read the bytes. */
 const META = {
@@ -87,11 +89,25 @@ export interface NewBackup {
   service: MonitoredService;
   archive: Uint8Array;
   sha256: string;
-  jobId: string | null;
+  /** The backup job it answers (admitUploadJob). */
+  jobId: string;
 }
 
-/** Stores an uploaded archive with its `backup.stored` event, in one batch. */
-export async function storeBackup(db: Db, input: NewBackup, now: number): Promise<Backup> {
+/** D1's answer when the unique index on job_id refuses a second backup for one job. */
+function isUniqueViolation(error: unknown): boolean {
+  return /UNIQUE constraint failed/i.test(String((error as Error)?.message ?? error));
+}
+
+/**
+ * Stores an uploaded archive with its `backup.stored` event, and in the same batch deletes the
+ * member's oldest backups past `retention` (each with a `backup.deleted` event by `retention`).
+ */
+export async function storeBackup(
+  db: Db,
+  input: NewBackup,
+  now: number,
+  retention: BackupRetention,
+): Promise<Backup> {
   const { member, service, archive, sha256, jobId } = input;
   const row: BackupRow = {
     id: newId("bak", now),
@@ -106,21 +122,58 @@ export async function storeBackup(db: Db, input: NewBackup, now: number): Promis
     archive,
     createdAt: now,
   };
-  await db.batch([
-    db.insert(backups).values(row),
+  const existing = await db
+    .select({ id: backups.id, sizeBytes: backups.sizeBytes, service: backups.service })
+    .from(backups)
+    .where(eq(backups.memberId, member.id))
+    .orderBy(desc(backups.id));
+  const pruned = backupsToPrune(existing, row.sizeBytes, retention);
+  const stored = insertEvent(
+    db,
+    {
+      poolId: member.poolId,
+      memberId: member.id,
+      type: "backup.stored",
+      actor: `agent:${member.id}`,
+      message: `${service} backup of ${member.name} stored (${archive.byteLength} bytes)`,
+      data: { backupId: row.id, service, sizeBytes: row.sizeBytes, sha256, jobId },
+    },
+    now,
+  );
+  const deletions = pruned.map((old) =>
     insertEvent(
       db,
       {
         poolId: member.poolId,
         memberId: member.id,
-        type: "backup.stored",
-        actor: `agent:${member.id}`,
-        message: `${service} backup of ${member.name} stored (${archive.byteLength} bytes)`,
-        data: { backupId: row.id, service, sizeBytes: row.sizeBytes, sha256, jobId },
+        type: "backup.deleted",
+        actor: "retention",
+        message: `${old.service} backup of ${member.name} deleted: each member keeps its ${retentionText(retention)}`,
+        data: { backupId: old.id, service: old.service, sizeBytes: old.sizeBytes },
       },
       now,
     ),
-  ]);
+  );
+  try {
+    await db.batch([
+      db.insert(backups).values(row),
+      stored,
+      ...(pruned.length > 0
+        ? [
+            db.delete(backups).where(
+              inArray(
+                backups.id,
+                pruned.map((old) => old.id),
+              ),
+            ),
+          ]
+        : []),
+      ...deletions,
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw backupExists(jobId);
+    throw error;
+  }
   return toBackup(row);
 }
 

@@ -38,6 +38,7 @@ export class MemoryJobApi implements JobApi {
       archive: Uint8Array.from(backup.archive),
       sha256: backup.sha256,
       service: backup.service,
+      origin: `uploaded by edge-test for job ${backup.jobId}`,
     };
   }
 

@@ -4,11 +4,11 @@
  * certificate files go back where the restored config references them, and a restore that
  * fails to load puts back every previous file.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ArchiveEntry, packTarGz } from "../../../agent/jobs/archive";
+import { type ArchiveEntry, packTarGz, unpackTarGz } from "../../../agent/jobs/archive";
 import { runBackup, sha256Hex } from "../../../agent/jobs/backup";
 import type { BackupManifest } from "../../../agent/jobs/backup-manifest";
 import { runRestore } from "../../../agent/jobs/restore";
@@ -74,12 +74,12 @@ describe("restore refuses unsafe archives and touches nothing", () => {
     [
       "a link leaving the config dir",
       [{ ...meta, path: "config/l", type: "symlink", target: "../../etc/passwd" } as ArchiveEntry],
-      /points outside the backup/,
+      /is a link leaving the backup/,
     ],
     [
       "an absolute link",
       [{ ...meta, path: "config/l", type: "symlink", target: "/etc/passwd" } as ArchiveEntry],
-      /points to the absolute path/,
+      /is a link to the absolute path/,
     ],
     [
       "an entry outside config/ and external/",
@@ -125,6 +125,7 @@ describe("restore refuses unsafe archives and touches nothing", () => {
     const { ctx } = testJob({
       kind: "haproxy.restore",
       services: new FakeServices(target.configFile),
+      config: { extraAllowedDirs: [root] },
       api,
     });
     expect((await failure(runRestore(ctx, target, id))).message).toMatch(/does not reference/);
@@ -132,7 +133,58 @@ describe("restore refuses unsafe archives and touches nothing", () => {
   });
 });
 
+describe("external files go only into the directories the VM allows", () => {
+  it("refuses a path under an allowed directory that a link on the host leads out of", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    await mkdir(join(root, "ssl"));
+    await mkdir(join(root, "elsewhere"));
+    await symlink(join(root, "elsewhere"), join(root, "ssl", "escape"));
+    const original = join(root, "ssl", "escape", "site.pem");
+    const target = fakeTarget(dir, { referenced: [original] });
+    const id = store([
+      manifestEntry([{ path: "external/0/site.pem", original }]),
+      file("config/main.cfg", "frontend restored\n"),
+      file("external/0/site.pem", "CERT"),
+    ]);
+    const { ctx } = testJob({
+      kind: "haproxy.restore",
+      services: new FakeServices(target.configFile),
+      config: { extraAllowedDirs: [join(root, "ssl")] },
+      api,
+    });
+    const error = await failure(runRestore(ctx, target, id));
+    expect(error.message).toContain(`${original}, whose directory leads outside`);
+    expect(await readdir(join(root, "elsewhere"))).toEqual([]);
+    expect((await readdir(root)).sort()).toEqual(["elsewhere", "live", "ssl"]);
+    expect(await readFile(target.configFile, "utf8")).toBe("frontend live\n");
+  });
+
+  it("creates an allowed directory that does not exist yet (a fresh VM's /etc/ssl/baton)", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    const original = join(root, "tls", "site.pem");
+    const target = fakeTarget(dir, { referenced: [original] });
+    const id = store([
+      manifestEntry([{ path: "external/0/site.pem", original }]),
+      file("config/main.cfg", "frontend restored\n"),
+      file("external/0/site.pem", "CERT"),
+    ]);
+    const services = new FakeServices(target.configFile);
+    const { ctx } = testJob({
+      kind: "haproxy.restore",
+      services,
+      config: { extraAllowedDirs: [join(root, "tls")] },
+      api,
+    });
+    await runRestore(ctx, target, id);
+    expect(await readFile(original, "utf8")).toBe("CERT");
+    expect(services.loaded).toEqual(["frontend restored\n"]);
+  });
+});
+
 describe("backup and restore with a certificate outside the config dir", () => {
+  // The VM's agent.env allows this directory (as BATON_ALLOWED_DIRS would).
+  const sslAllowed = () => ({ extraAllowedDirs: [join(root, "ssl")] });
+
   it("puts the certificate back where the config names it, across config dirs", async () => {
     const cert = join(root, "ssl", "site.pem");
     await mkdir(join(root, "ssl"));
@@ -148,8 +200,12 @@ describe("backup and restore with a certificate outside the config dir", () => {
     await writeFile(cert, "CERT B");
     const b = fakeTarget(await configDir("b", "frontend b\n"), { referenced: [cert] });
     const services = new FakeServices(b.configFile);
-    const restore = testJob({ kind: "haproxy.restore", services, api });
+    const restore = testJob({ kind: "haproxy.restore", services, api, config: sslAllowed() });
     await runRestore(restore.ctx, b, "bk_1");
+    // The control plane's record of who uploaded it, not the archive's own claim.
+    expect(restore.lines).toContain(
+      "backup bk_1 was uploaded by edge-test for job job_haproxy.backup",
+    );
     expect(await readFile(b.configFile, "utf8")).toBe("frontend a\n");
     expect(await readFile(cert, "utf8")).toBe("CERT A");
     expect(services.loaded).toEqual(["frontend a\n"]);
@@ -171,7 +227,7 @@ describe("backup and restore with a certificate outside the config dir", () => {
     const b = fakeTarget(await configDir("b", "frontend b\n"), { referenced: [cert] });
     await writeFile(join(b.configDir, "extra.cfg"), "only on b");
     const services = new FakeServices(b.configFile);
-    const restore = testJob({ kind: "haproxy.restore", services, api });
+    const restore = testJob({ kind: "haproxy.restore", services, api, config: sslAllowed() });
     const error = await failure(runRestore(restore.ctx, b, "bk_1"));
     expect(error.message).toMatch(/previous configuration restored and reloaded/);
     expect(await readFile(b.configFile, "utf8")).toBe("frontend b\n");
@@ -180,5 +236,69 @@ describe("backup and restore with a certificate outside the config dir", () => {
     expect(services.loaded).toEqual(["frontend b\n"]);
     expect((await readdir(root)).sort()).toEqual(["a", "b", "ssl"]);
     expect(await readdir(join(root, "ssl"))).toEqual(["site.pem"]);
+  });
+});
+
+describe("links in a restore archive", () => {
+  const link = (path: string, target: string) =>
+    ({ ...meta, path, type: "symlink", target }) as ArchiveEntry;
+
+  it("an older backup's link to one of its files is restored as a copy, never as a link", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    const target = fakeTarget(dir);
+    const services = new FakeServices(target.configFile);
+    const id = store([
+      manifestEntry(),
+      file("config/main.cfg", "frontend restored\n"),
+      { ...meta, path: "config/sites", type: "directory" },
+      file("config/sites/default", "site\n"),
+      { ...meta, path: "config/enabled", type: "directory" },
+      link("config/enabled/default", "../sites/default"),
+    ]);
+    const { ctx } = testJob({ kind: "haproxy.restore", services, api });
+    await runRestore(ctx, target, id);
+    const enabled = join(dir, "enabled", "default");
+    expect((await lstat(enabled)).isFile()).toBe(true);
+    expect(await readFile(enabled, "utf8")).toBe("site\n");
+    expect((await readdir(root)).sort()).toEqual(["live"]);
+  });
+
+  it("a backup stores a linked file as the file, so the archive holds no links", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    await symlink("main.cfg", join(dir, "current.cfg"));
+    const target = fakeTarget(dir);
+    const { ctx } = testJob({
+      kind: "haproxy.backup",
+      services: new FakeServices(target.configFile),
+      api,
+    });
+    await runBackup(ctx, target);
+    const entries = unpackTarGz(api.backups.get("bk_1")?.archive ?? new Uint8Array());
+    expect(entries.filter((e) => e.type === "symlink")).toEqual([]);
+    const current = entries.find((e) => e.path === "config/current.cfg");
+    expect(current?.type === "file" && new TextDecoder().decode(current.data)).toBe(
+      "frontend live\n",
+    );
+  });
+
+  it("refuses a file under a link, naming it, and leaves nothing behind", async () => {
+    const dir = await configDir("live", "frontend live\n");
+    const target = fakeTarget(dir);
+    const id = store([
+      manifestEntry(),
+      file("config/main.cfg", "frontend restored\n"),
+      { ...meta, path: "config/sub", type: "directory" },
+      file("config/l/x", "through a link"),
+      link("config/l", "sub"),
+    ]);
+    const { ctx } = testJob({
+      kind: "haproxy.restore",
+      services: new FakeServices(target.configFile),
+      api,
+    });
+    const error = await failure(runRestore(ctx, target, id));
+    expect(error.message).toContain('archive entry "config/l/x" lies under config/l');
+    expect((await readdir(root)).sort()).toEqual(["live"]);
+    expect(await readdir(dir)).toEqual(["main.cfg"]);
   });
 });

@@ -117,6 +117,7 @@ describe("actorLabel", () => {
     ["agent:mem_x", "the agent of mem_x"],
     ["system", "Baton"],
     ["bootstrap", "the bootstrap token"],
+    ["retention", "backup retention"],
   ])("%s → %s", (actor, label) => {
     expect(actorLabel(actor, names)).toBe(label);
   });

@@ -1,8 +1,8 @@
-import { exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Backup } from "../../../shared/backups";
 import type { Job } from "../../../shared/jobs";
-import { AGENT_IP, admin, BASE, createPool, type Enrolled, enroll } from "../helpers";
+import { gzip, upload } from "../backups/uploads";
+import { admin, createPool, type Enrolled, enroll } from "../helpers";
 import { byTestId, textOf } from "./html";
 import {
   type Browser,
@@ -19,37 +19,21 @@ import {
 // form; backups are uploaded through the agent API, and what the tab queues is read back
 // through the admin API.
 
-async function gzip(text: string): Promise<Uint8Array> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/** Uploads a backup as the member's agent does after a backup job (or outside one). */
+/** Uploads a backup as the member's agent does after a backup job (queued here unless given). */
 async function uploadBackup(enrolled: Enrolled, text: string, jobId?: string) {
   const bytes = await gzip(text);
-  const headers: Record<string, string> = {
-    Authorization: `Bearer ${enrolled.secret}`,
-    "CF-Connecting-IP": AGENT_IP,
-    "Content-Type": "application/gzip",
-    "X-Baton-Sha256": await sha256(bytes),
-  };
-  if (jobId) headers["X-Baton-Job-Id"] = jobId;
-  const response = await exports.default.fetch(`${BASE}/agent/v1/backups?service=haproxy`, {
-    method: "POST",
-    headers,
-    body: bytes,
-  });
-  expect(response.status).toBe(201);
-  return { bytes, backup: ((await response.json()) as { backup: Backup }).backup };
+  const result = await upload(enrolled, bytes, jobId ? { jobId } : {});
+  expect(result.status).toBe(201);
+  return { bytes, backup: result.body.backup };
 }
 
 async function jobsOf(memberId: string): Promise<Job[]> {
   return (await admin<{ jobs: Job[] }>(`/members/${memberId}/jobs`)).body.jobs;
+}
+
+/** The member's restore jobs (uploads come with backup jobs of their own). */
+async function restoresOf(memberId: string): Promise<Job[]> {
+  return (await jobsOf(memberId)).filter((job) => job.kind.endsWith(".restore"));
 }
 
 async function poolWith(count: number) {
@@ -147,7 +131,7 @@ describe("the pool's Disaster recovery tab", () => {
         memberId: b.member.id,
       }),
     );
-    const [job] = await jobsOf(b.member.id);
+    const [job] = await restoresOf(b.member.id);
     expect(job).toMatchObject({
       kind: "haproxy.restore",
       payload: { backupId: backup.id },
@@ -155,7 +139,7 @@ describe("the pool's Disaster recovery tab", () => {
       createdBy: `user:${operator.userId}`,
     });
     expect(location).toMatch(new RegExp(`^/members/${b.member.id}/jobs/${job?.id}\\?flash=`));
-    expect(await jobsOf(a.member.id)).toEqual([]);
+    expect(await restoresOf(a.member.id)).toEqual([]);
     const detail = await htmlOf(operator, location);
     expect(unescapeHtml(textOf(detail, "flash"))).toBe(
       "Queued haproxy.restore of edge-a's backup on edge-b",
@@ -196,7 +180,7 @@ describe("the pool's Disaster recovery tab", () => {
     });
     expect(byViewer.status).toBe(403);
     for (const member of [...members, ...other.members]) {
-      expect(await jobsOf(member.member.id)).toEqual([]);
+      expect(await restoresOf(member.member.id)).toEqual([]);
     }
   });
 
@@ -234,5 +218,39 @@ describe("the pool's Disaster recovery tab", () => {
     expect(first).toMatch(/Next backup: \d{4}-\d\d-\d\d 03:00:00 UTC/);
     expect(first).toContain('haproxy.backup at "0 3 * * *"');
     expect(second).toContain("No scheduled backups");
+  });
+
+  it("shows where each backup came from: the uploading member and the job, or none", async () => {
+    const operator = await browserAs("operator");
+    const pool = await createPool({ name: `dr-${crypto.randomUUID().slice(0, 6)}` });
+    const a = await enroll(pool.id, { name: "edge-a" });
+    await enroll(pool.id, { name: "edge-b" });
+    const { backup } = await uploadBackup(a, "global\n");
+    // A row stored before every upload needed a backup job: only the member's secret vouched.
+    await env.DB.prepare(
+      "INSERT INTO backups (id, pool_id, member_id, member_name, member_hostname, service, size_bytes, sha256, job_id, archive, created_at) VALUES (?, ?, ?, 'edge-a', ?, 'haproxy', 1, ?, NULL, x'00', ?)",
+    )
+      .bind(
+        "bak_00000000000000000000000001",
+        pool.id,
+        a.member.id,
+        a.member.hostname,
+        "0".repeat(64),
+        1,
+      )
+      .run();
+    const html = await recovery(operator, pool.id);
+    const rows = byTestId(html, "backup-row").map((row) => row["data-backup-id"]);
+    expect(rows).toEqual([backup.id, "bak_00000000000000000000000001"]);
+    expect(textOf(html, "backup-uploaded-by")).toBe(`edge-a (${a.member.hostname})`);
+    const madeBy = (html.match(/data-testid="backup-made-by">[^<]*/g) ?? []).map(unescapeHtml);
+    expect(madeBy).toHaveLength(2);
+    expect(madeBy[0]).toContain("haproxy.backup queued by the bootstrap token");
+    expect(madeBy[1]).toContain("an upload outside any backup job");
+    // Choosing a backup to restore shows the same origin.
+    const form = unescapeHtml(textOf(html, "restore-backup"));
+    expect(html).toContain('<optgroup label="uploaded by edge-a">');
+    expect(form).toContain("haproxy.backup queued by the bootstrap token");
+    expect(form).toContain("an upload outside any backup job");
   });
 });

@@ -22,6 +22,8 @@ export function actorLabel(actor: string, names: EventNames): string {
       return "Baton";
     case "bootstrap":
       return "the bootstrap token";
+    case "retention":
+      return "backup retention";
     case "user":
       return names.users.get(actor) ?? `deleted user ${id}`;
     case "token":

@@ -2,7 +2,7 @@ import type { Backup } from "../../../shared/backups";
 import type { JobKindAvailability } from "../../../shared/jobs";
 import type { JobSchedule } from "../../../shared/schedules";
 import type { DashboardSession } from "../../types";
-import { shortSha } from "../live/backups";
+import { backupUploader, shortSha } from "../live/backups";
 import { formatBytes } from "../live/format";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
 import { formatTime } from "./jobs";
@@ -25,8 +25,9 @@ export interface MemberBackups {
 
 const SERVICE_LABEL = { haproxy: "HAProxy", nginx: "nginx" } as const;
 
-function backupLabel(backup: Backup): string {
-  return `${formatTime(backup.createdAt)} · ${SERVICE_LABEL[backup.service]} · ${formatBytes(backup.sizeBytes)} · ${shortSha(backup.sha256)}`;
+/** A restore option: when, what, and which job made it (its group names the uploader). */
+function backupLabel(backup: BackupItem): string {
+  return `${formatTime(backup.createdAt)} · ${SERVICE_LABEL[backup.service]} · ${formatBytes(backup.sizeBytes)} · ${shortSha(backup.sha256)} · ${backup.madeBy}`;
 }
 
 function Backups(props: {
@@ -64,6 +65,8 @@ function Backups(props: {
                 />
               </details>
             </dd>
+            <dt>Uploaded by</dt>
+            <dd data-testid="backup-uploaded-by">{backupUploader(backup)}</dd>
             <dt>Made by</dt>
             <dd data-testid="backup-made-by">
               {backup.madeBy}
@@ -208,7 +211,7 @@ export function OrphanBackupsSection(props: {
 interface RestoreFormProps {
   poolId: string;
   members: { id: string; name: string }[];
-  backups: Backup[];
+  backups: BackupItem[];
   selectedBackupId: string | null;
   session: DashboardSession;
   canOperate: boolean;
@@ -241,7 +244,7 @@ export function RestoreForm(props: RestoreFormProps) {
           <select id="restore-backup" name="backupId" required data-testid="restore-backup">
             <option value="">Choose a backup</option>
             {sources.map((source) => (
-              <optgroup label={`of ${source}`}>
+              <optgroup label={`uploaded by ${source}`}>
                 {backups
                   .filter((backup) => backup.memberName === source)
                   .map((backup) => (

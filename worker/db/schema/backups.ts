@@ -1,4 +1,4 @@
-import { blob, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { MonitoredService } from "../../../shared/heartbeat";
 import { members } from "./members";
 import { pools } from "./pools";
@@ -23,7 +23,10 @@ export const backups = sqliteTable(
     service: text("service").$type<MonitoredService>().notNull(),
     sizeBytes: integer("size_bytes").notNull(),
     sha256: text("sha256").notNull(),
-    /** The job that made it; null for uploads outside a job. No foreign key: jobs are swept. */
+    /**
+     * The backup job that made it (null only for uploads made before every upload needed one).
+     * No foreign key: jobs are swept.
+     */
     jobId: text("job_id"),
     archive: blob("archive", { mode: "buffer" }).$type<Uint8Array>().notNull(),
     createdAt: integer("created_at").notNull(),
@@ -33,6 +36,8 @@ export const backups = sqliteTable(
     index("backups_member_id").on(table.memberId, table.id),
     // Serves: a pool's backups (the disaster recovery tab), newest first.
     index("backups_pool_id").on(table.poolId, table.id),
+    // Serves: one backup per job (an upload naming a job that already stored one is refused).
+    uniqueIndex("backups_job_id").on(table.jobId),
   ],
 );
 
