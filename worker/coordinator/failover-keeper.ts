@@ -13,6 +13,7 @@ import {
   type FailoverPolicy,
   FLAP_GUARD_MS,
   isReady,
+  notReadyReasons,
 } from "../failover/decide";
 import type { EventWriter } from "./job-queue";
 import type { LiveMember } from "./live-member";
@@ -31,6 +32,31 @@ export function policyOf(pool: PoolRow): FailoverPolicy {
     monitoredService: MONITORED[pool.profile],
     preferredPrimaryId: pool.preferredPrimaryId,
     failbackHoldDownMs: pool.failbackHoldDownS * 1000,
+  };
+}
+
+/**
+ * One member as failover sees it: its catalog row and what its latest heartbeats said.
+ * `hearingSince`: silence before it is the control plane's and does not count. The dashboard
+ * builds its members with this too, so it shows failover's own readiness.
+ */
+export function failoverMemberOf(
+  row: MemberRow,
+  live: LiveMember | undefined,
+  hearingSince?: number,
+): FailoverMember {
+  return {
+    id: row.id,
+    priority: row.priority,
+    lastHeartbeatAt: live?.lastHeartbeatAt ?? row.lastHeartbeatAt ?? null,
+    ...(hearingSince === undefined ? {} : { silenceCountsFrom: hearingSince }),
+    services: live?.services ?? {},
+    draining: row.draining,
+    disabled: row.disabled,
+    publicIp: live?.publicIp ?? row.publicIp,
+    readySince: null,
+    probe: live?.probe ?? null,
+    backends: live?.haproxy?.backends ?? null,
   };
 }
 
@@ -75,18 +101,7 @@ export class FailoverKeeper {
     const policy = policyOf(pool);
     return rows.map((row) => {
       this.names.set(row.id, row.name);
-      const state = live.get(row.id);
-      const member: FailoverMember = {
-        id: row.id,
-        priority: row.priority,
-        lastHeartbeatAt: state?.lastHeartbeatAt ?? null,
-        ...(hearingSince === undefined ? {} : { silenceCountsFrom: hearingSince }),
-        services: state?.services ?? {},
-        draining: row.draining,
-        disabled: row.disabled,
-        publicIp: state?.publicIp ?? row.publicIp,
-        readySince: null,
-      };
+      const member = failoverMemberOf(row, live.get(row.id), hearingSince);
       if (isReady(member, policy, now)) {
         if (!this.readySince.has(row.id)) this.readySince.set(row.id, now);
       } else {
@@ -152,6 +167,11 @@ export class FailoverKeeper {
 
   isReady(pool: PoolRow, member: FailoverMember, now: number): boolean {
     return isReady(member, policyOf(pool), now);
+  }
+
+  /** Why the member may not take traffic now, in words; empty when it is ready. */
+  notReadyReasons(pool: PoolRow, member: FailoverMember, now: number): string[] {
+    return notReadyReasons(member, policyOf(pool), now);
   }
 
   /** Records that traffic moves to `to`: the pool row and a `failover.promoted` event. */

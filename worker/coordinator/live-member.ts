@@ -4,6 +4,7 @@ import type {
   HostMetrics,
   MonitoredService,
   NginxStatus,
+  ServeProbe,
   ServiceActiveState,
 } from "../../shared/heartbeat";
 import type { MemberStatus } from "../../shared/members";
@@ -25,6 +26,8 @@ export interface LiveMember {
   nginx: NginxStatus | null;
   /** The latest heartbeat's CPU, memory and load (dashboard); null when it had none. */
   host: HostMetrics | null;
+  /** The latest heartbeat's request through the member's own frontend; null when it had none. */
+  probe?: ServeProbe | null;
 }
 
 export type MemberChange =
@@ -53,6 +56,7 @@ export function liveFromRow(row: MemberRow): LiveMember {
     haproxy: null,
     nginx: null,
     host: null,
+    probe: null,
   };
 }
 
@@ -69,6 +73,7 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
     haproxy: report.haproxy ?? null,
     nginx: report.nginx ?? null,
     host: report.host ?? null,
+    probe: report.probe ?? null,
   };
   const changes: MemberChange[] = [];
   if (previous.status !== "online") {

@@ -409,10 +409,10 @@ export class PoolCoordinator extends DurableObject<Env> {
       const pool = (await this.open(poolId)) ? this.pool : null;
       if (!pool) return refuse<never>("not_found", `Pool ${poolId} does not exist`);
       const now = this.now();
-      const members = this.failoverView(now).map((member) => ({
-        ...member,
-        ready: this.failover.isReady(pool, member, now),
-      }));
+      const members = this.failoverView(now).map((member) => {
+        const notReady = this.failover.notReadyReasons(pool, member, now);
+        return { ...member, ready: notReady.length === 0, notReadyReasons: notReady };
+      });
       return ok({
         activeMemberId: pool.activeMemberId,
         lastFlipAt: pool.lastFlipAt,

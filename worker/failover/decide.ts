@@ -38,9 +38,14 @@ export interface FailoverMember {
   publicIp: string | null;
   /** Since when the member has been ready without a break; null when it is not ready. */
   readySince: number | null;
+  /** The agent's request through its own frontend; absent when it has none set up. */
+  probe?: { ok: boolean; status?: number; error?: string } | null;
+  /** HAProxy's backends from the latest heartbeat; absent when the member reports none. */
+  backends?: readonly { name: string; serversUp: number; serversTotal: number }[] | null;
 }
 
-export type FailureReason = "heartbeat_lost" | "service_down";
+/** Why the active must hand over: silent, its service down, or it would not serve traffic. */
+export type FailureReason = "heartbeat_lost" | "service_down" | "cannot_serve";
 
 export type Decision =
   | { kind: "stay"; reason: "healthy" | "paused" | "flap_guard" | "hold_down" | "waiting" }
@@ -70,12 +75,12 @@ function silentSince(member: FailoverMember, policy: FailoverPolicy): number | n
   return from + policy.failoverDelayMs;
 }
 
-/** Why the member cannot carry traffic now, or null when it can. */
+/** Why the member cannot carry traffic now (silent, or its service down), or null. */
 export function failureOf(
   member: FailoverMember,
   policy: FailoverPolicy,
   now: number,
-): FailureReason | null {
+): Exclude<FailureReason, "cannot_serve"> | null {
   const deadline = silentSince(member, policy);
   if (deadline === null || deadline <= now) return "heartbeat_lost";
   const state = policy.monitoredService ? member.services[policy.monitoredService] : undefined;
@@ -84,14 +89,59 @@ export function failureOf(
 }
 
 /**
- * A member traffic may move to: heard from within the delay, its service reported active, not
- * draining or disabled, and with a public IPv4 for the A record.
+ * Why a running member would not serve the traffic DNS sends it: its own probe through its
+ * frontend failed, or HAProxy has backends with servers and not one server up. A backend
+ * without servers (stats, a redirect) says nothing either way. Null when it would serve.
  */
+export function servingProblem(member: FailoverMember): string | null {
+  const probe = member.probe;
+  if (probe && !probe.ok) {
+    return probe.status !== undefined
+      ? `its frontend answered ${probe.status}`
+      : `its frontend did not answer (${probe.error ?? "no answer"})`;
+  }
+  const withServers = (member.backends ?? []).filter((backend) => backend.serversTotal > 0);
+  if (withServers.length > 0 && withServers.every((backend) => backend.serversUp === 0)) {
+    const list = withServers.map((b) => `${b.name} ${b.serversUp}/${b.serversTotal}`);
+    return `no backend server up (${list.join(", ")})`;
+  }
+  return null;
+}
+
+/**
+ * Every reason the member may not take traffic now, in words a person can act on; empty when
+ * it is ready. The one rule of readiness: failover, the API and the dashboard all read it here.
+ * Ready means it would serve: heard from within the delay, its service active, its frontend
+ * answering and a backend server up, not draining or disabled, with a public IPv4.
+ */
+export function notReadyReasons(
+  member: FailoverMember,
+  policy: FailoverPolicy,
+  now: number,
+): string[] {
+  const reasons: string[] = [];
+  if (member.disabled) reasons.push("disabled");
+  if (member.draining) reasons.push("draining");
+  const failure = failureOf(member, policy, now);
+  if (member.lastHeartbeatAt === null) reasons.push("never seen");
+  else if (failure === "heartbeat_lost") reasons.push("no heartbeat within the failover delay");
+  const service = policy.monitoredService;
+  if (service && failure !== "heartbeat_lost" && member.lastHeartbeatAt !== null) {
+    const state = member.services[service];
+    if (state !== "active") reasons.push(`${service} ${state ?? "not reported"}`);
+  }
+  if (failure !== "heartbeat_lost") {
+    const problem = servingProblem(member);
+    if (problem) reasons.push(problem);
+  }
+  if (member.publicIp === null) reasons.push("no public IPv4 reported");
+  else if (parseIp(member.publicIp)?.bits !== 32) reasons.push("public IP is not IPv4");
+  return reasons;
+}
+
+/** A member traffic may move to: one with no reason not to be (see `notReadyReasons`). */
 export function isReady(member: FailoverMember, policy: FailoverPolicy, now: number): boolean {
-  if (member.draining || member.disabled || failureOf(member, policy, now) !== null) return false;
-  if (policy.monitoredService && member.services[policy.monitoredService] !== "active")
-    return false;
-  return member.publicIp !== null && parseIp(member.publicIp)?.bits === 32;
+  return notReadyReasons(member, policy, now).length === 0;
 }
 
 /** The ready member with the best priority, then the freshest heartbeat, then the lowest id. */
@@ -129,7 +179,14 @@ export function decideFailover(
   if (!policy.autoFailover) return { kind: "stay", reason: "paused" };
   const active = members.find((member) => member.id === state.activeMemberId) ?? null;
 
-  const failure = active ? failureOf(active, policy, now) : "no_active";
+  let failure: FailureReason | "no_active" | null = active
+    ? failureOf(active, policy, now)
+    : "no_active";
+  // An active that runs but would not serve hands over only to a standby that would.
+  if (failure === null && active && servingProblem(active) !== null) {
+    if (!bestStandby(members, policy, now, active.id)) return { kind: "stay", reason: "healthy" };
+    failure = "cannot_serve";
+  }
   if (failure !== null) {
     const activeId = active?.id ?? null;
     const detectedAt =

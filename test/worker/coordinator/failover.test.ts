@@ -169,6 +169,67 @@ describe("automatic failover", () => {
   });
 });
 
+describe("would it serve", () => {
+  function beatWithBackend(enrolled: Enrolled, ip: string, serversUp: number, haproxy = "active") {
+    return heartbeat(enrolled, {
+      publicIp: ip,
+      services: { haproxy: { installed: true, activeState: haproxy as Service } },
+      haproxy: {
+        backends: [
+          {
+            name: "web",
+            status: serversUp ? "UP" : "DOWN",
+            serversUp,
+            serversTotal: 1,
+            currentSessions: 0,
+          },
+        ],
+      },
+    });
+  }
+
+  it("never promotes a standby with no backend server up, and says why", async () => {
+    const { pool, a, b } = await twoMembers();
+    await beatWithBackend(b, "198.51.100.2", 0);
+    await beat(a, "198.51.100.1", "failed");
+    expect((await getPool(pool.id)).activeMemberId).toBe(a.member.id);
+    const status = await admin<{
+      failover: { members: { id: string; ready: boolean; notReadyReasons: string[] }[] };
+    }>(`/pools/${pool.id}/failover`);
+    const standby = status.body.failover.members.find((member) => member.id === b.member.id);
+    expect(standby).toMatchObject({
+      ready: false,
+      notReadyReasons: ["no backend server up (web 0/1)"],
+    });
+    // Its server comes back: now it would serve, and takes the traffic.
+    await beatWithBackend(b, "198.51.100.2", 1);
+    expect((await getPool(pool.id)).activeMemberId).toBe(b.member.id);
+  });
+
+  it("moves traffic off an active whose backends have no server up, to a standby that has one", async () => {
+    const { pool, a, b } = await twoMembers();
+    await beatWithBackend(b, "198.51.100.2", 1);
+    await beatWithBackend(a, "198.51.100.1", 0);
+    expect((await getPool(pool.id)).activeMemberId).toBe(b.member.id);
+    const [flip] = await flips(pool.id);
+    expect(flip?.data).toMatchObject({
+      reason: "cannot_serve",
+      from: a.member.id,
+      to: b.member.id,
+    });
+  });
+
+  it("moves traffic off an active whose own probe fails", async () => {
+    const { pool, a, b } = await twoMembers();
+    await heartbeat(a, {
+      publicIp: "198.51.100.1",
+      services: { haproxy: { installed: true, activeState: "active" } },
+      probe: { url: "http://127.0.0.1/", ok: false, status: 503, ms: 2 },
+    });
+    expect((await getPool(pool.id)).activeMemberId).toBe(b.member.id);
+  });
+});
+
 describe("silence the control plane caused", () => {
   async function events(poolId: string, type: string) {
     const result = await admin<{ events: Event[] }>(`/pools/${poolId}/events?type=${type}`);

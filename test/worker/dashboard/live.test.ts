@@ -45,6 +45,21 @@ describe("readinessOf", () => {
     ["a member that never reported haproxy", { services: {} }, ["haproxy not reported"]],
     ["a member reloading haproxy", { services: { haproxy: "reloading" } }, ["haproxy reloading"]],
     ["a member with an IPv6 address only", { publicIp: "2001:db8::1" }, ["public IP is not IPv4"]],
+    [
+      "a member whose probe got a 503",
+      { probe: { ok: false, status: 503 } },
+      ["its frontend answered 503"],
+    ],
+    [
+      "a member whose probe was refused",
+      { probe: { ok: false, error: "ECONNREFUSED" } },
+      ["its frontend did not answer (ECONNREFUSED)"],
+    ],
+    [
+      "a member whose backend has no server up",
+      { backends: [{ name: "web", serversUp: 0, serversTotal: 2 }] },
+      ["no backend server up (web 0/2)"],
+    ],
   ] as const)("%s", (_name, patch, reasons) => {
     const member = { ...READY, ...patch } as FailoverMember;
     expect(readinessOf(member, POLICY, NOW)).toEqual({ ready: reasons.length === 0, reasons });

@@ -224,6 +224,46 @@ describe("decideFailover", () => {
       { kind: "promote", from: "b", to: "a", reason: "service_down", detectedAt: NOW },
     ],
     [
+      "an active that cannot serve (no backend server up) hands over to a ready standby",
+      {},
+      activeA,
+      [member("a", { backends: [{ name: "web", serversUp: 0, serversTotal: 2 }] }), member("b")],
+      { kind: "promote", from: "a", to: "b", reason: "cannot_serve", detectedAt: NOW },
+    ],
+    [
+      "an active whose probe fails hands over to a ready standby",
+      {},
+      activeA,
+      [member("a", { probe: { ok: false, status: 503 } }), member("b")],
+      { kind: "promote", from: "a", to: "b", reason: "cannot_serve", detectedAt: NOW },
+    ],
+    [
+      "an active that cannot serve stays when no standby could serve either",
+      {},
+      activeA,
+      [
+        member("a", { backends: [{ name: "web", serversUp: 0, serversTotal: 2 }] }),
+        member("b", { backends: [{ name: "web", serversUp: 0, serversTotal: 2 }] }),
+      ],
+      { kind: "stay", reason: "healthy" },
+    ],
+    [
+      "a standby that cannot serve is never promoted",
+      {},
+      activeA,
+      [
+        member("a", { services: { haproxy: "failed" } }),
+        member("b", { backends: [{ name: "web", serversUp: 0, serversTotal: 1 }] }),
+      ],
+      {
+        kind: "alert",
+        reason: "no_ready_standby",
+        activeId: "a",
+        failure: "service_down",
+        detectedAt: NOW,
+      },
+    ],
+    [
       "automatic failover switched off: nothing moves",
       { autoFailover: false },
       activeA,
@@ -262,6 +302,31 @@ describe("isReady", () => {
       true,
     ],
     ["a reloading member", { services: { haproxy: "reloading" } }, {}, false],
+    ["a member whose probe failed", { probe: { ok: false, error: "ECONNREFUSED" } }, {}, false],
+    ["a member whose probe passed", { probe: { ok: true, status: 200 } }, {}, true],
+    [
+      "a member whose only backend has no server up",
+      { backends: [{ name: "web", serversUp: 0, serversTotal: 1 }] },
+      {},
+      false,
+    ],
+    [
+      "a member with one backend of two up",
+      {
+        backends: [
+          { name: "blue", serversUp: 0, serversTotal: 2 },
+          { name: "green", serversUp: 1, serversTotal: 2 },
+        ],
+      },
+      {},
+      true,
+    ],
+    [
+      "a member whose only backend has no servers (stats)",
+      { backends: [{ name: "stats", serversUp: 0, serversTotal: 0 }] },
+      {},
+      true,
+    ],
   ])("%s → %s", (_name, overrides, policyOverrides, expected) => {
     expect(isReady(member("a", overrides), { ...policy, ...policyOverrides }, NOW)).toBe(expected);
   });

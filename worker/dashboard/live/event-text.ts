@@ -40,6 +40,7 @@ export function actorLabel(actor: string, names: EventNames): string {
 const REASONS: Record<string, string> = {
   heartbeat_lost: "heartbeats missed",
   service_down: "its service reported down",
+  cannot_serve: "it could not serve (probe failed or no backend server up)",
   no_active: "the pool had no active member",
   failback: "back to the preferred primary",
   manual: "switched by hand",
@@ -107,7 +108,7 @@ export function failoverText(
       lag >= 100 ? `decided ${formatDuration(lag)} after detection` : "decided on detection",
     );
   }
-  const failed = data.reason === "heartbeat_lost" || data.reason === "service_down";
+  const failed = ["heartbeat_lost", "service_down", "cannot_serve"].includes(String(data.reason));
   return { text, detail: parts.join(" · ") || null, tone: failed ? "bad" : "info" };
 }
 

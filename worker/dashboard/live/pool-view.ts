@@ -2,7 +2,7 @@ import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
 import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
 import type { MonitoredService, ServiceActiveState } from "../../../shared/heartbeat";
 import type { PoolProfile } from "../../../shared/pools";
-import { policyOf } from "../../coordinator/failover-keeper";
+import { failoverMemberOf, policyOf } from "../../coordinator/failover-keeper";
 import type { LiveMember } from "../../coordinator/live-member";
 import type { MemberRow } from "../../db/schema/members";
 import type { PoolRow } from "../../db/schema/pools";
@@ -118,11 +118,8 @@ export function memberView(
   live: LiveMember | undefined,
   now: number,
 ) {
-  const lastHeartbeatAt = live?.lastHeartbeatAt ?? row.lastHeartbeatAt;
-  const publicIp = live?.publicIp ?? row.publicIp;
-  const services = live?.services ?? {};
-  // Built as FailoverKeeper.view builds it, so readiness is failover's own.
-  const failoverMember = { ...row, lastHeartbeatAt, publicIp, services, readySince: null };
+  const failoverMember = failoverMemberOf(row, live);
+  const { lastHeartbeatAt, publicIp, services } = failoverMember;
   const { ready, reasons } = readinessOf(failoverMember, policyOf(pool), now);
   const role = pool.activeMemberId === row.id ? "active" : "standby";
   const liveness = livenessOf(live?.status ?? row.status);

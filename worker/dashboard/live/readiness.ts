@@ -1,10 +1,4 @@
-import {
-  type FailoverMember,
-  type FailoverPolicy,
-  failureOf,
-  isReady,
-} from "../../failover/decide";
-import { parseIp } from "../../lib/ip";
+import { type FailoverMember, type FailoverPolicy, notReadyReasons } from "../../failover/decide";
 
 /** Whether failover may move traffic to the member now and, when not, every reason why. */
 export interface Readiness {
@@ -12,30 +6,12 @@ export interface Readiness {
   reasons: string[];
 }
 
-/**
- * Failover's own verdict (`isReady`) with the reasons a person can act on. The reasons follow
- * the same checks in the same order, so the dashboard never disagrees with failover.
- */
+/** Failover's own verdict with its reasons: the dashboard never disagrees with failover. */
 export function readinessOf(
   member: FailoverMember,
   policy: FailoverPolicy,
   now: number,
 ): Readiness {
-  const ready = isReady(member, policy, now);
-  if (ready) return { ready, reasons: [] };
-  const reasons: string[] = [];
-  if (member.disabled) reasons.push("disabled");
-  if (member.draining) reasons.push("draining");
-  const failure = failureOf(member, policy, now);
-  if (member.lastHeartbeatAt === null) reasons.push("never seen");
-  else if (failure === "heartbeat_lost") reasons.push("no heartbeat within the failover delay");
-  const service = policy.monitoredService;
-  if (service && failure !== "heartbeat_lost" && member.lastHeartbeatAt !== null) {
-    const state = member.services[service];
-    if (state !== "active") reasons.push(`${service} ${state ?? "not reported"}`);
-  }
-  if (member.publicIp === null) reasons.push("no public IPv4 reported");
-  else if (parseIp(member.publicIp)?.bits !== 32) reasons.push("public IP is not IPv4");
-  if (reasons.length === 0) reasons.push("not ready");
-  return { ready, reasons };
+  const reasons = notReadyReasons(member, policy, now);
+  return { ready: reasons.length === 0, reasons };
 }
