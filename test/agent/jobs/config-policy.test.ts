@@ -66,6 +66,13 @@ async function haproxySite(body: string, port?: number) {
   return { ...started, port: listen, socket, text };
 }
 
+/** What a program wrote into `marker` (its uid), or "not run". */
+const ranAs = (marker: string) =>
+  readFile(marker, "utf8").then(
+    (text) => text.trim(),
+    () => "not run",
+  );
+
 const exists = (path: string) =>
   stat(path).then(
     () => true,
@@ -103,7 +110,8 @@ describe("HAProxy", () => {
     expect(lines.join("\n")).toContain("BATON_CONFIG_POLICY=permissive");
     // A program starts with the master's reload; give it time to show it did not.
     await sleep(500);
-    expect(await exists(marker)).toBe(false);
+    // Had it run, the marker would hold the uid it ran as (0).
+    expect(await ranAs(marker)).toBe("not run");
     expect(await readFile(edge.configFile, "utf8")).toBe(before);
     expect(await get(edge.port)).toBe("one");
   }, 30_000);
@@ -194,7 +202,8 @@ describe("HAProxy", () => {
       /program: starts a program as root.*previous configuration restored/,
     );
     await sleep(500);
-    expect(await exists(marker)).toBe(false);
+    // Had it run, the marker would hold the uid it ran as (0).
+    expect(await ranAs(marker)).toBe("not run");
     expect(await readFile(b.configFile, "utf8")).toBe(before);
     expect(await get(b.port)).toBe("from B");
   }, 60_000);
