@@ -10,7 +10,7 @@ import type { MonitoredService } from "../../shared/heartbeat";
 
 const MESSAGE: Record<MonitoredService, RegExp> = {
   // [ALERT]    (9768) : config : parsing [h.cfg:8] : …
-  haproxy: /^\[(?:ALERT|WARNING|NOTICE|DIAG)\]\s+\(\d+\)\s*:/,
+  haproxy: /^\[(?:ALERT|WARNING|NOTICE|DIAG)\]/,
   // 2026/12/04 20:59:35 [emerg] 9774#9774: …, nginx: [emerg] …, nginx: configuration file … test failed
   nginx:
     /^(?:nginx: )?(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?\[(?:emerg|alert|crit|error|warn|notice|info)\]|^nginx: (?:the )?configuration file \S+ (?:syntax is ok|test is successful|test failed)$/,

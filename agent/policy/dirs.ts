@@ -44,14 +44,19 @@ export const NGINX_MODULE_DIRS = [
   "/usr/share/nginx/modules",
 ];
 
+/**
+ * The directories by use for `service` with its config in `configDir`. BATON_ALLOWED_DIRS
+ * widens every use; the admin socket named by BATON_HAPROXY_SOCKET may be created too.
+ */
 export function policyDirs(
   service: MonitoredService,
-  config: Pick<AgentConfig, "extraAllowedDirs">,
+  config: Pick<AgentConfig, "extraAllowedDirs" | "haproxySocket">,
   configDir: string,
 ): PolicyDirs {
   const allowed = allowedDirs(config, configDir);
   const extra = (config.extraAllowedDirs ?? []).map((dir) => normalize(dir).replace(/\/+$/, ""));
-  const write = [...RUNTIME_DIRS[service], ...RUNTIME_FILES[service], ...extra];
+  const socket = service === "haproxy" && config.haproxySocket ? [config.haproxySocket] : [];
+  const write = [...RUNTIME_DIRS[service], ...RUNTIME_FILES[service], ...socket, ...extra];
   return {
     read: [...allowed, ...PUBLIC_CA_DIRS],
     write,

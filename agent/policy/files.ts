@@ -11,7 +11,7 @@ import type { ServiceTarget } from "../jobs/target";
 import { isInAllowedDir } from "./allowed-dirs";
 import { checkHaproxy } from "./haproxy-policy";
 import { checkNginx } from "./nginx-policy";
-import { outsideReason, type PathRef, type PolicyDirs, type PolicyFindings } from "./rules";
+import { outsideReason, type PolicyDirs, type PolicyFindings } from "./rules";
 
 /** More than this many config files (or this deep) is not a configuration: stop there. */
 const MAX_FILES = 500;

@@ -149,8 +149,14 @@ export function checkHaproxy(text: string, file: string, cwd = "/"): PolicyFindi
     for (const token of tokens) {
       if (/^lua\./.test(token)) refuse(token, "calls Lua code");
     }
-    if (keyword === "default-path") bases.cwd = defaultPath(tokens, file, cwd);
-    else if (keyword === "crt-base" && tokens[1]) bases.crt = resolvePath(tokens[1], bases.cwd);
+    if (keyword === "default-path") {
+      // Bases not set explicitly follow the new default path.
+      const next = defaultPath(tokens, file, cwd);
+      for (const key of ["crt", "ca", "state"] as const) {
+        if (bases[key] === bases.cwd) bases[key] = next;
+      }
+      bases.cwd = next;
+    } else if (keyword === "crt-base" && tokens[1]) bases.crt = resolvePath(tokens[1], bases.cwd);
     else if (keyword === "ca-base" && tokens[1]) bases.ca = resolvePath(tokens[1], bases.cwd);
     else if (keyword === "server-state-base" && tokens[1]) {
       bases.state = resolvePath(tokens[1], bases.cwd);
