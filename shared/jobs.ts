@@ -25,21 +25,78 @@ const serverSelector = z.strictObject({
 
 /**
  * The closed job catalog. A kind's payload schema is strict, `timeoutMs` bounds one run on the
- * agent, and `service` names the service the job needs on the VM (null: none).
+ * agent, `service` names the service the job needs on the VM (null: none), and `role` is the
+ * least role that may queue it: admin for what changes the files or code a VM runs as root
+ * (raw config apply, restore, install, agent update), operator for the rest.
  */
 export const JOB_CATALOG = {
-  "haproxy.install": { payload: noPayload, timeoutMs: 10 * MINUTE_MS, service: "haproxy" },
-  "haproxy.reload": { payload: noPayload, timeoutMs: MINUTE_MS, service: "haproxy" },
-  "haproxy.backup": { payload: noPayload, timeoutMs: 2 * MINUTE_MS, service: "haproxy" },
-  "haproxy.restore": { payload: backupRef, timeoutMs: 2 * MINUTE_MS, service: "haproxy" },
-  "haproxy.drain": { payload: serverSelector, timeoutMs: MINUTE_MS, service: "haproxy" },
-  "haproxy.ready": { payload: serverSelector, timeoutMs: MINUTE_MS, service: "haproxy" },
-  "haproxy.config.apply": { payload: configText, timeoutMs: 2 * MINUTE_MS, service: "haproxy" },
-  "nginx.install": { payload: noPayload, timeoutMs: 10 * MINUTE_MS, service: "nginx" },
-  "nginx.reload": { payload: noPayload, timeoutMs: MINUTE_MS, service: "nginx" },
-  "nginx.backup": { payload: noPayload, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
-  "nginx.restore": { payload: backupRef, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
-  "nginx.config.apply": { payload: configText, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
+  "haproxy.install": {
+    payload: noPayload,
+    timeoutMs: 10 * MINUTE_MS,
+    service: "haproxy",
+    role: "admin",
+  },
+  "haproxy.reload": {
+    payload: noPayload,
+    timeoutMs: MINUTE_MS,
+    service: "haproxy",
+    role: "operator",
+  },
+  "haproxy.backup": {
+    payload: noPayload,
+    timeoutMs: 2 * MINUTE_MS,
+    service: "haproxy",
+    role: "operator",
+  },
+  "haproxy.restore": {
+    payload: backupRef,
+    timeoutMs: 2 * MINUTE_MS,
+    service: "haproxy",
+    role: "admin",
+  },
+  "haproxy.drain": {
+    payload: serverSelector,
+    timeoutMs: MINUTE_MS,
+    service: "haproxy",
+    role: "operator",
+  },
+  "haproxy.ready": {
+    payload: serverSelector,
+    timeoutMs: MINUTE_MS,
+    service: "haproxy",
+    role: "operator",
+  },
+  "haproxy.config.apply": {
+    payload: configText,
+    timeoutMs: 2 * MINUTE_MS,
+    service: "haproxy",
+    role: "admin",
+  },
+  "nginx.install": {
+    payload: noPayload,
+    timeoutMs: 10 * MINUTE_MS,
+    service: "nginx",
+    role: "admin",
+  },
+  "nginx.reload": { payload: noPayload, timeoutMs: MINUTE_MS, service: "nginx", role: "operator" },
+  "nginx.backup": {
+    payload: noPayload,
+    timeoutMs: 2 * MINUTE_MS,
+    service: "nginx",
+    role: "operator",
+  },
+  "nginx.restore": {
+    payload: backupRef,
+    timeoutMs: 2 * MINUTE_MS,
+    service: "nginx",
+    role: "admin",
+  },
+  "nginx.config.apply": {
+    payload: configText,
+    timeoutMs: 2 * MINUTE_MS,
+    service: "nginx",
+    role: "admin",
+  },
   "agent.update": {
     payload: z.strictObject({
       version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a semantic version"),
@@ -47,6 +104,7 @@ export const JOB_CATALOG = {
     }),
     timeoutMs: 5 * MINUTE_MS,
     service: null,
+    role: "admin",
   },
 } as const;
 
