@@ -5,8 +5,8 @@
  * reach the output (daemon-output.ts), and the checker runs with an empty environment so a
  * config cannot print the agent's (`.notice "${BATON_TOKEN}"`).
  */
-import { readFile } from "node:fs/promises";
 import { DAEMON_ENV, exec } from "../exec";
+import { loadedConfigTexts } from "../policy";
 import { daemonLines } from "./daemon-output";
 import type { ServiceTarget } from "./target";
 import { type JobContext, JobFailed } from "./types";
@@ -19,7 +19,7 @@ const VALIDATE_TIMEOUT_MS = 30_000;
  * operator thinks of it as the config file it will become).
  */
 export async function validateConfig(
-  ctx: Pick<JobContext, "out" | "signal">,
+  ctx: Pick<JobContext, "out" | "signal" | "config">,
   target: ServiceTarget,
   file: string,
   shownAs = file,
@@ -32,7 +32,7 @@ export async function validateConfig(
   });
   if (ctx.signal.aborted) throw new JobFailed(`${target.service} config check was interrupted`);
   if (result.code === 0 && !result.timedOut) return;
-  const known = [await readFile(file, "utf8").catch(() => ""), file, shownAs];
+  const known = [...(await loadedConfigTexts(ctx, target, file)), file, shownAs];
   const output = `${result.stdout}\n${result.stderr}`.split(file).join(shownAs);
   const lines = daemonLines(target.service, output, known);
   for (const line of lines) ctx.out.line(`  ${line}`);

@@ -113,6 +113,29 @@ export async function configViolations(
   return [...findings.violations, ...(await refViolations(findings.refs, dirs))];
 }
 
+/**
+ * The texts the daemon loads as configuration with `main`: HAProxy's main file and conf.d,
+ * nginx's main file and the includes the policy lets it read. What the job supplied, so the
+ * words of these may appear in the daemon's messages (daemon-output.ts).
+ */
+export async function loadedConfigTexts(
+  ctx: Pick<JobContext, "config">,
+  target: ServiceTarget,
+  main: string,
+): Promise<string[]> {
+  try {
+    if (target.service === "haproxy") {
+      return (await haproxyConfigFiles(target, main, main)).map((file) => file.text);
+    }
+    const dirs = policyDirs(target.service, ctx.config, target.configDir);
+    const prefix = await nginxPrefix(target.binary);
+    const { files } = await checkNginxTree(target, main, main, dirs, prefix);
+    return files.map((file) => file.text);
+  } catch {
+    return [];
+  }
+}
+
 /** How the VM's admin widens the policy; the control plane cannot. */
 export const WIDEN_HINT =
   "the VM's admin can allow a directory with BATON_ALLOWED_DIRS, or turn the policy off with BATON_CONFIG_POLICY=permissive, in /etc/baton/agent.env";

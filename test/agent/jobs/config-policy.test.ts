@@ -178,6 +178,22 @@ describe("HAProxy", () => {
     }
   }, 30_000);
 
+  it("keeps HAProxy's quote of a word written in conf.d (config the job loads)", async () => {
+    const extra = join(edge.confDir, "conf.d", "10-extra.cfg");
+    await writeFile(extra, "backend be_extra\n    frobnicate-in-confd yes\n");
+    try {
+      const { ctx, lines } = testJob({
+        kind: "haproxy.config.apply",
+        services: edge.services,
+        config: edge.config,
+      });
+      await failure(haproxyHandlers["haproxy.config.apply"]({ config: edge.text("two") }, ctx));
+      expect(lines.join("\n")).toContain("'frobnicate-in-confd'");
+    } finally {
+      await rm(extra);
+    }
+  }, 30_000);
+
   it("refuses a restore whose config runs a program, and puts the previous files back", async () => {
     const api = new MemoryJobApi();
     const a = await haproxySite("from A");
