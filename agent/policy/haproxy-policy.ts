@@ -44,6 +44,7 @@ const SECTIONS = new Set([
   "program",
   "fcgi-app",
   "log-forward",
+  "crt-store",
 ]);
 
 /** Directives whose argument at `index` is a path, with its use and relative base. */
@@ -76,6 +77,9 @@ const OPTION_FILES: Readonly<Record<string, "crt" | "ca" | "cwd">> = {
   "tls-ticket-keys": "cwd",
   "-f": "cwd",
 };
+
+/** HAProxy 3.x `crt-store` sections: `load crt <file> key <file> ocsp <file> …`. */
+const CRT_STORE_FILES = new Set(["key", "ocsp", "issuer", "sctl"]);
 
 /** Converters and actions naming a map or ACL file: `map_str(/etc/haproxy/x.map,default)`. */
 const FILE_FUNCTION = /(?:^|[^\w.-])(?:map(?:_\w+)?|set-map|del-map|add-acl|del-acl)\(([^,)]+)/g;
@@ -146,6 +150,10 @@ export function checkHaproxy(text: string, file: string, cwd = "/"): PolicyFindi
     if (keyword === "option" && tokens[1] === "external-check") {
       refuse("option external-check", "runs a program for health checks");
     }
+    if (keyword === "filter" && tokens[1] === "opentracing") {
+      // Its config's `plugin` line dlopen()s a tracer library (Debian builds with USE_OT).
+      refuse("filter opentracing", "loads an OpenTracing tracer plugin (native code)");
+    }
     for (const token of tokens) {
       if (/^lua\./.test(token)) refuse(token, "calls Lua code");
     }
@@ -174,6 +182,9 @@ export function checkHaproxy(text: string, file: string, cwd = "/"): PolicyFindi
       const option = (tokens[i] ?? "").replace(/^\[/, "");
       const base = OPTION_FILES[option];
       if (base) ref(option, tokens[i + 1]?.replace(/\]$/, ""), "read", bases[base]);
+      if (section === "crt-store" && CRT_STORE_FILES.has(option)) {
+        ref(option, tokens[i + 1], "read", bases.crt);
+      }
       if ((option === "file" || option === "lf-file") && isReturn(tokens)) {
         ref(option, tokens[i + 1], "read", bases.cwd);
       }

@@ -42,6 +42,11 @@ describe("checkHaproxy: directives that run programs or load code", () => {
     ["ssl-engine", "global\n  ssl-engine rdrand\n", ["2 ssl-engine"]],
     ["ssl-provider", "global\n  ssl-provider legacy\n", ["2 ssl-provider"]],
     ["ssl-provider-path", "global\n  ssl-provider-path /tmp\n", ["2 ssl-provider-path"]],
+    [
+      "an OpenTracing filter (its config loads a plugin)",
+      "frontend f\n  filter opentracing config /etc/haproxy/ot.cfg\n",
+      ["2 filter opentracing"],
+    ],
   ])("refuses %s", (_name, text, want) => {
     expect(refusals(text)).toEqual(want);
   });
