@@ -25,78 +25,21 @@ const serverSelector = z.strictObject({
 
 /**
  * The closed job catalog. A kind's payload schema is strict, `timeoutMs` bounds one run on the
- * agent, `service` names the service the job needs on the VM (null: none), and `role` is the
- * least role that may queue it: admin for what changes the files or code a VM runs as root
- * (raw config apply, restore, install, agent update), operator for the rest.
+ * agent, and `service` names the service the job needs on the VM (null: none).
  */
 export const JOB_CATALOG = {
-  "haproxy.install": {
-    payload: noPayload,
-    timeoutMs: 10 * MINUTE_MS,
-    service: "haproxy",
-    role: "admin",
-  },
-  "haproxy.reload": {
-    payload: noPayload,
-    timeoutMs: MINUTE_MS,
-    service: "haproxy",
-    role: "operator",
-  },
-  "haproxy.backup": {
-    payload: noPayload,
-    timeoutMs: 2 * MINUTE_MS,
-    service: "haproxy",
-    role: "operator",
-  },
-  "haproxy.restore": {
-    payload: backupRef,
-    timeoutMs: 2 * MINUTE_MS,
-    service: "haproxy",
-    role: "admin",
-  },
-  "haproxy.drain": {
-    payload: serverSelector,
-    timeoutMs: MINUTE_MS,
-    service: "haproxy",
-    role: "operator",
-  },
-  "haproxy.ready": {
-    payload: serverSelector,
-    timeoutMs: MINUTE_MS,
-    service: "haproxy",
-    role: "operator",
-  },
-  "haproxy.config.apply": {
-    payload: configText,
-    timeoutMs: 2 * MINUTE_MS,
-    service: "haproxy",
-    role: "admin",
-  },
-  "nginx.install": {
-    payload: noPayload,
-    timeoutMs: 10 * MINUTE_MS,
-    service: "nginx",
-    role: "admin",
-  },
-  "nginx.reload": { payload: noPayload, timeoutMs: MINUTE_MS, service: "nginx", role: "operator" },
-  "nginx.backup": {
-    payload: noPayload,
-    timeoutMs: 2 * MINUTE_MS,
-    service: "nginx",
-    role: "operator",
-  },
-  "nginx.restore": {
-    payload: backupRef,
-    timeoutMs: 2 * MINUTE_MS,
-    service: "nginx",
-    role: "admin",
-  },
-  "nginx.config.apply": {
-    payload: configText,
-    timeoutMs: 2 * MINUTE_MS,
-    service: "nginx",
-    role: "admin",
-  },
+  "haproxy.install": { payload: noPayload, timeoutMs: 10 * MINUTE_MS, service: "haproxy" },
+  "haproxy.reload": { payload: noPayload, timeoutMs: MINUTE_MS, service: "haproxy" },
+  "haproxy.backup": { payload: noPayload, timeoutMs: 2 * MINUTE_MS, service: "haproxy" },
+  "haproxy.restore": { payload: backupRef, timeoutMs: 2 * MINUTE_MS, service: "haproxy" },
+  "haproxy.drain": { payload: serverSelector, timeoutMs: MINUTE_MS, service: "haproxy" },
+  "haproxy.ready": { payload: serverSelector, timeoutMs: MINUTE_MS, service: "haproxy" },
+  "haproxy.config.apply": { payload: configText, timeoutMs: 2 * MINUTE_MS, service: "haproxy" },
+  "nginx.install": { payload: noPayload, timeoutMs: 10 * MINUTE_MS, service: "nginx" },
+  "nginx.reload": { payload: noPayload, timeoutMs: MINUTE_MS, service: "nginx" },
+  "nginx.backup": { payload: noPayload, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
+  "nginx.restore": { payload: backupRef, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
+  "nginx.config.apply": { payload: configText, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
   "agent.update": {
     payload: z.strictObject({
       version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a semantic version"),
@@ -104,13 +47,32 @@ export const JOB_CATALOG = {
     }),
     timeoutMs: 5 * MINUTE_MS,
     service: null,
-    role: "admin",
   },
 } as const;
 
 export type JobKind = keyof typeof JOB_CATALOG;
 export const JOB_KINDS = Object.keys(JOB_CATALOG) as [JobKind, ...JobKind[]];
 export const JobKind = z.enum(JOB_KINDS);
+
+/**
+ * The least role that may queue each kind: admin for what changes the files or code a VM runs
+ * as root (raw config apply, restore, install, agent update), operator for the rest.
+ */
+export const JOB_ROLE: Record<JobKind, "operator" | "admin"> = {
+  "haproxy.install": "admin",
+  "haproxy.reload": "operator",
+  "haproxy.backup": "operator",
+  "haproxy.restore": "admin",
+  "haproxy.drain": "operator",
+  "haproxy.ready": "operator",
+  "haproxy.config.apply": "admin",
+  "nginx.install": "admin",
+  "nginx.reload": "operator",
+  "nginx.backup": "operator",
+  "nginx.restore": "admin",
+  "nginx.config.apply": "admin",
+  "agent.update": "admin",
+};
 
 export const JobStatus = z.enum([
   "queued",

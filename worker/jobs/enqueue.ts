@@ -1,4 +1,4 @@
-import { type CreateJob, JOB_CATALOG, parseJobPayload } from "../../shared/jobs";
+import { type CreateJob, JOB_ROLE, parseJobPayload } from "../../shared/jobs";
 import { coordinatorFor } from "../coordinator/client";
 import { type Outcome, refuse } from "../coordinator/outcome";
 import type { JobRow } from "../db/schema/jobs";
@@ -29,7 +29,7 @@ export async function enqueueMemberJob(
   const gate = gateJobRole(input.kind, actor.role);
   if (!gate.allowed) {
     const holder = actor.id.startsWith("user:") ? "account" : "token";
-    const needed = JOB_CATALOG[input.kind].role;
+    const needed = JOB_ROLE[input.kind];
     return refuse<Queued>(
       "forbidden",
       `Queuing ${input.kind} needs the ${needed} role; your ${holder} has ${actor.role} (${ADMIN_KINDS_WHY})`,

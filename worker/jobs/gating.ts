@@ -1,5 +1,11 @@
 import type { MonitoredService } from "../../shared/heartbeat";
-import { JOB_CATALOG, JOB_KINDS, type JobKind, type JobKindAvailability } from "../../shared/jobs";
+import {
+  JOB_CATALOG,
+  JOB_KINDS,
+  JOB_ROLE,
+  type JobKind,
+  type JobKindAvailability,
+} from "../../shared/jobs";
 import type { PoolProfile } from "../../shared/pools";
 import type { Role } from "../../shared/tokens";
 import { roleAtLeast } from "../auth/admin";
@@ -51,11 +57,11 @@ export const ADMIN_KINDS_WHY =
   "raw config apply, restore, install and agent update change what a VM runs as root";
 
 /**
- * Whether a caller with `role` may queue `kind` (JOB_CATALOG's `role`); a refusal names the
+ * Whether a caller with `role` may queue `kind` (JOB_ROLE); a refusal names the
  * role needed, the caller's, and why.
  */
 export function gateJobRole(kind: JobKind, role: Role): JobKindAvailability {
-  const needed = JOB_CATALOG[kind].role;
+  const needed = JOB_ROLE[kind];
   if (roleAtLeast(role, needed)) return { kind, allowed: true };
   const why = needed === "admin" ? `: ${ADMIN_KINDS_WHY}` : "";
   return { kind, allowed: false, reason: `Needs the ${needed} role (you have ${role})${why}` };
