@@ -145,12 +145,15 @@ export const WIDEN_HINT =
  * job output; with BATON_CONFIG_POLICY=permissive, says the check is off and returns.
  */
 export async function enforceConfigPolicy(
-  ctx: Pick<JobContext, "config" | "out">,
+  ctx: Pick<JobContext, "config" | "out"> & Partial<Pick<JobContext, "log">>,
   target: ServiceTarget,
   main: string,
   shownAs = main,
 ): Promise<void> {
   if (ctx.config.configPolicy === "permissive") {
+    ctx.log?.warn("config policy is off (BATON_CONFIG_POLICY=permissive)", {
+      service: target.service,
+    });
     ctx.out.line(
       `config policy is off (BATON_CONFIG_POLICY=permissive in agent.env): ${target.service} directives and file paths are not checked`,
     );
