@@ -72,13 +72,24 @@ function globRegex(part: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** Where `path` really is (links followed); for a path that does not exist, its parent's. */
-export async function realLocation(path: string): Promise<string> {
-  const real = await realpath(path).catch(() => null);
-  if (real) return real;
-  const parent = dirname(path);
-  if (parent === path) return path;
-  return join(await realLocation(parent), basename(path));
+/**
+ * Where `path` really is (links followed); for a path that does not exist, its parent's.
+ * `seen` memoises answers within one check (thousands of certificates share a few dirs).
+ */
+export async function realLocation(
+  path: string,
+  seen: Map<string, Promise<string>> = new Map(),
+): Promise<string> {
+  let found = seen.get(path);
+  if (!found) {
+    found = realpath(path).catch(async () => {
+      const parent = dirname(path);
+      if (parent === path) return path;
+      return join(await realLocation(parent, seen), basename(path));
+    });
+    seen.set(path, found);
+  }
+  return found;
 }
 
 /** `dirs` with each directory also as its real location (/var/run → /run). */

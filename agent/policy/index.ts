@@ -69,10 +69,20 @@ async function nestedRefs(ref: PathRef): Promise<PathRef[]> {
   return [];
 }
 
+/** What one check has resolved already: real directories by use, real paths. */
+interface Resolved {
+  dirs: Partial<Record<keyof PolicyDirs, string[]>>;
+  paths: Map<string, Promise<string>>;
+}
+
 /** Lexical check, then the same with links followed, then what the reference leads to. */
-async function refViolations(refs: readonly PathRef[], dirs: PolicyDirs): Promise<Violation[]> {
+async function refViolations(
+  refs: readonly PathRef[],
+  dirs: PolicyDirs,
+  resolved: Resolved = { dirs: {}, paths: new Map() },
+): Promise<Violation[]> {
   const violations: Violation[] = [];
-  const real: Partial<Record<keyof PolicyDirs, string[]>> = {};
+  const real = resolved.dirs;
   for (const ref of refs) {
     const [lexical] = pathViolations([ref], dirs);
     if (lexical) {
@@ -80,7 +90,7 @@ async function refViolations(refs: readonly PathRef[], dirs: PolicyDirs): Promis
       continue;
     }
     real[ref.use] ??= await realDirs(dirs[ref.use]);
-    const where = await realLocation(ref.path);
+    const where = await realLocation(ref.path, resolved.paths);
     if (!isInAllowedDir(where, real[ref.use] ?? [])) {
       violations.push({
         ...ref,
@@ -88,7 +98,9 @@ async function refViolations(refs: readonly PathRef[], dirs: PolicyDirs): Promis
       });
       continue;
     }
-    if (ref.use === "read") violations.push(...(await refViolations(await nestedRefs(ref), dirs)));
+    if (ref.use === "read") {
+      violations.push(...(await refViolations(await nestedRefs(ref), dirs, resolved)));
+    }
   }
   return violations;
 }
