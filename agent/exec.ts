@@ -26,6 +26,14 @@ export interface ExecResult {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * The environment HAProxy and nginx are checked and started with: a PATH and nothing of the
+ * agent's own (its secret must not be readable through `"${BATON_TOKEN}"` in a config).
+ */
+export const DAEMON_ENV: NodeJS.ProcessEnv = {
+  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+};
 const DEFAULT_MAX_OUTPUT_CHARS = 64 * 1024;
 /** How long output is still read after the program exited while its pipes stay open. */
 export const EXIT_GRACE_MS = 250;

@@ -54,6 +54,26 @@ export type JobKind = keyof typeof JOB_CATALOG;
 export const JOB_KINDS = Object.keys(JOB_CATALOG) as [JobKind, ...JobKind[]];
 export const JobKind = z.enum(JOB_KINDS);
 
+/**
+ * The least role that may queue each kind: admin for what changes the files or code a VM runs
+ * as root (raw config apply, restore, install, agent update), operator for the rest.
+ */
+export const JOB_ROLE: Record<JobKind, "operator" | "admin"> = {
+  "haproxy.install": "admin",
+  "haproxy.reload": "operator",
+  "haproxy.backup": "operator",
+  "haproxy.restore": "admin",
+  "haproxy.drain": "operator",
+  "haproxy.ready": "operator",
+  "haproxy.config.apply": "admin",
+  "nginx.install": "admin",
+  "nginx.reload": "operator",
+  "nginx.backup": "operator",
+  "nginx.restore": "admin",
+  "nginx.config.apply": "admin",
+  "agent.update": "admin",
+};
+
 export const JobStatus = z.enum([
   "queued",
   "delivered",

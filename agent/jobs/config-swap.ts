@@ -1,7 +1,8 @@
 /**
- * The one way config jobs change a service's files: stage → validate → swap (rename) → reload →
- * verify, and on any failure put every previous file back and reload again. A broken config is
- * never left in place, and no staged or saved copy is left behind on any path.
+ * The one way config jobs change a service's files: stage → the agent's config policy → validate
+ * (the daemon's own check) → swap (rename) → reload → verify, and on any failure put every
+ * previous file back and reload again. A broken config is never left in place, and no staged
+ * or saved copy is left behind on any path.
  *
  * Staged files and saved originals are siblings of their targets (`.name.baton-<tag>-<hex>`) so
  * every swap is a rename within one filesystem: atomic for files, and for a restored config
@@ -11,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, chown, lstat, mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { reason } from "../log";
+import { enforceConfigPolicy } from "../policy";
 import { reloadAndVerify } from "./reload";
 import type { ServiceTarget } from "./target";
 import { type JobContext, JobFailed } from "./types";
@@ -105,6 +107,7 @@ export async function applyConfigChange(ctx: JobContext, change: ConfigChange): 
   const { target, replacements, candidate, reload = true } = change;
   try {
     if (candidate) {
+      await enforceConfigPolicy(ctx, target, candidate, target.configFile);
       await validateConfig(ctx, target, candidate, target.configFile);
       ctx.out.line(`${target.service}: new configuration is valid`);
     }
@@ -114,6 +117,7 @@ export async function applyConfigChange(ctx: JobContext, change: ConfigChange): 
     let reloaded = false;
     try {
       if (!candidate) {
+        await enforceConfigPolicy(ctx, target, target.configFile);
         await validateConfig(ctx, target, target.configFile);
         ctx.out.line(`${target.service}: restored configuration is valid`);
       }

@@ -4,8 +4,10 @@
  * HAProxy and nginx answer a reload whose new config cannot start (a port in use) by keeping
  * the old workers, so "still active" on its own would pass a reload that did nothing.
  */
+import { readFile } from "node:fs/promises";
 import { reason } from "../log";
 import { ServiceError } from "../services/manager";
+import { daemonLines, redactQuoted } from "./daemon-output";
 import type { ServiceTarget } from "./target";
 import { type JobContext, JobFailed } from "./types";
 
@@ -42,11 +44,13 @@ export async function reloadAndVerify(ctx: ReloadContext, target: ServiceTarget)
   try {
     await ctx.services.reload(target.service);
   } catch (error) {
+    // The daemon's words, filtered as validation's are: no file contents reach job output.
+    const known = [await readFile(target.configFile, "utf8").catch(() => "")];
     if (error instanceof ServiceError && error.output) {
-      for (const line of error.output.split("\n").filter((l) => l.trim()))
+      for (const line of daemonLines(target.service, error.output, known))
         ctx.out.line(`  ${line}`);
     }
-    throw new JobFailed(`${target.service} reload failed: ${reason(error)}`);
+    throw new JobFailed(`${target.service} reload failed: ${redactQuoted(reason(error), known)}`);
   }
   await waitActive(ctx, target);
   if (before === null) {

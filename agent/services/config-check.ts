@@ -4,7 +4,7 @@
  * the running daemon, and the error carries the daemon's own words, which `systemctl reload`
  * would leave in the journal.
  */
-import { describeExit, exec } from "../exec";
+import { DAEMON_ENV, describeExit, exec } from "../exec";
 import { type MonitoredService, ServiceError, type ServicePaths } from "./manager";
 
 const CHECK_TIMEOUT_MS = 30_000;
@@ -15,7 +15,7 @@ export async function checkConfig(service: MonitoredService, paths: ServicePaths
     service === "haproxy"
       ? ["-c", "-f", paths.configFile]
       : ["-t", "-q", "-e", "stderr", "-c", paths.configFile];
-  const result = await exec(paths.binary, args, { timeoutMs: CHECK_TIMEOUT_MS });
+  const result = await exec(paths.binary, args, { timeoutMs: CHECK_TIMEOUT_MS, env: DAEMON_ENV });
   if (result.code !== 0) {
     const command = service === "haproxy" ? "haproxy -c" : "nginx -t";
     throw new ServiceError(

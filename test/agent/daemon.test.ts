@@ -1,9 +1,10 @@
 // The bundled agent (dist/agent/baton-agent.mjs, built here) under this machine's system Node 20
 // against a real local control plane (`wrangler dev` on loopback): it comes online, stops cleanly
 // on SIGTERM, with a wrong secret logs bad_secret once and keeps running, and runs a queued job
-// (nginx.config.apply on a real nginx it manages in direct mode) and reports its result.
+// (nginx.config.apply on a real nginx it manages in direct mode) and reports its result, and
+// refuses by its local policy an HAProxy config with a `program` section that an admin queued.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,6 +15,7 @@ import { DirectServiceManager } from "../../agent/services/direct";
 import type { Job, JobKindAvailability, Member } from "../../shared/index";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
 import { waitFor } from "../harness/failover.mjs";
+import { prepareHaproxy } from "./haproxy/haproxy-instance";
 import { type NginxSite, prepareNginx } from "./nginx/nginx-instance";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -231,6 +233,8 @@ describe("the bundled agent under system Node 20", () => {
       BATON_STATE_DIR: stateDir,
       BATON_NGINX_CONFIG: site.configFile,
       BATON_HAPROXY_CONFIG: join(dir, "no-haproxy.cfg"),
+      // The site keeps its logs and pid beside its config: the VM admin allows that directory.
+      BATON_ALLOWED_DIRS: site.dir,
     });
     await waitFor("nginx jobs to be allowed", async () => (await applyAllowed()) === true, {
       timeoutMs: 20_000,
@@ -267,6 +271,76 @@ describe("the bundled agent under system Node 20", () => {
       { timeoutMs: 10_000, intervalMs: 100 },
     );
     expect(served).toBe("applied by baton\n");
+
+    daemon.child.kill("SIGTERM");
+    const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
+    expect(exit).toEqual({ code: 0, signal: null });
+  }, 90_000);
+
+  it("refuses a queued HAProxy config with a program section by its local policy", async () => {
+    if (startError) throw startError;
+    const cp = plane as ControlPlane;
+    const site = await prepareHaproxy();
+    const stateDir = join(dir, "state-policy");
+    const haproxy = new DirectServiceManager({
+      runDir: join(stateDir, "run"),
+      paths: { haproxy: site.paths, nginx: { binary: "nginx-absent", configFile: "/nonexistent" } },
+    });
+    cleanups.push(async () => {
+      await haproxy.stop("haproxy");
+      await site.cleanup();
+    });
+    await haproxy.start("haproxy");
+    const { member, secret } = await enroll("edge-agent-4");
+    const daemon = startAgent({
+      BATON_URL: cp.url,
+      BATON_TOKEN: secret,
+      BATON_HOSTNAME: "edge-agent-4",
+      BATON_SERVICE_MANAGER: "direct",
+      BATON_STATE_DIR: stateDir,
+      BATON_HAPROXY_CONFIG: site.configFile,
+      BATON_HAPROXY_SOCKET: site.adminSocket,
+      BATON_NGINX_CONFIG: join(dir, "no-nginx.conf"),
+    });
+    await waitFor(
+      "HAProxy jobs to be allowed",
+      async () => {
+        const { kinds } = await adminApi<{ kinds: JobKindAvailability[] }>(
+          cp,
+          "GET",
+          `/api/v1/members/${member.id}/job-kinds`,
+        );
+        return kinds.find((kind) => kind.kind === "haproxy.config.apply")?.allowed === true;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+
+    // `master-worker` makes `haproxy -c` accept the section; the reload would start it as root.
+    const marker = join(site.dir, "program-ran");
+    const config = site.config
+      .replace("global\n", "global\n  master-worker\n")
+      .concat(`program marker\n  command /bin/sh -c "id -u > ${marker}"\n`);
+    const { job } = await adminApi<{ job: Job }>(cp, "POST", `/api/v1/members/${member.id}/jobs`, {
+      kind: "haproxy.config.apply",
+      payload: { config },
+    });
+    const done = await waitFor(
+      "the job to finish",
+      async () => {
+        const { job: now } = await adminApi<{ job: Job }>(cp, "GET", `/api/v1/jobs/${job.id}`);
+        return ["succeeded", "failed", "timed_out", "cancelled"].includes(now.status) ? now : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(done?.status).toBe("failed");
+    expect(done?.outputTail).toContain("refused by the agent's config policy");
+    expect(done?.outputTail).toContain(`${site.configFile}:`);
+    expect(done?.outputTail).toContain("program: starts a program as root");
+    expect(done?.outputTail).toContain("BATON_CONFIG_POLICY=permissive");
+    await sleep(500);
+    // Had it run, the marker would hold the uid it ran as (0).
+    expect(existsSync(marker) ? readFileSync(marker, "utf8").trim() : "not run").toBe("not run");
+    expect(readFileSync(site.configFile, "utf8")).toBe(site.config);
 
     daemon.child.kill("SIGTERM");
     const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);

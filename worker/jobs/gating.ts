@@ -1,6 +1,14 @@
 import type { MonitoredService } from "../../shared/heartbeat";
-import { JOB_CATALOG, JOB_KINDS, type JobKind, type JobKindAvailability } from "../../shared/jobs";
+import {
+  JOB_CATALOG,
+  JOB_KINDS,
+  JOB_ROLE,
+  type JobKind,
+  type JobKindAvailability,
+} from "../../shared/jobs";
 import type { PoolProfile } from "../../shared/pools";
+import type { Role } from "../../shared/tokens";
+import { roleAtLeast } from "../auth/admin";
 
 /** What decides whether a member may run a job kind. */
 export interface GateInput {
@@ -42,4 +50,27 @@ export function gateJobKind(kind: JobKind, input: GateInput): JobKindAvailabilit
 /** Every job kind of the catalog with whether the member may run it. */
 export function jobKindAvailability(input: GateInput): JobKindAvailability[] {
   return JOB_KINDS.map((kind) => gateJobKind(kind, input));
+}
+
+/** Why raw config apply, restore, install and agent update are admin actions. */
+export const ADMIN_KINDS_WHY =
+  "raw config apply, restore, install and agent update change what a VM runs as root";
+
+/**
+ * Whether a caller with `role` may queue `kind` (JOB_ROLE); a refusal names the
+ * role needed, the caller's, and why.
+ */
+export function gateJobRole(kind: JobKind, role: Role): JobKindAvailability {
+  const needed = JOB_ROLE[kind];
+  if (roleAtLeast(role, needed)) return { kind, allowed: true };
+  const why = needed === "admin" ? `: ${ADMIN_KINDS_WHY}` : "";
+  return { kind, allowed: false, reason: `Needs the ${needed} role (you have ${role})${why}` };
+}
+
+/** `kinds` as a caller with `role` sees them: what the member runs but the role may not queue says so. */
+export function availabilityForRole(
+  kinds: readonly JobKindAvailability[],
+  role: Role,
+): JobKindAvailability[] {
+  return kinds.map((entry) => (entry.allowed ? gateJobRole(entry.kind, role) : entry));
 }

@@ -5,6 +5,7 @@ import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
 import { unwrap } from "../coordinator/outcome";
 import { enqueueMemberJob } from "../jobs/enqueue";
+import { availabilityForRole } from "../jobs/gating";
 import { getJob, listJobs, toJob } from "../jobs/store";
 import { getMember } from "../members/store";
 import { getPool } from "../pools/store";
@@ -16,7 +17,7 @@ const ListQuery = PageQuery.extend(JobListQuery.shape);
 export const jobRoutes = new Hono<AppEnv>()
   .post("/members/:memberId/jobs", allow("operator"), validate("json", CreateJob), async (c) => {
     const member = await getMember(c.get("db"), c.req.param("memberId"));
-    const outcome = await enqueueMemberJob(c.env, member, c.req.valid("json"), c.get("actor").id);
+    const outcome = await enqueueMemberJob(c.env, member, c.req.valid("json"), c.get("actor"));
     const { job, created } = unwrap(outcome);
     // A repeated idempotency key answers with the job it already made.
     return c.json({ job: toJob(job) }, created ? 201 : 200);
@@ -41,7 +42,9 @@ export const jobRoutes = new Hono<AppEnv>()
   .get("/members/:memberId/job-kinds", async (c) => {
     const member = await getMember(c.get("db"), c.req.param("memberId"));
     const coordinator = coordinatorFor(c.env, member.poolId);
-    return c.json({ kinds: unwrap(await coordinator.jobKinds(member.poolId, member.id)) });
+    const kinds = unwrap(await coordinator.jobKinds(member.poolId, member.id));
+    // What the member runs, narrowed to what this caller's role may queue.
+    return c.json({ kinds: availabilityForRole(kinds, c.get("actor").role) });
   })
   .get("/jobs/:jobId", async (c) => {
     const job = await getJob(c.get("db"), c.req.param("jobId"));

@@ -6,7 +6,7 @@
  * connection is refused); it is confirmed with `show proc` before and after.
  */
 import { join } from "node:path";
-import { describeExit, exec } from "../../exec";
+import { DAEMON_ENV, describeExit, exec } from "../../exec";
 import { runtimeCommand } from "../../haproxy/runtime-api";
 import { parseShowProc, type ShowProc } from "../../parsers/haproxy-show-proc";
 import { checkConfig } from "../config-check";
@@ -38,7 +38,10 @@ export function haproxyDriver(paths: ServicePaths, runDir: string): DaemonDriver
     async launch() {
       const args = ["-W", "-D", "-S", `${masterSocket},mode,600`];
       args.push("-f", paths.configFile, "-p", pidFile);
-      const result = await exec(paths.binary, args, { timeoutMs: DAEMON_TIMEOUT_MS });
+      const result = await exec(paths.binary, args, {
+        timeoutMs: DAEMON_TIMEOUT_MS,
+        env: DAEMON_ENV,
+      });
       if (result.code !== 0) {
         throw new ServiceError(
           `haproxy did not start: ${describeExit("haproxy", result)}`,

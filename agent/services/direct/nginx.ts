@@ -11,7 +11,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
-import { describeExit, exec } from "../../exec";
+import { DAEMON_ENV, describeExit, exec } from "../../exec";
 import { findNginxPidPath } from "../../parsers/nginx-conf";
 import { ServiceError, type ServicePaths } from "../manager";
 import { parseNginxVersion } from "../version";
@@ -58,7 +58,10 @@ export function nginxDriver(paths: ServicePaths, runDir: string): DaemonDriver {
   /** Validates the configuration and learns its pid file. */
   const inspect = async () => {
     const args = ["-T", "-e", "stderr", "-c", paths.configFile];
-    const result = await exec(paths.binary, args, { maxOutputChars: MAX_DUMP_CHARS });
+    const result = await exec(paths.binary, args, {
+      maxOutputChars: MAX_DUMP_CHARS,
+      env: DAEMON_ENV,
+    });
     if (result.code !== 0) {
       throw new ServiceError(
         `nginx configuration ${paths.configFile} is invalid: ${describeExit("nginx -t", result)}`,
@@ -93,7 +96,10 @@ export function nginxDriver(paths: ServicePaths, runDir: string): DaemonDriver {
       if (configPidFile === undefined) await inspect();
       const args = ["-e", startupLog, "-c", paths.configFile];
       if (configPidFile === null) args.push("-g", `pid ${ownPidFile};`);
-      const result = await exec(paths.binary, args, { timeoutMs: DAEMON_TIMEOUT_MS });
+      const result = await exec(paths.binary, args, {
+        timeoutMs: DAEMON_TIMEOUT_MS,
+        env: DAEMON_ENV,
+      });
       if (result.code !== 0) {
         throw new ServiceError(
           `nginx did not start: ${describeExit("nginx", result)}`,

@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { AgentConfig } from "../../../agent/config";
 import { DirectServiceManager } from "../../../agent/services/direct";
 import { findHaproxy } from "../haproxy/haproxy-instance";
@@ -69,7 +69,6 @@ export function haproxyConfig(o: { socket: string; port: number; body: string; u
  */
 export function nginxConfig(o: { runtime: string; port: number; body: string }) {
   return [
-    "user root;",
     "worker_processes 1;",
     `error_log ${join(o.runtime, "error.log")} notice;`,
     `pid ${join(o.runtime, "nginx.pid")};`,
@@ -106,6 +105,7 @@ async function startSite(
   config: string,
   port: number,
   body: string,
+  runtimeDir: string,
 ): Promise<Site> {
   const dir = await mkdtemp(join(tmpdir(), `baton-${service}-job-`));
   const confDir = join(dir, "conf");
@@ -136,8 +136,11 @@ async function startSite(
     await stop();
     throw error;
   }
-  const agentConfig: Partial<AgentConfig> =
-    service === "haproxy" ? { haproxyConfig: configFile } : { nginxConfig: configFile };
+  // The VM admin's BATON_ALLOWED_DIRS: where this site's sockets, logs and pid file live.
+  const agentConfig: Partial<AgentConfig> = {
+    ...(service === "haproxy" ? { haproxyConfig: configFile } : { nginxConfig: configFile }),
+    extraAllowedDirs: [runtimeDir],
+  };
   return { dir, confDir, configFile, services, config: agentConfig, stop, halt };
 }
 
@@ -154,6 +157,7 @@ export function startHaproxySite(options: {
     haproxyConfig(options),
     options.port,
     options.body,
+    dirname(options.socket),
   ).then((site) => ({ ...site, config: { ...site.config, haproxySocket: options.socket } }));
 }
 
@@ -162,5 +166,12 @@ export function startNginxSite(options: {
   body: string;
   runtime: string;
 }): Promise<Site> {
-  return startSite("nginx", "nginx.conf", nginxConfig(options), options.port, options.body);
+  return startSite(
+    "nginx",
+    "nginx.conf",
+    nginxConfig(options),
+    options.port,
+    options.body,
+    options.runtime,
+  );
 }

@@ -1,9 +1,10 @@
 /**
  * A real nginx 1.22 on loopback for the agent's integration tests. Everything it writes stays in
  * its own temp dir: error and access logs, temp paths, the pid file; `-e` moves the startup log
- * there too, so nothing touches /var/log/nginx, /var/lib/nginx or /run. It runs as root
- * (`user root;`) because the tests do. One server answers `ok` on `/` and nginx's counters on
- * `/nginx_status` (stub_status). Missing nginx throws: the tests must fail, not skip.
+ * there too, so nothing touches /var/log/nginx, /var/lib/nginx or /run. Its workers run as
+ * nginx's default unprivileged user (the agent's policy refuses `user root`), which is enough:
+ * the master opens logs and pid, and the server answers without files (`ok` on `/`, nginx's
+ * counters on `/nginx_status`). Missing nginx throws: the tests must fail, not skip.
  *
  * `prepareNginx()` writes the site without starting it (for the agent's service manager to run);
  * `startNginx()` also runs it in the foreground (`daemon off;`) as a child of the test.
@@ -47,7 +48,6 @@ export interface NginxSite {
 
 export function nginxConfig(dir: string, port: number, pidFile?: string): string {
   return [
-    "user root;",
     "worker_processes 1;",
     `error_log ${join(dir, "error.log")} notice;`,
     ...(pidFile ? [`pid ${join(dir, pidFile)};`] : []),

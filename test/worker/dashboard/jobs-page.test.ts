@@ -108,7 +108,7 @@ describe("the member's Jobs tab", () => {
     expect(byTestId(html, "tab-jobs")[0]?.["aria-current"]).toBe("page");
     const options = kindOptions(html);
     expect(options.find((o) => o.kind === "haproxy.reload")).toMatchObject({ disabled: false });
-    expect(options.find((o) => o.kind === "agent.update")).toMatchObject({ disabled: false });
+    expect(options.find((o) => o.kind === "haproxy.drain")).toMatchObject({ disabled: false });
     const nginx = options.find((o) => o.kind === "nginx.reload");
     expect(nginx?.disabled).toBe(true);
     expect(nginx?.reason).toContain("haproxy pool");
@@ -116,9 +116,13 @@ describe("the member's Jobs tab", () => {
       "nginx.reload",
     );
 
-    // A generic pool whose agent has not reported nginx: nginx refused, HAProxy allowed.
+    // A generic pool whose agent has not reported nginx: nginx refused, HAProxy allowed (seen
+    // by an admin, who may queue every kind the member runs).
     const generic = await haproxyMember("generic");
-    const genericOptions = kindOptions(await htmlOf(cookie, `/members/${generic.member.id}/jobs`));
+    const asAdmin = await signIn("admin");
+    const genericOptions = kindOptions(
+      await htmlOf(asAdmin.cookie, `/members/${generic.member.id}/jobs`),
+    );
     expect(genericOptions.find((o) => o.kind === "haproxy.reload")?.disabled).toBe(false);
     const refused = genericOptions.find((o) => o.kind === "nginx.install");
     expect(refused?.disabled).toBe(true);
@@ -130,6 +134,34 @@ describe("the member's Jobs tab", () => {
     expect(genericOptions.map((o) => ({ kind: o.kind, allowed: !o.disabled }))).toEqual(
       api.body.kinds.map(({ kind, allowed }) => ({ kind, allowed })),
     );
+  });
+
+  it("shows an operator the admin kinds disabled with the reason, and refuses the operator's post", async () => {
+    const { cookie, csrf } = await signIn("operator");
+    const { member } = await haproxyMember("haproxy");
+    const options = kindOptions(await htmlOf(cookie, `/members/${member.id}/jobs`));
+    for (const kind of [
+      "haproxy.config.apply",
+      "haproxy.restore",
+      "haproxy.install",
+      "agent.update",
+    ]) {
+      const option = options.find((o) => o.kind === kind);
+      expect(option?.disabled).toBe(true);
+      expect(option?.reason).toContain("Needs the admin role (you have operator)");
+    }
+    expect(options.find((o) => o.kind === "haproxy.backup")?.disabled).toBe(false);
+    const refused = await htmlOf(
+      cookie,
+      await queueThroughForm(cookie, csrf, member.id, {
+        kind: "haproxy.config.apply",
+        config: "global\n",
+      }),
+    );
+    expect(textOf(refused, "flash")).toContain(
+      "Queuing haproxy.config.apply needs the admin role; your account has operator",
+    );
+    expect(await jobsOf(member.id)).toEqual([]);
   });
 
   it("links to the tab from the member's card on the pool overview", async () => {

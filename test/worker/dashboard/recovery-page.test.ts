@@ -113,7 +113,7 @@ describe("the pool's Disaster recovery tab", () => {
   });
 
   it("restores one member's backup onto another through the restore job", async () => {
-    const operator = await browserAs("operator");
+    const operator = await browserAs("admin");
     const { pool, members } = await poolWith(2);
     const [a, b] = members as [Enrolled, Enrolled];
     const { backup } = await uploadBackup(a, "global\n");
@@ -144,6 +144,25 @@ describe("the pool's Disaster recovery tab", () => {
     expect(unescapeHtml(textOf(detail, "flash"))).toBe(
       "Queued haproxy.restore of edge-a's backup on edge-b",
     );
+  });
+
+  it("shows an operator the restore form disabled (an admin action) and refuses the operator's post", async () => {
+    const operator = await browserAs("operator");
+    const { pool, members } = await poolWith(2);
+    const [a, b] = members as [Enrolled, Enrolled];
+    const { backup } = await uploadBackup(a, "global\n");
+    const html = await recovery(operator, pool.id);
+    expect(textOf(html, "restore-disabled")).toContain("Needs the admin role");
+    const form = html.slice(html.indexOf('data-testid="restore-form"'));
+    expect(form).toMatch(/<fieldset[^>]*\bdisabled\b/);
+    const location = locationOf(
+      await postForm(operator, `/ui/pools/${pool.id}/restore`, {
+        backupId: backup.id,
+        memberId: b.member.id,
+      }),
+    );
+    expect(flashIn(location)).toContain("Queuing haproxy.restore needs the admin role");
+    expect(await jobsOf(b.member.id)).toEqual([]);
   });
 
   it("refuses another pool's backup or member and a viewer's restore, queueing nothing", async () => {

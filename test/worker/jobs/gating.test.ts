@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { MonitoredService } from "../../../shared/heartbeat";
 import { JOB_KINDS, type JobKind } from "../../../shared/jobs";
 import type { PoolProfile } from "../../../shared/pools";
-import { gateJobKind, jobKindAvailability } from "../../../worker/jobs/gating";
+import {
+  availabilityForRole,
+  gateJobKind,
+  gateJobRole,
+  jobKindAvailability,
+} from "../../../worker/jobs/gating";
 
 type Installed = Partial<Record<MonitoredService, boolean>>;
 
@@ -68,5 +73,41 @@ describe("jobKindAvailability", () => {
   it("lists every kind of the catalog once, in catalog order", () => {
     const kinds = jobKindAvailability({ profile: "haproxy", memberName: "x", installed: {} });
     expect(kinds.map((entry) => entry.kind)).toEqual(JOB_KINDS);
+  });
+});
+
+describe("gateJobRole", () => {
+  it.each([
+    ["viewer", "haproxy.reload", false],
+    ["operator", "haproxy.reload", true],
+    ["operator", "haproxy.backup", true],
+    ["operator", "haproxy.drain", true],
+    ["operator", "haproxy.config.apply", false],
+    ["operator", "nginx.restore", false],
+    ["operator", "nginx.install", false],
+    ["operator", "agent.update", false],
+    ["admin", "agent.update", true],
+    ["admin", "haproxy.config.apply", true],
+  ] as const)("a %s may queue %s: %s", (role, kind, allowed) => {
+    expect(gateJobRole(kind, role).allowed).toBe(allowed);
+  });
+
+  it("says which role is needed, the caller's, and why", () => {
+    expect(gateJobRole("haproxy.restore", "operator").reason).toBe(
+      "Needs the admin role (you have operator): raw config apply, restore, install and agent update change what a VM runs as root",
+    );
+  });
+});
+
+describe("availabilityForRole", () => {
+  it("narrows what the member runs to what the role may queue, keeping the member's reasons", () => {
+    const kinds = availabilityForRole(
+      jobKindAvailability({ profile: "haproxy", memberName: "x", installed: {} }),
+      "operator",
+    );
+    const byKind = new Map(kinds.map((entry) => [entry.kind, entry]));
+    expect(byKind.get("haproxy.reload")).toEqual({ kind: "haproxy.reload", allowed: true });
+    expect(byKind.get("haproxy.config.apply")?.reason).toContain("Needs the admin role");
+    expect(byKind.get("nginx.config.apply")?.reason).toContain("haproxy pool");
   });
 });

@@ -5,6 +5,7 @@ import { coordinatorFor } from "../../coordinator/client";
 import { unwrap } from "../../coordinator/outcome";
 import { ApiError } from "../../errors";
 import { enqueueMemberJob } from "../../jobs/enqueue";
+import { availabilityForRole } from "../../jobs/gating";
 import { getJob, listJobs, toJob } from "../../jobs/store";
 import { getMember } from "../../members/store";
 import { getPool } from "../../pools/store";
@@ -70,7 +71,7 @@ export const jobPages = new Hono<AppEnv>()
         <JobForm
           memberId={member.id}
           memberName={member.name}
-          kinds={unwrap(kinds)}
+          kinds={availabilityForRole(unwrap(kinds), session.role)}
           backups={backups.items}
           session={session}
           canOperate={canOperate(session)}
@@ -114,7 +115,7 @@ export const jobPages = new Hono<AppEnv>()
     if (!request.ok) {
       return c.redirect(withFlash(back, { kind: "error", message: request.message }), 303);
     }
-    const outcome = await enqueueMemberJob(c.env, member, request.value, c.get("actor").id);
+    const outcome = await enqueueMemberJob(c.env, member, request.value, c.get("actor"));
     if (!outcome.ok) {
       return c.redirect(
         withFlash(back, { kind: "error", message: notQueuedMessage(outcome) }),

@@ -21,7 +21,7 @@ import type { AppEnv } from "../../types";
 import { backupMadeBy } from "../live/backups";
 import { requireRole } from "../session";
 import { Layout } from "../views/layout";
-import { canOperate } from "../views/pool-live";
+import { canAdmin, canOperate } from "../views/pool-live";
 import {
   type BackupItem,
   type MemberBackups,
@@ -150,7 +150,7 @@ export const recoveryPages = new Hono<AppEnv>()
               backups={loaded.items}
               selectedBackupId={c.req.query("backup") ?? null}
               session={session}
-              canOperate={operate}
+              canRestore={canAdmin(session)}
             />
           )}
         </section>
@@ -201,7 +201,7 @@ export const recoveryPages = new Hono<AppEnv>()
       c.env,
       member,
       CreateJob.parse({ kind: kind.data }),
-      c.get("actor").id,
+      c.get("actor"),
     );
     if (!outcome.ok) {
       return c.redirect(
@@ -235,7 +235,7 @@ export const recoveryPages = new Hono<AppEnv>()
       kind: `${backup.service}.restore`,
       payload: { backupId: backup.id },
     });
-    const outcome = await enqueueMemberJob(c.env, target, request, c.get("actor").id);
+    const outcome = await enqueueMemberJob(c.env, target, request, c.get("actor"));
     if (!outcome.ok) return refused(notQueuedMessage(outcome));
     const { job } = outcome.value;
     const message = `Queued ${job.kind} of ${backup.memberName}'s backup on ${target.name}`;

@@ -4,7 +4,7 @@ import type { JobSchedule } from "../../../shared/schedules";
 import type { DashboardSession } from "../../types";
 import { backupUploader, shortSha } from "../live/backups";
 import { formatBytes } from "../live/format";
-import { ActionForm, NEEDS_OPERATOR } from "./action-form";
+import { ActionForm, NEEDS_ADMIN, NEEDS_OPERATOR } from "./action-form";
 import { formatTime } from "./jobs";
 
 /** A backup as the Disaster recovery tab lists it. */
@@ -214,7 +214,8 @@ interface RestoreFormProps {
   backups: BackupItem[];
   selectedBackupId: string | null;
   session: DashboardSession;
-  canOperate: boolean;
+  /** Restore replaces what a VM runs as root: an admin action. */
+  canRestore: boolean;
 }
 
 /**
@@ -222,7 +223,7 @@ interface RestoreFormProps {
  * POST that queues the restore job on the target, like the Jobs tab's restore.
  */
 export function RestoreForm(props: RestoreFormProps) {
-  const { poolId, members, backups, selectedBackupId, session, canOperate } = props;
+  const { poolId, members, backups, selectedBackupId, session, canRestore } = props;
   const sources = [...new Set(backups.map((backup) => backup.memberName))];
   return (
     <form
@@ -233,12 +234,13 @@ export function RestoreForm(props: RestoreFormProps) {
       data-confirm="Restore the chosen backup onto the chosen member? Its configuration is replaced by the backup's (checked first; a configuration that fails the check is not applied)."
     >
       <input type="hidden" name="_csrf" value={session.csrf} />
-      {!canOperate && (
-        <p class="flash flash-error">
-          {NEEDS_OPERATOR}: you can see the backups but not restore one.
+      {!canRestore && (
+        <p class="flash flash-error" data-testid="restore-disabled">
+          {NEEDS_ADMIN}: you can see the backups but not restore one (a restore replaces what the VM
+          runs as root).
         </p>
       )}
-      <fieldset disabled={!canOperate} class="plain">
+      <fieldset disabled={!canRestore} class="plain">
         <p>
           <label for="restore-backup">Backup</label>
           <select id="restore-backup" name="backupId" required data-testid="restore-backup">
@@ -271,7 +273,7 @@ export function RestoreForm(props: RestoreFormProps) {
             class="primary"
             id="restore-submit"
             data-testid="restore-submit"
-            title={canOperate ? undefined : NEEDS_OPERATOR}
+            title={canRestore ? undefined : NEEDS_ADMIN}
           >
             Restore
           </button>
