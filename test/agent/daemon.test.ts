@@ -1,8 +1,7 @@
 // The bundled agent (dist/agent/baton-agent.mjs, built here) under this machine's system Node 20
 // against a real local control plane (`wrangler dev` on loopback): it comes online, stops cleanly
 // on SIGTERM, with a wrong secret logs bad_secret once and keeps running, and runs a queued job
-// (nginx.config.apply on a real nginx it manages in direct mode) and reports its result; it arms
-// every schedule the control plane accepted.
+// (nginx.config.apply on a real nginx it manages in direct mode) and reports its result.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +11,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DirectServiceManager } from "../../agent/services/direct";
-import type { Job, JobKindAvailability, JobSchedule, Member, Pool } from "../../shared/index";
+import type { Job, JobKindAvailability, Member } from "../../shared/index";
+import type { Pool } from "../../shared/pools";
+import type { JobSchedule } from "../../shared/schedules";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
 import { waitFor } from "../harness/failover.mjs";
 import { type NginxSite, prepareNginx } from "./nginx/nginx-instance";
@@ -193,6 +194,7 @@ describe("the bundled agent under system Node 20", () => {
     expect(exit).toEqual({ code: 0, signal: null });
   }, 60_000);
 
+  // The API and the agent read cron with one grammar (shared/cron.ts): nothing stored is skipped.
   it("arms every schedule the control plane accepted, in the grammar it checked", async () => {
     if (startError) throw startError;
     const cp = plane as ControlPlane;
@@ -205,7 +207,7 @@ describe("the bundled agent under system Node 20", () => {
       cp,
       "POST",
       `/api/v1/pools/${pool.id}/members`,
-      { name: "edge-agent-4", hostname: "edge-agent-4", allowedIps: ["127.0.0.1"] },
+      { name: "edge-agent-schedules", hostname: "edge-agent-schedules", allowedIps: ["127.0.0.1"] },
     );
     // node-cron, the agent's scheduler before, refused the first, which the API had stored.
     const crons = ["5/10 * * * *", "@daily", "0 0 13 * fri", "30 2 * * 7"];
@@ -219,7 +221,7 @@ describe("the bundled agent under system Node 20", () => {
     const daemon = startAgent({
       BATON_URL: cp.url,
       BATON_TOKEN: secret,
-      BATON_HOSTNAME: "edge-agent-4",
+      BATON_HOSTNAME: "edge-agent-schedules",
     });
     const armed = await waitFor(
       "the agent to arm its schedules",
