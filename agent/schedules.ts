@@ -1,11 +1,11 @@
 /**
- * Scheduled jobs: one node-cron task per schedule the heartbeat answer lists, in UTC. A task that
- * fires asks the control plane to queue the job (`POST /schedules/:id/fire`) with the minute it
+ * Scheduled jobs: one cron task per schedule the heartbeat answer lists, in UTC, armed with the
+ * grammar the API validated it with (shared/cron.ts). A task that fires asks the control plane to queue the job (`POST /schedules/:id/fire`) with the minute it
  * fired; the job then comes back in a heartbeat like any other. The control plane queues one job
  * per schedule and minute, so a retried fire is harmless. Tasks are re-armed only when the list
  * changes, so an unchanged list on every beat costs a string comparison.
  */
-import { createTask, type ScheduledTask, type TaskContext } from "node-cron";
+import { type CronTask, startCron } from "../shared/cron";
 import type { FiredSchedule, FireSchedule, JobSchedule } from "../shared/index";
 import { Refused } from "./control-plane";
 import { type Logger, reason } from "./log";
@@ -39,7 +39,7 @@ export function firedMinute(date: Date): number {
 }
 
 export class Scheduler {
-  private tasks = new Map<string, ScheduledTask>();
+  private tasks = new Map<string, CronTask>();
   private armedKey = "[]";
   private readonly fires = new Set<Promise<void>>();
 
@@ -66,6 +66,11 @@ export class Scheduler {
     return [...this.tasks.keys()];
   }
 
+  /** When an armed schedule next fires, or null if it is not armed. */
+  nextRun(scheduleId: string): Date | null {
+    return this.tasks.get(scheduleId)?.nextRun() ?? null;
+  }
+
   /** Stops every task and waits for fires in flight (their retries end with the signal). */
   async stop(): Promise<void> {
     this.disarm();
@@ -81,18 +86,13 @@ export class Scheduler {
 
   private arm(schedule: JobSchedule): void {
     try {
-      const task = createTask(
-        schedule.cron,
-        (context: TaskContext) => {
-          void this.fireNow(schedule, context.date);
-        },
-        { timezone: "UTC", name: `baton-schedule-${schedule.id}`, logger: this.cronLogger() },
-      );
-      task.start();
+      const task = startCron(schedule.cron, (minute) => {
+        void this.fireNow(schedule, new Date(minute));
+      });
       this.tasks.set(schedule.id, task);
     } catch (error) {
-      // The control plane validates expressions; one this node-cron reads differently is skipped.
-      this.options.log.error("schedule not armed: node-cron refused its expression", {
+      // Only a schedule stored before the API checked with this grammar gets here.
+      this.options.log.error("schedule not armed: its cron expression is refused", {
         scheduleId: schedule.id,
         cron: schedule.cron,
         reason: reason(error),
@@ -101,7 +101,7 @@ export class Scheduler {
   }
 
   private disarm(): void {
-    for (const task of this.tasks.values()) void task.destroy();
+    for (const task of this.tasks.values()) task.stop();
     this.tasks.clear();
     this.armedKey = "[]";
   }
@@ -135,18 +135,5 @@ export class Scheduler {
         await sleep(delay, signal);
       }
     }
-  }
-
-  /** node-cron's own warnings (a missed run after a stall) go to the agent's log. */
-  private cronLogger() {
-    const { log } = this.options;
-    const text = (message: string | Error) =>
-      message instanceof Error ? message.message : message;
-    return {
-      info: (message: string) => log.debug(`node-cron: ${message}`),
-      warn: (message: string) => log.warn(`node-cron: ${message}`),
-      error: (message: string | Error) => log.error(`node-cron: ${text(message)}`),
-      debug: (message: string | Error) => log.debug(`node-cron: ${text(message)}`),
-    };
   }
 }

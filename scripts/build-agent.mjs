@@ -6,7 +6,7 @@
 //   dist/public/agent/baton-agent.mjs.sig: written by `npm run release:sign`, not here; kept only
 //   while the bundle's bytes stay the same, so a stale signature is never served beside a new one
 // dist/agent/baton-agent.mjs (+ .sha256) stays the local build for running the agent by hand.
-// Everything (zod, node-cron) is inside the bundle; only node: built-ins stay external. Files are
+// Everything (zod, croner) is inside the bundle; only node: built-ins stay external. Files are
 // written to a temporary name and renamed, so a concurrent build or a running server never sees
 // half a file. The dashboard's CSS and JS are copied beside them (scripts/build-dashboard.mjs).
 import { createHash } from "node:crypto";

@@ -13,6 +13,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DirectServiceManager } from "../../agent/services/direct";
 import type { Job, JobKindAvailability, Member } from "../../shared/index";
+import type { Pool } from "../../shared/pools";
+import type { JobSchedule } from "../../shared/schedules";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
 import { waitFor } from "../harness/failover.mjs";
 import { prepareHaproxy } from "./haproxy/haproxy-instance";
@@ -189,6 +191,51 @@ describe("the bundled agent under system Node 20", () => {
       fix: "rotate the member's secret and update BATON_TOKEN",
     });
     expect(daemon.child.exitCode).toBeNull();
+    daemon.child.kill("SIGTERM");
+    const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
+    expect(exit).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
+  // The API and the agent read cron with one grammar (shared/cron.ts): nothing stored is skipped.
+  it("arms every schedule the control plane accepted, in the grammar it checked", async () => {
+    if (startError) throw startError;
+    const cp = plane as ControlPlane;
+    const { pool } = await adminApi<{ pool: Pool }>(cp, "POST", "/api/v1/pools", {
+      name: "agent-e2e-schedules",
+      profile: "haproxy",
+      failoverHostname: "lb-schedules.example.com",
+    });
+    const { member, secret } = await adminApi<{ member: Member; secret: string }>(
+      cp,
+      "POST",
+      `/api/v1/pools/${pool.id}/members`,
+      { name: "edge-agent-schedules", hostname: "edge-agent-schedules", allowedIps: ["127.0.0.1"] },
+    );
+    // node-cron, the agent's scheduler before, refused the first, which the API had stored.
+    const crons = ["5/10 * * * *", "@daily", "0 0 13 * fri", "30 2 * * 7"];
+    const { schedules } = await adminApi<{ schedules: JobSchedule[] }>(
+      cp,
+      "PUT",
+      `/api/v1/members/${member.id}/schedules`,
+      { schedules: crons.map((cron) => ({ kind: "haproxy.backup", cron })) },
+    );
+    expect(schedules.map((schedule) => schedule.cron)).toEqual(crons);
+    const daemon = startAgent({
+      BATON_URL: cp.url,
+      BATON_TOKEN: secret,
+      BATON_HOSTNAME: "edge-agent-schedules",
+    });
+    const armed = await waitFor(
+      "the agent to arm its schedules",
+      () => daemon.lines.find((line) => line.msg === "schedules armed"),
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expect(armed).toMatchObject({ skipped: 0 });
+    expect(armed?.schedules).toEqual(schedules.map((schedule) => schedule.id));
+    expect(
+      daemon.lines.filter((line) => String(line.msg).startsWith("schedule not armed")),
+    ).toEqual([]);
+
     daemon.child.kill("SIGTERM");
     const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
     expect(exit).toEqual({ code: 0, signal: null });

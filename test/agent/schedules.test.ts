@@ -1,24 +1,24 @@
 /**
- * Scheduled jobs with node-cron's own timers and matching: a six-field (every second) expression
- * makes a task fire within the test, and node-cron's `match` shows the five-field ones run in UTC
- * whatever the host's time zone.
+ * Scheduled jobs with croner's own timers and matching, on a fake clock (timers and Date): the
+ * clock is set a moment before a match and moved on, so a task fires within the test.
  */
-import { getTasks, type ScheduledTask } from "node-cron";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Refused, Unavailable } from "../../agent/control-plane";
 import { createLogger } from "../../agent/log";
-import {
-  FIRE_RETRY_WINDOW_MS,
-  type FireClient,
-  firedMinute,
-  Scheduler,
-} from "../../agent/schedules";
+import { FIRE_RETRY_WINDOW_MS, type FireClient, Scheduler } from "../../agent/schedules";
 import type { FireSchedule, JobSchedule } from "../../shared/index";
 
 const scheduler: Scheduler[] = [];
 afterEach(async () => {
   for (const one of scheduler.splice(0)) await one.stop();
+  vi.useRealTimers();
 });
+
+/** A fake clock at `iso`: croner's timers and Date both follow it. */
+function clockAt(iso: string) {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  vi.setSystemTime(new Date(iso));
+}
 
 function setup(answers: (Error | null)[] = [], now = Date.now) {
   const fires: { scheduleId: string; firedAt: number }[] = [];
@@ -47,75 +47,75 @@ function setup(answers: (Error | null)[] = [], now = Date.now) {
   return { scheduler: one, fires, lines, sleeps, controller };
 }
 
-/** node-cron's task for one of our schedules, from its registry. */
-function taskFor(scheduleId: string): ScheduledTask | undefined {
-  return [...getTasks().values()].find((task) => task.name === `baton-schedule-${scheduleId}`);
-}
-
 const backup = (id: string, cron: string): JobSchedule => ({ id, kind: "haproxy.backup", cron });
 
 describe("scheduled jobs", () => {
-  it("a task that fires asks the control plane for the job, with the minute it fired", async () => {
+  it("a task that fires asks the control plane for the job, with the minute it matched", async () => {
+    clockAt("2026-03-01T02:59:58Z");
     const { scheduler, fires } = setup();
-    const before = Date.now();
-    scheduler.update([backup("sch-1", "* * * * * *")]);
-    const deadline = Date.now() + 3_000;
-    while (fires.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(fires.length).toBeGreaterThan(0);
-    const fire = fires[0] as { scheduleId: string; firedAt: number };
-    expect(fire.scheduleId).toBe("sch-1");
-    expect(fire.firedAt % 60_000).toBe(0);
-    expect(fire.firedAt).toBe(firedMinute(new Date(fire.firedAt + 59_999)));
-    expect(fire.firedAt).toBeGreaterThanOrEqual(firedMinute(new Date(before)));
-    expect(fire.firedAt).toBeLessThanOrEqual(Date.now());
+    scheduler.update([backup("sch-1", "0 3 * * *")]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(fires).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(fires).toEqual([{ scheduleId: "sch-1", firedAt: Date.parse("2026-03-01T03:00:00Z") }]);
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(fires).toHaveLength(1); // once per match, not once per tick
+  });
+
+  it("after a stall fires once, for the minute that matched, not the minute it woke in", async () => {
+    clockAt("2026-03-01T02:59:50Z");
+    const { scheduler, fires } = setup();
+    scheduler.update([backup("sch-1", "0 3 * * *")]);
+    vi.setSystemTime(new Date("2026-03-01T03:02:10Z")); // the process was frozen meanwhile
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(fires).toEqual([{ scheduleId: "sch-1", firedAt: Date.parse("2026-03-01T03:00:00Z") }]);
+    expect(scheduler.nextRun("sch-1")?.toISOString()).toBe("2026-03-02T03:00:00.000Z");
   });
 
   it("arms in UTC whatever the host's time zone", () => {
     const zone = process.env.TZ;
     process.env.TZ = "Asia/Kolkata"; // UTC+5:30
     try {
+      clockAt("2026-03-01T00:00:00Z");
       const { scheduler } = setup();
       scheduler.update([backup("sch-utc", "30 3 * * *")]);
-      const task = taskFor("sch-utc");
-      expect(task?.match(new Date("2026-03-01T03:30:00Z"))).toBe(true);
-      expect(task?.match(new Date("2026-03-01T22:00:00Z"))).toBe(false); // 03:30 in Kolkata
-      expect(task?.getNextRun()?.getUTCHours()).toBe(3);
+      expect(scheduler.nextRun("sch-utc")?.toISOString()).toBe("2026-03-01T03:30:00.000Z");
     } finally {
       if (zone === undefined) delete process.env.TZ;
       else process.env.TZ = zone;
     }
   });
 
-  it("re-arms only when the list changes, and stops its tasks on stop", async () => {
+  it("re-arms only when the list changes, and stops its timers on stop", async () => {
+    clockAt("2026-03-01T00:00:00Z");
     const { scheduler, lines } = setup();
     const list = [backup("a", "0 3 * * *"), backup("b", "0 4 * * *")];
     scheduler.update(list);
-    const first = taskFor("a");
     scheduler.update([...list].reverse()); // same schedules, other order
-    expect(taskFor("a")).toBe(first);
     expect(lines.filter((line) => line.msg === "schedules armed")).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(2); // one timer per schedule
 
     scheduler.update([backup("a", "0 5 * * *")]);
     expect(scheduler.armed()).toEqual(["a"]);
-    expect(taskFor("a")).not.toBe(first);
-    expect(first?.getStatus()).toBe("destroyed");
-    expect(taskFor("b")).toBeUndefined();
-    expect(taskFor("a")?.match(new Date("2026-03-01T05:00:00Z"))).toBe(true);
+    expect(scheduler.nextRun("a")?.toISOString()).toBe("2026-03-01T05:00:00.000Z");
+    expect(scheduler.nextRun("b")).toBeNull();
+    expect(vi.getTimerCount()).toBe(1);
 
     await scheduler.stop();
     expect(scheduler.armed()).toEqual([]);
-    expect(taskFor("a")).toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("skips an expression node-cron refuses, arming the others", () => {
+  it("skips an expression the API would refuse, arming the others", () => {
     const { scheduler, lines } = setup();
     scheduler.update([backup("bad", "61 * * * *"), backup("good", "0 3 * * *")]);
     expect(scheduler.armed()).toEqual(["good"]);
     expect(
-      lines.find((line) => line.msg === "schedule not armed: node-cron refused its expression"),
+      lines.find((line) => line.msg === "schedule not armed: its cron expression is refused"),
     ).toMatchObject({
       scheduleId: "bad",
       cron: "61 * * * *",
+      reason: 'cron expression minute "61": values must be 0–59',
     });
   });
 

@@ -15,13 +15,19 @@ describe("cronProblem", () => {
     ["0 0 0 * *", 'day of month "0": values must be 1–31'],
     ["0 0 * 13 *", 'month "13": values must be 1–12'],
     ["0 0 * * 8", 'day of week "8": values must be 0–7'],
-    ["*/0 * * * *", 'minute "*/0": a step must be /n with n ≥ 1'],
+    ["*/0 * * * *", 'minute "*/0": a step must be /n with n from 1 to 60'],
+    ["0 */25 * * *", 'hour "*/25": a step must be /n with n from 1 to 24'],
     ["0 5-1 * * *", 'hour "5-1": a range must go from low to high'],
     ["0 1-2-3 * * *", 'hour "1-2-3": a range is a-b'],
-    ["0 x * * *", 'hour "x": values must be 0–23'],
-    ["0 0 * foo *", 'month "foo": values must be 1–12'],
+    ["0 x * * *", 'hour "x": use 0–23, *, ranges a-b, steps /n and lists a,b'],
+    ["0 0 * foo *", 'month "foo": use 1–12 or jan–dec, *, ranges a-b, steps /n and lists a,b'],
+    ["0 0 31 2 *", '"0 0 31 2 *" never matches a real date (feb: no day 31)'],
+    ["0 0 30,31 2,4 *", null], // 30 April is real
+    ["0 0 31 2,4 *", '"0 0 31 2,4 *" never matches a real date (feb, apr: no day 31)'],
+    ["@midnight", null],
+    ["@reboot", expect.stringContaining('"@reboot" is not a macro schedules know')],
   ])("%s → %s", (expression, expected) => {
-    expect(cronProblem(expression)).toBe(expected);
+    expect(cronProblem(expression)).toEqual(expected);
   });
 });
 

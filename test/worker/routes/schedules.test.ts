@@ -122,6 +122,20 @@ describe("PUT /api/v1/members/:memberId/schedules", () => {
     expect(got.body.schedules).toEqual([]);
   });
 
+  it("reads cron as the agent arms it: a step from a value is stored, a date that never occurs is refused", async () => {
+    const enrolled = await enroll((await createPool()).id);
+    const id = enrolled.member.id;
+    const never = await put(id, [{ kind: "haproxy.backup", cron: "0 0 31 2 *" }]);
+    expectError(never, 400, "validation_failed");
+    expect(issuePaths(never)).toEqual(["schedules.0.cron"]);
+    expect((never.body as unknown as ErrorBody).error.message).toContain(
+      'cron expression "0 0 31 2 *" never matches a real date',
+    );
+    const stepped = await scheduled(enrolled, [{ kind: "haproxy.backup", cron: "5/10 * * * *" }]);
+    expect((await heartbeat(enrolled)).body.schedules).toEqual(stepped);
+    expect(stepped.map((schedule) => schedule.cron)).toEqual(["5/10 * * * *"]);
+  });
+
   it("refuses kinds the member may not run with 409 job_not_allowed", async () => {
     const haproxy = await enroll((await createPool({ profile: "haproxy" })).id);
     const nginx = await put(haproxy.member.id, [{ kind: "nginx.backup", cron: "0 3 * * *" }]);
