@@ -10,7 +10,13 @@ import { haproxyTarget } from "./haproxy-target";
 import { type InstallOptions, installPackage, startService } from "./install";
 import { runRestore } from "./restore";
 import { setServersState } from "./server-state";
-import { readMainConfig, reloadService, replaceMainConfig } from "./service-jobs";
+import {
+  readMainConfig,
+  reloadService,
+  replaceMainConfig,
+  restartService,
+  startServiceJob,
+} from "./service-jobs";
 import { ensureStatsSocket } from "./stats-socket";
 import type { JobHandlers } from "./types";
 
@@ -18,6 +24,8 @@ export type HaproxyHandlers = Pick<
   JobHandlers,
   | "haproxy.install"
   | "haproxy.reload"
+  | "haproxy.start"
+  | "haproxy.restart"
   | "haproxy.backup"
   | "haproxy.restore"
   | "haproxy.drain"
@@ -50,6 +58,8 @@ export function createHaproxyHandlers(options: HandlerOptions = {}): HaproxyHand
       await startService(ctx, haproxy);
     },
     "haproxy.reload": (_payload, ctx) => reloadService(ctx, target(ctx.config)),
+    "haproxy.start": (_payload, ctx) => startServiceJob(ctx, target(ctx.config)),
+    "haproxy.restart": (_payload, ctx) => restartService(ctx, target(ctx.config)),
     "haproxy.backup": (_payload, ctx) => runBackup(ctx, target(ctx.config)),
     "haproxy.restore": (payload, ctx) => runRestore(ctx, target(ctx.config), payload.backupId),
     "haproxy.drain": (payload, ctx) => setServersState(ctx, payload, "drain"),

@@ -7,12 +7,18 @@ import type { HandlerOptions } from "./haproxy";
 import { installPackage, startService } from "./install";
 import { nginxTarget } from "./nginx-target";
 import { runRestore } from "./restore";
-import { reloadService, replaceMainConfig } from "./service-jobs";
+import { reloadService, replaceMainConfig, restartService, startServiceJob } from "./service-jobs";
 import type { JobHandlers } from "./types";
 
 export type NginxHandlers = Pick<
   JobHandlers,
-  "nginx.install" | "nginx.reload" | "nginx.backup" | "nginx.restore" | "nginx.config.apply"
+  | "nginx.install"
+  | "nginx.reload"
+  | "nginx.start"
+  | "nginx.restart"
+  | "nginx.backup"
+  | "nginx.restore"
+  | "nginx.config.apply"
 >;
 
 export function createNginxHandlers(options: HandlerOptions = {}): NginxHandlers {
@@ -23,6 +29,8 @@ export function createNginxHandlers(options: HandlerOptions = {}): NginxHandlers
       await startService(ctx, target(ctx.config));
     },
     "nginx.reload": (_payload, ctx) => reloadService(ctx, target(ctx.config)),
+    "nginx.start": (_payload, ctx) => startServiceJob(ctx, target(ctx.config)),
+    "nginx.restart": (_payload, ctx) => restartService(ctx, target(ctx.config)),
     "nginx.backup": (_payload, ctx) => runBackup(ctx, target(ctx.config)),
     "nginx.restore": (payload, ctx) => runRestore(ctx, target(ctx.config), payload.backupId),
     "nginx.config.apply": (payload, ctx) =>

@@ -5,7 +5,9 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { reason } from "../log";
 import { adoptModeAndOwner, applyConfigChange, siblingPath } from "./config-swap";
-import { reloadAndVerify } from "./reload";
+import { redactQuoted } from "./daemon-output";
+import { startService } from "./install";
+import { reloadAndVerify, waitActive } from "./reload";
 import type { ServiceTarget } from "./target";
 import { type JobContext, JobFailed } from "./types";
 import { validateConfig } from "./validate";
@@ -42,6 +44,31 @@ export async function reloadService(ctx: JobContext, target: ServiceTarget): Pro
   await validateConfig(ctx, target, target.configFile);
   ctx.out.line(`${target.configFile} is valid`);
   await reloadAndVerify(ctx, target);
+}
+
+/**
+ * `*.start`: starts the service with the config on disk if it is not running, and waits until
+ * it is active. Nothing new reaches the daemon, so there is nothing to roll back.
+ */
+export function startServiceJob(ctx: JobContext, target: ServiceTarget): Promise<void> {
+  return startService(ctx, target);
+}
+
+/**
+ * `*.restart`: validates the live config first (stopping a working daemon for a config that
+ * cannot start is worse than not restarting), then stops and starts it and waits until active.
+ */
+export async function restartService(ctx: JobContext, target: ServiceTarget): Promise<void> {
+  await validateConfig(ctx, target, target.configFile);
+  ctx.out.line(`${target.configFile} is valid`);
+  try {
+    await ctx.services.restart(target.service);
+  } catch (error) {
+    const known = [await readFile(target.configFile, "utf8").catch(() => "")];
+    throw new JobFailed(`${target.service} restart failed: ${redactQuoted(reason(error), known)}`);
+  }
+  await waitActive(ctx, target);
+  ctx.out.line(`${target.service} restarted and active`);
 }
 
 /** The main config's text; JobFailed when it cannot be read. */

@@ -113,6 +113,8 @@ describe("jobs", () => {
     expect(JOB_KINDS).toEqual([
       "haproxy.install",
       "haproxy.reload",
+      "haproxy.start",
+      "haproxy.restart",
       "haproxy.backup",
       "haproxy.restore",
       "haproxy.drain",
@@ -120,6 +122,8 @@ describe("jobs", () => {
       "haproxy.config.apply",
       "nginx.install",
       "nginx.reload",
+      "nginx.start",
+      "nginx.restart",
       "nginx.backup",
       "nginx.restore",
       "nginx.config.apply",
