@@ -70,7 +70,10 @@ console.log(
 );
 console.log(`Try: curl -H "Authorization: Bearer $ADMIN_TOKEN" ${url}/api/v1/pools\n`);
 
-const dev = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", port], {
+// ALLOW_PRIVATE_URLS: a local PowerDNS or webhook receiver on this machine may be used. It is
+// passed here, not written to .dev.vars, so it never travels with secrets to a deployment.
+const devArgs = ["dev", "--ip", "127.0.0.1", "--port", port, "--var", "ALLOW_PRIVATE_URLS:true"];
+const dev = spawn("wrangler", devArgs, {
   cwd: root,
   env,
   stdio: "inherit",

@@ -6,6 +6,7 @@ import type { Write } from "../db/writes";
 import { DnsError, type DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
 import { loadDnsSettings } from "../dns/settings";
+import { PUBLIC_ONLY } from "../lib/outbound-url";
 import { log } from "../log";
 import type { BatchWriter, EventWriter } from "./job-queue";
 
@@ -58,9 +59,8 @@ export class DnsSync {
     private readonly write: BatchWriter,
     private readonly pool: () => PoolRow | null,
     private readonly now: () => number,
-    private readonly providerFor: (
-      settings: DnsProviderSettings,
-    ) => DnsProvider = createDnsProvider,
+    private readonly providerFor: (settings: DnsProviderSettings) => DnsProvider = (settings) =>
+      createDnsProvider(settings, PUBLIC_ONLY),
   ) {}
 
   get mode(): DnsMode | null {
