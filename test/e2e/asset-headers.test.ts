@@ -14,17 +14,19 @@ beforeAll(async () => {
 afterAll(() => plane?.stop());
 
 describe("static assets under wrangler dev", () => {
-  it.each(["/agent/baton-agent.mjs", "/agent/latest.json", "/dashboard/app.css"])(
-    "%s carries the security headers",
-    async (path) => {
-      const response = await fetch(`${plane?.url}${path}`);
-      await response.arrayBuffer();
-      expect(response.status).toBe(200);
-      expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
-      expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
-      expect(response.headers.get("Referrer-Policy")).toBe("same-origin");
-    },
-  );
+  it.each([
+    "/agent/baton-agent.mjs",
+    "/agent/latest.json",
+    "/dashboard/app.css",
+    "/dashboard/auth.css",
+  ])("%s carries the security headers", async (path) => {
+    const response = await fetch(`${plane?.url}${path}`);
+    await response.arrayBuffer();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(response.headers.get("Referrer-Policy")).toBe("same-origin");
+  });
 
   it("does not serve _headers itself", async () => {
     const response = await fetch(`${plane?.url}/_headers`);

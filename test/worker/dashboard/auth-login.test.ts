@@ -272,6 +272,10 @@ describe("GET /login", () => {
     expect(page.text).toContain('<label for="username">');
     expect(page.text).toContain('autocomplete="username"');
     expect(page.text).toContain('name="next" value="/pools"');
+    // Styled from a file: the content policy (style-src 'self') would drop an inline <style>.
+    expect(page.headers.get("Content-Security-Policy")).toContain("style-src 'self'");
+    expect(page.text).not.toContain("<style");
+    expect(page.text).toContain('<link rel="stylesheet" href="/dashboard/auth.css"/>');
   });
 
   it("sends a signed-in user straight on", async () => {
