@@ -97,6 +97,27 @@ describe("a deployed control plane refuses to call private addresses", () => {
 });
 
 describe("webhook URLs are a credential", () => {
+  it("are masked in events written before they were, too", async () => {
+    const pool = await createPool();
+    const at = Date.now();
+    await env.DB.prepare(
+      "INSERT INTO events (id, pool_id, member_id, type, actor, message, data, at) VALUES (?, ?, NULL, 'pool.updated', 'bootstrap', ?, ?, ?)",
+    )
+      .bind(
+        `evt_old_${pool.id}`,
+        pool.id,
+        `Webhook alerts go to ${SLACK}`,
+        JSON.stringify({ alerts: { url: SLACK, events: [], enabled: true } }),
+        at,
+      )
+      .run();
+    const events = await admin<{ events: { message: string; data: unknown }[] }>(
+      `/pools/${pool.id}/events`,
+    );
+    expect(events.body.events[0]?.message).toBe("Webhook alerts go to https://hooks.slack.com/…");
+    expect(JSON.stringify(events.body)).not.toContain("XXXXXXXXXXXXXXXX");
+  });
+
   it("are shown in full to admins only, and never in events", async () => {
     const pool = await createPool();
     expect(
