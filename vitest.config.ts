@@ -31,6 +31,8 @@ export default defineConfig({
                 ADMIN_TOKEN: TEST_ADMIN_TOKEN,
                 SECRETS_KEY: "test-secrets-key-0123456789abcdef0123456789",
                 LOG_LEVEL: "warn",
+                // Tests talk to fakes on loopback; deployed Workers never have it.
+                ALLOW_PRIVATE_URLS: "true",
                 TEST_MIGRATIONS: await readD1Migrations("migrations"),
               },
             },

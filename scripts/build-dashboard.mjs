@@ -1,23 +1,37 @@
 // Copies the dashboard's static files (dashboard/*.css, *.js) into the Worker's assets as
 // dist/public/dashboard/, where wrangler [assets] serves them. No bundler: they are plain files.
 // Written to a temporary name and renamed, like the agent bundle, so a running server never
-// serves half a file.
+// serves half a file. Also writes dist/public/_headers: the Worker's security headers for the
+// assets, which are answered without running the Worker.
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { transformSync } from "../node_modules/esbuild/lib/main.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const source = join(root, "dashboard");
 const target = join(root, "dist", "public", "dashboard");
 
+/** `_headers` from worker/middleware/security-header-values.ts (no imports: evaluated as is). */
+function assetHeaders() {
+  const source = readFileSync(join(root, "worker", "middleware", "security-header-values.ts"));
+  const { code } = transformSync(source.toString(), { loader: "ts", format: "cjs" });
+  const module = { exports: {} };
+  new Function("module", "exports", code)(module, module.exports);
+  return module.exports.assetHeadersFile();
+}
+
+function writeAtomically(file, bytes) {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, bytes);
+  renameSync(temp, file);
+}
+
 export function buildDashboard() {
   mkdirSync(target, { recursive: true });
+  writeAtomically(join(target, "..", "_headers"), assetHeaders());
   const files = readdirSync(source).filter((name) => /\.(css|js)$/.test(name));
-  for (const name of files) {
-    const temp = join(target, `${name}.${process.pid}.tmp`);
-    writeFileSync(temp, readFileSync(join(source, name)));
-    renameSync(temp, join(target, name));
-  }
+  for (const name of files) writeAtomically(join(target, name), readFileSync(join(source, name)));
   return files;
 }
 

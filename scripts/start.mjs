@@ -85,7 +85,9 @@ console.log(
   `Dev release key (.dev-release-key.pem) signed the agent bundle; VMs pin it with install.sh --release-key ${releaseKey}\n`,
 );
 
-const devArgs = ["dev", "--ip", "127.0.0.1", "--port", port];
+// ALLOW_PRIVATE_URLS: a local PowerDNS or webhook receiver on this machine may be used. It is
+// passed here, not written to .dev.vars, so it never travels with secrets to a deployment.
+const devArgs = ["dev", "--ip", "127.0.0.1", "--port", port, "--var", "ALLOW_PRIVATE_URLS:true"];
 const dev = spawn("wrangler", [...devArgs, "--var", `RELEASE_PUBLIC_KEY:${releaseKey}`], {
   cwd: root,
   env,

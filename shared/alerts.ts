@@ -11,27 +11,15 @@ export const DEFAULT_ALERT_EVENTS = [
   "dns.recovered",
 ] as const satisfies readonly EventType[];
 
-/** Host of a normalised http(s) URL: `localhost`, `127.0.0.1`, `[::1]`, `example.com`. */
-function hostOf(href: string): string {
-  return /^https?:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^/:]*)/.exec(href)?.[1] ?? "";
-}
-
-/** Plain http is allowed only to this machine, for local development and tests. */
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
-
 /**
- * Where a pool's alerts go. The URL is normalised (zod's WHATWG parse) before the loopback
- * check, so spellings such as `http://evil.com\@localhost` cannot pass as local.
+ * Where a pool's alerts go. The URL is normalised (zod's WHATWG parse); which hosts the control
+ * plane may call (https to public addresses, loopback only in development) is its own rule,
+ * checked when the URL is saved and before every delivery (worker/lib/outbound-url.ts).
  */
 export const AlertSettings = z.strictObject({
   url: z
     .url({ protocol: /^https?$/, normalize: true, error: "must be an http(s):// URL" })
-    .refine(
-      (url) => !url.startsWith("http:") || isLoopback(hostOf(url)),
-      "must use https:// (http:// is allowed only for localhost and 127.0.0.0/8)",
-    ),
+    .max(2048, "must be at most 2048 characters"),
   /** Signs every delivery (X-Baton-Signature); the receiver holds the same secret. */
   secret: z
     .string()

@@ -4,14 +4,15 @@ import { Role } from "./tokens";
 /** Shortest dashboard password accepted: long passphrases beat composition rules. */
 export const MIN_PASSWORD_LENGTH = 12;
 // PBKDF2 hashes any length, but a megabyte "password" would only cost CPU.
-const MAX_PASSWORD_LENGTH = 256;
+export const MAX_PASSWORD_LENGTH = 256;
+export const MAX_USERNAME_LENGTH = 64;
 
 /** Letters, digits and `. _ @ -`; unique regardless of case (`Alice` and `alice` are one user). */
 export const Username = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(64)
+  .max(MAX_USERNAME_LENGTH)
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._@-]*$/,
     "may hold letters, digits and . _ @ - and must start with a letter or digit",

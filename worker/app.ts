@@ -7,6 +7,7 @@ import { requireSession, verifyCsrf } from "./dashboard/session";
 import { D1Meter } from "./db/meter";
 import { noRoute, onError, onNotFound, toApiError } from "./errors";
 import { requestContext } from "./middleware/request-context";
+import { securityHeaders } from "./middleware/security-headers";
 import { agentRoutes } from "./routes/agent";
 import { alertRoutes } from "./routes/alerts";
 import { backupRoutes } from "./routes/backups";
@@ -47,6 +48,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", systemRoutes(requestMeter));
 
 export const app = new Hono<AppEnv>()
+  .use("*", securityHeaders)
   .use("*", requestContext(requestMeter))
   .route("/", health)
   .route("/", installRoutes)

@@ -29,6 +29,9 @@ const ConfigSchema = z.object({
     .max(60_000)
     .default(DEFAULT_HEARTBEAT_INTERVAL_MS),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ALLOW_PRIVATE_URLS: z
+    .enum(["true", "false"], "ALLOW_PRIVATE_URLS must be true or false")
+    .default("false"),
   METRIC_RETENTION_DAYS: z.coerce.number().int().min(1).max(400).default(14),
   METRIC_SAMPLE_INTERVAL_S: z.coerce
     .number()
@@ -67,6 +70,12 @@ export interface Config {
   releasePublicKey: string | undefined;
   heartbeatIntervalMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /**
+   * Development only (`npm start`, tests): DNS provider and webhook URLs may point at loopback
+   * and private addresses, over http too. A deployed Worker leaves it unset: https to public
+   * addresses only (worker/lib/outbound-url.ts).
+   */
+  allowPrivateUrls: boolean;
   metricRetentionDays: number;
   /** Each pool's chart sample interval; lower than 30 s costs a D1 row per pool more often. */
   metricSampleIntervalMs: number;
@@ -93,6 +102,7 @@ export function parseConfig(env: object): Config {
     releasePublicKey: parsed.data.RELEASE_PUBLIC_KEY || undefined,
     heartbeatIntervalMs: parsed.data.HEARTBEAT_INTERVAL_MS,
     logLevel: parsed.data.LOG_LEVEL,
+    allowPrivateUrls: parsed.data.ALLOW_PRIVATE_URLS === "true",
     metricRetentionDays: parsed.data.METRIC_RETENTION_DAYS,
     metricSampleIntervalMs: parsed.data.METRIC_SAMPLE_INTERVAL_S * 1000,
     backupKeepPerMember: parsed.data.BACKUP_KEEP_PER_MEMBER,

@@ -193,7 +193,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
       const failed = page.locator("[data-testid=dns-check][data-ok=false]");
       await failed.waitFor({ state: "visible" });
       expect(await failed.innerText()).toContain(
-        "Cloudflare: HTTP 401: Authentication error (code 10000)",
+        "Cloudflare answered 401: Authentication error (code 10000)",
       );
       expect(bearers().at(-1)).toBe(WRONG_TOKEN);
       const { dns } = await adminApi(plane, "GET", `/api/v1/pools/${state.poolId}/dns`);

@@ -219,6 +219,8 @@ export async function startControlPlane(root, options = {}) {
       ADMIN_TOKEN: plane.adminToken,
       SECRETS_KEY: plane.secretsKey,
       LOG_LEVEL: "warn",
+      // A local PowerDNS and webhook receivers on loopback, as with `npm start`.
+      ALLOW_PRIVATE_URLS: "true",
       ...options.vars,
     };
     const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { AlertSettings, DEFAULT_ALERT_EVENTS } from "../../shared/alerts";
 
 const secret = "0123456789abcdef";
-const HTTPS_MESSAGE = "must use https:// (http:// is allowed only for localhost and 127.0.0.0/8)";
 
 /** The first issue's message, or "ok". */
 function check(input: Record<string, unknown>): string {
@@ -11,19 +10,16 @@ function check(input: Record<string, unknown>): string {
 }
 
 describe("AlertSettings", () => {
+  // The shape only: which hosts the control plane may call is worker/lib/outbound-url.ts's rule.
   it.each([
     { url: "https://hooks.slack.com/services/T/B/X", expected: "ok" },
     { url: "http://127.0.0.1:8787/hook", expected: "ok" },
-    { url: "http://127.45.0.9/hook", expected: "ok" },
-    { url: "http://LOCALHOST:3000/", expected: "ok" },
-    { url: "http://hooks.example.com/x", expected: HTTPS_MESSAGE },
-    { url: "http://127.0.0.1.nip.io/", expected: HTTPS_MESSAGE },
-    { url: "http://localhost.example.com/", expected: HTTPS_MESSAGE },
-    { url: "http://evil.example\\@localhost/", expected: HTTPS_MESSAGE },
-    { url: "http://localhost@evil.example/", expected: HTTPS_MESSAGE },
-    { url: "http://10.0.0.1/", expected: HTTPS_MESSAGE },
     { url: "ftp://hooks.example.com/", expected: "must be an http(s):// URL" },
     { url: "hooks.example.com", expected: "must be an http(s):// URL" },
+    {
+      url: `https://hooks.example.com/${"x".repeat(2048)}`,
+      expected: "must be at most 2048 characters",
+    },
   ])("url $url → $expected", ({ url, expected }) => {
     expect(check({ url })).toBe(expected);
   });

@@ -38,3 +38,10 @@ it.each([
 ])("refuses %s=%s", (name, value) => {
   expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
 });
+
+it("allows private and loopback outbound URLs only when ALLOW_PRIVATE_URLS=true", () => {
+  expect(parseConfig({}).allowPrivateUrls).toBe(false);
+  expect(parseConfig({ ALLOW_PRIVATE_URLS: "false" }).allowPrivateUrls).toBe(false);
+  expect(parseConfig({ ALLOW_PRIVATE_URLS: "true" }).allowPrivateUrls).toBe(true);
+  expect(() => parseConfig({ ALLOW_PRIVATE_URLS: "yes" })).toThrow(/ALLOW_PRIVATE_URLS/);
+});

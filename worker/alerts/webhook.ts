@@ -1,4 +1,9 @@
 import type { AlertPayload, AlertSettings } from "../../shared/alerts";
+import {
+  type OutboundPolicy,
+  outboundRefusalMessage,
+  outboundUrlRefusal,
+} from "../lib/outbound-url";
 import { signBody } from "./signature";
 
 export { alertPayload, type PoolEvent } from "./payload";
@@ -6,14 +11,19 @@ export { signBody, verifySignature } from "./signature";
 
 /** Long enough for a slow chat service, short enough not to hold a coordinator alarm. */
 export const ALERT_TIMEOUT_MS = 10_000;
-/** How much of a refusal's body goes into the error, e.g. Slack's `invalid_payload`. */
-const ERROR_BODY_CHARS = 200;
+/**
+ * A refusal's body goes into the error only when it is an error code such as Slack's
+ * `invalid_payload` or `no_service`: anything else could be whatever a misdirected URL holds.
+ */
+const ERROR_CODE_BODY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export type SendResult =
   | { ok: true; status: number }
   | { ok: false; retryable: boolean; status?: number; retryAfterMs?: number; error: string };
 
 export interface SendOptions {
+  /** Checked before every delivery, not only when the URL was saved. */
+  policy: OutboundPolicy;
   fetch?: typeof fetch;
   timeoutMs?: number;
   /** The clock, for X-Baton-Timestamp, `sentAt` and Retry-After dates. */
@@ -21,15 +31,18 @@ export interface SendOptions {
 }
 
 /**
- * POSTs one alert, signed. Never throws: the result says whether to try again. Redirects are
- * not followed, so a signed body never lands somewhere the admin did not configure.
+ * POSTs one alert, signed, to a URL the outbound rule allows. Never throws: the result says
+ * whether to try again. Redirects are not followed, so a signed body never lands somewhere the
+ * admin did not configure.
  */
 export async function sendAlert(
   settings: Pick<AlertSettings, "url" | "secret">,
   payload: AlertPayload,
-  options: SendOptions = {},
+  options: SendOptions,
 ): Promise<SendResult> {
   const { fetch: send = fetch, timeoutMs = ALERT_TIMEOUT_MS, now = Date.now } = options;
+  const refusal = outboundUrlRefusal(settings.url, options.policy);
+  if (refusal) return { ok: false, retryable: false, error: outboundRefusalMessage(refusal) };
   const sentAt = now();
   const timestamp = Math.floor(sentAt / 1000);
   const body = JSON.stringify({ ...payload, sentAt });
@@ -92,7 +105,8 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 
 async function responseSnippet(response: Response): Promise<string> {
   try {
-    return (await response.text()).trim().slice(0, ERROR_BODY_CHARS);
+    const text = (await response.text()).trim();
+    return ERROR_CODE_BODY.test(text) ? text : "";
   } catch {
     return "";
   }

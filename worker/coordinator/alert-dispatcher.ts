@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import type { EventRow } from "../db/schema/events";
 import type { PoolRow } from "../db/schema/pools";
 import { toEvent } from "../events/store";
+import type { OutboundPolicy } from "../lib/outbound-url";
 import { log } from "../log";
 
 const STORAGE_KEY = "alerts";
@@ -17,6 +18,8 @@ interface Dependencies {
   rearm: () => Promise<void>;
   /** Sends one HTTP request; tests put a recording receiver here. */
   fetch: () => typeof fetch;
+  /** Which webhook URLs may be called (the Worker's config). */
+  policy: OutboundPolicy;
 }
 
 /**
@@ -97,6 +100,7 @@ export class AlertDispatcher {
         const result = await sendAlert(delivery.settings, delivery.payload, {
           fetch: this.deps.fetch(),
           now: this.deps.now,
+          policy: this.deps.policy,
         });
         const outcome = this.outbox.record(result, delivery, this.deps.now());
         if (outcome.kind === "dropped") {

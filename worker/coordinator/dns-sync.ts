@@ -7,6 +7,7 @@ import { sortAddresses } from "../dns/plan";
 import { DnsError, type DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
 import { loadDnsSettings } from "../dns/settings";
+import { PUBLIC_ONLY } from "../lib/outbound-url";
 import { log } from "../log";
 import type { BatchWriter, EventWriter } from "./job-queue";
 
@@ -78,9 +79,8 @@ export class DnsSync {
     private readonly write: BatchWriter,
     private readonly pool: () => PoolRow | null,
     private readonly now: () => number,
-    private readonly providerFor: (
-      settings: DnsProviderSettings,
-    ) => DnsProvider = createDnsProvider,
+    private readonly providerFor: (settings: DnsProviderSettings) => DnsProvider = (settings) =>
+      createDnsProvider(settings, PUBLIC_ONLY),
   ) {}
 
   get mode(): DnsMode | null {

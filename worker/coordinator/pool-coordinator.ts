@@ -73,7 +73,8 @@ export class PoolCoordinator extends DurableObject<Env> {
   /** Sends webhook alerts. Tests put a recording receiver in its place. */
   alertFetch: typeof fetch = (input, init) => fetch(input, init);
   /** Builds the DNS provider from the pool's settings. Tests put an in-memory DNS in its place. */
-  dnsProviderFor: (settings: DnsProviderSettings) => DnsProvider = createDnsProvider;
+  dnsProviderFor: (settings: DnsProviderSettings) => DnsProvider = (settings) =>
+    createDnsProvider(settings, parseConfig(this.env));
 
   private readonly meter = new D1Meter();
   private readonly db: Db = openDb(this.env.DB, this.meter);
@@ -110,6 +111,7 @@ export class PoolCoordinator extends DurableObject<Env> {
     now: () => this.now(),
     rearm: () => this.scheduleAlarm(),
     fetch: () => this.alertFetch,
+    policy: parseConfig(this.env),
   });
 
   constructor(ctx: DurableObjectState, env: Env) {

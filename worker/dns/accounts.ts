@@ -7,8 +7,10 @@ import { runWrites } from "../db/writes";
 import { ApiError } from "../errors";
 import { insertEvent } from "../events/store";
 import { newId } from "../lib/ids";
+import type { OutboundPolicy } from "../lib/outbound-url";
 import { page } from "../lib/page";
 import { decryptJson, encryptJson } from "../lib/secrets";
+import { requireAllowedProviderUrl } from "./provider-url";
 import { loadAccountSettings, redact } from "./settings";
 
 /** The API's view of an account: its settings without credentials, and the pools using it. */
@@ -42,9 +44,11 @@ export async function saveDnsAccount(
   secretsKey: string,
   accountId: string | null,
   input: SaveDnsAccount,
+  policy: OutboundPolicy,
   actor: string,
   now: number,
 ) {
+  requireAllowedProviderUrl(input.provider, policy);
   const existing = accountId
     ? (await loadAccountSettings(db, secretsKey, accountId)).account
     : null;

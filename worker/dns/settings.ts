@@ -10,7 +10,9 @@ import { type DnsSettingsRow, dnsAccounts, dnsSettings } from "../db/schema/dns"
 import { runWrites } from "../db/writes";
 import { ApiError } from "../errors";
 import { insertEvent } from "../events/store";
+import type { OutboundPolicy } from "../lib/outbound-url";
 import { decryptJson, encryptJson } from "../lib/secrets";
+import { requireAllowedProviderUrl } from "./provider-url";
 
 const SECRET_FIELDS = new Set(["apiToken", "apiKey"]);
 
@@ -81,15 +83,24 @@ export async function loadOwnDnsSettings(db: Db, secretsKey: string, poolId: str
   return DnsProviderSettings.parse(await decryptJson(secretsKey, row.sealed));
 }
 
-/** The provider settings a PUT body describes: its own, or its account's with the overrides. */
+/**
+ * The provider settings a PUT body describes: its own, or its account's with the overrides;
+ * refused (400) when they would make the control plane call a URL `policy` does not allow.
+ */
 export async function resolveDnsSettings(
   db: Db,
   secretsKey: string,
   input: PutDnsSettings,
+  policy: OutboundPolicy,
 ): Promise<DnsProviderSettings> {
-  if (!input.accountId) return input.provider as DnsProviderSettings;
-  const { settings } = await loadAccountSettings(db, secretsKey, input.accountId);
-  return withOverrides(settings, input.overrides);
+  const settings = input.accountId
+    ? withOverrides(
+        (await loadAccountSettings(db, secretsKey, input.accountId)).settings,
+        input.overrides,
+      )
+    : (input.provider as DnsProviderSettings);
+  requireAllowedProviderUrl(settings, policy);
+  return settings;
 }
 
 /** Stores (or replaces) a pool's provider settings, credentials encrypted. */
@@ -98,10 +109,11 @@ export async function saveDnsSettings(
   secretsKey: string,
   poolId: string,
   input: PutDnsSettings,
+  policy: OutboundPolicy,
   actor: string,
   now: number,
 ) {
-  const settings = await resolveDnsSettings(db, secretsKey, input);
+  const settings = await resolveDnsSettings(db, secretsKey, input, policy);
   const row: DnsSettingsRow = {
     poolId,
     kind: settings.kind,

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Event, EventType } from "../../shared/events";
 import type { PageQuery } from "../../shared/pagination";
+import { maskWebhookUrl } from "../alerts/mask-url";
 import type { Db } from "../db/client";
 import { type EventRow, events } from "../db/schema/events";
 import { newId } from "../lib/ids";
@@ -34,8 +35,19 @@ export function insertEvent(db: Db, event: NewEvent, now: number) {
   return db.insert(events).values(eventRow(event, now));
 }
 
+/**
+ * An event as the API, the dashboard and webhooks show it. Webhook URLs are a credential: events
+ * saved since decision 0013 carry them masked, older ones are masked here.
+ */
 export function toEvent(row: EventRow): Event {
-  return { ...row };
+  const alerts = (row.data as { alerts?: { url?: unknown } }).alerts;
+  if (row.type !== "pool.updated" || typeof alerts?.url !== "string") return { ...row };
+  const masked = maskWebhookUrl(alerts.url);
+  return {
+    ...row,
+    message: row.message.replaceAll(alerts.url, masked),
+    data: { ...row.data, alerts: { ...alerts, url: masked } },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { AlertSettings } from "../../shared/alerts";
 import {
+  alertSettingsFor,
   findAlertRow,
   removeAlertSettings,
   saveAlertSettings,
@@ -11,29 +11,36 @@ import { coordinatorFor } from "../coordinator/client";
 import { requireSecretsKey } from "../dns/settings";
 import { getPool } from "../pools/store";
 import type { AppEnv } from "../types";
-import { validate } from "../validation";
+import { validateWith } from "../validation";
 
-/** A pool's webhook alerts. The signing secret goes in, never out. */
+/** A pool's webhook alerts. The signing secret goes in, never out; the URL out to admins only. */
 export const alertRoutes = new Hono<AppEnv>()
   .get("/pools/:poolId/alerts", async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
     const row = await findAlertRow(c.get("db"), pool.id);
-    return c.json({ alerts: row ? toAlertView(row) : null });
+    const canSeeUrl = c.get("actor").role === "admin";
+    return c.json({ alerts: row ? toAlertView(row, canSeeUrl) : null });
   })
-  .put("/pools/:poolId/alerts", allow("admin"), validate("json", AlertSettings), async (c) => {
-    const pool = await getPool(c.get("db"), c.req.param("poolId"));
-    const key = requireSecretsKey(c.get("config").secretsKey);
-    const alerts = await saveAlertSettings(
-      c.get("db"),
-      key,
-      pool.id,
-      c.req.valid("json"),
-      c.get("actor").id,
-      Date.now(),
-    );
-    await coordinatorFor(c.env, pool.id).alertsChanged(pool.id);
-    return c.json({ alerts });
-  })
+  .put(
+    "/pools/:poolId/alerts",
+    allow("admin"),
+    validateWith("json", (c) => alertSettingsFor(c.get("config"))),
+    async (c) => {
+      const pool = await getPool(c.get("db"), c.req.param("poolId"));
+      const key = requireSecretsKey(c.get("config").secretsKey);
+      const alerts = await saveAlertSettings(
+        c.get("db"),
+        key,
+        pool.id,
+        c.req.valid("json"),
+        c.get("config"),
+        c.get("actor").id,
+        Date.now(),
+      );
+      await coordinatorFor(c.env, pool.id).alertsChanged(pool.id);
+      return c.json({ alerts });
+    },
+  )
   .delete("/pools/:poolId/alerts", allow("admin"), async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
     await removeAlertSettings(c.get("db"), pool.id, c.get("actor").id, Date.now());

@@ -23,6 +23,7 @@ export const dnsAccountRoutes = new Hono<AppEnv>()
       key,
       null,
       c.req.valid("json"),
+      c.get("config"),
       c.get("actor").id,
       Date.now(),
     );
@@ -45,6 +46,7 @@ export const dnsAccountRoutes = new Hono<AppEnv>()
       key,
       id,
       c.req.valid("json"),
+      c.get("config"),
       c.get("actor").id,
       Date.now(),
     );

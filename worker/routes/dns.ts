@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DnsProviderSettings, PutDnsSettings } from "../../shared/dns";
 import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
+import { requireAllowedProviderUrl } from "../dns/provider-url";
 import { createDnsProvider } from "../dns/providers";
 import {
   loadDnsSettings,
@@ -36,6 +37,7 @@ export const dnsRoutes = new Hono<AppEnv>()
       key,
       pool.id,
       c.req.valid("json"),
+      c.get("config"),
       c.get("actor").id,
       Date.now(),
     );
@@ -51,6 +53,7 @@ export const dnsRoutes = new Hono<AppEnv>()
   .post("/pools/:poolId/dns/test", allow("operator"), validate("json", TestDns), async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
     let settings = c.req.valid("json").provider;
+    if (settings) requireAllowedProviderUrl(settings, c.get("config"));
     if (!settings) {
       const key = requireSecretsKey(c.get("config").secretsKey);
       const stored = await loadDnsSettings(c.get("db"), key, pool.id);
@@ -61,6 +64,6 @@ export const dnsRoutes = new Hono<AppEnv>()
         );
       settings = stored.settings;
     }
-    const check = await createDnsProvider(settings).check(pool.failoverHostname);
+    const check = await createDnsProvider(settings, c.get("config")).check(pool.failoverHostname);
     return c.json({ check });
   });

@@ -48,8 +48,15 @@ function onlyRequest(): ReceivedRequest & { timestamp: string; signature: string
   return { ...request, timestamp: String(timestamp), signature: String(signature) };
 }
 
+/** `npm start` and tests: the receiver is on loopback. */
+const DEVELOPMENT = { allowPrivateUrls: true };
+
 const send = (timeoutMs?: number) =>
-  sendAlert(settings, alertPayload(event(), "edge", NOW - 500), { now: () => NOW, timeoutMs });
+  sendAlert(settings, alertPayload(event(), "edge", NOW - 500), {
+    now: () => NOW,
+    timeoutMs,
+    policy: DEVELOPMENT,
+  });
 
 describe("sendAlert against a real HTTP receiver", () => {
   it("delivers a signed JSON POST with Baton's headers", async () => {
@@ -99,7 +106,9 @@ describe("sendAlert against a real HTTP receiver", () => {
   });
 
   it.each([
-    { status: 500, retryable: true, text: "database down", error: "HTTP 500: database down" },
+    // Only an error code is quoted: a sentence could be anything the URL's owner holds.
+    { status: 500, retryable: true, text: "database down", error: "HTTP 500" },
+    { status: 502, retryable: true, text: "<html>internal page</html>", error: "HTTP 502" },
     { status: 503, retryable: true, text: "", error: "HTTP 503" },
     { status: 408, retryable: true, text: "", error: "HTTP 408" },
     { status: 400, retryable: false, text: "invalid_payload", error: "HTTP 400: invalid_payload" },
@@ -116,7 +125,7 @@ describe("sendAlert against a real HTTP receiver", () => {
       retryable: true,
       status: 429,
       retryAfterMs: 7_000,
-      error: "HTTP 429: slow down",
+      error: "HTTP 429",
     });
   });
 
@@ -146,12 +155,35 @@ describe("sendAlert against a real HTTP receiver", () => {
     const result = await sendAlert(
       { ...settings, url: closed.url },
       alertPayload(event(), "edge", NOW),
+      { policy: DEVELOPMENT },
     );
     expect(result).toMatchObject({
       ok: false,
       retryable: true,
       error: expect.stringMatching(/^network error/),
     });
+  });
+});
+
+describe("sendAlert to a URL the control plane may not call", () => {
+  it.each([
+    ["a loopback receiver, deployed", () => receiver.url, { allowPrivateUrls: false }],
+    ["the metadata service, even in development", () => "http://169.254.169.254/x", DEVELOPMENT],
+    ["plain http to a public host", () => "http://hooks.example.com/x", DEVELOPMENT],
+  ])("refuses %s without sending, for good", async (_, url, policy) => {
+    const result = await sendAlert(
+      { ...settings, url: url() },
+      alertPayload(event(), "edge", NOW),
+      {
+        policy,
+      },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringMatching(/^URL refused: /),
+    });
+    expect(receiver.requests).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   SESSION_IDLE_MS,
   SESSION_MAX_AGE_MS,
 } from "../../../worker/dashboard/auth/sessions";
+import { throttleSubject } from "../../../worker/dashboard/auth/throttle";
 import { openDb } from "../../../worker/db/client";
 import { D1Meter } from "../../../worker/db/meter";
 import { sha256Hex } from "../../../worker/lib/crypto";
@@ -75,7 +76,17 @@ describe("POST /login", () => {
   });
 
   it("goes only to paths on this site", async () => {
-    for (const next of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "pools"]) {
+    const offsite = [
+      "//evil.example/x",
+      "https://evil.example/",
+      "/\\evil.example",
+      "pools",
+      "/..//evil.example",
+      "/x/../..//evil.example/",
+      "/%2e%2e//evil.example",
+      "/./\\evil.example",
+    ];
+    for (const next of offsite) {
       const result = await postLogin("alice", PASSWORD, { next });
       expect(result.location).toBe("/");
     }
@@ -104,7 +115,7 @@ describe("POST /login", () => {
 });
 
 describe("sign-in throttling", () => {
-  it("refuses a username after 5 failures in 15 minutes, even with the right password", async () => {
+  it("refuses a username from one address after 5 failures in 15 minutes, even with the right password", async () => {
     const user = await createUser("viewer");
     const ip = { "CF-Connecting-IP": "198.51.100.1" };
     for (let i = 0; i < 5; i++) {
@@ -124,21 +135,22 @@ describe("sign-in throttling", () => {
     await sql(
       "UPDATE login_throttles SET window_started_at = ? WHERE subject = ?",
       Date.now() - 15 * 60_000 - 1,
-      user.username,
+      await throttleSubject("pair", user.username, ip["CF-Connecting-IP"]),
     );
     expect((await postLogin(user.username, PASSWORD, { headers: ip })).status).toBe(302);
   });
 
   it("starts a new window after an old one has run out", async () => {
     const user = await createUser("viewer");
+    const pair = await throttleSubject("pair", user.username, "unknown");
     await sql(
-      "INSERT INTO login_throttles VALUES ('username', ?, 5, ?)",
-      user.username,
+      "INSERT INTO login_throttles VALUES ('pair', ?, 5, ?)",
+      pair,
       Date.now() - 16 * 60_000,
     );
     expect((await postLogin(user.username, "wrong password!!")).status).toBe(401);
     const row = await env.DB.prepare("SELECT failures FROM login_throttles WHERE subject = ?")
-      .bind(user.username)
+      .bind(pair)
       .first<{ failures: number }>();
     expect(row?.failures).toBe(1);
     expect((await postLogin(user.username, PASSWORD)).status).toBe(302);
@@ -158,7 +170,8 @@ describe("sign-in throttling", () => {
   });
 
   it("refuses an address after 20 failures, whatever the username", async () => {
-    await sql("INSERT INTO login_throttles VALUES ('ip', '192.0.2.99', 20, ?)", Date.now());
+    const address = await throttleSubject("ip", "", "192.0.2.99");
+    await sql("INSERT INTO login_throttles VALUES ('ip', ?, 20, ?)", address, Date.now());
     const blocked = await postLogin("alice", PASSWORD, {
       headers: { "CF-Connecting-IP": "192.0.2.99" },
     });
@@ -170,7 +183,8 @@ describe("sign-in throttling", () => {
   });
 
   it("counts 19 failures from an address as not yet enough", async () => {
-    await sql("INSERT INTO login_throttles VALUES ('ip', '192.0.2.98', 19, ?)", Date.now());
+    const address = await throttleSubject("ip", "", "192.0.2.98");
+    await sql("INSERT INTO login_throttles VALUES ('ip', ?, 19, ?)", address, Date.now());
     const headers = { "CF-Connecting-IP": "192.0.2.98" };
     expect((await postLogin("alice", PASSWORD, { headers })).status).toBe(302);
     expect((await postLogin("alice", "wrong password!!", { headers })).status).toBe(401);
@@ -178,7 +192,79 @@ describe("sign-in throttling", () => {
   });
 });
 
+describe("sign-in throttling under attack", () => {
+  it("checks at most 5 of 40 concurrent wrong passwords from one address", async () => {
+    const user = await createUser("viewer");
+    const attacker = { "CF-Connecting-IP": "203.0.113.40" };
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        postLogin(user.username, "wrong password!!", { headers: attacker }),
+      ),
+    );
+    const statuses = results.map((result) => result.status);
+    // A 401 means the password was checked; a 429 means it was refused before any check.
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(35);
+    // The 41st try from there is refused even with the right password ...
+    expect((await postLogin(user.username, PASSWORD, { headers: attacker })).status).toBe(429);
+    // ... while the user, from their own address, still signs in.
+    const own = { "CF-Connecting-IP": "198.51.100.41" };
+    expect((await postLogin(user.username, PASSWORD, { headers: own })).status).toBe(302);
+  });
+
+  it("does not lock a username for everyone after failures from one address", async () => {
+    const user = await createUser("viewer");
+    for (let i = 0; i < 5; i++) {
+      const headers = { "CF-Connecting-IP": "203.0.113.50" };
+      expect((await postLogin(user.username, "wrong password!!", { headers })).status).toBe(401);
+    }
+    const headers = { "CF-Connecting-IP": "198.51.100.50" };
+    expect((await postLogin(user.username, PASSWORD, { headers })).status).toBe(302);
+  });
+
+  it("refuses a username everywhere after 50 failures from many addresses in an hour", async () => {
+    const user = await createUser("viewer");
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, address) => {
+        const headers = { "CF-Connecting-IP": `203.0.113.${100 + address}` };
+        for (let i = 0; i < 5; i++) {
+          expect((await postLogin(user.username, "wrong password!!", { headers })).status).toBe(
+            401,
+          );
+        }
+      }),
+    );
+    const fresh = { "CF-Connecting-IP": "198.51.100.60" };
+    const refused = await postLogin(user.username, PASSWORD, { headers: fresh });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(59 * 60);
+  });
+
+  it("refuses an over-long username without storing it", async () => {
+    const huge = "a".repeat(3 * 1024 * 1024);
+    const result = await postLogin(huge, PASSWORD);
+    expect(result.status).toBe(400);
+    expect(result.text).toContain("at most 64 characters");
+    expect(result.text.length).toBeLessThan(100_000);
+    const longest = await env.DB.prepare(
+      "SELECT max(length(subject)) AS n FROM login_throttles",
+    ).first<{ n: number | null }>();
+    expect(longest?.n ?? 0).toBeLessThanOrEqual(64);
+  });
+});
+
 describe("GET /login", () => {
+  it("never redirects a signed-in user off the site", async () => {
+    const session = await signIn("alice");
+    for (const next of ["/..//evil.example", "/a/..//evil.example/x"]) {
+      const page = await browse(`/login?next=${encodeURIComponent(next)}`, {
+        cookies: session.cookies,
+      });
+      expect(page.status).toBe(302);
+      expect(page.location).toBe("/");
+    }
+  });
+
   it("renders a labelled form that keeps next", async () => {
     const page = await browse("/login?next=%2Fpools");
     expect(page.status).toBe(200);
@@ -186,6 +272,10 @@ describe("GET /login", () => {
     expect(page.text).toContain('<label for="username">');
     expect(page.text).toContain('autocomplete="username"');
     expect(page.text).toContain('name="next" value="/pools"');
+    // Styled from a file: the content policy (style-src 'self') would drop an inline <style>.
+    expect(page.headers.get("Content-Security-Policy")).toContain("style-src 'self'");
+    expect(page.text).not.toContain("<style");
+    expect(page.text).toContain('<link rel="stylesheet" href="/dashboard/auth.css"/>');
   });
 
   it("sends a signed-in user straight on", async () => {

@@ -7,7 +7,7 @@ import {
   verifyPassword,
 } from "../../../worker/dashboard/auth/passwords";
 import { sessionAlive } from "../../../worker/dashboard/auth/sessions";
-import { THROTTLE_WINDOW_MS, throttledUntil } from "../../../worker/dashboard/auth/throttle";
+import { THROTTLE_RULES, throttledUntil } from "../../../worker/dashboard/auth/throttle";
 import { PASSWORD, postLogin, sql } from "./auth-helpers";
 
 describe("safeNextPath", () => {
@@ -21,6 +21,11 @@ describe("safeNextPath", () => {
     ["javascript:alert(1)", "/"],
     ["pools", "/"],
     ["/login?next=/x", "/"],
+    ["/..//evil.example", "/"],
+    ["/a/../..//evil.example/x", "/"],
+    ["/%2e%2e//evil.example", "/"],
+    ["/.//evil.example", "/"],
+    ["/pools/../pools/p1", "/pools/p1"],
     [undefined, "/"],
   ])("%s → %s", (next, expected) => {
     expect(safeNextPath(next)).toBe(expected);
@@ -29,13 +34,18 @@ describe("safeNextPath", () => {
 
 describe("throttledUntil", () => {
   const t0 = 1_000_000;
+  const QUARTER = THROTTLE_RULES.pair.windowMs;
+  const HOUR = THROTTLE_RULES.username.windowMs;
+  // `failures` is the count the attempt being judged left, itself included.
   it.each([
-    { scope: "username", failures: 4, at: t0, until: null },
-    { scope: "username", failures: 5, at: t0, until: t0 + THROTTLE_WINDOW_MS },
-    { scope: "username", failures: 5, at: t0 + THROTTLE_WINDOW_MS, until: null },
-    { scope: "ip", failures: 19, at: t0, until: null },
-    { scope: "ip", failures: 20, at: t0 + 1000, until: t0 + THROTTLE_WINDOW_MS },
-  ] as const)("$failures $scope failures, asked at +$at → $until", (row) => {
+    { scope: "pair", failures: 5, at: t0, until: null },
+    { scope: "pair", failures: 6, at: t0, until: t0 + QUARTER },
+    { scope: "pair", failures: 6, at: t0 + QUARTER, until: null },
+    { scope: "ip", failures: 20, at: t0, until: null },
+    { scope: "ip", failures: 21, at: t0 + 1000, until: t0 + QUARTER },
+    { scope: "username", failures: 50, at: t0, until: null },
+    { scope: "username", failures: 51, at: t0 + QUARTER, until: t0 + HOUR },
+  ] as const)("$failures $scope attempts, asked at +$at → $until", (row) => {
     const state = { scope: row.scope, failures: row.failures, windowStartedAt: t0 };
     expect(throttledUntil([state], row.at)).toBe(row.until);
   });

@@ -148,7 +148,7 @@ describe("the pool's DNS tab", () => {
 
     const page = await htmlOf(session, `/pools/${pool.id}/dns`);
     expect(byTestId(page, "dns-actual")[0]?.["data-ok"]).toBe("false");
-    expect(textOf(page, "dns-actual-error")).toContain("PowerDNS: request failed");
+    expect(textOf(page, "dns-actual-error")).toContain("PowerDNS: request to 127.0.0.1:1 failed");
 
     // The saved settings, inline (as dashboard/app.js asks): a fragment with the result.
     const inline = await postForm(
@@ -162,7 +162,9 @@ describe("the pool's DNS tab", () => {
     const fragment = await inline.text();
     expect(byTestId(fragment, "dns-check")[0]?.["data-ok"]).toBe("false");
     expect(textOf(fragment, "dns-check")).toContain("saved settings");
-    expect(textOf(fragment, "dns-check-detail")).toContain("PowerDNS: request failed");
+    expect(textOf(fragment, "dns-check-detail")).toContain(
+      "PowerDNS: request to 127.0.0.1:1 failed",
+    );
 
     // The form's values without scripts: the whole page with the result and the input kept.
     const formTest = await postForm(session, `/ui/pools/${pool.id}/dns/test`, {

@@ -210,6 +210,25 @@ describe("the pool's Settings tab", () => {
     expect((await admin<{ alerts: unknown }>(`/pools/${pool.id}/alerts`)).body.alerts).toBeNull();
   });
 
+  it("shows the webhook URL (a credential) to admins only; others see its host", async () => {
+    const pool = await createPool();
+    const slack = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX";
+    const put = await admin(`/pools/${pool.id}/alerts`, {
+      method: "PUT",
+      body: { url: slack, secret: SECRET },
+    });
+    expect(put.status).toBe(200);
+    for (const role of ["viewer", "operator"] as const) {
+      const html = await (
+        await fetchAs(await browserAs(role), `/pools/${pool.id}/settings`)
+      ).text();
+      expect(html).not.toContain("XXXXXXXXXXXXXXXX");
+      expect(byTestId(html, "field-url")[0]?.value).toBe("https://hooks.slack.com/…");
+    }
+    const asAdmin = await fetchAs(await browserAs("admin"), `/pools/${pool.id}/settings`);
+    expect(byTestId(await asAdmin.text(), "field-url")[0]?.value).toBe(slack);
+  });
+
   it("deletes a pool with members only when asked to remove them too", async () => {
     const session = await browserAs("admin");
     const pool = await createPool();

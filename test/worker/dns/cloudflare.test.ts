@@ -3,7 +3,7 @@ import { DnsProviderSettings } from "../../../shared/dns";
 import { DnsError } from "../../../worker/dns/provider";
 import { createDnsProvider } from "../../../worker/dns/providers";
 import { type FakeCloudflare, startFakeCloudflare } from "./fakes/cloudflare-api";
-import { caught } from "./helpers";
+import { caught, DEVELOPMENT } from "./helpers";
 
 const ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
 const TOKEN = "cf-test-token-with-zone-dns-edit";
@@ -27,7 +27,7 @@ function provider(overrides: Record<string, unknown> = {}) {
     zoneId: ZONE_ID,
     apiBaseUrl: fake.apiBaseUrl,
   };
-  return createDnsProvider(DnsProviderSettings.parse({ ...settings, ...overrides }));
+  return createDnsProvider(DnsProviderSettings.parse({ ...settings, ...overrides }), DEVELOPMENT);
 }
 const served = (name = NAME) =>
   fake.records.filter((record) => record.name === name).map((r) => [r.content, r.ttl, r.proxied]);
@@ -141,7 +141,7 @@ describe("Cloudflare provider", () => {
       provider().setAddresses({ name: NAME, addresses: ["203.0.113.7"], ttl: 60 }),
     );
     expect(error).toMatchObject({ retryable: true, retryAfterMs: undefined });
-    expect(error.message).toBe("Cloudflare: HTTP 500: Internal server error (code 10000)");
+    expect(error.message).toBe("Cloudflare answered 500: Internal server error (code 10000)");
   });
 
   it("reports a token that may not edit as not retryable, in Cloudflare's words", async () => {
@@ -153,7 +153,7 @@ describe("Cloudflare provider", () => {
       }),
     );
     expect(error).toMatchObject({ retryable: false });
-    expect(error.message).toBe("Cloudflare: HTTP 403: Authentication error (code 10000)");
+    expect(error.message).toBe("Cloudflare answered 403: Authentication error (code 10000)");
     expect(error.message).not.toContain(READ_ONLY_TOKEN);
   });
 
@@ -166,11 +166,11 @@ describe("Cloudflare provider", () => {
     });
     const wrongZone = await provider({ zoneId: "f".repeat(32) }).check(NAME);
     expect(wrongZone.ok).toBe(false);
-    expect(wrongZone.detail).toContain("HTTP 404: Could not route to /zones/ffff");
+    expect(wrongZone.detail).toContain("answered 404: Could not route to /zones/ffff");
     const badToken = await provider({ apiToken: "x".repeat(40) }).check(NAME);
     expect(badToken).toEqual({
       ok: false,
-      detail: "Cloudflare: HTTP 401: Authentication error (code 10000)",
+      detail: "Cloudflare answered 401: Authentication error (code 10000)",
       addresses: [],
     });
   });

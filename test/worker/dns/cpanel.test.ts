@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DnsProviderSettings } from "../../../shared/dns";
 import { createDnsProvider } from "../../../worker/dns/providers";
 import { type FakeCpanel, startFakeCpanel } from "./fakes/cpanel-uapi";
-import { caught } from "./helpers";
+import { caught, DEVELOPMENT } from "./helpers";
 
 const ZONE = "example.com";
 const USER = "exampleuser";
@@ -25,7 +25,7 @@ function provider(overrides: Record<string, unknown> = {}) {
     apiToken: TOKEN,
     zone: ZONE,
   };
-  return createDnsProvider(DnsProviderSettings.parse({ ...settings, ...overrides }));
+  return createDnsProvider(DnsProviderSettings.parse({ ...settings, ...overrides }), DEVELOPMENT);
 }
 const seedA = (address: string, ttl = 60, dname = "lb") =>
   fake.seed({ type: "record", dname, ttl, record_type: "A", data: [address] });
@@ -133,7 +133,9 @@ describe("cPanel provider", () => {
     expect(await caught(provider().readAddresses(NAME))).toMatchObject({ retryable: true });
     const refused = await caught(provider({ apiToken: "WRONGTOKEN" }).readAddresses(NAME));
     expect(refused.retryable).toBe(false);
-    expect(refused.message).toBe("cPanel: HTTP 401: the username or API token was refused");
+    expect(refused.message).toBe(
+      "cPanel answered 401 Unauthorized: the username or API token was refused",
+    );
   });
 
   it("reports an unreachable server as retryable", async () => {
@@ -141,7 +143,7 @@ describe("cPanel provider", () => {
     const error = await caught(provider().readAddresses(NAME));
     expect(error).toMatchObject({
       retryable: true,
-      message: "cPanel: request failed: fetch failed (ECONNREFUSED)",
+      message: `cPanel: connection refused to ${new URL(fake.url).host}`,
     });
     fake = await startFakeCpanel({ zone: ZONE, username: USER, token: TOKEN }); // for afterEach
   });

@@ -10,3 +10,6 @@ export async function caught(promise: Promise<unknown>): Promise<DnsError> {
   }
   throw new Error("expected a DnsError, but the call succeeded");
 }
+
+/** The outbound rule as `npm start` and tests have it: loopback fakes allowed. */
+export const DEVELOPMENT = { allowPrivateUrls: true };

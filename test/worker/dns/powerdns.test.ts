@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DnsProviderSettings } from "../../../shared/dns";
 import type { DnsProvider } from "../../../worker/dns/provider";
 import { createDnsProvider } from "../../../worker/dns/providers";
-import { caught } from "./helpers";
+import { caught, DEVELOPMENT } from "./helpers";
 import { dig, type PdnsServer, startPdns } from "./pdns-server";
 
 const ZONE = "example.com";
@@ -32,7 +32,7 @@ function server(): PdnsServer {
 function provider(overrides: Record<string, unknown> = {}): DnsProvider {
   const { apiUrl, apiKey } = server();
   const settings = { kind: "powerdns", baseUrl: apiUrl, apiKey, zone: ZONE, ...overrides };
-  return createDnsProvider(DnsProviderSettings.parse(settings));
+  return createDnsProvider(DnsProviderSettings.parse(settings), DEVELOPMENT);
 }
 const answer = (name = NAME) => dig(server().dnsPort, name);
 
@@ -97,7 +97,7 @@ describe("PowerDNS provider against a real pdns_server", () => {
   it("reports a wrong API key as not retryable, without the key", async () => {
     const error = await caught(provider({ apiKey: "not-the-key" }).readAddresses(NAME));
     expect(error.retryable).toBe(false);
-    expect(error.message).toBe("PowerDNS: HTTP 401: Unauthorized");
+    expect(error.message).toBe("PowerDNS answered 401 Unauthorized");
   });
 
   it("reports PowerDNS's own error text for a refused change", async () => {
@@ -105,7 +105,7 @@ describe("PowerDNS provider against a real pdns_server", () => {
       provider().setAddresses({ name: NAME, addresses: ["not-an-address"], ttl: 60 }),
     );
     expect(error.retryable).toBe(false);
-    expect(error.message).toMatch(/^PowerDNS: HTTP 422: .*not-an-address/);
+    expect(error.message).toMatch(/^PowerDNS answered 422 Unprocessable Entity: .*not-an-address/);
     expect(await answer()).toEqual(["203.0.113.7"]);
   });
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SESSION_IDLE_MS } from "../../../worker/dashboard/auth/sessions";
-import { THROTTLE_WINDOW_MS } from "../../../worker/dashboard/auth/throttle";
+import { THROTTLE_RULES } from "../../../worker/dashboard/auth/throttle";
 import { openDb } from "../../../worker/db/client";
 import { D1Meter } from "../../../worker/db/meter";
 import { sweep } from "../../../worker/housekeeping/sweep";
@@ -40,19 +40,22 @@ describe("the cron sweep", () => {
 
     const throttle = env.DB.prepare("INSERT INTO login_throttles VALUES (?, ?, 3, ?)");
     await env.DB.batch([
-      throttle.bind("ip", "t-old", NOW - THROTTLE_WINDOW_MS - 1),
+      throttle.bind("ip", "t-old", NOW - THROTTLE_RULES.ip.windowMs - 1),
       throttle.bind("username", "t-current", NOW - 60_000),
+      // The per-username ceiling's window is longer: 30 minutes in, it still counts.
+      throttle.bind("username", "t-ceiling", NOW - 30 * 60_000),
+      throttle.bind("pair", "t-pair-old", NOW - THROTTLE_RULES.pair.windowMs - 1),
     ]);
 
     const result = await sweep(openDb(env.DB, new D1Meter()), 14, NOW);
-    expect(result).toMatchObject({ samplesDeleted: 1, sessionsDeleted: 2, throttlesDeleted: 1 });
+    expect(result).toMatchObject({ samplesDeleted: 1, sessionsDeleted: 2, throttlesDeleted: 2 });
     const samples = await env.DB.prepare("SELECT at FROM metric_samples WHERE pool_id = ?")
       .bind(pool.id)
       .all<{ at: number }>();
     expect(samples.results.map((row) => row.at)).toEqual([NOW - 13 * DAY_MS]);
     expect(await ids(`SELECT id FROM sessions WHERE user_id = '${user.id}'`)).toEqual(["s-live"]);
     expect(await ids("SELECT subject AS id FROM login_throttles WHERE subject LIKE 't-%'")).toEqual(
-      ["t-current"],
+      ["t-ceiling", "t-current"],
     );
   });
 

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH } from "../../../shared/users";
 import { callerIp } from "../../auth/agent";
 import type { AppEnv } from "../../types";
 import { csrfRefusal, currentSession, signedInAs } from "../session";
@@ -14,6 +15,7 @@ import { hasUsers } from "./users";
 export const WRONG_CREDENTIALS = "Wrong username or password";
 const LOGIN_LINK = { href: "/login", text: "Back to sign-in" };
 const HOME_LINK = { href: "/", text: "Back to the dashboard" };
+const TOO_LONG = `Usernames are at most ${MAX_USERNAME_LENGTH} characters and passwords at most ${MAX_PASSWORD_LENGTH}`;
 
 function retryMessage(retryAt: number, now: number): string {
   const minutes = Math.max(1, Math.ceil((retryAt - now) / 60_000));
@@ -39,6 +41,10 @@ export const loginRoutes = new Hono<AppEnv>()
     const form = { csrf: formCsrfToken(c), next: safeNextPath(fields.next), username };
     if (!username || !password) {
       return c.html(loginPage({ ...form, error: "Enter your username and password" }), 400);
+    }
+    // No such user can exist; refused before anything is counted, stored or echoed.
+    if (username.length > MAX_USERNAME_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+      return c.html(loginPage({ ...form, username: "", error: TOO_LONG }), 400);
     }
 
     const now = Date.now();

@@ -8,7 +8,8 @@ function isBackslashOrControl(char: string): boolean {
 /**
  * Where to go after signing in: `next` when it is a path on this site, else `/`. Refuses
  * absolute and scheme-relative URLs (`//evil.example`, `/\evil.example`) so the sign-in page
- * cannot be used to bounce people to another site.
+ * cannot be used to bounce people to another site. The rule is checked again on the normalised
+ * path: `/..//evil.example` normalises to `//evil.example`, which a browser reads as another host.
  */
 export function safeNextPath(next: unknown): string {
   if (typeof next !== "string" || !next.startsWith("/")) return "/";
@@ -21,7 +22,7 @@ export function safeNextPath(next: unknown): string {
   } catch {
     return "/";
   }
-  if (url.origin !== PLACEHOLDER_ORIGIN) return "/";
+  if (url.origin !== PLACEHOLDER_ORIGIN || url.pathname.startsWith("//")) return "/";
   if (url.pathname === "/login" || url.pathname === "/logout" || url.pathname === "/setup") {
     return "/";
   }

@@ -5,7 +5,7 @@ import { runWrites, type Write } from "../../db/writes";
 import type { DashboardSession } from "../../types";
 import { hashPassword, PASSWORD_ITERATIONS, verifyDecoy, verifyPassword } from "./passwords";
 import { createSession } from "./sessions";
-import { clearUsernameFailures, loginBlockedUntil, recordLoginFailure } from "./throttle";
+import { admitSignIn, forgiveSignIn } from "./throttle";
 import { findUserByUsername } from "./users";
 
 export interface SignInAttempt {
@@ -22,29 +22,27 @@ export type SignInOutcome =
   | { kind: "disabled" };
 
 /**
- * Checks a username and password: throttled attempts are refused before any check, failures
- * count against the username and the address, success forgives the username's failures and
- * opens a session. An unknown username costs the same time as a wrong password.
+ * Checks a username and password. Every attempt is counted (atomically) before its password is
+ * checked and a throttled one is refused unchecked; success takes its attempt back, forgives the
+ * username's failures from this address and opens a session. An unknown username costs the same
+ * time as a wrong password.
  */
 export async function attemptSignIn(
   db: Db,
   attempt: SignInAttempt,
   now: number,
 ): Promise<SignInOutcome> {
-  const retryAt = await loginBlockedUntil(db, attempt.username, attempt.ip, now);
+  const retryAt = await admitSignIn(db, attempt.username, attempt.ip, now);
   if (retryAt !== null) return { kind: "throttled", retryAt };
 
   const user = await findUserByUsername(db, attempt.username);
   const ok = user
     ? await verifyPassword(attempt.password, user)
     : await verifyDecoy(attempt.password);
-  if (!user || !ok) {
-    await recordLoginFailure(db, attempt.username, attempt.ip, now);
-    return { kind: "wrong_credentials" };
-  }
+  if (!user || !ok) return { kind: "wrong_credentials" };
   if (user.disabledAt !== null) return { kind: "disabled" };
 
-  const writes: Write[] = [clearUsernameFailures(db, attempt.username)];
+  const writes: Write[] = await forgiveSignIn(db, attempt.username, attempt.ip);
   if (user.passwordIterations !== PASSWORD_ITERATIONS) {
     // Hashed with an older iteration count: rehash while the password is at hand.
     const rehashed = await hashPassword(attempt.password);

@@ -8,6 +8,7 @@ import { members } from "../../db/schema/members";
 import type { DnsCheck } from "../../dns/provider";
 import { createDnsProvider } from "../../dns/providers";
 import { loadDnsSettings, toDnsView } from "../../dns/settings";
+import type { OutboundPolicy } from "../../lib/outbound-url";
 import { decryptJson } from "../../lib/secrets";
 import { getPool } from "../../pools/store";
 import { type DnsLiveView, dnsLiveView } from "../live/dns-status";
@@ -119,6 +120,7 @@ export interface CheckResult extends DnsCheck {
 export async function checkDns(
   settings: DnsProviderSettings,
   hostname: string,
+  policy: OutboundPolicy,
   timeoutMs = PAGE_CHECK_TIMEOUT_MS,
 ): Promise<CheckResult> {
   const checkedAt = Date.now();
@@ -132,7 +134,7 @@ export async function checkDns(
     timer = setTimeout(() => resolve(timedOut), timeoutMs);
   });
   try {
-    const check = await Promise.race([createDnsProvider(settings).check(hostname), late]);
+    const check = await Promise.race([createDnsProvider(settings, policy).check(hostname), late]);
     return { ...check, checkedAt };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

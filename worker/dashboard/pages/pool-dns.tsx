@@ -44,7 +44,9 @@ async function dnsPage(c: Context<AppEnv>, pool: PoolRow, extras: DnsPageExtras 
     loadStoredDns(db, c.get("config").secretsKey, pool.id),
     loadAccountChoices(db),
   ]);
-  const actual = stored.settings ? await checkDns(stored.settings, pool.failoverHostname) : null;
+  const actual = stored.settings
+    ? await checkDns(stored.settings, pool.failoverHostname, c.get("config"))
+    : null;
   const desired = live.desired?.map((item) => item.address) ?? null;
   return page(
     c,
@@ -128,7 +130,12 @@ async function testedSettings(
   let submission = await dnsSubmission(db, key, pool.id, fields);
   if (submission.ok) {
     try {
-      const settings = await resolveDnsSettings(db, submission.secretsKey, submission.input);
+      const settings = await resolveDnsSettings(
+        db,
+        submission.secretsKey,
+        submission.input,
+        c.get("config"),
+      );
       return { of, settings, request: submission.request };
     } catch (error) {
       submission = refusedBy(submission.request, error);
@@ -158,7 +165,16 @@ export const poolDnsPages = new Hono<AppEnv>()
     if (submission.ok) {
       const { input, secretsKey, secretKept } = submission;
       try {
-        await saveDnsSettings(db, secretsKey, pool.id, input, c.get("actor").id, Date.now());
+        const config = c.get("config");
+        await saveDnsSettings(
+          db,
+          secretsKey,
+          pool.id,
+          input,
+          config,
+          c.get("actor").id,
+          Date.now(),
+        );
       } catch (error) {
         submission = refusedBy(submission.request, error);
       }
@@ -178,7 +194,7 @@ export const poolDnsPages = new Hono<AppEnv>()
     const tested = await testedSettings(c, pool, await c.req.parseBody({ all: true }));
     const result: CheckResult =
       "settings" in tested
-        ? await checkDns(tested.settings, pool.failoverHostname)
+        ? await checkDns(tested.settings, pool.failoverHostname, c.get("config"))
         : { ok: false, detail: tested.refusal, addresses: [], checkedAt: Date.now() };
     if (c.req.header(INLINE_HEADER)) {
       return fragment(c, <DnsCheckResult result={result} of={tested.of} />);

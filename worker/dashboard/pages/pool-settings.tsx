@@ -88,7 +88,7 @@ async function settingsPage(c: Context<AppEnv>, pool: PoolRow, extras: SettingsE
         <h2 id="webhook-title">Webhook alerts</h2>
         <WebhookForm
           poolId={pool.id}
-          stored={alertRow ? toAlertView(alertRow) : null}
+          stored={alertRow ? toAlertView(alertRow, canAdmin) : null}
           defaults={DEFAULT_ALERT_EVENTS}
           state={extras.webhookForm?.state ?? emptyForm()}
           typedSecret={extras.webhookForm?.typedSecret ?? false}
@@ -178,12 +178,30 @@ export const poolSettingsPages = new Hono<AppEnv>()
       });
     }
     const filled = await withStoredAlertSecret(db, key, pool.id, input);
-    const checked = checkAlertInput(filled.input, state);
+    const checked = checkAlertInput(filled.input, state, c.get("config"));
     if (!checked.ok) {
       c.status(400);
       return settingsPage(c, pool, { webhookForm: { state: checked.state, typedSecret } });
     }
-    await saveAlertSettings(db, key, pool.id, checked.value, c.get("actor").id, Date.now());
+    try {
+      const config = c.get("config");
+      await saveAlertSettings(
+        db,
+        key,
+        pool.id,
+        checked.value,
+        config,
+        c.get("actor").id,
+        Date.now(),
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const errors = apiFieldErrors(error.issues, error.message, firstSegment);
+      c.status(400);
+      return settingsPage(c, pool, {
+        webhookForm: { state: { ...checked.state, errors }, typedSecret },
+      });
+    }
     await coordinatorFor(c.env, pool.id).alertsChanged(pool.id);
     const kept = filled.kept ? "; the stored secret was kept" : "";
     const status = checked.value.enabled ? "on" : "off";

@@ -1,15 +1,12 @@
 import type { Context } from "hono";
 import type { Flash } from "../views/layout";
 
-// Everything the dashboard loads comes from this Worker: no inline script, no CDN.
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-/** A full page: the doctype, no caching (it shows live state) and the content policy. */
+/**
+ * A full page: the doctype and no caching (it shows live state). The content policy is on every
+ * response (worker/middleware/security-headers.ts).
+ */
 export async function page(c: Context, body: string | Promise<string>) {
   c.header("Cache-Control", "no-store");
-  c.header("Content-Security-Policy", CSP);
   return c.html(`<!doctype html>${await body}`);
 }
 

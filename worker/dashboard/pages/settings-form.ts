@@ -1,6 +1,8 @@
-import { AlertSettings } from "../../../shared/alerts";
+import type { AlertSettings } from "../../../shared/alerts";
 import { UpdatePool } from "../../../shared/pools";
+import { alertSettingsFor } from "../../alerts/settings";
 import type { PoolRow } from "../../db/schema/pools";
+import type { OutboundPolicy } from "../../lib/outbound-url";
 import {
   checked,
   type FormFields,
@@ -85,12 +87,13 @@ export function alertInputFromForm(fields: FormFields) {
   return { input: { url, secret, events, enabled }, state, typedSecret: secret !== "" };
 }
 
-/** Checks the webhook input (secret filled in) with the API's schema. */
+/** Checks the webhook input (secret filled in) as the API does, outbound URL rule included. */
 export function checkAlertInput(
   input: Record<string, unknown>,
   state: FormState,
+  policy: OutboundPolicy,
 ): Parsed<AlertSettings> {
-  const parsed = AlertSettings.safeParse(input);
+  const parsed = alertSettingsFor(policy).safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data, state };
   const isEmpty = (name: string) => input[name] === "";
   return {

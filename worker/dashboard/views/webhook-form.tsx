@@ -17,7 +17,9 @@ function eventGroups(): [string, EventType[]][] {
 }
 
 export interface WebhookView {
+  /** In full for admins; scheme and host for everyone else (worker/alerts/mask-url.ts). */
   url: string;
+  urlMasked: boolean;
   events: EventType[];
   enabled: boolean;
 }
@@ -56,7 +58,11 @@ export function WebhookForm(props: {
             state={state}
             value={stored?.url ?? ""}
             placeholder="https://hooks.example.com/baton"
-            hint="Slack-compatible JSON (a text field) is posted here; http:// only to this machine."
+            hint={
+              stored?.urlMasked
+                ? "Shown to admins only: a chat webhook's path is its credential."
+                : "Slack-compatible JSON (a text field) is posted here: https:// to a public address."
+            }
           />
           <Input
             name="secret"

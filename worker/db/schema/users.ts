@@ -51,15 +51,20 @@ export const sessions = sqliteTable(
   ],
 );
 
+/** What a sign-in counter counts: one username from one address, one address, one username. */
+export type ThrottleScope = "pair" | "ip" | "username";
+
 /**
- * Failed sign-ins per `username` (lower case) and per client `ip`, counted in a fixed window
- * that starts at the first failure.
+ * Sign-in attempts that did not sign in, per scope, counted in a fixed window that starts at the
+ * first attempt (worker/dashboard/auth/throttle.ts). `subject` is a SHA-256 hex of what is
+ * counted, so no row is larger than another whatever was typed.
  */
 export const loginThrottles = sqliteTable(
   "login_throttles",
   {
-    scope: text("scope").$type<"username" | "ip">().notNull(),
+    scope: text("scope").$type<ThrottleScope>().notNull(),
     subject: text("subject").notNull(),
+    /** Attempts counted before their password check, less those that signed in. */
     failures: integer("failures").notNull(),
     windowStartedAt: integer("window_started_at").notNull(),
   },

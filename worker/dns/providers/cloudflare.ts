@@ -2,9 +2,18 @@ import { APIError } from "cloudflare/core/error";
 import { BaseRecords, type RecordResponse } from "cloudflare/resources/dns/records";
 import { createClient } from "cloudflare/tree-shakable";
 import type { DnsProviderSettings } from "../../../shared/dns";
+import type { OutboundPolicy } from "../../lib/outbound-url";
 import { type ExistingRecord, normalizeName, planRecords, sortAddresses } from "../plan";
 import { type DesiredRecords, type DnsCheck, DnsError, type DnsProvider } from "../provider";
-import { checkBy, isRetryableStatus, REQUEST_TIMEOUT_MS, retryAfterMs } from "./http";
+import {
+  checkBy,
+  errorDetail,
+  isRetryableStatus,
+  notJson,
+  REQUEST_TIMEOUT_MS,
+  retryAfterMs,
+  send,
+} from "./http";
 
 type CloudflareSettings = Extract<DnsProviderSettings, { kind: "cloudflare" }>;
 
@@ -21,8 +30,14 @@ const PAGE_SIZE = 100;
 export class CloudflareProvider implements DnsProvider {
   readonly #client;
 
-  constructor(private readonly settings: CloudflareSettings) {
+  constructor(
+    private readonly settings: CloudflareSettings,
+    policy: OutboundPolicy,
+  ) {
     this.#client = createClient({
+      // Every SDK request goes through the same outbound rule and failure wording as the others.
+      fetch: (input: string | URL | Request, init?: RequestInit) =>
+        sendToApi(input instanceof Request ? input.url : String(input), init ?? {}, policy),
       resources: [BaseRecords],
       apiToken: settings.apiToken,
       // Never pick up other credentials from the environment (the SDK reads process.env).
@@ -98,18 +113,40 @@ export class CloudflareProvider implements DnsProvider {
 function toDnsError(error: unknown): DnsError {
   if (error instanceof DnsError) return error;
   if (!(error instanceof APIError)) {
-    const message = error instanceof Error ? error.message : String(error);
-    return new DnsError(`${PROVIDER}: ${message}`, false);
+    // The SDK could not read the answer (not Cloudflare's API?); its parser's words may quote it.
+    return new DnsError(
+      `${PROVIDER}: the answer is not Cloudflare's API (${errorName(error)})`,
+      false,
+    );
   }
   if (error.status === undefined) {
-    // APIConnectionError / APIConnectionTimeoutError: no answer at all.
+    // APIConnectionError / APIConnectionTimeoutError: no answer at all; `send` said why.
+    if (error.cause instanceof DnsError) return error.cause;
     return new DnsError(`${PROVIDER}: request failed: ${error.message}`, true);
   }
   const messages = error.errors
     .map((item) => (item.code ? `${item.message} (code ${item.code})` : item.message))
     .filter(Boolean);
-  const detail = messages.length > 0 ? messages.join("; ") : "no error message";
+  const detail = messages.length > 0 ? errorDetail(messages.join("; ")) : "no error message";
   const retryable = isRetryableStatus(error.status);
   const wait = retryable ? retryAfterMs(error.headers?.get("retry-after")) : undefined;
-  return new DnsError(`${PROVIDER}: HTTP ${error.status}: ${detail}`, retryable, wait);
+  return new DnsError(`${PROVIDER} answered ${error.status}: ${detail}`, retryable, wait);
+}
+
+/**
+ * `send`, and an answer that is not JSON is refused here: the SDK would otherwise take any text
+ * for an empty result, and a misdirected URL would look like a zone with no records.
+ */
+async function sendToApi(url: string, init: RequestInit, policy: OutboundPolicy) {
+  const response = await send(PROVIDER, url, init, policy);
+  const type = response.headers.get("content-type") ?? "";
+  if (response.status < 300 && !type.includes("json")) {
+    await response.body?.cancel();
+    throw notJson(PROVIDER, response);
+  }
+  return response;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
 }

@@ -1,4 +1,5 @@
 import type { DnsProviderSettings } from "../../../shared/dns";
+import type { OutboundPolicy } from "../../lib/outbound-url";
 import {
   type ExistingRecord,
   isEmptyPlan,
@@ -9,7 +10,7 @@ import {
   withTrailingDot,
 } from "../plan";
 import { type DesiredRecords, type DnsCheck, DnsError, type DnsProvider } from "../provider";
-import { checkBy, httpError, readJson, send } from "./http";
+import { checkBy, errorDetail, httpError, readJson, send } from "./http";
 
 type CpanelSettings = Extract<DnsProviderSettings, { kind: "cpanel" }>;
 
@@ -47,7 +48,10 @@ export class CpanelProvider implements DnsProvider {
   readonly #base: string;
   readonly #authorization: string;
 
-  constructor(private readonly settings: CpanelSettings) {
+  constructor(
+    private readonly settings: CpanelSettings,
+    private readonly policy: OutboundPolicy,
+  ) {
     this.#base = settings.baseUrl.replace(/\/+$/, "");
     this.#authorization = `cpanel ${settings.username}:${settings.apiToken}`;
   }
@@ -126,17 +130,15 @@ export class CpanelProvider implements DnsProvider {
 
   async #call<T = unknown>(call: string, init: RequestInit): Promise<T> {
     const headers = { Authorization: this.#authorization, Accept: "application/json" };
-    const response = await send(PROVIDER, `${this.#base}/execute/DNS/${call}`, {
-      ...init,
-      headers,
-    });
+    const url = `${this.#base}/execute/DNS/${call}`;
+    const response = await send(PROVIDER, url, { ...init, headers }, this.policy);
     if (!response.ok) {
       const refused = response.status === 401 || response.status === 403;
       throw httpError(PROVIDER, response, refused ? "the username or API token was refused" : "");
     }
     const result = (await readJson(PROVIDER, response)) as UapiResult<T>;
     if (result.status === 1) return result.data;
-    const message = `${PROVIDER}: ${result.errors?.join("; ") || "request refused"}`;
+    const message = `${PROVIDER}: ${errorDetail(result.errors?.join("; ") ?? "") || "request refused"}`;
     // Stale: the serial changed since we read the zone; reading again and retrying resolves it.
     const stale = (result.data as { type?: unknown } | null)?.type === "Stale";
     throw new DnsError(message, stale);

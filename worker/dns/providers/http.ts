@@ -1,10 +1,15 @@
+import {
+  type OutboundPolicy,
+  outboundRefusalMessage,
+  outboundUrlRefusal,
+} from "../../lib/outbound-url";
 import { type DnsCheck, DnsError } from "../provider";
 
 /** Every provider request gives up after this long; the coordinator retries with backoff. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Longest provider text carried into an error message. */
-const MAX_DETAIL_CHARS = 300;
+/** Longest provider error text (a documented error field, never a raw body) in a message. */
+const MAX_DETAIL_CHARS = 200;
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or bad. */
 export function retryAfterMs(header: string | null | undefined, nowMs = Date.now()) {
@@ -20,44 +25,89 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-/** A DnsError for a failed HTTP answer; `detail` is the provider's own words about it. */
-export function httpError(provider: string, response: Response, detail: string): DnsError {
+/** "404 Not Found": the status and its reason phrase when the server sent one. */
+function statusLine(response: Response): string {
+  return response.statusText ? `${response.status} ${response.statusText}` : `${response.status}`;
+}
+
+/** A provider's own error text (from a documented JSON error field) as one bounded line. */
+export function errorDetail(text: string): string {
+  const printable = [...text].map((char) => (isControl(char) ? " " : char)).join("");
+  return printable.replace(/\s+/g, " ").trim().slice(0, MAX_DETAIL_CHARS);
+}
+
+function isControl(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+}
+
+/**
+ * A DnsError for a failed HTTP answer: "PowerDNS answered 404 Not Found". `detail` is the
+ * provider's own error field when its documented error shape has one; the body itself is never
+ * carried, since a misdirected URL could answer with anything.
+ */
+export function httpError(provider: string, response: Response, detail = ""): DnsError {
   const retryable = isRetryableStatus(response.status);
-  const text = detail.trim().slice(0, MAX_DETAIL_CHARS) || response.statusText;
+  const redirect = response.status >= 300 && response.status < 400;
+  const detailText = errorDetail(detail);
+  // PowerDNS says "Unauthorized" for a 401 Unauthorized: once is enough.
+  const said = detailText.toLowerCase() === response.statusText.toLowerCase() ? "" : detailText;
   return new DnsError(
-    `${provider}: HTTP ${response.status}${text ? `: ${text}` : ""}`,
+    `${provider} answered ${statusLine(response)}${redirect ? " (redirects are not followed)" : ""}${said ? `: ${said}` : ""}`,
     retryable,
     retryable ? retryAfterMs(response.headers.get("retry-after")) : undefined,
   );
 }
 
 /**
- * `fetch` with a timeout. Network failures and timeouts become retryable DnsErrors whose message
- * names the provider and the failure, never the request's headers (they carry credentials).
+ * `fetch` with a timeout, to a URL the outbound rule allows (checked at every call, not only
+ * when the settings were saved), never following redirects. Failures become DnsErrors that name
+ * the provider, the address and what went wrong, never the request's headers (credentials).
  */
-export async function send(provider: string, url: string, init: RequestInit): Promise<Response> {
+export async function send(
+  provider: string,
+  url: string,
+  init: RequestInit,
+  policy: OutboundPolicy,
+): Promise<Response> {
+  const refusal = outboundUrlRefusal(url, policy);
+  if (refusal) throw new DnsError(`${provider}: ${outboundRefusalMessage(refusal)}`, false);
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    return await fetch(url, {
+      ...init,
+      redirect: "manual",
+      signal: init.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
   } catch (error) {
-    throw new DnsError(`${provider}: request failed: ${failureReason(error)}`, true);
+    throw new DnsError(`${provider}: ${failureReason(new URL(url).host, error)}`, true);
   }
 }
 
-function failureReason(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (error.name === "TimeoutError") return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+/** "connection refused to 127.0.0.1:8081", from what fetch threw. */
+function failureReason(host: string, error: unknown): string {
+  if (!(error instanceof Error)) return `request to ${host} failed: ${String(error)}`;
+  if (error.name === "TimeoutError" || error.name === "AbortError") {
+    return `no answer from ${host} within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  }
   // Node's fetch says only "fetch failed"; the cause names the system error (ECONNREFUSED, …).
   const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" ? `${error.message} (${code})` : error.message;
+  if (code === "ECONNREFUSED") return `connection refused to ${host}`;
+  if (code === "ENOTFOUND") return `${host} not found in DNS`;
+  return `request to ${host} failed: ${error.message}${typeof code === "string" ? ` (${code})` : ""}`;
 }
 
-/** Reads a JSON body; a body that is not JSON is a provider fault worth retrying. */
+/** An answer that is not JSON: a provider fault worth retrying; what it said is not shown. */
+export function notJson(provider: string, response: Response): DnsError {
+  return new DnsError(`${provider} answered ${statusLine(response)} but not with JSON`, true);
+}
+
+/** Reads a JSON body (see `notJson`). */
 export async function readJson(provider: string, response: Response): Promise<unknown> {
   const text = await response.text();
   try {
     return JSON.parse(text);
   } catch {
-    throw new DnsError(`${provider}: answer is not JSON: ${text.slice(0, 100)}`, true);
+    throw notJson(provider, response);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DnsProviderSettings } from "../../../shared/dns";
+import type { OutboundPolicy } from "../../lib/outbound-url";
 import { isInZone, normalizeName, sortAddresses, withTrailingDot } from "../plan";
 import { type DesiredRecords, type DnsCheck, DnsError, type DnsProvider } from "../provider";
 import { checkBy, httpError, readJson, send } from "./http";
@@ -23,7 +24,10 @@ const PROVIDER = "PowerDNS";
 export class PowerDnsProvider implements DnsProvider {
   readonly #zoneUrl: string;
 
-  constructor(private readonly settings: PowerDnsSettings) {
+  constructor(
+    private readonly settings: PowerDnsSettings,
+    private readonly policy: OutboundPolicy,
+  ) {
     const base = settings.baseUrl.replace(/\/+$/, "");
     const server = encodeURIComponent(settings.serverId);
     const zone = encodeURIComponent(withTrailingDot(settings.zone));
@@ -79,9 +83,9 @@ export class PowerDnsProvider implements DnsProvider {
       Accept: "application/json",
     };
     if (body) headers["Content-Type"] = "application/json";
-    const response = await send(PROVIDER, this.#zoneUrl, { method, headers, body });
+    const response = await send(PROVIDER, this.#zoneUrl, { method, headers, body }, this.policy);
     if (response.ok) return response;
-    const detail = errorText(await response.text());
+    const detail = errorField(await response.text());
     if (response.status === 404) {
       const where = `server ${this.settings.serverId}`;
       throw new DnsError(`${PROVIDER}: zone ${this.settings.zone} not found on ${where}`, false);
@@ -90,13 +94,16 @@ export class PowerDnsProvider implements DnsProvider {
   }
 }
 
-/** PowerDNS answers errors as `{"error": "..."}`, or as plain text for 401 and 404. */
-function errorText(body: string): string {
+/**
+ * PowerDNS answers errors as `{"error": "..."}` (plain text for 401 and 404): that field is shown,
+ * any other body is not.
+ */
+function errorField(body: string): string {
   try {
     const parsed = JSON.parse(body) as { error?: unknown };
     if (typeof parsed.error === "string") return parsed.error;
   } catch {
-    // plain text
+    // not PowerDNS's error shape
   }
-  return body;
+  return "";
 }
