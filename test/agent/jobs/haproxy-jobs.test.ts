@@ -121,6 +121,29 @@ describe("haproxy.config.apply, haproxy.reload, drain and ready", () => {
     await writeFile(edge.configFile, config("by hand"));
   }, 30_000);
 
+  it("starts a stopped HAProxy, and restarts a running one into a new master", async () => {
+    await edge.halt();
+    expect((await edge.services.status("haproxy")).activeState).toBe("inactive");
+    const started = job("haproxy.start");
+    await haproxyHandlers["haproxy.start"]({}, started.ctx);
+    expect(started.lines.join("\n")).toMatch(/haproxy is active/);
+    expect(await get(edge.port)).toBe("by hand");
+    const pidFile = join(edge.dir, "run", "haproxy.pid");
+    const before = (await readFile(pidFile, "utf8")).trim();
+    const restarted = job("haproxy.restart");
+    await haproxyHandlers["haproxy.restart"]({}, restarted.ctx);
+    expect((await readFile(pidFile, "utf8")).trim()).not.toBe(before);
+    expect(await get(edge.port)).toBe("by hand");
+  }, 30_000);
+
+  it("refuses to restart into a config that does not validate, and keeps serving", async () => {
+    await writeFile(edge.configFile, config("bad").replace("defaults", "defaults\n    nonsense"));
+    const { ctx } = job("haproxy.restart");
+    await failure(haproxyHandlers["haproxy.restart"]({}, ctx));
+    expect(await get(edge.port)).toBe("by hand");
+    await writeFile(edge.configFile, config("by hand"));
+  }, 30_000);
+
   it("drains one server, then readies the whole backend, as show stat reports", async () => {
     const states = async () =>
       (await showStat(edge.socket))
