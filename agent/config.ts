@@ -40,6 +40,11 @@ export interface AgentConfig {
    */
   probeUrl?: string;
   /**
+   * Direct mode: what the agent starts when it starts (BATON_START_SERVICES). `auto`: the
+   * services it ran before and nobody stopped through it; `none`; or a list.
+   */
+  startServices: StartServices;
+  /**
    * The agent's local config policy (BATON_CONFIG_POLICY): `strict` refuses configs that run
    * programs or load code and file references outside the allowed directories; `permissive`
    * skips that check. Only the VM's admin sets it, in agent.env: the control plane cannot.
@@ -57,6 +62,8 @@ export interface AgentConfig {
    */
   releaseKey?: string;
 }
+
+export type StartServices = "auto" | "none" | ("haproxy" | "nginx")[];
 
 export const CONFIG_POLICIES = ["strict", "permissive"] as const;
 export type ConfigPolicy = (typeof CONFIG_POLICIES)[number];
@@ -178,6 +185,19 @@ const allowedDirs = z
     ),
   );
 
+const startServices = z
+  .string()
+  .trim()
+  .transform((value, ctx): StartServices => {
+    if (value === "auto" || value === "none") return value;
+    const list = value.split(",").map((name) => name.trim());
+    if (list.every((name) => name === "haproxy" || name === "nginx")) {
+      return [...new Set(list)] as ("haproxy" | "nginx")[];
+    }
+    ctx.addIssue({ code: "custom", message: "must be auto, none, or haproxy,nginx" });
+    return z.NEVER;
+  });
+
 const probeUrl = z.url("must be a URL such as http://127.0.0.1/").refine((value) => {
   const parsed = new URL(value);
   return parsed.protocol === "http:" && isLoopback(parsed.hostname);
@@ -270,6 +290,11 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
       set("BATON_CONFIG_POLICY") ? vars.BATON_CONFIG_POLICY?.trim() : "strict",
     ),
     extraAllowedDirs: check("BATON_ALLOWED_DIRS", allowedDirs, vars.BATON_ALLOWED_DIRS ?? ""),
+    startServices: check(
+      "BATON_START_SERVICES",
+      startServices,
+      set("BATON_START_SERVICES") ? vars.BATON_START_SERVICES : "auto",
+    ),
   };
   const releaseKey = readReleaseKey(vars, readFile);
   if (releaseKey !== undefined) config.releaseKey = releaseKey;

@@ -15,6 +15,7 @@ import { createProbes } from "./probes/index";
 import { restartReason } from "./restart";
 import { Scheduler } from "./schedules";
 import { createServiceManager } from "./services/index";
+import { resumeServices } from "./services/resume";
 import { AGENT_VERSION } from "./version";
 import { Wake } from "./wake";
 
@@ -86,6 +87,7 @@ async function run(): Promise<number> {
   services.watch?.(() => wake.now(), signal);
 
   runner.resume();
+  void resumeServices(services, config.startServices, log);
   await runLoop({
     wake,
     client,

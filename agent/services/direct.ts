@@ -116,8 +116,11 @@ export class DirectServiceManager implements ServiceManager {
 
   private async startNow(service: MonitoredService): Promise<void> {
     const driver = this.driver(service);
-    if ((await this.runningPid(service)) !== undefined) return;
     await mkdir(this.runDir, { recursive: true, mode: 0o700 });
+    if ((await this.runningPid(service)) !== undefined) {
+      await writeFile(this.wantedMarker(service), "started by the agent\n");
+      return;
+    }
     try {
       await driver.check();
       await driver.launch();
@@ -130,10 +133,20 @@ export class DirectServiceManager implements ServiceManager {
       throw error;
     }
     await rm(this.failedMarker(service), { force: true });
+    await writeFile(this.wantedMarker(service), "started by the agent\n");
+  }
+
+  /**
+   * The services the agent started and nobody stopped through it since: what it starts again
+   * when it starts (after a reboot, or a daemon that died while the agent was down).
+   */
+  async wanted(): Promise<MonitoredService[]> {
+    return MonitoredService.options.filter((service) => existsSync(this.wantedMarker(service)));
   }
 
   private async stopNow(service: MonitoredService): Promise<void> {
     const driver = this.driver(service);
+    await rm(this.wantedMarker(service), { force: true });
     const pid = await this.runningPid(service);
     if (pid === undefined) return;
     const gone = async () => ((await isRunning(pid, driver.processName)) ? undefined : true);
@@ -181,6 +194,10 @@ export class DirectServiceManager implements ServiceManager {
       this.versions.set(service, version);
     }
     return version;
+  }
+
+  private wantedMarker(service: MonitoredService): string {
+    return join(this.runDir, `${service}.wanted`);
   }
 
   private failedMarker(service: MonitoredService): string {

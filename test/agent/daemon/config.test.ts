@@ -38,7 +38,14 @@ describe("loadConfig: good values", () => {
         underSystemd: false,
         configPolicy: "strict",
         extraAllowedDirs: [],
+        startServices: "auto",
       },
+    ],
+    ["start nothing", { ...GOOD, BATON_START_SERVICES: "none" }, { startServices: "none" }],
+    [
+      "start haproxy",
+      { ...GOOD, BATON_START_SERVICES: "haproxy, haproxy" },
+      { startServices: ["haproxy"] },
     ],
     [
       "serve probe",
@@ -123,6 +130,7 @@ describe("loadConfig: each bad variable names itself in one line", () => {
       { ...GOOD, BATON_PROBE_URL: "http://10.0.0.1/" },
       /^BATON_PROBE_URL must/,
     ],
+    ["start what", { ...GOOD, BATON_START_SERVICES: "apache" }, /^BATON_START_SERVICES must be/],
     ["unknown policy", { ...GOOD, BATON_CONFIG_POLICY: "off" }, /^BATON_CONFIG_POLICY must be/],
     [
       "a release key that is not one",

@@ -88,6 +88,7 @@ export function testJob(options: {
     haproxyConfig: "/nonexistent/haproxy.cfg",
     nginxConfig: "/nonexistent/nginx.conf",
     configPolicy: "strict",
+    startServices: "auto",
     extraAllowedDirs: [],
     ...options.config,
   };

@@ -45,6 +45,7 @@ function config(service: "haproxy" | "nginx", policy: ConfigPolicy = "strict"): 
     nginxConfig: join(conf, service === "nginx" ? "nginx.conf" : "unused.conf"),
     configPolicy: policy,
     extraAllowedDirs: [],
+    startServices: "auto",
   };
 }
 

@@ -6,8 +6,11 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../../agent/log";
 import { DirectServiceManager } from "../../../agent/services/direct";
+import { waitFor } from "../../../agent/services/direct/process";
 import { type MonitoredService, ServiceError } from "../../../agent/services/manager";
+import { resumeServices } from "../../../agent/services/resume";
 import { prepareHaproxy } from "../haproxy/haproxy-instance";
 import { prepareNginx } from "../nginx/nginx-instance";
 import { startTraffic } from "./traffic";
@@ -149,6 +152,25 @@ describe.each(["haproxy", "nginx"] as const)("DirectServiceManager with %s", (se
     } finally {
       controller.abort();
     }
+  });
+
+  it("starts again, when the agent starts, what it ran and nobody stopped through it", async () => {
+    const log = createLogger({ level: "error", write: () => {} });
+    await manager.start(service);
+    process.kill(await masterPid(), "SIGTERM"); // died while the agent was down (or a reboot)
+    await waitFor(
+      async () => ((await manager.status(service)).activeState !== "active" ? true : undefined),
+      10_000,
+    );
+    const paths = { haproxy: UNUSED, nginx: UNUSED, [service]: site.paths };
+    const restarted = new DirectServiceManager({ runDir: join(site.dir, "run"), paths });
+    expect(await resumeServices(restarted, "auto", log)).toEqual([service]);
+    expect(await get(site.port)).toBe("ok\n");
+    // Stopped through the agent: not started again; "none" starts nothing; a list starts it.
+    await restarted.stop(service);
+    expect(await resumeServices(restarted, "auto", log)).toEqual([]);
+    expect(await resumeServices(restarted, "none", log)).toEqual([]);
+    expect(await resumeServices(restarted, [service], log)).toEqual([service]);
   });
 
   it("reports a daemon whose binary is absent as not installed", async () => {
