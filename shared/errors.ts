@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "csrf_failed",
   "last_admin",
   "username_taken",
+  "payload_too_large",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

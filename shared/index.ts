@@ -6,6 +6,7 @@ export * from "./events";
 export * from "./haproxy-stat";
 export * from "./heartbeat";
 export * from "./jobs";
+export * from "./limits";
 export * from "./members";
 export * from "./pagination";
 export * from "./pools";
