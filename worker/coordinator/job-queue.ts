@@ -161,12 +161,20 @@ export class JobQueue {
         `Job ${jobId} is ${before.status}; a result is accepted only after the job was delivered`,
       );
     }
+    const startedAt = before.startedAt ?? result.startedAt;
+    if (result.finishedAt < startedAt) {
+      return refuse(
+        "validation_failed",
+        `Invalid body: finishedAt: ${result.finishedAt} is before the job's acknowledged start (${startedAt}); a job cannot finish before it starts`,
+        [{ path: "finishedAt", message: "must not be before the acknowledged start" }],
+      );
+    }
     const finished: JobRow = {
       ...before,
       status: result.status,
       exitCode: result.exitCode,
       outputTail: result.outputTail,
-      startedAt: before.startedAt ?? result.startedAt,
+      startedAt,
       finishedAt: result.finishedAt,
       updatedAt: now,
     };
