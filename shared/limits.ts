@@ -40,6 +40,33 @@ export const JOB_PAYLOAD_MAX_BYTES = 512 * KiB;
 /** `POST /api/v1/members/:id/jobs`: room for the largest payload even if every byte is escaped. */
 export const CREATE_JOB_REQUEST_MAX_BYTES = 4 * JOB_PAYLOAD_MAX_BYTES;
 
+/**
+ * Bytes of `text` in UTF-8 (a lone surrogate counts as the 3-byte replacement character), without
+ * TextEncoder, which shared code cannot assume.
+ */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(index + 1))) {
+      bytes += 4;
+      index++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
+/** Bytes of `value` encoded as JSON in UTF-8, as it goes over the wire. */
+export function jsonBytes(value: unknown): number {
+  return utf8Length(JSON.stringify(value) ?? "");
+}
+
 /** A byte count as the caps are written in messages: "256 KiB", "4 MiB". */
 export function formatCap(bytes: number): string {
   if (bytes % MiB === 0) return `${bytes / MiB} MiB`;
