@@ -8,6 +8,7 @@ export * from "./heartbeat";
 export * from "./jobs";
 export * from "./limits";
 export * from "./members";
+export * from "./names";
 export * from "./pagination";
 export * from "./pools";
 export * from "./protocol";

@@ -1,15 +1,12 @@
 import { z } from "zod";
+import { displayName } from "./names";
 import { FAILOVER_DELAY_S } from "./protocol";
 
 /** What a pool balances with: decides which probes and jobs apply to its members. */
 export const PoolProfile = z.enum(["haproxy", "nginx", "generic"]);
 export type PoolProfile = z.infer<typeof PoolProfile>;
 
-const name = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(100, "must be at most 100 characters");
+const name = displayName(100);
 const failoverHostname = z
   .hostname("must be a DNS name such as lb.example.com")
   .max(253)
