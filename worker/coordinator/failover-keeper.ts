@@ -31,6 +31,7 @@ export function policyOf(pool: PoolRow): FailoverPolicy {
     monitoredService: MONITORED[pool.profile],
     preferredPrimaryId: pool.preferredPrimaryId,
     failbackHoldDownMs: pool.failbackHoldDownS * 1000,
+    allowPrivateAddresses: pool.allowPrivateAddresses,
   };
 }
 

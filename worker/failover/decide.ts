@@ -1,5 +1,5 @@
 import type { MonitoredService, ServiceActiveState } from "../../shared/heartbeat";
-import { parseIp } from "../lib/ip";
+import { publicAddressProblem } from "./public-address";
 
 /** Minimum time between two automatic flips, unless the member just promoted fails too. */
 export const FLAP_GUARD_MS = 60_000;
@@ -13,6 +13,8 @@ export interface FailoverPolicy {
   /** With a preferred primary, traffic returns to it once it has been ready for the hold-down. */
   preferredPrimaryId: string | null;
   failbackHoldDownMs: number;
+  /** A lab pool may point DNS at private and documentation addresses (never loopback etc.). */
+  allowPrivateAddresses: boolean;
 }
 
 /** Where traffic points now, as the coordinator last decided. */
@@ -77,13 +79,13 @@ export function failureOf(
 
 /**
  * A member traffic may move to: heard from within the delay, its service reported active, not
- * draining or disabled, and with a public IPv4 for the A record.
+ * draining or disabled, and with a public unicast IPv4 for the A record (`publicAddressProblem`).
  */
 export function isReady(member: FailoverMember, policy: FailoverPolicy, now: number): boolean {
   if (member.draining || member.disabled || failureOf(member, policy, now) !== null) return false;
   if (policy.monitoredService && member.services[policy.monitoredService] !== "active")
     return false;
-  return member.publicIp !== null && parseIp(member.publicIp)?.bits === 32;
+  return publicAddressProblem(member.publicIp, policy.allowPrivateAddresses) === null;
 }
 
 /** The ready member with the best priority, then the freshest heartbeat, then the lowest id. */

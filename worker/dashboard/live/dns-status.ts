@@ -40,7 +40,12 @@ export function dnsLiveView(input: DnsLiveInput): DnsLiveView {
     generatedAt: input.now,
   };
   if (!dns) return { ...base, desired: null, desiredNote: null };
-  const addresses = desiredAddresses(dns.mode, input.activeMemberId, members);
+  const addresses = desiredAddresses(
+    dns.mode,
+    input.activeMemberId,
+    members,
+    pool.allowPrivateAddresses,
+  );
   const desired = addresses.map((address) => ({
     address,
     members: members.filter((member) => member.publicIp === address).map((m) => m.name),

@@ -4,7 +4,7 @@ import {
   failureOf,
   isReady,
 } from "../../failover/decide";
-import { parseIp } from "../../lib/ip";
+import { publicAddressProblem } from "../../failover/public-address";
 
 /** Whether failover may move traffic to the member now and, when not, every reason why. */
 export interface Readiness {
@@ -34,8 +34,8 @@ export function readinessOf(
     const state = member.services[service];
     if (state !== "active") reasons.push(`${service} ${state ?? "not reported"}`);
   }
-  if (member.publicIp === null) reasons.push("no public IPv4 reported");
-  else if (parseIp(member.publicIp)?.bits !== 32) reasons.push("public IP is not IPv4");
+  const address = publicAddressProblem(member.publicIp, policy.allowPrivateAddresses);
+  if (address) reasons.push(address);
   if (reasons.length === 0) reasons.push("not ready");
   return { ready, reasons };
 }
