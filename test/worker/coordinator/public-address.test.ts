@@ -3,8 +3,9 @@
  * lab: 0.0.0.0, broadcast, multicast and loopback never, whatever the pool says.
  */
 import { describe, expect, it } from "vitest";
+import type { ErrorBody } from "../../../shared/errors";
 import type { Pool } from "../../../shared/pools";
-import { admin, createPool, enroll, heartbeat } from "../helpers";
+import { admin, createPool, enroll, expectError, heartbeat } from "../helpers";
 
 interface FailoverView {
   activeMemberId: string | null;
@@ -62,6 +63,19 @@ describe("public IP of a member", () => {
     const lab = await poolWithMemberAt(publicIp, true);
     expect(lab.ready).toBe(true);
     expect(lab.active).toBe(lab.memberId);
+  });
+
+  it("a manual promote to a private address outside a lab says why it is refused", async () => {
+    const { memberId, active } = await poolWithMemberAt("10.0.0.5", false);
+    expect(active).toBeNull();
+    const member = await admin<{ member: { poolId: string } }>(`/members/${memberId}`);
+    const promoted = await admin(`/pools/${member.body.member.poolId}/failover/promote`, {
+      body: { memberId },
+    });
+    expectError(promoted, 409, "member_not_ready");
+    expect((promoted.body as ErrorBody).error.message).toContain(
+      "public IP 10.0.0.5 is not public (private 10.0.0.0/8)",
+    );
   });
 
   it("a public address is promoted in any pool", async () => {
