@@ -43,9 +43,7 @@ export function publicAddressProblem(
   allowPrivateAddresses: boolean,
 ): string | null {
   if (publicIp === null) return "no public IPv4 reported";
-  if (parseIp(publicIp)?.bits !== 32 || publicIp.includes(":")) {
-    return `public IP ${publicIp} is not IPv4`;
-  }
+  if (parseIp(publicIp)?.bits !== 32) return `public IP ${publicIp} is not IPv4`;
   const never = rangeOf(publicIp, NEVER);
   if (never) return `public IP ${publicIp} is not a unicast address (${never[1]} ${never[0]})`;
   const internal = rangeOf(publicIp, PRIVATE);
