@@ -12,6 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } 
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { z } from "zod";
 import {
+  AGENT_ANSWER_MAX_BYTES,
   AGENT_SIGNATURE_PATH,
   AGENT_USER_AGENT_PREFIX,
   BACKUP_MAX_BYTES,
@@ -69,8 +70,6 @@ export interface ClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_TRANSFER_TIMEOUT_MS = 60_000;
-/** JSON answers are small; anything bigger is off the protocol. */
-const JSON_MAX_BYTES = 1024 * 1024;
 /** The agent bundle is about 1 MB; this leaves room to grow without accepting anything. */
 export const BUNDLE_MAX_BYTES = 32 * 1024 * 1024;
 /** A signature is one line of 88 base64 characters. */
@@ -313,7 +312,9 @@ export class ControlPlaneClient {
   /** One request; a 2xx answer is returned, anything else thrown as Refused or Unavailable. */
   private async send(options: SendOptions): Promise<Answer> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const maxBytes = options.maxBytes ?? JSON_MAX_BYTES;
+    // JSON answers are small (the control plane packs heartbeat answers under this): more is off
+    // the protocol.
+    const maxBytes = options.maxBytes ?? AGENT_ANSWER_MAX_BYTES;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let answer: Answer;

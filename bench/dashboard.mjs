@@ -150,6 +150,7 @@ async function main() {
     const { pool } = await adminApi(plane, "POST", "/api/v1/pools", {
       name: "bench",
       failoverHostname: "lb.bench.example.com",
+      allowPrivateAddresses: true, // members report documentation addresses
     });
     const members = [];
     for (const name of ["edge-a", "edge-b"]) {

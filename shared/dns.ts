@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { displayName } from "./names";
 
 /** Seconds; Cloudflare's 1 means "automatic". Baton's default for DNS-only records is 60. */
 const ttl = z.number().int().min(1).max(86_400).default(60);
@@ -76,7 +77,7 @@ export type PutDnsSettings = z.infer<typeof PutDnsSettings>;
 
 /** Body of `POST /api/v1/dns-accounts` and `PUT /api/v1/dns-accounts/:accountId`. */
 export const SaveDnsAccount = z.strictObject({
-  name: z.string().trim().min(1, "must not be empty").max(100),
+  name: displayName(100),
   provider: DnsProviderSettings,
 });
 export type SaveDnsAccount = z.infer<typeof SaveDnsAccount>;

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   "last_admin",
   "username_taken",
   "backup_exists",
+  "payload_too_large",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JobDelivery } from "./jobs";
+import { refuseHiddenCharacters } from "./names";
 import { JobSchedule } from "./schedules";
 
 /** A service's state as its service manager reports it (systemd's ActiveState vocabulary). */
@@ -102,8 +103,8 @@ export const HEARTBEAT_RTT_MAX_MS = 60_000;
  * probe section is sent when the agent has it.
  */
 export const Heartbeat = z.object({
-  hostname: z.string().min(1).max(253),
-  agentVersion: z.string().min(1).max(64),
+  hostname: z.string().min(1).max(253).superRefine(refuseHiddenCharacters),
+  agentVersion: z.string().min(1).max(64).superRefine(refuseHiddenCharacters),
   services: z.partialRecord(MonitoredService, ServiceReport).optional(),
   haproxy: HaproxySummary.optional(),
   nginx: NginxStatus.optional(),

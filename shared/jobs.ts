@@ -168,19 +168,24 @@ export const JobAck = z.strictObject({ startedAt: z.number().int().nonnegative()
 export type JobAck = z.infer<typeof JobAck>;
 
 /** Body of `POST /agent/v1/jobs/:id/result`. */
-export const JobResult = z.strictObject({
-  status: z.enum(["succeeded", "failed"]),
-  exitCode: z.number().int().nullable(),
-  outputTail: z
-    .string()
-    .max(
-      OUTPUT_TAIL_MAX_CHARS,
-      `must be at most ${OUTPUT_TAIL_MAX_CHARS} characters: send the tail`,
-    )
-    .default(""),
-  startedAt: z.number().int().nonnegative(),
-  finishedAt: z.number().int().nonnegative(),
-});
+export const JobResult = z
+  .strictObject({
+    status: z.enum(["succeeded", "failed"]),
+    exitCode: z.number().int().nullable(),
+    outputTail: z
+      .string()
+      .max(
+        OUTPUT_TAIL_MAX_CHARS,
+        `must be at most ${OUTPUT_TAIL_MAX_CHARS} characters: send the tail`,
+      )
+      .default(""),
+    startedAt: z.number().int().nonnegative(),
+    finishedAt: z.number().int().nonnegative(),
+  })
+  .refine((result) => result.finishedAt >= result.startedAt, {
+    path: ["finishedAt"],
+    message: "must not be before startedAt: a job cannot finish before it starts",
+  });
 export type JobResult = z.infer<typeof JobResult>;
 
 /**

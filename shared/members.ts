@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { displayName } from "./names";
 
 const ipv4 = z.ipv4();
 const ipv6 = z.ipv6();
@@ -18,11 +19,7 @@ const allowedIps = z
   .array(AllowedIp)
   .min(1, "list at least one address the agent connects from (0.0.0.0/0 allows any)")
   .max(64, "at most 64 entries");
-const name = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(100, "must be at most 100 characters");
+const name = displayName(100);
 /** Lower number = preferred when a standby is chosen. */
 const priority = z.number().int("must be a whole number").min(0).max(1000);
 

@@ -1,15 +1,12 @@
 import { z } from "zod";
+import { displayName } from "./names";
 import { FAILOVER_DELAY_S } from "./protocol";
 
 /** What a pool balances with: decides which probes and jobs apply to its members. */
 export const PoolProfile = z.enum(["haproxy", "nginx", "generic"]);
 export type PoolProfile = z.infer<typeof PoolProfile>;
 
-const name = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(100, "must be at most 100 characters");
+const name = displayName(100);
 const failoverHostname = z
   .hostname("must be a DNS name such as lb.example.com")
   .max(253)
@@ -34,6 +31,7 @@ export const CreatePool = z.strictObject({
   failoverDelayS: failoverDelayS.default(FAILOVER_DELAY_S.default),
   autoFailover: z.boolean().default(true),
   failbackHoldDownS: failbackHoldDownS.default(300),
+  allowPrivateAddresses: z.boolean().default(false),
 });
 export type CreatePool = z.infer<typeof CreatePool>;
 
@@ -47,6 +45,8 @@ export const UpdatePool = z
     /** A member of this pool that traffic returns to once healthy; null for none. */
     preferredPrimaryId: z.string().min(1).nullable(),
     failbackHoldDownS,
+    /** Labs only: members may carry traffic on private and documentation addresses. */
+    allowPrivateAddresses: z.boolean(),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, "name at least one field to change");
@@ -68,6 +68,11 @@ export const Pool = z.object({
   autoFailover: z.boolean(),
   preferredPrimaryId: z.string().nullable(),
   failbackHoldDownS: z.number(),
+  /**
+   * A lab pool: a member may carry traffic on a private or documentation address (10/8,
+   * 192.168/16, 203.0.113/24…). Never on 0.0.0.0, loopback, multicast or broadcast.
+   */
+  allowPrivateAddresses: z.boolean(),
   /** The member the failover hostname points at, as Baton last decided; null before the first. */
   activeMemberId: z.string().nullable(),
   lastFlipAt: z.number().nullable(),

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { displayName } from "./names";
 
 /** viewer: read; operator: also queue and cancel jobs; admin: everything. */
 export const Role = z.enum(["viewer", "operator", "admin"]);
 export type Role = z.infer<typeof Role>;
 
 export const CreateApiToken = z.strictObject({
-  name: z.string().trim().min(1, "must not be empty").max(100),
+  name: displayName(100),
   role: Role.default("viewer"),
 });
 export type CreateApiToken = z.infer<typeof CreateApiToken>;

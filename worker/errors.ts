@@ -33,6 +33,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   last_admin: 409,
   username_taken: 409,
   backup_exists: 409,
+  payload_too_large: 413,
 };
 
 /** The one error class of the control plane: a stable code, a message a person can act on. */

@@ -6,11 +6,27 @@
  * piles pushes up, and a beat never waits for one.
  */
 import { HaproxyStatReport } from "../../shared/haproxy-stat";
+import { HAPROXY_STAT_MAX_BYTES, jsonBytes } from "../../shared/limits";
 import { type Logger, reason } from "../log";
 import { showStat } from "./runtime-api";
 
 /** HaproxyStatReport's row limit; a bigger table is sent cut, not refused whole. */
 const MAX_ROWS = 5000;
+
+/**
+ * The report cut to its first rows so that it encodes within `maxBytes` (the control plane
+ * refuses a bigger table whole with 413): a table of very long names still shows its top part.
+ */
+export function fitStatReport(
+  report: HaproxyStatReport,
+  maxBytes = HAPROXY_STAT_MAX_BYTES,
+): HaproxyStatReport {
+  let rows = report.rows;
+  while (rows.length > 0 && jsonBytes({ ...report, rows }) > maxBytes) {
+    rows = rows.slice(0, Math.floor(rows.length * 0.9));
+  }
+  return { ...report, rows };
+}
 
 export interface StatPushClient {
   postHaproxyStat(report: HaproxyStatReport, signal?: AbortSignal): Promise<void>;
@@ -47,10 +63,12 @@ export class HaproxyStatPusher {
     const { client, log, signal, socketPath } = this.options;
     try {
       const rows = await showStat(socketPath);
-      const report = HaproxyStatReport.parse({
-        collectedAt: (this.options.now ?? Date.now)(),
-        rows: rows.slice(0, MAX_ROWS),
-      });
+      const report = fitStatReport(
+        HaproxyStatReport.parse({
+          collectedAt: (this.options.now ?? Date.now)(),
+          rows: rows.slice(0, MAX_ROWS),
+        }),
+      );
       await client.postHaproxyStat(report, signal);
       if (this.failing) log.info("haproxy status table sent again");
       this.failing = false;

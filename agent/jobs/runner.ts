@@ -227,7 +227,8 @@ export class JobRunner {
         out.line(`error: ${reason(error)}`);
       }
     }
-    const finishedAt = this.now();
+    // The wall clock may step back mid-job (NTP); the control plane refuses an end before the start.
+    const finishedAt = Math.max(this.now(), startedAt);
     if (exitCode !== 0) return failed(out.toString(), exitCode, startedAt, finishedAt);
     return { status: "succeeded", exitCode, outputTail: out.toString(), startedAt, finishedAt };
   }
@@ -320,7 +321,7 @@ export class JobRunner {
       if (entry.state === "running" || !result) {
         const note =
           "the agent stopped while this job was running; whether it took effect is unknown\n";
-        result = failed(note, null, entry.startedAt, this.now());
+        result = failed(note, null, entry.startedAt, Math.max(this.now(), entry.startedAt));
         await this.options.journal.record({ ...entry, state: "finished", result });
       }
       this.options.log.info("reporting a job left from the previous run", {

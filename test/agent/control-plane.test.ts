@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ControlPlaneClient, Refused, Unavailable } from "../../agent/control-plane";
+import { AGENT_ANSWER_MAX_BYTES } from "../../shared/limits";
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
 
@@ -166,6 +167,19 @@ describe("ControlPlaneClient", () => {
       origin: "uploaded by édge-a for job job-1",
     });
     expect(Buffer.from(download.archive).equals(archive)).toBe(true);
+  });
+
+  it("reads a heartbeat answer up to the limit the control plane packs jobs under, not beyond", async () => {
+    const sizes = [AGENT_ANSWER_MAX_BYTES, AGENT_ANSWER_MAX_BYTES + 1];
+    const { client } = await serve((_req, _body, res) => {
+      const text = JSON.stringify(OK);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(text + " ".repeat((sizes.shift() ?? 0) - Buffer.byteLength(text)));
+    });
+    expect((await client.heartbeat(beat)).jobs).toEqual([]);
+    const error = await failure(client.heartbeat(beat));
+    expect(error).toBeInstanceOf(Unavailable);
+    expect((error as Error).message).toBe(`answer larger than ${AGENT_ANSWER_MAX_BYTES} bytes`);
   });
 
   it("refuses an answer bigger than it accepts", async () => {

@@ -145,6 +145,7 @@ describe("dashboard in Chromium", () => {
         profile: "haproxy",
         failoverHostname: "lb.example.com",
         failoverDelayS: DELAY_S,
+        allowPrivateAddresses: true,
       });
       const id = await submitPoolForm(page);
       expect(await page.locator("[data-testid=flash]").innerText()).toContain(

@@ -127,6 +127,7 @@ describe("member workspace in Chromium", () => {
         name: "edge-members",
         profile: "haproxy",
         failoverHostname: "lb.example.com",
+        allowPrivateAddresses: true, // members report documentation addresses
         failoverDelayS: 5,
         autoFailover: true,
       });

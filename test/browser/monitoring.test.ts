@@ -75,6 +75,7 @@ const { env, newContext, phoneContext } = browserSuite({
       name: "edge-charts",
       profile: "haproxy",
       failoverHostname: "lb-charts.example.com",
+      allowPrivateAddresses: true, // members report documentation addresses
       autoFailover: false,
     });
     const sim = await enroll(plane, pool.id, "edge-sim");

@@ -66,6 +66,8 @@ export interface PoolFields {
   profile: "haproxy" | "nginx" | "generic";
   failoverHostname: string;
   failoverDelayS: number;
+  /** Ticks "Allow private addresses (labs)": the simulated members use documentation addresses. */
+  allowPrivateAddresses?: boolean;
 }
 
 /** Fills the New pool form on the open /pools/new page. */
@@ -75,6 +77,7 @@ export async function fillPoolForm(page: Page, pool: PoolFields) {
   await form.locator("#pool-profile").selectOption(pool.profile);
   await form.locator("#pool-hostname").fill(pool.failoverHostname);
   await form.locator("#pool-delay").fill(String(pool.failoverDelayS));
+  if (pool.allowPrivateAddresses) await form.locator("#pool-private").check();
 }
 
 /** Submits the filled New pool form; answers the new pool's id from where it redirects. */

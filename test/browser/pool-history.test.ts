@@ -99,7 +99,11 @@ describe("pool history and admin pages in Chromium", () => {
       await page.locator("[data-testid=new-pool-link]").click();
       await page.waitForURL(`${plane.url}/pools/new`);
       const fields = { name: "edge-history", profile: "haproxy", failoverDelayS: 3 } as const;
-      await fillPoolForm(page, { ...fields, failoverHostname: "localhost" });
+      await fillPoolForm(page, {
+        ...fields,
+        failoverHostname: "localhost",
+        allowPrivateAddresses: true,
+      });
       await page.locator("[data-testid=pool-submit]").click();
       await page.waitForLoadState();
 

@@ -68,6 +68,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
         name: "edge-settings",
         profile: "haproxy",
         failoverHostname: HOSTNAME,
+        allowPrivateAddresses: true, // members report documentation addresses
         failoverDelayS: 10,
       });
       state.poolId = created.pool.id as string;

@@ -191,6 +191,8 @@ export async function createFailoverPool(env, tag) {
     name: `e2e-${tag}`,
     profile: "haproxy",
     failoverHostname: hostname,
+    // The simulated members report documentation addresses (198.51.100.x): a lab pool.
+    allowPrivateAddresses: true,
     failoverDelayS: delayS,
     autoFailover: true,
   });

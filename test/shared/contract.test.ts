@@ -55,6 +55,7 @@ describe("pools", () => {
       failoverDelayS: 10,
       autoFailover: true,
       failbackHoldDownS: 300,
+      allowPrivateAddresses: false,
     });
   });
 

@@ -59,9 +59,18 @@ export function uniqueHostname(): string {
   return `lb-${crypto.randomUUID().slice(0, 8)}.example.com`;
 }
 
+/**
+ * Creates a pool as a lab (`allowPrivateAddresses`): test members report documentation addresses
+ * (203.0.113.x, 198.51.100.x), which a production pool refuses to point DNS at.
+ */
 export async function createPool(overrides: Record<string, unknown> = {}): Promise<Pool> {
   const result = await admin<{ pool: Pool }>("/pools", {
-    body: { name: "edge", failoverHostname: uniqueHostname(), ...overrides },
+    body: {
+      name: "edge",
+      failoverHostname: uniqueHostname(),
+      allowPrivateAddresses: true,
+      ...overrides,
+    },
   });
   expect(result.status).toBe(201);
   return result.body.pool;

@@ -15,6 +15,7 @@ import {
   isReady,
   notReadyReasons,
 } from "../failover/decide";
+import { publicAddressProblem } from "../failover/public-address";
 import type { EventWriter } from "./job-queue";
 import type { LiveMember } from "./live-member";
 import { type Outcome, ok, refuse } from "./outcome";
@@ -32,6 +33,7 @@ export function policyOf(pool: PoolRow): FailoverPolicy {
     monitoredService: MONITORED[pool.profile],
     preferredPrimaryId: pool.preferredPrimaryId,
     failbackHoldDownMs: pool.failbackHoldDownS * 1000,
+    allowPrivateAddresses: pool.allowPrivateAddresses,
   };
 }
 
@@ -221,9 +223,10 @@ export class FailoverKeeper {
     if (pool.activeMemberId === row.id) return ok(null);
     const member = members.find((candidate) => candidate.id === row.id);
     if (!member || !this.isReady(pool, member, now)) {
+      const address = publicAddressProblem(member?.publicIp ?? null, pool.allowPrivateAddresses);
       return refuse(
         "member_not_ready",
-        `${row.name} is not ready: it must be online, its service active, not draining or disabled, with a public IPv4`,
+        `${row.name} is not ready: it must be online, its service active, not draining or disabled, with a public unicast IPv4${address ? ` (${address})` : ""}`,
       );
     }
     return ok(this.flip(pool, members, row.id, "manual", now, actor, now));

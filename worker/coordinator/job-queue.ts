@@ -10,6 +10,7 @@ import {
   dueDeliveries,
   expiredJobs,
   isFinished,
+  packDeliveries,
   toDelivery,
 } from "../jobs/lifecycle";
 import { findJob, findJobByIdempotencyKey, updateJob } from "../jobs/store";
@@ -161,12 +162,20 @@ export class JobQueue {
         `Job ${jobId} is ${before.status}; a result is accepted only after the job was delivered`,
       );
     }
+    const startedAt = before.startedAt ?? result.startedAt;
+    if (result.finishedAt < startedAt) {
+      return refuse(
+        "validation_failed",
+        `Invalid body: finishedAt: ${result.finishedAt} is before the job's acknowledged start (${startedAt}); a job cannot finish before it starts`,
+        [{ path: "finishedAt", message: "must not be before the acknowledged start" }],
+      );
+    }
     const finished: JobRow = {
       ...before,
       status: result.status,
       exitCode: result.exitCode,
       outputTail: result.outputTail,
-      startedAt: before.startedAt ?? result.startedAt,
+      startedAt,
       finishedAt: result.finishedAt,
       updatedAt: now,
     };
@@ -175,10 +184,19 @@ export class JobQueue {
     return ok(finished);
   }
 
-  /** Jobs to hand to a member in this heartbeat, marked delivered; the writes go in its batch. */
+  /**
+   * Jobs to hand to a member in this heartbeat, as many as fit its answer (`packDeliveries`),
+   * marked delivered; the writes go in its batch.
+   */
   deliver(memberId: string, now: number): { deliveries: JobDelivery[]; writes: Write[] } {
+    const due = dueDeliveries(this.unfinished.values(), memberId, now);
+    const byId = new Map(due.map((job) => [job.id, job]));
     const writes: Write[] = [];
-    const deliveries = dueDeliveries(this.unfinished.values(), memberId, now).map((job) => {
+    const deliveries = packDeliveries(
+      due.map((job) => toDelivery({ ...job, deliveryCount: job.deliveryCount + 1 })),
+    );
+    for (const delivery of deliveries) {
+      const job = byId.get(delivery.id) as JobRow;
       const delivered: JobRow = {
         ...job,
         status: "delivered",
@@ -188,8 +206,7 @@ export class JobQueue {
       };
       writes.push(updateJob(this.db, job, delivered));
       this.unfinished.set(job.id, delivered);
-      return toDelivery(delivered);
-    });
+    }
     return { deliveries, writes };
   }
 

@@ -634,7 +634,13 @@ export class PoolCoordinator extends DurableObject<Env> {
       ...member,
       ready: this.failover.isReady(pool, member, now),
     }));
-    this.dns.want(desiredAddresses(this.dns.mode, pool.activeMemberId, members), flip?.timing);
+    const addresses = desiredAddresses(
+      this.dns.mode,
+      pool.activeMemberId,
+      members,
+      pool.allowPrivateAddresses,
+    );
+    this.dns.want(addresses, flip?.timing);
   }
 
   /** Records a manual flip (or nothing, if none was needed) and answers with the pool after it. */

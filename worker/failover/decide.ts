@@ -1,5 +1,5 @@
 import type { MonitoredService, ServiceActiveState } from "../../shared/heartbeat";
-import { parseIp } from "../lib/ip";
+import { publicAddressProblem } from "./public-address";
 
 /** Minimum time between two automatic flips, unless the member just promoted fails too. */
 export const FLAP_GUARD_MS = 60_000;
@@ -13,6 +13,8 @@ export interface FailoverPolicy {
   /** With a preferred primary, traffic returns to it once it has been ready for the hold-down. */
   preferredPrimaryId: string | null;
   failbackHoldDownMs: number;
+  /** A lab pool may point DNS at private and documentation addresses (never loopback etc.). */
+  allowPrivateAddresses: boolean;
 }
 
 /** Where traffic points now, as the coordinator last decided. */
@@ -134,8 +136,8 @@ export function notReadyReasons(
     const problem = servingProblem(member);
     if (problem) reasons.push(problem);
   }
-  if (member.publicIp === null) reasons.push("no public IPv4 reported");
-  else if (parseIp(member.publicIp)?.bits !== 32) reasons.push("public IP is not IPv4");
+  const address = publicAddressProblem(member.publicIp, policy.allowPrivateAddresses);
+  if (address) reasons.push(address);
   return reasons;
 }
 

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { CreateJob, JobListQuery } from "../../shared/jobs";
+import { CREATE_JOB_REQUEST_MAX_BYTES } from "../../shared/limits";
 import { PageQuery } from "../../shared/pagination";
 import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
@@ -8,6 +9,7 @@ import { enqueueMemberJob } from "../jobs/enqueue";
 import { availabilityForRole } from "../jobs/gating";
 import { getJob, listJobs, toJob } from "../jobs/store";
 import { getMember } from "../members/store";
+import { bodyCap } from "../middleware/body-cap";
 import { getPool } from "../pools/store";
 import type { AppEnv } from "../types";
 import { validate } from "../validation";
@@ -15,13 +17,19 @@ import { validate } from "../validation";
 const ListQuery = PageQuery.extend(JobListQuery.shape);
 
 export const jobRoutes = new Hono<AppEnv>()
-  .post("/members/:memberId/jobs", allow("operator"), validate("json", CreateJob), async (c) => {
-    const member = await getMember(c.get("db"), c.req.param("memberId"));
-    const outcome = await enqueueMemberJob(c.env, member, c.req.valid("json"), c.get("actor"));
-    const { job, created } = unwrap(outcome);
-    // A repeated idempotency key answers with the job it already made.
-    return c.json({ job: toJob(job) }, created ? 201 : 200);
-  })
+  .post(
+    "/members/:memberId/jobs",
+    allow("operator"),
+    bodyCap(CREATE_JOB_REQUEST_MAX_BYTES, "A job request"),
+    validate("json", CreateJob),
+    async (c) => {
+      const member = await getMember(c.get("db"), c.req.param("memberId"));
+      const outcome = await enqueueMemberJob(c.env, member, c.req.valid("json"), c.get("actor"));
+      const { job, created } = unwrap(outcome);
+      // A repeated idempotency key answers with the job it already made.
+      return c.json({ job: toJob(job) }, created ? 201 : 200);
+    },
+  )
   .get("/members/:memberId/jobs", validate("query", ListQuery), async (c) => {
     const member = await getMember(c.get("db"), c.req.param("memberId"));
     const { status, ...query } = c.req.valid("query");

@@ -110,7 +110,12 @@ afterEach(async () => {
 
 async function setup(
   table: Partial<Record<JobKind, Handler>>,
-  options: { plane?: FakePlane; abortGraceMs?: number; controller?: AbortController } = {},
+  options: {
+    plane?: FakePlane;
+    abortGraceMs?: number;
+    controller?: AbortController;
+    now?: () => number;
+  } = {},
 ) {
   const plane = options.plane ?? new FakePlane();
   const controller = options.controller ?? new AbortController();
@@ -127,6 +132,7 @@ async function setup(
     log,
     signal: controller.signal,
     abortGraceMs: options.abortGraceMs,
+    now: options.now,
     random: () => 0.5,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -181,6 +187,21 @@ describe("the job runner", () => {
       kind: "haproxy.reload",
       status: "succeeded",
       exitCode: 0,
+    });
+  });
+
+  it("reports a finish no earlier than the start when the wall clock steps back mid-job", async () => {
+    const clock = [1_000_000, 940_000]; // NTP moved the clock back a minute while the job ran
+    const { runner, plane } = await setup(
+      { "haproxy.reload": async () => {} },
+      { now: () => clock.shift() ?? 940_000 },
+    );
+    runner.offer([job("j1")]);
+    await runner.idle();
+    expect(plane.results.get("j1")).toMatchObject({
+      status: "succeeded",
+      startedAt: 1_000_000,
+      finishedAt: 1_000_000,
     });
   });
 

@@ -14,6 +14,8 @@ const POLICY: FailoverPolicy = {
   monitoredService: "haproxy",
   preferredPrimaryId: null,
   failbackHoldDownMs: 0,
+  // The members' addresses are documentation ones (198.51.100.x): a lab pool.
+  allowPrivateAddresses: true,
 };
 const READY: FailoverMember = {
   id: "m1",
@@ -44,7 +46,16 @@ describe("readinessOf", () => {
     ["a member whose haproxy failed", { services: { haproxy: "failed" } }, ["haproxy failed"]],
     ["a member that never reported haproxy", { services: {} }, ["haproxy not reported"]],
     ["a member reloading haproxy", { services: { haproxy: "reloading" } }, ["haproxy reloading"]],
-    ["a member with an IPv6 address only", { publicIp: "2001:db8::1" }, ["public IP is not IPv4"]],
+    [
+      "a member with an IPv6 address only",
+      { publicIp: "2001:db8::1" },
+      ["public IP 2001:db8::1 is not IPv4"],
+    ],
+    [
+      "a member reporting 0.0.0.0",
+      { publicIp: "0.0.0.0" },
+      ["public IP 0.0.0.0 is not a unicast address (this network 0.0.0.0/8)"],
+    ],
     [
       "a member whose probe got a 503",
       { probe: { ok: false, status: 503 } },
@@ -63,6 +74,16 @@ describe("readinessOf", () => {
   ] as const)("%s", (_name, patch, reasons) => {
     const member = { ...READY, ...patch } as FailoverMember;
     expect(readinessOf(member, POLICY, NOW)).toEqual({ ready: reasons.length === 0, reasons });
+  });
+
+  it("says why a private address does not do outside a lab", () => {
+    const member = { ...READY, publicIp: "10.0.0.5" };
+    expect(readinessOf(member, { ...POLICY, allowPrivateAddresses: false }, NOW)).toEqual({
+      ready: false,
+      reasons: [
+        'public IP 10.0.0.5 is not public (private 10.0.0.0/8); turn on "Allow private addresses (labs)" in the pool\'s settings for a lab',
+      ],
+    });
   });
 
   it("ignores services in a generic pool", () => {
@@ -99,6 +120,7 @@ const POOL: PoolRow = {
   autoFailover: true,
   preferredPrimaryId: null,
   failbackHoldDownS: 300,
+  allowPrivateAddresses: true,
   activeMemberId: "m1",
   lastFlipAt: null,
   dnsSyncedAt: NOW - 5_000,

@@ -37,12 +37,16 @@ describe("poolRequestOf", () => {
       failoverDelayS: 15,
       autoFailover: true,
       failbackHoldDownS: 300,
+      allowPrivateAddresses: false,
     });
     const { autoFailover: _, failoverDelayS: __, ...rest } = GOOD;
     expect(poolRequestOf({ ...rest, failoverDelayS: " " }).request).toMatchObject({
       failoverDelayS: 10,
       autoFailover: false,
     });
+    const lab = poolRequestOf({ ...GOOD, allowPrivateAddresses: "true" });
+    expect(lab.request?.allowPrivateAddresses).toBe(true);
+    expect(lab.values.allowPrivateAddresses).toBe("true");
   });
 
   it("names each bad field and keeps what was typed", () => {

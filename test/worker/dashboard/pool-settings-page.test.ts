@@ -32,10 +32,32 @@ function formOf(pool: Pool): Record<string, string> {
     preferredPrimaryId: pool.preferredPrimaryId ?? "",
     failbackHoldDownS: String(pool.failbackHoldDownS),
     profile: pool.profile,
+    ...(pool.allowPrivateAddresses ? { allowPrivateAddresses: "true" } : {}),
   };
 }
 
 describe("the pool's Settings tab", () => {
+  it("turns private addresses (labs) on and off with its checkbox", async () => {
+    const session = await browserAs("admin");
+    const pool = await createPool({ allowPrivateAddresses: false });
+    const page = await (await fetchAs(session, `/pools/${pool.id}/settings`)).text();
+    const box = byTestId(page, "field-allowPrivateAddresses")[0];
+    expect(box).toBeDefined();
+    expect(box).not.toHaveProperty("checked");
+    expect(page).toContain("Allow private addresses (labs)");
+    const on = await postForm(session, `/ui/pools/${pool.id}/settings`, {
+      ...formOf(pool),
+      allowPrivateAddresses: "true",
+    });
+    expect(on.status).toBe(303);
+    expect((await poolOf(pool.id)).allowPrivateAddresses).toBe(true);
+    const shown = await (await fetchAs(session, `/pools/${pool.id}/settings`)).text();
+    expect(byTestId(shown, "field-allowPrivateAddresses")[0]).toHaveProperty("checked");
+    const off = await postForm(session, `/ui/pools/${pool.id}/settings`, formOf(pool));
+    expect(off.status).toBe(303);
+    expect((await poolOf(pool.id)).allowPrivateAddresses).toBe(false);
+  });
+
   it("shows the pool's settings in its form, with a link to the DNS mode", async () => {
     const session = await browserAs("viewer");
     const pool = await createPool({ failoverDelayS: 12 });

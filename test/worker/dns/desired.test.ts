@@ -7,6 +7,9 @@ const members = [
   member("b", "198.51.100.9"),
   member("c", "198.51.100.11", false),
   member("d", null),
+  member("e", "0.0.0.0"),
+  member("f", "10.0.0.6"),
+  member("g", "8.8.4.4"),
 ];
 
 describe("desiredAddresses", () => {
@@ -31,12 +34,29 @@ describe("desiredAddresses", () => {
       want: [],
     },
     {
+      case: "active_standby: an active reporting 0.0.0.0, nothing (even in a lab)",
+      mode: "active_standby",
+      active: "e",
+      want: [],
+    },
+    {
       case: "round_robin: every ready member with an address, in numeric order",
       mode: "round_robin",
       active: "a",
-      want: ["198.51.100.9", "198.51.100.10"],
+      want: ["8.8.4.4", "10.0.0.6", "198.51.100.9", "198.51.100.10"],
     },
-  ] as const)("$case", ({ mode, active, want }) => {
-    expect(desiredAddresses(mode, active, members)).toEqual(want);
+  ] as const)("in a lab pool, $case", ({ mode, active, want }) => {
+    expect(desiredAddresses(mode, active, members, true)).toEqual(want);
   });
+
+  it.each([
+    { mode: "active_standby", active: "a", want: [] },
+    { mode: "active_standby", active: "g", want: ["8.8.4.4"] },
+    { mode: "round_robin", active: "a", want: ["8.8.4.4"] },
+  ] as const)(
+    "outside a lab, only public addresses: $mode with $active active",
+    ({ mode, active, want }) => {
+      expect(desiredAddresses(mode, active, members, false)).toEqual(want);
+    },
+  );
 });

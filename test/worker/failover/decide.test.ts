@@ -16,6 +16,8 @@ const policy: FailoverPolicy = {
   monitoredService: "haproxy",
   preferredPrimaryId: null,
   failbackHoldDownMs: 120_000,
+  // The members' addresses are documentation ones (203.0.113.x): a lab pool.
+  allowPrivateAddresses: true,
 };
 
 /** A healthy, ready member that beat a second ago. */
@@ -133,7 +135,24 @@ describe("decideFailover", () => {
         member("a", { lastHeartbeatAt: null }),
         member("b", { publicIp: "2001:db8::1" }),
         member("c", { publicIp: null }),
+        member("d", { publicIp: "0.0.0.0" }),
+        member("e", { publicIp: "255.255.255.255" }),
+        member("f", { publicIp: "127.0.0.1" }),
+        member("g", { publicIp: "224.0.0.1" }),
       ],
+      {
+        kind: "alert",
+        reason: "no_ready_standby",
+        activeId: "a",
+        failure: "heartbeat_lost",
+        detectedAt: NOW,
+      },
+    ],
+    [
+      "outside a lab, a standby on a private address is not ready",
+      { allowPrivateAddresses: false },
+      activeA,
+      [member("a", { lastHeartbeatAt: null }), member("b", { publicIp: "10.0.0.2" })],
       {
         kind: "alert",
         reason: "no_ready_standby",

@@ -40,17 +40,27 @@ export function dnsLiveView(input: DnsLiveInput): DnsLiveView {
     generatedAt: input.now,
   };
   if (!dns) return { ...base, desired: null, desiredNote: null };
-  const addresses = desiredAddresses(dns.mode, input.activeMemberId, members);
+  const addresses = desiredAddresses(
+    dns.mode,
+    input.activeMemberId,
+    members,
+    pool.allowPrivateAddresses,
+  );
   const desired = addresses.map((address) => ({
     address,
     members: members.filter((member) => member.publicIp === address).map((m) => m.name),
   }));
   let desiredNote: string | null = null;
   if (addresses.length === 0) {
-    desiredNote =
-      dns.mode === "round_robin"
-        ? "No member is ready with a public IPv4: Baton leaves the records as they are."
-        : "No active member with a public IPv4 yet: Baton leaves the record as it is.";
+    if (dns.mode === "round_robin") {
+      desiredNote =
+        "No member is ready with a usable public IPv4: Baton leaves the records as they are.";
+    } else if (input.activeMemberId === null) {
+      desiredNote = "No active member yet: Baton leaves the record as it is.";
+    } else {
+      desiredNote =
+        "The active member has no usable public IPv4 (none, 0.0.0.0, loopback, or private outside a lab): Baton leaves the record as it is.";
+    }
   }
   return { ...base, desired, desiredNote };
 }

@@ -26,7 +26,14 @@ export function poolRequestOf(fields: FormFields): {
   errors: Record<string, string>;
   request: CreatePool | null;
 } {
-  const names = ["name", "profile", "failoverHostname", "failoverDelayS", "autoFailover"];
+  const names = [
+    "name",
+    "profile",
+    "failoverHostname",
+    "failoverDelayS",
+    "autoFailover",
+    "allowPrivateAddresses",
+  ];
   const values = Object.fromEntries(names.map((name) => [name, textOf(fields, name)]));
   const delay = numberOrText(values.failoverDelayS ?? "");
   const parsed = CreatePool.safeParse({
@@ -35,6 +42,7 @@ export function poolRequestOf(fields: FormFields): {
     failoverHostname: values.failoverHostname,
     ...(delay === undefined ? {} : { failoverDelayS: delay }),
     autoFailover: values.autoFailover === "on",
+    allowPrivateAddresses: values.allowPrivateAddresses === "true",
   });
   if (parsed.success) return { values, errors: {}, request: parsed.data };
   const errors = fieldErrors(parsed.error.issues, firstSegment, (name) => values[name] === "");

@@ -37,6 +37,9 @@ export type Parsed<T> = { ok: true; value: T; state: FormState } | { ok: false; 
  */
 export function poolSettingsFromForm(fields: FormFields): Parsed<UpdatePool> {
   const values = Object.fromEntries(POOL_FIELDS.map((name) => [name, textOf(fields, name)]));
+  // A checkbox: absent from the post when unticked, so never "required".
+  const allowPrivateAddresses = checked(fields, "allowPrivateAddresses");
+  if (allowPrivateAddresses) values.allowPrivateAddresses = "true";
   const state: FormState = { submitted: true, values, lists: {}, errors: {} };
   const auto = values.autoFailover ?? "";
   const candidate = {
@@ -47,6 +50,7 @@ export function poolSettingsFromForm(fields: FormFields): Parsed<UpdatePool> {
     autoFailover: auto in AUTO_FAILOVER ? AUTO_FAILOVER[auto] : auto,
     preferredPrimaryId: values.preferredPrimaryId || null,
     failbackHoldDownS: numberOrText(values.failbackHoldDownS ?? ""),
+    allowPrivateAddresses,
   };
   const required = POOL_FIELDS.filter((name) => !OPTIONAL.has(name) && values[name] === "");
   for (const name of required) state.errors[name] = "required";

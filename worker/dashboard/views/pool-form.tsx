@@ -50,6 +50,14 @@ export function PoolForm(props: { csrf: string; state: FormState }) {
         value="on"
         checked
       />
+      <Checkbox
+        name="allowPrivateAddresses"
+        id="pool-private"
+        label="Allow private addresses (labs)"
+        state={state}
+        checked={false}
+        hint="Members may carry traffic on private and documentation addresses (10.x, 192.168.x, 203.0.113.x…). Leave off in production."
+      />
       <div class="actions">
         <button type="submit" class="primary" data-testid="pool-submit">
           Create pool

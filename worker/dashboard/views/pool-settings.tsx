@@ -6,7 +6,7 @@ import type { DashboardSession } from "../../types";
 import type { FormState } from "../pages/form-fields";
 import { ActionForm, NEEDS_ADMIN } from "./action-form";
 import { DNS_MODE_LABEL } from "./dns";
-import { FormError, Input, Radios, Select } from "./fields";
+import { Checkbox, FormError, Input, Radios, Select } from "./fields";
 
 export function AdminOnly({ canAdmin, what }: { canAdmin: boolean; what: string }) {
   if (canAdmin) return null;
@@ -17,7 +17,10 @@ export function AdminOnly({ canAdmin, what }: { canAdmin: boolean; what: string 
   );
 }
 
-/** Name, hostname, failover delay, automatic failover, failback and profile: the API's PATCH. */
+/**
+ * Name, hostname, failover delay, automatic failover, failback, profile and private addresses:
+ * the API's PATCH.
+ */
 export function PoolSettingsForm(props: {
   pool: PoolRow;
   members: { id: string; name: string }[];
@@ -89,6 +92,13 @@ export function PoolSettingsForm(props: {
           selected={pool.profile}
           options={PoolProfile.options.map((profile) => ({ value: profile, label: profile }))}
           hint="What the members balance with: decides the monitored service and the jobs they may run."
+        />
+        <Checkbox
+          name="allowPrivateAddresses"
+          label="Allow private addresses (labs)"
+          state={state}
+          checked={pool.allowPrivateAddresses}
+          hint="Members may carry traffic on private and documentation addresses (10.x, 192.168.x, 203.0.113.x…). Leave off in production: DNS would point the public at an address it cannot reach. 0.0.0.0, loopback, multicast and broadcast are never used."
         />
         <p class="muted" data-testid="dns-mode-link">
           DNS mode: {props.dnsMode ? DNS_MODE_LABEL[props.dnsMode] : "no DNS provider yet"} —{" "}

@@ -11,6 +11,10 @@ export const pools = sqliteTable("pools", {
   /** With a preferred primary, traffic returns to it after it has been ready for the hold-down. */
   preferredPrimaryId: text("preferred_primary_id"),
   failbackHoldDownS: integer("failback_hold_down_s").notNull().default(300),
+  /** A lab pool: members may carry traffic on private and documentation addresses. */
+  allowPrivateAddresses: integer("allow_private_addresses", { mode: "boolean" })
+    .notNull()
+    .default(false),
   // Failover state, written only by the pool's coordinator.
   activeMemberId: text("active_member_id"),
   lastFlipAt: integer("last_flip_at"),

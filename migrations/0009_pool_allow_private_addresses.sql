@@ -1,0 +1,1 @@
+ALTER TABLE `pools` ADD `allow_private_addresses` integer DEFAULT false NOT NULL;
