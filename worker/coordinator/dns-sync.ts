@@ -72,6 +72,8 @@ export class DnsSync {
   private driftCheckAt: number | null = null;
   /** Whether this instance knows what the provider serves (it has read or written the record). */
   private seen = false;
+  /** New settings (TTL, proxied) must reach the provider: a matching read does not do. */
+  private mustWrite = false;
 
   constructor(
     private readonly db: Db,
@@ -108,10 +110,18 @@ export class DnsSync {
     this.provider = target ? this.providerFor(target.settings) : null;
     this.confirmed = null;
     this.seen = false;
+    this.mustWrite = false;
     this.failures = 0;
     this.retryAt = null;
     this.driftCheckAt = target ? this.now() + DRIFT_CHECK_INTERVAL_MS : null;
     if (this.desired) this.kick();
+  }
+
+  /** The settings changed through the API: write the record with them, even if it looks right. */
+  rewrite(): void {
+    this.mustWrite = true;
+    this.confirmed = null;
+    this.kick();
   }
 
   /** The addresses the record should hold. An empty wish is ignored: Baton never empties the record. */
@@ -169,11 +179,11 @@ export class DnsSync {
       this.target.settings.kind === "cloudflare" ? this.target.settings.proxied : undefined;
     // After a failure, or when this instance has not yet seen the record (a restart) and no flip
     // is waiting, a read comes first: cheap, and it spares a write the record does not need.
-    const readFirst = this.failures > 0 || (!this.seen && this.flip === null);
+    const readFirst = this.failures > 0 || (!this.seen && this.flip === null && !this.mustWrite);
     try {
       if (readFirst) {
         const found = await provider.readAddresses(pool.failoverHostname);
-        if (same(found, wanted)) {
+        if (same(found, wanted) && !this.mustWrite) {
           await this.confirm(pool, wanted, false);
           return;
         }
@@ -192,6 +202,7 @@ export class DnsSync {
     const previous = this.confirmed;
     this.confirmed = addresses;
     this.seen = true;
+    if (written) this.mustWrite = false;
     this.failures = 0;
     const flip = this.flip;
     this.flip = null;

@@ -431,6 +431,7 @@ export class PoolCoordinator extends DurableObject<Env> {
       if (!(await this.open(poolId))) return;
       // A coordinator that just started has read the new settings already.
       if (loaded) await this.dns.load(this.db, parseConfig(this.env).secretsKey, poolId);
+      this.dns.rewrite();
       this.syncDns(null);
       await this.scheduleAlarm();
     });

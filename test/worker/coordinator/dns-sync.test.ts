@@ -219,6 +219,18 @@ describe("DNS sync under a failing provider", () => {
     expect(await events(pool.id, "dns.updated")).toHaveLength(1);
   });
 
+  it("writes the record again when its settings change, even though its addresses are right", async () => {
+    const { pool, dns, name } = await setup();
+    expect(dns.writes).toHaveLength(1);
+    const put = await admin(`/pools/${pool.id}/dns`, {
+      method: "PUT",
+      body: { provider: { ...POWERDNS, ttl: 120 }, mode: "active_standby" },
+    });
+    expect(put.status).toBe(200);
+    await settled(pool.id);
+    expect(dns.writes.at(-1)).toMatchObject({ name, ttl: 120 });
+  });
+
   it("compares round-robin addresses in numeric order: .9 and .10 are no drift", async () => {
     const { pool, dns, name } = await setup("round_robin", ["198.51.100.9", "198.51.100.10"]);
     expect(dns.records.get(name)).toEqual(["198.51.100.9", "198.51.100.10"]);
