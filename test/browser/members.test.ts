@@ -278,11 +278,14 @@ describe("member workspace in Chromium", () => {
       await small.goto(`${plane.url}/members/${activeId}/status`);
       const scroller = small.locator("#stat-backends-scroll");
       await scroller.waitFor({ state: "visible", timeout: LIVE_TIMEOUT_MS });
-      const sizes = await scroller.evaluate((el) => ({
-        scroll: el.scrollWidth,
-        client: el.clientWidth,
-      }));
-      expect(sizes.scroll).toBeGreaterThan(sizes.client);
+      // The live refresh may swap the table in between: measure the one on the page, again
+      // until it has been laid out.
+      await expect
+        .poll(
+          () => scroller.evaluate((el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth),
+          { timeout: LIVE_TIMEOUT_MS },
+        )
+        .toBe(true);
       expect(
         await small.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
         "the page itself does not scroll sideways",

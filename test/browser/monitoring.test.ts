@@ -300,9 +300,12 @@ describe("the Monitoring tab in Chromium", () => {
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       expect(overflow, "the page scrolls sideways").toBeLessThanOrEqual(0);
-      const box = await small.locator("[data-testid=chart-cpu] svg").boundingBox();
-      expect(box?.width).toBeGreaterThan(250);
-      expect(box?.width).toBeLessThanOrEqual(375);
+      // The live refresh may replace the chart between two looks: wait for one that is laid out.
+      const chart = small.locator("[data-testid=chart-cpu] svg");
+      await expect
+        .poll(async () => (await chart.boundingBox())?.width ?? 0, POLL)
+        .toBeGreaterThan(250);
+      expect((await chart.boundingBox())?.width ?? 0).toBeLessThanOrEqual(375);
       expect(await small.locator("[data-testid=chart-cpu-latest]").isVisible()).toBe(true);
       await screenshot(small, "monitoring-phone");
     },
