@@ -2,15 +2,18 @@
 // against a real local control plane (`wrangler dev` on loopback): it comes online, stops cleanly
 // on SIGTERM, with a wrong secret logs bad_secret once and keeps running, and runs a queued job
 // (nginx.config.apply on a real nginx it manages in direct mode) and reports its result, and
-// refuses by its local policy an HAProxy config with a `program` section that an admin queued.
+// refuses by its local policy an HAProxy config with a `program` section that an admin queued,
+// and refuses restores of hostile archives uploaded with a stolen member secret.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ArchiveEntry, packTarGz } from "../../agent/jobs/archive";
+import { sha256Hex } from "../../agent/jobs/backup";
 import { DirectServiceManager } from "../../agent/services/direct";
 import type { Job, JobKindAvailability, Member } from "../../shared/index";
 import type { Pool } from "../../shared/pools";
@@ -393,4 +396,143 @@ describe("the bundled agent under system Node 20", () => {
     const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
     expect(exit).toEqual({ code: 0, signal: null });
   }, 90_000);
+  it("refuses hostile archives a stolen member secret uploaded: nothing lands outside", async () => {
+    if (startError) throw startError;
+    const cp = plane as ControlPlane;
+    const site = await prepareHaproxy();
+    const stateDir = join(dir, "state-restore");
+    const haproxy = new DirectServiceManager({
+      runDir: join(stateDir, "run"),
+      paths: { haproxy: site.paths, nginx: { binary: "nginx-absent", configFile: "/nonexistent" } },
+    });
+    cleanups.push(async () => {
+      await haproxy.stop("haproxy");
+      await site.cleanup();
+    });
+    await haproxy.start("haproxy");
+    const { member, secret } = await enroll("edge-agent-5");
+    const env = {
+      BATON_URL: cp.url,
+      BATON_TOKEN: secret,
+      BATON_HOSTNAME: "edge-agent-5",
+      BATON_SERVICE_MANAGER: "direct",
+      BATON_STATE_DIR: stateDir,
+      BATON_HAPROXY_CONFIG: site.configFile,
+      BATON_HAPROXY_SOCKET: site.adminSocket,
+      BATON_NGINX_CONFIG: join(dir, "no-nginx.conf"),
+    };
+    let daemon = startAgent(env);
+    const jobsPath = `/api/v1/members/${member.id}/jobs`;
+    await waitFor(
+      "HAProxy jobs to be allowed",
+      async () => {
+        const { kinds } = await adminApi<{ kinds: JobKindAvailability[] }>(
+          cp,
+          "GET",
+          `/api/v1/members/${member.id}/job-kinds`,
+        );
+        return kinds.find((kind) => kind.kind === "haproxy.restore")?.allowed === true;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    daemon.child.kill("SIGTERM");
+    await daemon.exited;
+
+    // The attacker holds the member's secret and answers two backup jobs before the agent does.
+    const elsewhere = mkdtempSync(join(tmpdir(), "baton-victim-"));
+    cleanups.push(async () => rmSync(elsewhere, { recursive: true, force: true }));
+    const victim = join(elsewhere, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    const entry = (path: string, body: string): ArchiveEntry => ({
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      mtimeS: 0,
+      path,
+      type: "file",
+      data: new TextEncoder().encode(body),
+    });
+    const link = (path: string, target: string): ArchiveEntry => ({
+      ...entry(path, ""),
+      type: "symlink",
+      target,
+    });
+    const manifest = (external: { path: string; original: string }[]) =>
+      entry(
+        "baton-backup.json",
+        JSON.stringify({
+          format: 1,
+          service: "haproxy",
+          hostname: "edge-agent-5",
+          createdAt: 0,
+          configDir: "/etc/haproxy",
+          configFile: "haproxy.cfg",
+          external,
+        }),
+      );
+    const hostile = {
+      chain: [
+        manifest([]),
+        entry("config/haproxy.cfg", site.config),
+        link("config/d", "."),
+        link("config/e", "d/.."),
+        entry("config/e/planted", "written through a link"),
+      ],
+      external: [
+        manifest([{ path: "external/0/victim.txt", original: victim }]),
+        entry("config/haproxy.cfg", `${site.config}\n# description crt ${victim}\n`),
+        entry("external/0/victim.txt", "overwritten\n"),
+      ],
+    };
+    const uploaded: Record<string, string> = {};
+    for (const [name, entries] of Object.entries(hostile)) {
+      const { job } = await adminApi<{ job: Job }>(cp, "POST", jobsPath, {
+        kind: "haproxy.backup",
+        payload: {},
+      });
+      const archive = packTarGz(entries);
+      const response = await fetch(`${cp.url}/agent/v1/backups?service=haproxy`, {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${secret}`,
+          "X-Baton-Sha256": sha256Hex(archive),
+          "X-Baton-Job-Id": job.id,
+        },
+        body: archive,
+      });
+      expect(response.status).toBe(201);
+      uploaded[name] = ((await response.json()) as { backup: { id: string } }).backup.id;
+    }
+
+    daemon = startAgent(env);
+    const outputs: Record<string, string> = {};
+    for (const [name, backupId] of Object.entries(uploaded)) {
+      const { job } = await adminApi<{ job: Job }>(cp, "POST", jobsPath, {
+        kind: "haproxy.restore",
+        payload: { backupId },
+      });
+      const done = await waitFor(
+        `the ${name} restore to finish`,
+        async () => {
+          const { job: now } = await adminApi<{ job: Job }>(cp, "GET", `/api/v1/jobs/${job.id}`);
+          return ["succeeded", "failed", "timed_out", "cancelled"].includes(now.status)
+            ? now
+            : null;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      expect(done?.status, `${name}: ${done?.outputTail}`).toBe("failed");
+      outputs[name] = done?.outputTail ?? "";
+    }
+    expect(outputs.chain).toMatch(/archive entry "config\/(d|e)/);
+    expect(outputs.external).toContain(victim);
+    expect(outputs.external, outputs.external).toContain("BATON_ALLOWED_DIRS");
+    // Nothing escaped: no file beside the config dir, the victim intact, the live config kept.
+    expect(existsSync(join(dirname(site.dir), "planted"))).toBe(false);
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    expect(readFileSync(site.configFile, "utf8")).toBe(site.config);
+
+    daemon.child.kill("SIGTERM");
+    await daemon.exited;
+  }, 150_000);
 });
