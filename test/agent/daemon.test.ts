@@ -327,7 +327,7 @@ describe("the bundled agent under system Node 20", () => {
     expect(exit).toEqual({ code: 0, signal: null });
   }, 90_000);
 
-  it("refuses a queued HAProxy config with a program section by its local policy", async () => {
+  it("refuses queued HAProxy configs with a program section or a foreign crt-list by its local policy", async () => {
     if (startError) throw startError;
     const cp = plane as ControlPlane;
     const site = await prepareHaproxy();
@@ -390,6 +390,37 @@ describe("the bundled agent under system Node 20", () => {
     await sleep(500);
     // Had it run, the marker would hold the uid it ran as (0).
     expect(existsSync(marker) ? readFileSync(marker, "utf8").trim() : "not run").toBe("not run");
+    expect(readFileSync(site.configFile, "utf8")).toBe(site.config);
+
+    // A crt-list naming a file outside the allowed directories: refused before `haproxy -c`
+    // could read it, and not one word of the file reaches the job output viewers read.
+    const elsewhere = mkdtempSync(join(tmpdir(), "baton-secret-"));
+    cleanups.push(async () => rmSync(elsewhere, { recursive: true, force: true }));
+    const secretFile = join(elsewhere, "shadow");
+    writeFileSync(secretFile, "root:$6$not-for-viewers:19000:0:99999:7:::\n", { mode: 0o600 });
+    const leaky = site.config.concat(
+      `frontend tls\n  bind 127.0.0.1:0 ssl crt-list ${secretFile}\n  default_backend be_app\n`,
+    );
+    const { job: leak } = await adminApi<{ job: Job }>(
+      cp,
+      "POST",
+      `/api/v1/members/${member.id}/jobs`,
+      {
+        kind: "haproxy.config.apply",
+        payload: { config: leaky },
+      },
+    );
+    const leaked = await waitFor(
+      "the crt-list job to finish",
+      async () => {
+        const { job: now } = await adminApi<{ job: Job }>(cp, "GET", `/api/v1/jobs/${leak.id}`);
+        return ["succeeded", "failed", "timed_out", "cancelled"].includes(now.status) ? now : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(leaked?.status).toBe("failed");
+    expect(leaked?.outputTail).toContain(secretFile);
+    expect(leaked?.outputTail).not.toContain("not-for-viewers");
     expect(readFileSync(site.configFile, "utf8")).toBe(site.config);
 
     daemon.child.kill("SIGTERM");
