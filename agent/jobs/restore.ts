@@ -65,7 +65,7 @@ async function checkExternal(
   const external: External[] = [];
   for (const { path, original } of manifest.external) {
     const problem = externalProblem(original, target.configDir, dirs);
-    if (problem) throw new Error(`it would write ${problem}`);
+    if (problem) throw new Error(`its external file ${problem}`);
     if (!(await reallyAllowed(original, dirs))) {
       throw new Error(
         `it would write ${original}, whose directory leads outside ${dirs.join(", ")}`,
