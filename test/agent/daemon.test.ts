@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ArchiveEntry, packTarGz } from "../../agent/jobs/archive";
 import { sha256Hex } from "../../agent/jobs/backup";
 import { DirectServiceManager } from "../../agent/services/direct";
-import type { Job, JobKindAvailability, Member } from "../../shared/index";
+import type { Job, JobKind, JobKindAvailability, Member } from "../../shared/index";
 import type { Pool } from "../../shared/pools";
 import type { JobSchedule } from "../../shared/schedules";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
@@ -93,6 +93,62 @@ async function enroll(name: string) {
     `/api/v1/pools/${poolId}/members`,
     { name, hostname: name, allowedIps: ["127.0.0.1"] },
   );
+}
+
+/** Polls a job until it ends; its final state. */
+async function jobEnded(cp: ControlPlane, jobId: string, timeoutMs = 30_000) {
+  return waitFor(
+    `job ${jobId} to finish`,
+    async () => {
+      const { job } = await adminApi<{ job: Job }>(cp, "GET", `/api/v1/jobs/${jobId}`);
+      return ["succeeded", "failed", "timed_out", "cancelled"].includes(job.status) ? job : null;
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/**
+ * A real HAProxy the test runs (direct mode), a member enrolled as `name`, and the bundled agent
+ * managing it, started once the member may run `kind`. `env` starts the agent again.
+ */
+async function haproxyAgent(name: string, kind: JobKind) {
+  const cp = plane as ControlPlane;
+  const site = await prepareHaproxy();
+  const stateDir = join(dir, `state-${name}`);
+  const haproxy = new DirectServiceManager({
+    runDir: join(stateDir, "run"),
+    paths: { haproxy: site.paths, nginx: { binary: "nginx-absent", configFile: "/nonexistent" } },
+  });
+  cleanups.push(async () => {
+    await haproxy.stop("haproxy");
+    await site.cleanup();
+  });
+  await haproxy.start("haproxy");
+  const { member, secret } = await enroll(name);
+  const env = {
+    BATON_URL: cp.url,
+    BATON_TOKEN: secret,
+    BATON_HOSTNAME: name,
+    BATON_SERVICE_MANAGER: "direct",
+    BATON_STATE_DIR: stateDir,
+    BATON_HAPROXY_CONFIG: site.configFile,
+    BATON_HAPROXY_SOCKET: site.adminSocket,
+    BATON_NGINX_CONFIG: join(dir, "no-nginx.conf"),
+  };
+  const daemon = startAgent(env);
+  await waitFor(
+    `${kind} to be allowed`,
+    async () => {
+      const { kinds } = await adminApi<{ kinds: JobKindAvailability[] }>(
+        cp,
+        "GET",
+        `/api/v1/members/${member.id}/job-kinds`,
+      );
+      return kinds.find((one) => one.kind === kind)?.allowed === true;
+    },
+    { timeoutMs: 20_000, intervalMs: 250 },
+  );
+  return { cp, site, member, secret, env, daemon };
 }
 
 beforeAll(async () => {
@@ -329,41 +385,7 @@ describe("the bundled agent under system Node 20", () => {
 
   it("refuses queued HAProxy configs with a program section or a foreign crt-list by its local policy", async () => {
     if (startError) throw startError;
-    const cp = plane as ControlPlane;
-    const site = await prepareHaproxy();
-    const stateDir = join(dir, "state-policy");
-    const haproxy = new DirectServiceManager({
-      runDir: join(stateDir, "run"),
-      paths: { haproxy: site.paths, nginx: { binary: "nginx-absent", configFile: "/nonexistent" } },
-    });
-    cleanups.push(async () => {
-      await haproxy.stop("haproxy");
-      await site.cleanup();
-    });
-    await haproxy.start("haproxy");
-    const { member, secret } = await enroll("edge-agent-4");
-    const daemon = startAgent({
-      BATON_URL: cp.url,
-      BATON_TOKEN: secret,
-      BATON_HOSTNAME: "edge-agent-4",
-      BATON_SERVICE_MANAGER: "direct",
-      BATON_STATE_DIR: stateDir,
-      BATON_HAPROXY_CONFIG: site.configFile,
-      BATON_HAPROXY_SOCKET: site.adminSocket,
-      BATON_NGINX_CONFIG: join(dir, "no-nginx.conf"),
-    });
-    await waitFor(
-      "HAProxy jobs to be allowed",
-      async () => {
-        const { kinds } = await adminApi<{ kinds: JobKindAvailability[] }>(
-          cp,
-          "GET",
-          `/api/v1/members/${member.id}/job-kinds`,
-        );
-        return kinds.find((kind) => kind.kind === "haproxy.config.apply")?.allowed === true;
-      },
-      { timeoutMs: 20_000, intervalMs: 250 },
-    );
+    const { cp, site, member, daemon } = await haproxyAgent("edge-agent-4", "haproxy.config.apply");
 
     // `master-worker` makes `haproxy -c` accept the section; the reload would start it as root.
     const marker = join(site.dir, "program-ran");
@@ -374,14 +396,7 @@ describe("the bundled agent under system Node 20", () => {
       kind: "haproxy.config.apply",
       payload: { config },
     });
-    const done = await waitFor(
-      "the job to finish",
-      async () => {
-        const { job: now } = await adminApi<{ job: Job }>(cp, "GET", `/api/v1/jobs/${job.id}`);
-        return ["succeeded", "failed", "timed_out", "cancelled"].includes(now.status) ? now : null;
-      },
-      { timeoutMs: 30_000, intervalMs: 250 },
-    );
+    const done = await jobEnded(cp, job.id);
     expect(done?.status).toBe("failed");
     expect(done?.outputTail).toContain("refused by the agent's config policy");
     expect(done?.outputTail).toContain(`${site.configFile}:`);
@@ -410,14 +425,7 @@ describe("the bundled agent under system Node 20", () => {
         payload: { config: leaky },
       },
     );
-    const leaked = await waitFor(
-      "the crt-list job to finish",
-      async () => {
-        const { job: now } = await adminApi<{ job: Job }>(cp, "GET", `/api/v1/jobs/${leak.id}`);
-        return ["succeeded", "failed", "timed_out", "cancelled"].includes(now.status) ? now : null;
-      },
-      { timeoutMs: 30_000, intervalMs: 250 },
-    );
+    const leaked = await jobEnded(cp, leak.id);
     expect(leaked?.status).toBe("failed");
     expect(leaked?.outputTail).toContain(secretFile);
     expect(leaked?.outputTail).not.toContain("not-for-viewers");
@@ -429,43 +437,10 @@ describe("the bundled agent under system Node 20", () => {
   }, 90_000);
   it("refuses hostile archives a stolen member secret uploaded: nothing lands outside", async () => {
     if (startError) throw startError;
-    const cp = plane as ControlPlane;
-    const site = await prepareHaproxy();
-    const stateDir = join(dir, "state-restore");
-    const haproxy = new DirectServiceManager({
-      runDir: join(stateDir, "run"),
-      paths: { haproxy: site.paths, nginx: { binary: "nginx-absent", configFile: "/nonexistent" } },
-    });
-    cleanups.push(async () => {
-      await haproxy.stop("haproxy");
-      await site.cleanup();
-    });
-    await haproxy.start("haproxy");
-    const { member, secret } = await enroll("edge-agent-5");
-    const env = {
-      BATON_URL: cp.url,
-      BATON_TOKEN: secret,
-      BATON_HOSTNAME: "edge-agent-5",
-      BATON_SERVICE_MANAGER: "direct",
-      BATON_STATE_DIR: stateDir,
-      BATON_HAPROXY_CONFIG: site.configFile,
-      BATON_HAPROXY_SOCKET: site.adminSocket,
-      BATON_NGINX_CONFIG: join(dir, "no-nginx.conf"),
-    };
-    let daemon = startAgent(env);
+    const agent = await haproxyAgent("edge-agent-5", "haproxy.restore");
+    const { cp, site, member, secret, env } = agent;
+    let { daemon } = agent;
     const jobsPath = `/api/v1/members/${member.id}/jobs`;
-    await waitFor(
-      "HAProxy jobs to be allowed",
-      async () => {
-        const { kinds } = await adminApi<{ kinds: JobKindAvailability[] }>(
-          cp,
-          "GET",
-          `/api/v1/members/${member.id}/job-kinds`,
-        );
-        return kinds.find((kind) => kind.kind === "haproxy.restore")?.allowed === true;
-      },
-      { timeoutMs: 20_000, intervalMs: 250 },
-    );
     daemon.child.kill("SIGTERM");
     await daemon.exited;
 
@@ -542,16 +517,7 @@ describe("the bundled agent under system Node 20", () => {
         kind: "haproxy.restore",
         payload: { backupId },
       });
-      const done = await waitFor(
-        `the ${name} restore to finish`,
-        async () => {
-          const { job: now } = await adminApi<{ job: Job }>(cp, "GET", `/api/v1/jobs/${job.id}`);
-          return ["succeeded", "failed", "timed_out", "cancelled"].includes(now.status)
-            ? now
-            : null;
-        },
-        { timeoutMs: 60_000, intervalMs: 250 },
-      );
+      const done = await jobEnded(cp, job.id, 60_000);
       expect(done?.status, `${name}: ${done?.outputTail}`).toBe("failed");
       outputs[name] = done?.outputTail ?? "";
     }
