@@ -118,6 +118,16 @@ describe("automatic failover", () => {
     );
   });
 
+  it("with both members down, gives the traffic to the first one that becomes ready again", async () => {
+    const { pool, a, b } = await twoMembers();
+    await beat(a, "198.51.100.1", "failed"); // A dies: B takes over
+    expect((await getPool(pool.id)).activeMemberId).toBe(b.member.id);
+    await beat(b, "198.51.100.2", "failed"); // then B dies too: nobody is ready
+    expect((await getPool(pool.id)).activeMemberId).toBe(b.member.id);
+    await beat(a, "198.51.100.1"); // A is back first, and takes the traffic at once
+    expect((await getPool(pool.id)).activeMemberId).toBe(a.member.id);
+  });
+
   it("does not fail back by itself when the old active returns", async () => {
     const { pool, a, b } = await twoMembers();
     await beat(a, "198.51.100.1", "failed");
