@@ -12,7 +12,7 @@ import { findBinary } from "./binary";
 import { DAEMON_TIMEOUT_MS, type DaemonDriver } from "./direct/driver";
 import { haproxyDriver } from "./direct/haproxy";
 import { nginxDriver } from "./direct/nginx";
-import { isRunning, readPidFile, signal, waitFor } from "./direct/process";
+import { isAlive, isRunning, readPidFile, signal, waitFor } from "./direct/process";
 import {
   MonitoredService,
   ServiceError,
@@ -67,18 +67,26 @@ export class DirectServiceManager implements ServiceManager {
 
   /** Watches each installed service's master pid (pid file, /proc): a start, stop or death. */
   watch(onChange: () => void, signal: AbortSignal): void {
-    // Which daemons are installed changes only with an install job: looked up every 5 s, not
-    // on every look (a PATH search is a dozen stat calls).
+    // Which daemons are installed changes only with an install job: looked up every 5 s (a PATH
+    // search is a dozen stat calls). Between full looks, once a second, only the known masters
+    // are checked, one /proc read each: a death shows at once, a start within a second.
     let installed: MonitoredService[] = [];
     let installedAt = Number.NEGATIVE_INFINITY;
+    let pids: (number | undefined)[] = [];
+    let fullAt = Number.NEGATIVE_INFINITY;
     const look = async () => {
-      if (Date.now() - installedAt >= 5_000) {
+      const now = Date.now();
+      if (now - installedAt >= 5_000) {
         installed = MonitoredService.options.filter((service) => this.binary(service));
-        installedAt = Date.now();
+        installedAt = now;
       }
-      const pids = await Promise.all(
-        installed.map((service) => this.runningPid(service).catch(() => undefined)),
-      );
+      const alive = pids.every((pid) => pid === undefined || isAlive(pid));
+      if (!alive || pids.length !== installed.length || now - fullAt >= 1_000) {
+        pids = await Promise.all(
+          installed.map((service) => this.runningPid(service).catch(() => undefined)),
+        );
+        fullAt = now;
+      }
       return `${installed.join()}:${pids.join()}`;
     };
     watchForChanges(look, onChange, signal);

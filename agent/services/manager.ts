@@ -51,8 +51,11 @@ export interface ServiceManager {
   watch?(onChange: () => void, signal: AbortSignal): void;
 }
 
-/** How often `watch` looks: a few stat-sized reads, ten times a second. */
-export const WATCH_INTERVAL_MS = 100;
+/**
+ * How often `watch` looks: one /proc read per daemon, five times a second. bench:agent measured
+ * the agent at 1.02 % of a core looking ten times a second, 0.90 % at five.
+ */
+export const WATCH_INTERVAL_MS = 200;
 
 /**
  * Polls `look` every `intervalMs` and calls `onChange` when its answer differs from the last
