@@ -63,15 +63,20 @@ const { publicKey: releaseKey } = signPublishedBundle(
   parsePrivateKey(readFileSync(devKeyFile, "utf8"), devKeyFile),
 );
 
+// wrangler prints every migration in a table, twice; one line per migration applied is enough.
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
   cwd: root,
   env,
-  stdio: ["ignore", "inherit", "inherit"],
+  encoding: "utf8",
 });
 if (migrate.status !== 0) {
+  process.stderr.write(`${migrate.stdout}${migrate.stderr}`);
   console.error("Applying D1 migrations failed; see the output above.");
   process.exit(migrate.status ?? 1);
 }
+const applied = pendingMigrations(migrate.stdout);
+for (const name of applied) console.log(`D1 migration applied: ${name}`);
+if (applied.length === 0) console.log("D1 migrations: up to date");
 
 const url = `http://127.0.0.1:${port}`;
 console.log(`\nBaton control plane: ${url}`);
@@ -95,3 +100,11 @@ const dev = spawn("wrangler", [...devArgs, "--var", `RELEASE_PUBLIC_KEY:${releas
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+
+/** The migrations wrangler listed under "Migrations to be applied" before applying them. */
+function pendingMigrations(output) {
+  const start = output.indexOf("Migrations to be applied");
+  if (start === -1) return [];
+  const table = output.slice(start).split("About to apply")[0];
+  return [...table.matchAll(/│\s*(\S+\.sql)\s*│/g)].map((row) => row[1]);
+}
