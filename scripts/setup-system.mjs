@@ -10,7 +10,10 @@ import { existsSync, readFileSync } from "node:fs";
 const PACKAGES = [
   // A real PowerDNS (sqlite3 backend) for the DNS provider and failover tests, queried with dig.
   { name: "pdns-server", file: "/usr/sbin/pdns_server" },
-  { name: "pdns-backend-sqlite3", file: "/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql" },
+  {
+    name: "pdns-backend-sqlite3",
+    file: "/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql",
+  },
   { name: "sqlite3", file: "/usr/bin/sqlite3" },
   { name: "dnsutils", file: "/usr/bin/dig" },
   // The agent's integration tests run real HAProxy and nginx in direct mode on loopback.
