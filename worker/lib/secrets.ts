@@ -2,6 +2,8 @@
  * Encryption at rest for provider credentials: AES-256-GCM with a key derived (SHA-256) from the
  * SECRETS_KEY Worker secret. Stored form: `v1.<base64 iv>.<base64 ciphertext+tag>`.
  */
+import { decodeBase64, encodeBase64 } from "hono/utils/encode";
+
 const VERSION = "v1";
 
 async function keyFrom(secret: string): Promise<CryptoKey> {
@@ -9,21 +11,11 @@ async function keyFrom(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let text = "";
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-}
-
 export async function encryptJson(secret: string, value: unknown): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const plain = new TextEncoder().encode(JSON.stringify(value));
   const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await keyFrom(secret), plain);
-  return `${VERSION}.${toBase64(iv)}.${toBase64(new Uint8Array(sealed))}`;
+  return `${VERSION}.${encodeBase64(iv.buffer)}.${encodeBase64(sealed)}`;
 }
 
 /** Decrypts what `encryptJson` stored; throws if the key is wrong or the text was altered. */
@@ -31,9 +23,9 @@ export async function decryptJson(secret: string, stored: string): Promise<unkno
   const [version, iv, sealed] = stored.split(".");
   if (version !== VERSION || !iv || !sealed) throw new Error("unknown encrypted value format");
   const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromBase64(iv) },
+    { name: "AES-GCM", iv: decodeBase64(iv) },
     await keyFrom(secret),
-    fromBase64(sealed),
+    decodeBase64(sealed),
   );
   return JSON.parse(new TextDecoder().decode(plain));
 }

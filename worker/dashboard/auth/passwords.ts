@@ -1,3 +1,5 @@
+import { decodeBase64Url, encodeBase64Url } from "hono/utils/encode";
+
 /**
  * PBKDF2-SHA256 through WebCrypto. 100,000 iterations is the most Cloudflare Workers allow; the
  * count is stored with each hash so a later change only affects new hashes.
@@ -12,15 +14,9 @@ export interface PasswordHash {
   passwordIterations: number;
 }
 
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+/** base64url without padding (the form stored hashes and tokens use) of a whole buffer. */
+function toBase64Url(bytes: Uint8Array<ArrayBuffer>): string {
+  return encodeBase64Url(bytes.buffer).replace(/=+$/, "");
 }
 
 /** `count` random bytes as base64url: cookie secrets, CSRF tokens, salts. */
@@ -60,10 +56,10 @@ export async function hashPassword(
 
 /** Whether `password` matches `stored`, compared in constant time. */
 export async function verifyPassword(password: string, stored: PasswordHash): Promise<boolean> {
-  const expected = fromBase64Url(stored.passwordHash);
+  const expected = decodeBase64Url(stored.passwordHash);
   const actual = await derive(
     password,
-    fromBase64Url(stored.passwordSalt),
+    decodeBase64Url(stored.passwordSalt),
     stored.passwordIterations,
   );
   if (actual.byteLength !== expected.byteLength) return false;
