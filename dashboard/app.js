@@ -5,6 +5,8 @@
 //    chain, restarted on visibilitychange/online/pageshow and by a watchdog, so polling comes
 //    back after the laptop sleeps);
 //  - heartbeat ages tick each second from data-last-heartbeat-at and the server's clock;
+//  - when updates stop for two refreshes the page is dimmed under a banner that says since when
+//    what it shows is old, and a pool's health word ([data-health-label]) leads the page title;
 //    Once the region holds a [data-live-done] element (a finished job) polling stops and the
 //    status line says the attribute's text;
 //  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
@@ -28,6 +30,8 @@
   const dialog = document.getElementById("confirm-dialog");
   let offsetMs = 0; // server clock minus this clock
   let timer = 0;
+  const baseTitle = document.title;
+  let staleBanner = null;
   let inFlight = false;
   let lastSuccessAt = Date.now();
   let movedUntil = 0;
@@ -55,6 +59,34 @@
       const at = Number(element.getAttribute("data-last-heartbeat-at"));
       element.textContent = at > 0 ? formatAge(Date.now() + offsetMs - at) : "never";
     }
+    markStale();
+  }
+
+  // A page that stopped updating must not read as live: dim it and say since when it is old.
+  function markStale() {
+    if (!region || done) return;
+    const silentMs = Date.now() - lastSuccessAt;
+    const stale = silentMs > 2 * pollMs + 1000;
+    document.body.toggleAttribute("data-stale", stale);
+    if (!stale) {
+      if (staleBanner) staleBanner.hidden = true;
+      return;
+    }
+    if (!staleBanner) {
+      staleBanner = document.createElement("p");
+      staleBanner.className = "stale-banner";
+      staleBanner.setAttribute("role", "alert");
+      staleBanner.dataset.testid = "stale-banner";
+      region.before(staleBanner);
+    }
+    staleBanner.hidden = false;
+    const at = new Date(lastSuccessAt).toLocaleTimeString();
+    staleBanner.textContent = `No update from the control plane for ${formatAge(silentMs).replace(" ago", "")}: what you see below is how things were at ${at}, not now.`;
+  }
+
+  function showHealthInTitle(root) {
+    const label = root.querySelector("[data-health-label]")?.getAttribute("data-health-label");
+    document.title = label ? `${label} · ${baseTitle}` : baseTitle;
   }
 
   function say(text, state) {
@@ -92,6 +124,7 @@
       if (element) element.scrollTo(left, top);
     }
     readServerClock(region);
+    showHealthInTitle(region);
     tick();
     if (focusedId) document.getElementById(focusedId)?.focus();
     const after = activeMemberOf(region);
@@ -238,6 +271,7 @@
   document.addEventListener("click", postInline);
   if (region && !checkDone()) {
     readServerClock(region);
+    showHealthInTitle(region);
     timer = setTimeout(refresh, pollMs);
     const now = () => {
       if (!document.hidden) refresh();

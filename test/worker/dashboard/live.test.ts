@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LiveMember } from "../../../worker/coordinator/live-member";
 import { formatAge, formatBytes } from "../../../worker/dashboard/live/format";
-import { poolView } from "../../../worker/dashboard/live/pool-view";
+import { type PoolViewInput, poolView } from "../../../worker/dashboard/live/pool-view";
 import { readinessOf } from "../../../worker/dashboard/live/readiness";
 import type { MemberRow } from "../../../worker/db/schema/members";
 import type { PoolRow } from "../../../worker/db/schema/pools";
@@ -187,7 +187,8 @@ describe("poolView", () => {
     expect(view.standbys.find((member) => member.id === "m3")?.notReadyReasons).toEqual([
       "haproxy failed",
     ]);
-    expect(view.membersUp).toBe(3);
+    // m4 was never heard and m3's HAProxy failed: two of four would serve.
+    expect(view.membersServing).toBe(2);
     expect(view.active?.cpuPercent).toBe(12);
     expect(view.dns).toMatchObject({ state: "in_sync", provider: "cloudflare" });
     expect(view.setup.map((item) => item.key)).toEqual(["never_seen"]);
@@ -277,5 +278,78 @@ describe("poolView", () => {
         ],
       }),
     ]);
+  });
+});
+
+describe("pool health", () => {
+  const twoMembers = (patch: Partial<PoolViewInput> = {}) =>
+    poolView({
+      pool: POOL,
+      members: [row("m1", 1), row("m2", 2)],
+      live: [live("m1"), live("m2")],
+      dns: DNS,
+      activeStat: null,
+      now: NOW,
+      ...patch,
+    });
+
+  it("is healthy when the active serves, a standby is ready and DNS is in sync", () => {
+    expect(twoMembers().health).toEqual({ state: "healthy", findings: [] });
+  });
+
+  it("is at risk when the active is silent and automatic failover is paused", () => {
+    const view = twoMembers({
+      pool: { ...POOL, autoFailover: false },
+      live: [live("m1", { status: "offline", lastHeartbeatAt: NOW - 30_000 }), live("m2")],
+    });
+    expect(view.health.state).toBe("at_risk");
+    expect(view.health.findings[0]?.text).toBe(
+      "Traffic goes to edge-m1, which is offline (no heartbeat within the failover delay). Automatic failover is paused.",
+    );
+    expect(view.health.findings[0]?.fix).toBe(
+      "Resume automatic failover, or cut to the next standby.",
+    );
+    expect(view.active).toMatchObject({ serving: false, tone: "offline" });
+  });
+
+  it("is at risk while an online active's HAProxy is down, with failover under way", () => {
+    const view = twoMembers({
+      live: [live("m1", { services: { haproxy: "failed" } }), live("m2")],
+    });
+    expect(view.health.state).toBe("at_risk");
+    expect(view.health.findings[0]?.text).toContain("which is haproxy failed");
+    expect(view.active).toMatchObject({ liveness: "online", serving: false, tone: "failing" });
+    expect(view.membersServing).toBe(1);
+  });
+
+  it("is degraded when no standby is ready: the pool cannot fail over", () => {
+    const view = twoMembers({ members: [row("m1", 1), row("m2", 2, { draining: true })] });
+    expect(view.health).toEqual({
+      state: "degraded",
+      findings: [
+        {
+          level: "degraded",
+          text: "No standby is ready: the pool cannot fail over.",
+          fix: "See each standby's reasons below and repair one.",
+        },
+      ],
+    });
+  });
+
+  it("marks a member late past half the failover delay, before it counts as lost", () => {
+    const view = twoMembers({ live: [live("m1"), live("m2", { lastHeartbeatAt: NOW - 6_000 })] });
+    const late = view.standbys[0];
+    expect(late).toMatchObject({ late: true, ready: true, tone: "late" });
+    expect(view.health.state).toBe("degraded");
+    expect(view.health.findings.map((finding) => finding.text)).toEqual([
+      "edge-m2 is late: no heartbeat for over half the failover delay.",
+    ]);
+  });
+
+  it("shows a HAProxy pool's HAProxy, not the nginx every agent reports", () => {
+    const view = twoMembers({
+      live: [live("m1", { services: { haproxy: "active", nginx: "inactive" } }), live("m2")],
+    });
+    expect(view.active?.services).toEqual([{ name: "haproxy", state: "active" }]);
   });
 });

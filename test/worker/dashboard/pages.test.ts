@@ -71,7 +71,7 @@ async function twoReady() {
   expect((await readyBeat(a, "198.51.100.1")).status).toBe(200);
   expect((await readyBeat(b, "198.51.100.2")).status).toBe(200);
   expect((await poolOf(pool.id)).activeMemberId).toBe(a.member.id);
-  return { pool, a: a.member, b: b.member };
+  return { pool, a: a.member, b: b.member, agentA: a };
 }
 
 function cardOf(html: string, member: Member) {
@@ -138,6 +138,26 @@ describe("GET /pools/:poolId (overview)", () => {
     expect(html).toContain('data-setup-item="dns"');
     expect(html).not.toContain('data-setup-item="members"');
     expect(html).not.toContain('data-setup-item="never_seen"');
+  });
+
+  it("raises an alarm when traffic goes to an active that does not serve and failover is paused", async () => {
+    const { pool, a, agentA } = await twoReady();
+    expect((await post(operator, `/ui/pools/${pool.id}/pause`)).status).toBe(303);
+    const down = await heartbeat(agentA, {
+      publicIp: "198.51.100.1",
+      services: { haproxy: { installed: true, activeState: "failed" } },
+    });
+    expect(down.status).toBe(200);
+    const html = await (await operator(`/pools/${pool.id}`)).text();
+    expect(byTestId(html, "pool-health")[0]).toMatchObject({
+      "data-health": "at_risk",
+      role: "alert",
+    });
+    expect(textOf(html, "pool-health")).toContain(
+      `Traffic goes to ${a.name}, which is haproxy failed. Automatic failover is paused.`,
+    );
+    expect(byTestId(html, "flow-edge-active")[0]?.class).toContain("edge-dead");
+    expect(textOf(html, "members-serving")).toBe("Members serving: 1/2");
   });
 
   it("lists what setup is missing and says why a standby is not ready", async () => {

@@ -6,11 +6,16 @@ import { failoverMemberOf, policyOf } from "../../coordinator/failover-keeper";
 import type { LiveMember } from "../../coordinator/live-member";
 import type { MemberRow } from "../../db/schema/members";
 import type { PoolRow } from "../../db/schema/pools";
+import { failureOf, servingProblem } from "../../failover/decide";
+import { type PoolHealth, poolHealth } from "./pool-health";
 import { readinessOf } from "./readiness";
 
 export type Liveness = "online" | "offline" | "never_seen";
-/** What a member's colour says: carrying traffic, could take it, could not, or unreachable. */
-export type Tone = "active" | "ready" | "not-ready" | "offline";
+/**
+ * What a member's colour says: carrying traffic, could take it, could not, heard from later than
+ * half the failover delay, an active that would not serve, or unreachable.
+ */
+export type Tone = "active" | "ready" | "not-ready" | "late" | "failing" | "offline";
 
 export interface MemberView {
   id: string;
@@ -20,6 +25,10 @@ export interface MemberView {
   liveness: Liveness;
   ready: boolean;
   notReadyReasons: string[];
+  /** Heard from within the failover delay, its service up and its frontend serving. */
+  serving: boolean;
+  /** Online, but silent for more than half the failover delay: failover may be near. */
+  late: boolean;
   tone: Tone;
   priority: number;
   draining: boolean;
@@ -80,7 +89,9 @@ export interface PoolView {
   members: MemberView[];
   backends: BackendView[];
   setup: SetupItem[];
-  membersUp: number;
+  health: PoolHealth;
+  /** Members that would serve traffic now (online, service up, frontend serving). */
+  membersServing: number;
   generatedAt: number;
 }
 
@@ -120,17 +131,30 @@ export function memberView(
 ) {
   const failoverMember = failoverMemberOf(row, live);
   const { lastHeartbeatAt, publicIp, services } = failoverMember;
-  const { ready, reasons } = readinessOf(failoverMember, policyOf(pool), now);
+  const policy = policyOf(pool);
+  const { ready, reasons } = readinessOf(failoverMember, policy, now);
   const role = pool.activeMemberId === row.id ? "active" : "standby";
   const liveness = livenessOf(live?.status ?? row.status);
+  const serving =
+    liveness === "online" &&
+    failureOf(failoverMember, policy, now) === null &&
+    servingProblem(failoverMember) === null;
+  const late =
+    liveness === "online" &&
+    lastHeartbeatAt !== null &&
+    now - lastHeartbeatAt > policy.failoverDelayMs / 2;
   const tone: Tone =
     liveness !== "online"
       ? "offline"
-      : role === "active"
-        ? "active"
-        : ready
-          ? "ready"
-          : "not-ready";
+      : role === "active" && !serving
+        ? "failing"
+        : late
+          ? "late"
+          : role === "active"
+            ? "active"
+            : ready
+              ? "ready"
+              : "not-ready";
   return {
     id: row.id,
     name: row.name,
@@ -139,6 +163,8 @@ export function memberView(
     liveness,
     ready,
     notReadyReasons: reasons,
+    serving,
+    late,
     tone,
     priority: row.priority,
     draining: row.draining,
@@ -146,10 +172,13 @@ export function memberView(
     lastHeartbeatAt,
     publicIp,
     agentVersion: live?.agentVersion ?? row.agentVersion,
-    services: Object.entries(services).map(([name, state]) => ({
-      name: name as MonitoredService,
-      state: state as ServiceActiveState,
-    })),
+    // A HAProxy pool's cards show HAProxy, not the nginx every agent also reports as inactive.
+    services: Object.entries(services)
+      .filter(([name]) => !policy.monitoredService || name === policy.monitoredService)
+      .map(([name, state]) => ({
+        name: name as MonitoredService,
+        state: state as ServiceActiveState,
+      })),
     cpuPercent: live?.host?.cpuPercent ?? null,
     memUsedBytes: live?.host?.memUsedBytes ?? null,
     memTotalBytes: live?.host?.memTotalBytes ?? null,
@@ -232,7 +261,8 @@ export function poolView(input: PoolViewInput): PoolView {
     members: active ? [active, ...standbys] : standbys,
     backends: active ? backendsOf(live.get(active.id), input.activeStat) : [],
     setup: setupItems(pool, dns, views),
-    membersUp: views.filter((member) => member.liveness === "online").length,
+    health: poolHealth({ autoFailover: pool.autoFailover, dns, active, standbys }),
+    membersServing: views.filter((member) => member.serving).length,
     generatedAt: now,
   };
 }

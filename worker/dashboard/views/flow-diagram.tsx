@@ -1,5 +1,5 @@
 import type { BackendView, MemberView, PoolView } from "../live/pool-view";
-import { clip, dnsLabel, LIVENESS_LABEL, readinessLabel } from "./labels";
+import { clip, dnsLabel, LIVENESS_LABEL, livenessLabel, readinessLabel } from "./labels";
 
 // A 360-unit-wide drawing: it scales down to a phone's width and up to a laptop's.
 const WIDTH = 360;
@@ -35,13 +35,13 @@ function ActiveMember({ member }: { member: MemberView | null }) {
       data-member-id={member.id}
       data-online={String(member.liveness === "online")}
     >
-      <title>{`${member.name} (active): ${LIVENESS_LABEL[member.liveness]}`}</title>
+      <title>{`${member.name} (active): ${livenessLabel(member)}${member.serving ? "" : ` (${member.notReadyReasons.join(", ")})`}`}</title>
       <Box {...ACTIVE} />
       <text x={ACTIVE.x + 10} y={ACTIVE.y + 18} class="strong">
         {clip(member.name, 24)}
       </text>
       <text x={ACTIVE.x + 10} y={ACTIVE.y + 34}>
-        {`ACTIVE · ${LIVENESS_LABEL[member.liveness]}`}
+        {`ACTIVE · ${livenessLabel(member)}`}
       </text>
       <text x={ACTIVE.x + 10} y={ACTIVE.y + 50}>
         {clip([member.publicIp ?? "no IP", services].filter(Boolean).join(" · "), 32)}
@@ -80,7 +80,8 @@ function backendHeight(backend: BackendView): number {
   return 24 + Math.min(backend.servers.length, MAX_SERVERS) * LINE + 6;
 }
 
-function Backends({ backends }: { backends: BackendView[] }) {
+/** `lastKnown`: the active is not reporting, so these are its last report, not its state now. */
+function Backends({ backends, lastKnown }: { backends: BackendView[]; lastKnown: boolean }) {
   let y = BACKEND_TOP;
   return (
     <g data-testid="flow-backends">
@@ -90,10 +91,17 @@ function Backends({ backends }: { backends: BackendView[] }) {
         y += height + 8;
         const healthy = backend.serversUp > 0 && backend.status.startsWith("UP");
         return (
-          <g class={`node backend ${healthy ? "tone-up" : "tone-down"}`} data-testid="flow-backend">
+          <g
+            class={`node backend ${lastKnown ? "tone-stale" : healthy ? "tone-up" : "tone-down"}`}
+            data-testid="flow-backend"
+            data-last-known={String(lastKnown)}
+          >
             <Box x={ACTIVE.x} y={top} w={ACTIVE.w} h={height} />
             <text x={ACTIVE.x + 10} y={top + 17} class="strong">
-              {clip(`${backend.name} · ${backend.serversUp}/${backend.serversTotal} up`, 30)}
+              {clip(
+                `${lastKnown ? "last known: " : ""}${backend.name} · ${backend.serversUp}/${backend.serversTotal} up`,
+                36,
+              )}
             </text>
             {backend.servers.slice(0, MAX_SERVERS).map((server, index) => (
               <text
@@ -168,7 +176,8 @@ export function FlowDiagram({ view }: { view: PoolView }) {
         y1="110"
         x2={ACTIVE.x + ACTIVE.w / 2}
         y2={ACTIVE.y - 2}
-        class={`edge ${view.active ? "edge-live" : ""}`}
+        class={`edge ${view.active?.serving ? "edge-live" : "edge-dead"}`}
+        data-testid="flow-edge-active"
         marker-end="url(#arrow)"
       />
       {view.standbys.length > 0 && (
@@ -190,11 +199,11 @@ export function FlowDiagram({ view }: { view: PoolView }) {
           y1={ACTIVE.y + ACTIVE.h}
           x2={ACTIVE.x + ACTIVE.w / 2}
           y2={BACKEND_TOP - 2}
-          class="edge edge-live"
+          class={`edge ${view.active?.serving ? "edge-live" : "edge-dead"}`}
           marker-end="url(#arrow)"
         />
       )}
-      <Backends backends={view.backends} />
+      <Backends backends={view.backends} lastKnown={view.active?.liveness !== "online"} />
     </svg>
   );
 }

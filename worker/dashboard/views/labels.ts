@@ -6,6 +6,14 @@ export const LIVENESS_LABEL: Record<Liveness, string> = {
   never_seen: "Never seen",
 };
 
+/** What the member is doing, in one word or two: "Online", "Late", "Not serving", "Offline". */
+export function livenessLabel(member: MemberView): string {
+  if (member.liveness !== "online") return LIVENESS_LABEL[member.liveness];
+  if (member.late) return "Late";
+  if (member.role === "active" && !member.serving) return "Not serving";
+  return "Online";
+}
+
 /** "Ready", or "Not ready: draining, haproxy failed". */
 export function readinessLabel(member: MemberView): string {
   return member.ready ? "Ready" : `Not ready: ${member.notReadyReasons.join(", ")}`;

@@ -2,7 +2,7 @@ import type { DashboardSession } from "../../types";
 import { formatAge, formatBytes } from "../live/format";
 import type { MemberView } from "../live/pool-view";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
-import { LIVENESS_LABEL, readinessLabel } from "./labels";
+import { livenessLabel, readinessLabel } from "./labels";
 
 interface MemberCardProps {
   member: MemberView;
@@ -18,6 +18,8 @@ function memory(member: MemberView): string {
 
 export function MemberCard({ member, session, canOperate, now }: MemberCardProps) {
   const age = member.lastHeartbeatAt === null ? null : now - member.lastHeartbeatAt;
+  // An offline member's facts are its last report: say so beside each.
+  const lastKnown = member.liveness === "offline" ? " (last known)" : "";
   const operatorOnly = canOperate ? null : NEEDS_OPERATOR;
   return (
     <article
@@ -27,6 +29,7 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
       data-role={member.role}
       data-online={String(member.liveness === "online")}
       data-ready={String(member.ready)}
+      data-late={String(member.late)}
       aria-labelledby={`member-${member.id}`}
     >
       <header>
@@ -42,7 +45,8 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
         <span class="badge">{member.role === "active" ? "Active" : "Standby"}</span>
       </header>
       <p class="state">
-        <strong>{LIVENESS_LABEL[member.liveness]}</strong> · {readinessLabel(member)}
+        <strong data-testid="member-liveness">{livenessLabel(member)}</strong> ·{" "}
+        {readinessLabel(member)}
         {member.draining && " · draining"}
         {member.disabled && " · disabled"}
       </p>
@@ -62,7 +66,10 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
         {member.services.map((service) => (
           <>
             <dt>{service.name === "haproxy" ? "HAProxy" : "nginx"}</dt>
-            <dd data-testid={`service-${service.name}`}>{service.state}</dd>
+            <dd data-testid={`service-${service.name}`}>
+              {service.state}
+              {lastKnown}
+            </dd>
           </>
         ))}
         <dt>Public IP</dt>
@@ -71,10 +78,15 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
         <dd>{member.agentVersion ?? "not reported"}</dd>
         <dt>CPU</dt>
         <dd>
-          {member.cpuPercent === null ? "not reported" : `${Math.round(member.cpuPercent)} %`}
+          {member.cpuPercent === null
+            ? "not reported"
+            : `${Math.round(member.cpuPercent)} %${lastKnown}`}
         </dd>
         <dt>Memory</dt>
-        <dd>{memory(member)}</dd>
+        <dd>
+          {memory(member)}
+          {member.memUsedBytes === null ? "" : lastKnown}
+        </dd>
         <dt>Priority</dt>
         <dd>{member.priority}</dd>
       </dl>

@@ -2,7 +2,7 @@ import type { HaproxySummary } from "../../../shared/heartbeat";
 import { formatAge } from "../live/format";
 import { formatSeconds } from "../live/haproxy-table";
 import type { MemberView } from "../live/pool-view";
-import { LIVENESS_LABEL, readinessLabel } from "./labels";
+import { livenessLabel, readinessLabel } from "./labels";
 
 interface MemberFactsProps {
   member: MemberView;
@@ -32,7 +32,7 @@ export function MemberFacts({ member, haproxy, now }: MemberFactsProps) {
       <div>
         <dt>State</dt>
         <dd>
-          <strong>{LIVENESS_LABEL[member.liveness]}</strong> · {readinessLabel(member)}
+          <strong>{livenessLabel(member)}</strong> · {readinessLabel(member)}
         </dd>
       </div>
       <div>

@@ -1,4 +1,5 @@
 import type { DashboardSession } from "../../types";
+import { HEALTH_LABEL } from "../live/pool-health";
 import type { PoolView } from "../live/pool-view";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
 import { FlowDiagram } from "./flow-diagram";
@@ -48,6 +49,34 @@ function SetupBanner({ view, session }: { view: PoolView; session: DashboardSess
   );
 }
 
+/** The pool's one health word, every finding behind it and what fixes each. */
+function HealthBanner({ view }: { view: PoolView }) {
+  const { health } = view;
+  return (
+    <section
+      class={`health health-${health.state}`}
+      data-testid="pool-health"
+      data-health={health.state}
+      data-health-label={HEALTH_LABEL[health.state]}
+      role={health.state === "at_risk" ? "alert" : undefined}
+      aria-labelledby="health-title"
+    >
+      <h2 id="health-title">{HEALTH_LABEL[health.state]}</h2>
+      {health.findings.length === 0 ? (
+        <p>The active serves, a standby is ready to take over, and DNS is in sync.</p>
+      ) : (
+        <ul>
+          {health.findings.map((finding) => (
+            <li data-level={finding.level}>
+              {finding.text} <span class="fix">{finding.fix}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 /**
  * The live part of a pool's overview: what GET /ui/pools/:poolId/fragment returns and
  * dashboard/app.js swaps in place every 1.5 s.
@@ -57,6 +86,7 @@ export function PoolLive({ view, session }: PoolLiveProps) {
   const dnsClass = view.dns.state === "in_sync" ? "ok" : "warn";
   return (
     <div data-server-now={view.generatedAt} data-active-member-id={view.active?.id ?? ""}>
+      <HealthBanner view={view} />
       <SetupBanner view={view} session={session} />
       <ul class="facts" aria-label="Pool state">
         <li class={view.autoFailover ? "ok" : "warn"} data-testid="auto-failover">
@@ -65,8 +95,11 @@ export function PoolLive({ view, session }: PoolLiveProps) {
         <li class={dnsClass} data-testid="dns-state" data-dns-state={view.dns.state}>
           {dnsLabel(view.dns)}
         </li>
-        <li>
-          Members up: {view.membersUp}/{view.members.length}
+        <li
+          class={view.membersServing < view.members.length ? "warn" : "ok"}
+          data-testid="members-serving"
+        >
+          Members serving: {view.membersServing}/{view.members.length}
         </li>
       </ul>
       <div class="actions pool-actions">
