@@ -3,8 +3,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { configDefaults, defineConfig } from "vitest/config";
+import { defineConfig } from "vitest/config";
 import { TEST_ADMIN_TOKEN } from "./test/constants.ts";
+import { testFilesByProject } from "./test/vitest/projects.ts";
 
 // wrangler.toml's [assets] directory (the agent bundle) must exist before the Worker starts, and
 // the installer tests download the bundle built from the current sources. A build that fails
@@ -19,8 +20,14 @@ if (assets.status !== 0) {
   mkdirSync(join(root, "dist", "public"), { recursive: true });
 }
 
+const files = testFilesByProject(root);
+
+// Four projects; test/vitest/projects.ts says which file runs where (from what it imports).
+// `npm run test:unit` runs "unit" and "worker": nothing is started outside vitest.
 export default defineConfig({
   test: {
+    // The per-project timing table; .ci/run prints it before its closing line.
+    reporters: ["default", "./test/vitest/durations-reporter.ts"],
     projects: [
       {
         plugins: [
@@ -40,33 +47,16 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
-          include: ["test/worker/**/*.test.ts"],
-          // DNS providers are plain fetch code tested in Node against fakes and a real PowerDNS.
-          exclude: [...configDefaults.exclude, "test/worker/dns/**", "test/worker/alerts/**"],
+          include: files.worker,
           setupFiles: ["test/worker/setup.ts"],
         },
       },
-      {
-        test: {
-          name: "node",
-          include: [
-            "test/shared/**/*.test.ts",
-            "test/agent/**/*.test.ts",
-            "test/bench/**/*.test.ts",
-            "test/worker/dns/**/*.test.ts",
-            "test/worker/alerts/**/*.test.ts",
-            // A real control plane (wrangler dev) and a real PowerDNS, driven from Node.
-            "test/e2e/**/*.test.ts",
-            // npm run release:keygen / release:sign (scripts/).
-            "test/scripts/**/*.test.ts",
-            // install.sh in a throwaway root against a real control plane.
-            "test/install/**/*.test.ts",
-            // The dashboard in Debian's Chromium (playwright-core) against a real control plane.
-            "test/browser/**/*.test.ts",
-          ],
-          environment: "node",
-        },
-      },
+      // Pure logic of every part (worker rules, agent parsers and jobs, shared schemas) in Node.
+      { test: { name: "unit", include: files.unit, environment: "node" } },
+      // Real HAProxy, nginx, PowerDNS and control planes (wrangler dev), driven from Node.
+      { test: { name: "daemons", include: files.daemons, environment: "node" } },
+      // The dashboard in Debian's Chromium (playwright-core) against a real control plane.
+      { test: { name: "browser", include: files.browser, environment: "node" } },
     ],
   },
 });
