@@ -19,7 +19,7 @@ export interface DnsCheck {
 
 /**
  * One DNS provider. Implementations talk to their provider's documented HTTP API with `fetch`
- * (Cloudflare through its official SDK) and never log credentials.
+ * (Cloudflare through a small client of its API v4) and never log credentials.
  */
 export interface DnsProvider {
   /** The A addresses the provider serves for `name` now (sorted). */

@@ -132,7 +132,7 @@ describe("Cloudflare provider", () => {
     expect(error).toBeInstanceOf(DnsError);
     expect(error).toMatchObject({ retryable: true, retryAfterMs: 30_000 });
     expect(error.message).toContain("More than 1200 requests per 300 seconds reached");
-    expect(fake.requests).toHaveLength(1); // the SDK itself does not retry
+    expect(fake.requests).toHaveLength(1); // the client itself does not retry
   });
 
   it("reports a server error as retryable", async () => {
