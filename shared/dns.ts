@@ -126,5 +126,10 @@ export const DnsSettingsView = z.object({
   mode: DnsMode,
   updatedAt: z.number(),
   updatedBy: z.string(),
+  /** When Baton last proved it can write with these settings, and who asked; null: not yet. */
+  writeVerifiedAt: z.number().nullable(),
+  writeVerifiedBy: z.string().nullable(),
+  /** Why the last write check failed, if it did. */
+  writeCheckError: z.string().nullable(),
 });
 export type DnsSettingsView = z.infer<typeof DnsSettingsView>;

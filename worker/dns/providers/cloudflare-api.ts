@@ -89,17 +89,37 @@ function isEnvelope(value: unknown): boolean {
   );
 }
 
+/** A refusal in Cloudflare's envelope: its HTTP status and the codes of its `errors[]`. */
+export class CloudflareError extends DnsError {
+  constructor(
+    message: string,
+    retryable: boolean,
+    retryAfterMs: number | undefined,
+    readonly status: number,
+    readonly codes: number[],
+  ) {
+    super(message, retryable, retryAfterMs);
+  }
+}
+
 /** "Cloudflare answered 403: Authentication error (code 10000)", from the `errors[]` envelope. */
 export function cloudflareError(
   status: number,
   errors: CloudflareMessage[],
   retryAfter?: string | null,
-): DnsError {
+): CloudflareError {
   const messages = errors
     .map((item) => (item.code ? `${item.message} (code ${item.code})` : item.message))
     .filter(Boolean);
   const detail = messages.length > 0 ? errorDetail(messages.join("; ")) : "no error message";
   const retryable = isRetryableStatus(status);
   const wait = retryable ? retryAfterMs(retryAfter) : undefined;
-  return new DnsError(`${PROVIDER} answered ${status}: ${detail}`, retryable, wait);
+  const codes = errors.map((item) => item.code);
+  return new CloudflareError(
+    `${PROVIDER} answered ${status}: ${detail}`,
+    retryable,
+    wait,
+    status,
+    codes,
+  );
 }
