@@ -1,8 +1,45 @@
 import { z } from "zod";
 import { displayName } from "./names";
 
-/** Seconds; Cloudflare's 1 means "automatic". Baton's default for DNS-only records is 60. */
-const ttl = z.number().int().min(1).max(86_400).default(60);
+/**
+ * TTL rules per provider, in seconds. Cloudflare: 1 means "automatic", anything else must be
+ * 60–86400 (30 only on Enterprise zones, which Baton cannot tell apart, so it keeps 60).
+ * cPanel (BIND zone files) and PowerDNS take any positive 32-bit TTL (PowerDNS even 0); Baton
+ * keeps them within 1–86400 so a failed-over address is never cached for more than a day.
+ */
+export const TTL_RULES = {
+  cloudflare: { min: 60, max: 86_400, automatic: 1 },
+  cpanel: { min: 1, max: 86_400, automatic: null },
+  powerdns: { min: 1, max: 86_400, automatic: null },
+} as const;
+
+/** Why `ttl` is refused by `kind`'s rules, or null when the provider takes it. */
+export function ttlProblem(kind: keyof typeof TTL_RULES, ttl: number): string | null {
+  const rule = TTL_RULES[kind];
+  if (!Number.isInteger(ttl)) return "must be a whole number of seconds";
+  if (ttl === rule.automatic || (ttl >= rule.min && ttl <= rule.max)) return null;
+  const range = `${rule.min}–${rule.max} seconds`;
+  return rule.automatic === null
+    ? `must be ${range}`
+    : `must be ${rule.automatic} (automatic) or ${range}: Cloudflare refuses TTLs of 2–59`;
+}
+
+const ttlFor = (kind: keyof typeof TTL_RULES) =>
+  z
+    .number()
+    .int()
+    .superRefine((value, context) => {
+      const problem = ttlProblem(kind, value);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
+    .default(60);
+
+/** A zone as providers match it: lower case, no trailing dot (cPanel matches names exactly). */
+const zoneName = z
+  .string()
+  .trim()
+  .transform((name) => name.toLowerCase().replace(/\.$/, ""))
+  .pipe(z.hostname("must be a domain name such as example.com"));
 const httpsUrl = z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" });
 
 /**
@@ -15,7 +52,7 @@ export const DnsProviderSettings = z.discriminatedUnion("kind", [
     apiToken: z.string().min(20, "must be a Cloudflare API token with Zone.DNS edit"),
     zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the zone's 32-character id"),
     proxied: z.boolean().default(false),
-    ttl,
+    ttl: ttlFor("cloudflare"),
     /** For tests and API gateways only; defaults to Cloudflare's API. */
     apiBaseUrl: httpsUrl.optional(),
   }),
@@ -26,8 +63,8 @@ export const DnsProviderSettings = z.discriminatedUnion("kind", [
     username: z.string().min(1),
     apiToken: z.string().min(1),
     /** The zone (domain) that holds the record, e.g. example.com */
-    zone: z.hostname(),
-    ttl,
+    zone: zoneName,
+    ttl: ttlFor("cpanel"),
   }),
   z.strictObject({
     kind: z.literal("powerdns"),
@@ -35,8 +72,8 @@ export const DnsProviderSettings = z.discriminatedUnion("kind", [
     baseUrl: httpsUrl,
     apiKey: z.string().min(1),
     serverId: z.string().min(1).default("localhost"),
-    zone: z.hostname(),
-    ttl,
+    zone: zoneName,
+    ttl: ttlFor("powerdns"),
   }),
 ]);
 export type DnsProviderSettings = z.infer<typeof DnsProviderSettings>;
@@ -50,7 +87,7 @@ export type DnsMode = z.infer<typeof DnsMode>;
 export const DnsOverrides = z
   .strictObject({
     zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the zone's 32-character id"),
-    zone: z.hostname(),
+    zone: zoneName,
     serverId: z.string().min(1),
     proxied: z.boolean(),
     ttl: z.number().int().min(1).max(86_400),
@@ -89,5 +126,10 @@ export const DnsSettingsView = z.object({
   mode: DnsMode,
   updatedAt: z.number(),
   updatedBy: z.string(),
+  /** When Baton last proved it can write with these settings, and who asked; null: not yet. */
+  writeVerifiedAt: z.number().nullable(),
+  writeVerifiedBy: z.string().nullable(),
+  /** Why the last write check failed, if it did. */
+  writeCheckError: z.string().nullable(),
 });
 export type DnsSettingsView = z.infer<typeof DnsSettingsView>;

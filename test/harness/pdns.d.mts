@@ -14,4 +14,9 @@ export function findExecutable(name: string): string | undefined;
 export function digBinary(): string;
 export function startPdns(): Promise<PdnsServer>;
 export function createZone(pdns: PdnsServer, zone: string): Promise<void>;
-export function dig(port: number, name: string, answer?: "short" | "full"): Promise<string[]>;
+export function dig(
+  port: number,
+  name: string,
+  answer?: "short" | "full",
+  type?: "A" | "TXT",
+): Promise<string[]>;

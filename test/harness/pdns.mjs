@@ -161,10 +161,10 @@ export async function createZone(pdns, zone) {
     throw new Error(`creating zone ${zone}: ${response.status} ${await response.text()}`);
 }
 
-/** `dig @127.0.0.1 -p PORT name A +short` (or the full answer lines), sorted. */
-export async function dig(port, name, answer = "short") {
+/** `dig @127.0.0.1 -p PORT name TYPE +short` (or the full answer lines), sorted; TYPE is A by default. */
+export async function dig(port, name, answer = "short", type = "A") {
   const format = answer === "short" ? ["+short"] : ["+noall", "+answer"];
-  const args = ["@127.0.0.1", "-p", String(port), name, "A", ...format, "+time=2", "+tries=1"];
+  const args = ["@127.0.0.1", "-p", String(port), name, type, ...format, "+time=2", "+tries=1"];
   const { stdout } = await run(digBinary(), args, { timeout: 10_000 });
   return stdout.split("\n").filter(Boolean).sort();
 }

@@ -70,6 +70,9 @@ export function toDnsView(row: DnsSettingsRow, settings: DnsProviderSettings): D
     mode: row.mode,
     updatedAt: row.updatedAt,
     updatedBy: row.updatedBy,
+    writeVerifiedAt: row.writeVerifiedAt,
+    writeVerifiedBy: row.writeVerifiedBy,
+    writeCheckError: row.writeCheckError,
   };
 }
 
@@ -103,7 +106,10 @@ export async function resolveDnsSettings(
   return settings;
 }
 
-/** Stores (or replaces) a pool's provider settings, credentials encrypted. */
+/**
+ * Stores (or replaces) a pool's provider settings, credentials encrypted. New settings are not
+ * trusted to write until a check proves it (worker/dns/write-verification.ts).
+ */
 export async function saveDnsSettings(
   db: Db,
   secretsKey: string,
@@ -122,6 +128,9 @@ export async function saveDnsSettings(
     accountId: input.accountId ?? null,
     updatedAt: now,
     updatedBy: actor,
+    writeVerifiedAt: null,
+    writeVerifiedBy: null,
+    writeCheckError: null,
   };
   const shown = { provider: redact(settings), accountId: row.accountId, mode: input.mode };
   const via = input.accountId ? ` through account ${input.accountId}` : "";
@@ -139,7 +148,7 @@ export async function saveDnsSettings(
       now,
     ),
   ]);
-  return toDnsView(row, settings);
+  return { view: toDnsView(row, settings), settings };
 }
 
 export async function removeDnsSettings(db: Db, poolId: string, actor: string, now: number) {

@@ -39,7 +39,12 @@ class MemoryDns implements DnsProvider {
     this.records.set(records.name, [...records.addresses]);
   }
   async check(name: string) {
-    return { ok: true, detail: "memory", addresses: await this.readAddresses(name) };
+    return {
+      ok: true,
+      writable: true,
+      detail: "memory",
+      addresses: await this.readAddresses(name),
+    };
   }
 }
 

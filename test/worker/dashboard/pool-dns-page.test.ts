@@ -46,7 +46,12 @@ async function poolWithActive() {
     setAddresses: async (records) => {
       writes.push(records.addresses);
     },
-    check: async () => ({ ok: true, detail: "memory", addresses: writes.at(-1) ?? [] }),
+    check: async () => ({
+      ok: true,
+      writable: true,
+      detail: "memory",
+      addresses: writes.at(-1) ?? [],
+    }),
   };
   await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
     instance.dnsProviderFor = () => memory;

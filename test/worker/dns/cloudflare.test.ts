@@ -31,9 +31,13 @@ function provider(overrides: Record<string, unknown> = {}) {
 }
 const served = (name = NAME) =>
   fake.records.filter((record) => record.name === name).map((r) => [r.content, r.ttl, r.proxied]);
+/** Calls to the zone's records (the zone's name is read once before them). */
 const calls = () =>
-  fake.requests.map((request) => `${request.method} ${request.path.split("?")[0]}`);
+  fake.requests
+    .map((request) => `${request.method} ${request.path.split("?")[0]}`)
+    .filter((call) => call.includes("/dns_records"));
 const bodies = () => fake.requests.filter((r) => r.body).map((r) => JSON.parse(r.body));
+const MARKER = "managed by Baton";
 
 describe("Cloudflare provider", () => {
   it("reads the A records of exactly that name, sorted, with the token as a bearer", async () => {
@@ -41,7 +45,7 @@ describe("Cloudflare provider", () => {
     fake.seed("203.0.113.9", NAME);
     fake.seed("192.0.2.1", "other.example.com");
     expect(await provider().readAddresses(NAME)).toEqual(["203.0.113.9", "203.0.113.10"]);
-    const [request] = fake.requests;
+    const request = fake.requests.find((r) => r.path.includes("/dns_records"));
     const url = new URL(request?.path ?? "", "http://x");
     expect([request?.method, url.pathname]).toEqual(["GET", RECORDS_PATH]);
     expect(Object.fromEntries(url.searchParams)).toEqual({
@@ -50,13 +54,17 @@ describe("Cloudflare provider", () => {
       per_page: "100",
     });
     expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(fake.requests.map((r) => r.path)).toEqual([
+      `/client/v4/zones/${ZONE_ID}`,
+      request?.path,
+    ]);
   });
 
   it("creates the record when the name has none", async () => {
     await provider().setAddresses({ name: NAME, addresses: ["203.0.113.7"], ttl: 60 });
     expect(calls()).toEqual([`GET ${RECORDS_PATH}`, `POST ${RECORDS_PATH}`]);
     expect(bodies()).toEqual([
-      { type: "A", name: NAME, content: "203.0.113.7", ttl: 60, proxied: false },
+      { type: "A", name: NAME, content: "203.0.113.7", ttl: 60, proxied: false, comment: MARKER },
     ]);
     expect(served()).toEqual([["203.0.113.7", 60, false]]);
   });
@@ -65,9 +73,9 @@ describe("Cloudflare provider", () => {
     fake.seed("203.0.113.7", NAME);
     const [record] = fake.records;
     await provider().setAddresses({ name: NAME, addresses: ["203.0.113.8"], ttl: 60 });
-    expect(calls()).toEqual([`GET ${RECORDS_PATH}`, `PUT ${RECORDS_PATH}/${record?.id}`]);
+    expect(calls()).toEqual([`GET ${RECORDS_PATH}`, `PATCH ${RECORDS_PATH}/${record?.id}`]);
     expect(bodies()).toEqual([
-      { type: "A", name: NAME, content: "203.0.113.8", ttl: 60, proxied: false },
+      { content: "203.0.113.8", ttl: 60, proxied: false, comment: MARKER },
     ]);
     expect(served()).toEqual([["203.0.113.8", 60, false]]);
   });
@@ -91,10 +99,8 @@ describe("Cloudflare provider", () => {
     fake.seed("203.0.113.8", NAME);
     const ids = fake.records.map((record) => record.id);
     await provider().setAddresses({ name: NAME, addresses: [], ttl: 60 });
-    expect(calls()).toEqual([
-      `GET ${RECORDS_PATH}`,
-      ...ids.map((id) => `DELETE ${RECORDS_PATH}/${id}`),
-    ]);
+    expect(calls()).toEqual([`GET ${RECORDS_PATH}`, `POST ${RECORDS_PATH}/batch`]);
+    expect(bodies()).toEqual([{ deletes: ids.map((id) => ({ id })), patches: [], posts: [] }]);
     expect(served()).toEqual([]);
   });
 
@@ -111,9 +117,7 @@ describe("Cloudflare provider", () => {
       addresses: ["203.0.113.7"],
       ttl: 60,
     });
-    expect(bodies()).toEqual([
-      { type: "A", name: NAME, content: "203.0.113.7", ttl: 1, proxied: true },
-    ]);
+    expect(bodies()).toEqual([{ content: "203.0.113.7", ttl: 1, proxied: true, comment: MARKER }]);
     expect(served()).toEqual([["203.0.113.7", 1, true]]);
   });
 
@@ -122,7 +126,7 @@ describe("Cloudflare provider", () => {
     const records = { name: NAME, addresses: ["203.0.113.7"], ttl: 120, proxied: false };
     await provider({ proxied: true }).setAddresses(records);
     expect(bodies()).toEqual([
-      { type: "A", name: NAME, content: "203.0.113.7", ttl: 120, proxied: false },
+      { content: "203.0.113.7", ttl: 120, proxied: false, comment: MARKER },
     ]);
   });
 
@@ -132,7 +136,7 @@ describe("Cloudflare provider", () => {
     expect(error).toBeInstanceOf(DnsError);
     expect(error).toMatchObject({ retryable: true, retryAfterMs: 30_000 });
     expect(error.message).toContain("More than 1200 requests per 300 seconds reached");
-    expect(fake.requests).toHaveLength(1); // the SDK itself does not retry
+    expect(fake.requests).toHaveLength(1); // the client itself does not retry
   });
 
   it("reports a server error as retryable", async () => {
@@ -153,7 +157,9 @@ describe("Cloudflare provider", () => {
       }),
     );
     expect(error).toMatchObject({ retryable: false });
-    expect(error.message).toBe("Cloudflare answered 403: Authentication error (code 10000)");
+    expect(error.message).toBe(
+      "Cloudflare: the token can read the zone's DNS records but not change them: give it the permission Zone → DNS → Edit (Cloudflare answered 403: Authentication error (code 10000))",
+    );
     expect(error.message).not.toContain(READ_ONLY_TOKEN);
   });
 
@@ -161,7 +167,8 @@ describe("Cloudflare provider", () => {
     fake.seed("203.0.113.7", NAME);
     expect(await provider().check(NAME)).toEqual({
       ok: true,
-      detail: `zone ${ZONE_ID} found; ${NAME} → 203.0.113.7`,
+      writable: true,
+      detail: `zone ${ZONE_ID} found; ${NAME} → 203.0.113.7; write access proven (TXT _baton-check.${NAME} written and removed)`,
       addresses: ["203.0.113.7"],
     });
     const wrongZone = await provider({ zoneId: "f".repeat(32) }).check(NAME);
@@ -170,6 +177,7 @@ describe("Cloudflare provider", () => {
     const badToken = await provider({ apiToken: "x".repeat(40) }).check(NAME);
     expect(badToken).toEqual({
       ok: false,
+      writable: false,
       detail: "Cloudflare answered 401: Authentication error (code 10000)",
       addresses: [],
     });

@@ -152,14 +152,37 @@ describe("cPanel provider", () => {
     seedA("203.0.113.7");
     expect(await provider().check(NAME)).toEqual({
       ok: true,
-      detail: `zone ${ZONE} found; ${NAME} → 203.0.113.7`,
+      writable: true,
+      detail: `zone ${ZONE} found; ${NAME} → 203.0.113.7; write access proven (TXT _baton-check.${NAME} written and removed)`,
       addresses: ["203.0.113.7"],
     });
     expect(await provider({ zone: "other.org" }).check("lb.other.org")).toEqual({
       ok: false,
+      writable: false,
       detail: "cPanel: You do not control a DNS zone named “other.org”.",
       addresses: [],
     });
+  });
+
+  it("check proves write access with a TXT record it adds and removes", async () => {
+    const before = fake.lines.length;
+    await provider().check(NAME);
+    const edits = fake.requests.filter((request) => request.path === EDIT);
+    expect(edits).toHaveLength(2);
+    const added = JSON.parse(new URLSearchParams(edits[0]?.body).get("add") ?? "{}");
+    expect(added).toMatchObject({ dname: `_baton-check.${NAME}.`, record_type: "TXT" });
+    expect(fake.lines).toHaveLength(before); // removed again
+  });
+
+  it("check fails when the account may read the zone but lacks the Zone Editor feature", async () => {
+    await fake.close();
+    fake = await startFakeCpanel({ zone: ZONE, username: USER, token: TOKEN, features: [] });
+    const check = await provider().check(NAME);
+    expect(check).toMatchObject({ ok: false, writable: false });
+    expect(check.detail).toContain("but writing failed: cPanel:");
+    expect(check.detail).toContain(
+      "the cPanel account needs the Zone Editor feature (zoneedit or simplezoneedit)",
+    );
   });
 
   it("refuses a name outside the zone without calling cPanel", async () => {

@@ -83,12 +83,16 @@ describe("PowerDNS provider against a real pdns_server", () => {
     await provider().setAddresses({ name: NAME, addresses: ["203.0.113.7"], ttl: 60 });
     expect(await provider().check(NAME)).toEqual({
       ok: true,
-      detail: `zone ${ZONE} found; ${NAME} → 203.0.113.7`,
+      writable: true,
+      detail: `zone ${ZONE} found; ${NAME} → 203.0.113.7; write access proven (TXT _baton-check.${NAME} written and removed)`,
       addresses: ["203.0.113.7"],
     });
+    // The probe was written through the API and is gone again.
+    expect(await dig(server().dnsPort, `_baton-check.${NAME}`, "short", "TXT")).toEqual([]);
     const missing = await provider({ zone: "example.org" }).check("lb.example.org");
     expect(missing).toEqual({
       ok: false,
+      writable: false,
       detail: "PowerDNS: zone example.org not found on server localhost",
       addresses: [],
     });

@@ -30,7 +30,7 @@ async function watchProvider(poolId: string) {
       return {
         readAddresses: async () => [],
         setAddresses: async (_records: DesiredRecords) => {},
-        check: async () => ({ ok: true, detail: "", addresses: [] }),
+        check: async () => ({ ok: true, writable: true, detail: "", addresses: [] }),
       };
     };
   });

@@ -1,14 +1,11 @@
 import { asc, eq } from "drizzle-orm";
-import { DnsOverrides, type DnsProviderSettings, type DnsSettingsView } from "../../../shared/dns";
+import { DnsOverrides, type DnsSettingsView } from "../../../shared/dns";
 import { coordinatorFor } from "../../coordinator/client";
 import { unwrap } from "../../coordinator/outcome";
 import type { Db } from "../../db/client";
 import { dnsAccounts, dnsSettings } from "../../db/schema/dns";
 import { members } from "../../db/schema/members";
-import type { DnsCheck } from "../../dns/provider";
-import { createDnsProvider } from "../../dns/providers";
 import { loadDnsSettings, toDnsView } from "../../dns/settings";
-import type { OutboundPolicy } from "../../lib/outbound-url";
 import { decryptJson } from "../../lib/secrets";
 import { getPool } from "../../pools/store";
 import { type DnsLiveView, dnsLiveView } from "../live/dns-status";
@@ -106,40 +103,4 @@ export function loadAccountChoices(db: Db) {
     .select({ id: dnsAccounts.id, name: dnsAccounts.name, kind: dnsAccounts.kind })
     .from(dnsAccounts)
     .orderBy(asc(dnsAccounts.name));
-}
-
-/** What the provider answers, as a DnsCheck with when it was asked; failures and timeouts included. */
-export interface CheckResult extends DnsCheck {
-  checkedAt: number;
-}
-
-/**
- * The provider's `check` (credentials, zone, and what it serves for `hostname`), given at most
- * `timeoutMs`: the same call as POST /api/v1/pools/:poolId/dns/test.
- */
-export async function checkDns(
-  settings: DnsProviderSettings,
-  hostname: string,
-  policy: OutboundPolicy,
-  timeoutMs = PAGE_CHECK_TIMEOUT_MS,
-): Promise<CheckResult> {
-  const checkedAt = Date.now();
-  const timedOut: DnsCheck = {
-    ok: false,
-    detail: `no answer from the provider within ${timeoutMs / 1000} s`,
-    addresses: [],
-  };
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const late = new Promise<DnsCheck>((resolve) => {
-    timer = setTimeout(() => resolve(timedOut), timeoutMs);
-  });
-  try {
-    const check = await Promise.race([createDnsProvider(settings, policy).check(hostname), late]);
-    return { ...check, checkedAt };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, detail: message, addresses: [], checkedAt };
-  } finally {
-    if (timer !== null) clearTimeout(timer);
-  }
 }

@@ -4,6 +4,13 @@ import { allow } from "../../auth/admin";
 import { coordinatorFor } from "../../coordinator/client";
 import type { PoolRow } from "../../db/schema/pools";
 import { removeDnsSettings, resolveDnsSettings, saveDnsSettings } from "../../dns/settings";
+import {
+  type CheckResult,
+  checkDns,
+  readDns,
+  recordWriteCheck,
+  verifyDnsWrite,
+} from "../../dns/write-verification";
 import { getPool } from "../../pools/store";
 import type { AppEnv } from "../../types";
 import { DnsActions, DnsActual, DnsCheckResult, DnsLive } from "../views/dns";
@@ -13,13 +20,7 @@ import { Layout } from "../views/layout";
 import { canOperate } from "../views/pool-live";
 import { PoolHeading } from "../views/tabs";
 import type { DnsFormRequest } from "./dns-form";
-import {
-  type CheckResult,
-  checkDns,
-  loadAccountChoices,
-  loadDnsLive,
-  loadStoredDns,
-} from "./dns-load";
+import { loadAccountChoices, loadDnsLive, loadStoredDns, PAGE_CHECK_TIMEOUT_MS } from "./dns-load";
 import { dnsSubmission, refusedBy } from "./dns-submit";
 import { emptyForm, type FormFields } from "./form-fields";
 import { flashOf, fragment, page, withFlash } from "./render";
@@ -45,7 +46,7 @@ async function dnsPage(c: Context<AppEnv>, pool: PoolRow, extras: DnsPageExtras 
     loadAccountChoices(db),
   ]);
   const actual = stored.settings
-    ? await checkDns(stored.settings, pool.failoverHostname, c.get("config"))
+    ? await readDns(stored.settings, pool.failoverHostname, c.get("config"), PAGE_CHECK_TIMEOUT_MS)
     : null;
   const desired = live.desired?.map((item) => item.address) ?? null;
   return page(
@@ -164,26 +165,28 @@ export const poolDnsPages = new Hono<AppEnv>()
     let submission = await dnsSubmission(db, key, pool.id, await c.req.parseBody({ all: true }));
     if (submission.ok) {
       const { input, secretsKey, secretKept } = submission;
+      const config = c.get("config");
+      const actor = c.get("actor").id;
+      let saved: Awaited<ReturnType<typeof saveDnsSettings>> | null = null;
       try {
-        const config = c.get("config");
-        await saveDnsSettings(
-          db,
-          secretsKey,
-          pool.id,
-          input,
-          config,
-          c.get("actor").id,
-          Date.now(),
-        );
+        saved = await saveDnsSettings(db, secretsKey, pool.id, input, config, actor, Date.now());
       } catch (error) {
         submission = refusedBy(submission.request, error);
       }
-      if (submission.ok) {
+      if (saved) {
+        const hostname = pool.failoverHostname;
+        const check = await verifyDnsWrite(db, pool.id, saved.settings, hostname, config, actor);
         await coordinatorFor(c.env, pool.id).dnsChanged(pool.id);
         const kept = secretKept ? "; the stored credential was kept" : "";
         const via = input.provider ? KIND_LABEL[input.provider.kind] : "a saved DNS account";
-        const message = `DNS settings saved: ${via}, ${MODE_WORD[input.mode]}${kept}`;
-        return c.redirect(withFlash(`/pools/${pool.id}/dns`, { kind: "ok", message }), 303);
+        const said = `DNS settings saved: ${via}, ${MODE_WORD[input.mode]}${kept}`;
+        const flash = check.writable
+          ? { kind: "ok" as const, message: `${said}. Write access proven.` }
+          : {
+              kind: "error" as const,
+              message: `${said}, but Baton could not prove it can write with them, so a failover would fail: ${check.detail}`,
+            };
+        return c.redirect(withFlash(`/pools/${pool.id}/dns`, flash), 303);
       }
     }
     c.status(400);
@@ -195,7 +198,17 @@ export const poolDnsPages = new Hono<AppEnv>()
     const result: CheckResult =
       "settings" in tested
         ? await checkDns(tested.settings, pool.failoverHostname, c.get("config"))
-        : { ok: false, detail: tested.refusal, addresses: [], checkedAt: Date.now() };
+        : {
+            ok: false,
+            writable: false,
+            detail: tested.refusal,
+            addresses: [],
+            checkedAt: Date.now(),
+          };
+    // A test of the saved settings proves (or not) what the pool relies on: keep the outcome.
+    if ("settings" in tested && tested.request === undefined) {
+      await recordWriteCheck(c.get("db"), pool.id, result, c.get("actor").id, result.checkedAt);
+    }
     if (c.req.header(INLINE_HEADER)) {
       return fragment(c, <DnsCheckResult result={result} of={tested.of} />);
     }

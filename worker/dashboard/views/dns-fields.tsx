@@ -1,4 +1,4 @@
-import type { DnsProviderKind } from "../../../shared/dns";
+import { type DnsProviderKind, TTL_RULES } from "../../../shared/dns";
 import type { DnsSource } from "../pages/dns-form";
 import type { StoredDnsView } from "../pages/dns-load";
 import type { FormState } from "../pages/form-fields";
@@ -41,10 +41,26 @@ function Credential(props: {
   return <Input name={name} label={label} type="password" state={state} hint={hint} />;
 }
 
+/** What each provider takes, from the same rules the API validates with (shared/dns.ts). */
+const TTL_HINT: Record<DnsSource, string> = {
+  cloudflare: `Cloudflare takes ${TTL_RULES.cloudflare.automatic} (automatic) or ${TTL_RULES.cloudflare.min}–${TTL_RULES.cloudflare.max}; 2–59 are refused. Low keeps a failover quick: ${TTL_RULES.cloudflare.min} is the lowest.`,
+  cpanel: `${TTL_RULES.cpanel.min}–${TTL_RULES.cpanel.max}. Resolvers keep the old address this long after a failover: keep it low (60).`,
+  powerdns: `${TTL_RULES.powerdns.min}–${TTL_RULES.powerdns.max}. Resolvers keep the old address this long after a failover: keep it low (60).`,
+  account:
+    "Empty: the account's. Cloudflare: 1 (automatic) or 60–86400; cPanel and PowerDNS: 1–86400.",
+};
+
 function Ttl(props: { kind: DnsSource; state: FormState; value: string | null }) {
   const { kind, state, value } = props;
   return (
-    <Input name={`${kind}.ttl`} label="TTL (seconds)" type="number" state={state} value={value} />
+    <Input
+      name={`${kind}.ttl`}
+      label="TTL (seconds)"
+      type="number"
+      state={state}
+      value={value}
+      hint={TTL_HINT[kind]}
+    />
   );
 }
 
@@ -113,7 +129,8 @@ export function ProviderFieldsets(props: {
           type="url"
           state={state}
           value={cp("baseUrl")}
-          placeholder="https://server.example.com:2083"
+          placeholder="https://cpanel.example.com"
+          hint="A host name with a publicly trusted certificate: https://cpanel.example.com (cPanel's proxy subdomain, port 443) or https://server.example.com:2083. Not a bare IP address: a deployed Worker cannot fetch one."
         />
         <Input name="cpanel.username" label="Username" state={state} value={cp("username")} />
         <Credential

@@ -1,6 +1,7 @@
 import type { DnsProviderKind } from "../../../shared/dns";
+import type { CheckResult } from "../../dns/write-verification";
 import type { DashboardSession } from "../../types";
-import type { CheckResult, StoredDnsView } from "../pages/dns-load";
+import type { StoredDnsView } from "../pages/dns-load";
 import type { FormState } from "../pages/form-fields";
 import { NEEDS_ADMIN } from "./action-form";
 import { DNS_MODE_LABEL, DnsCheckResult } from "./dns";

@@ -1,8 +1,8 @@
 import type { DnsMode } from "../../../shared/dns";
+import type { CheckResult } from "../../dns/write-verification";
 import type { DashboardSession } from "../../types";
 import type { DnsLiveView } from "../live/dns-status";
 import { formatAge } from "../live/format";
-import type { CheckResult } from "../pages/dns-load";
 import { ActionForm, NEEDS_ADMIN, NEEDS_OPERATOR } from "./action-form";
 import { formatTime } from "./jobs";
 import { dnsLabel } from "./labels";

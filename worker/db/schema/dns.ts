@@ -28,6 +28,14 @@ export const dnsSettings = sqliteTable("dns_settings", {
   accountId: text("account_id").references(() => dnsAccounts.id, { onDelete: "restrict" }),
   updatedAt: integer("updated_at").notNull(),
   updatedBy: text("updated_by").notNull(),
+  /**
+   * When Baton last proved it can write with these settings (a probe record written and removed,
+   * or a record update the provider accepted), and by whom; null until then, and again after
+   * each save. `writeCheckError` is why the last proof failed.
+   */
+  writeVerifiedAt: integer("write_verified_at"),
+  writeVerifiedBy: text("write_verified_by"),
+  writeCheckError: text("write_check_error"),
 });
 
 export type DnsAccountRow = typeof dnsAccounts.$inferSelect;

@@ -1,152 +1,153 @@
-import { APIError } from "cloudflare/core/error";
-import { BaseRecords, type RecordResponse } from "cloudflare/resources/dns/records";
-import { createClient } from "cloudflare/tree-shakable";
 import type { DnsProviderSettings } from "../../../shared/dns";
 import type { OutboundPolicy } from "../../lib/outbound-url";
-import { type ExistingRecord, normalizeName, planRecords, sortAddresses } from "../plan";
+import { isInZone, normalizeName, planRecords, sortAddresses } from "../plan";
 import { type DesiredRecords, type DnsCheck, DnsError, type DnsProvider } from "../provider";
-import {
-  checkBy,
-  errorDetail,
-  isRetryableStatus,
-  notJson,
-  REQUEST_TIMEOUT_MS,
-  retryAfterMs,
-  send,
-} from "./http";
+import { PROBE_TTL_SECONDS, probeName, probeText } from "../write-probe";
+import { tokenStatusError, writeAccessError, zoneAccessError } from "./cloudflare-access";
+import { CloudflareApi, CloudflareError, type CloudflareRecord, PROVIDER } from "./cloudflare-api";
+import { applyPlan, commentMarker } from "./cloudflare-writes";
+import { checkBy } from "./http";
 
 type CloudflareSettings = Extract<DnsProviderSettings, { kind: "cloudflare" }>;
 
-const PROVIDER = "Cloudflare";
 /** Cloudflare's "automatic" TTL, the only one a proxied record takes. */
 const AUTOMATIC_TTL = 1;
 const PAGE_SIZE = 100;
+/** "An identical record already exists.": someone (a late retry) wrote what Baton wants. */
+const IDENTICAL_RECORD = 81058;
 
 /**
- * A Cloudflare zone through the official SDK (only its DNS records resource, to keep the Worker
- * small). One A record per address; records are rewritten in place where possible and removed
- * last, so the name never answers with nothing while it changes.
+ * A Cloudflare zone through API v4's DNS records endpoints (a small fetch client, not the SDK:
+ * it alone was most of the Worker's modules). One A record per address; records are rewritten in
+ * place where possible (PATCH), several changes go in one batch transaction, and names outside
+ * the zone are refused (Cloudflare would quietly create `lb.example.net.example.com`).
  */
 export class CloudflareProvider implements DnsProvider {
-  readonly #client;
+  readonly #api: CloudflareApi;
+  readonly #records: string;
+  #zoneName: Promise<string> | null = null;
 
   constructor(
     private readonly settings: CloudflareSettings,
     policy: OutboundPolicy,
   ) {
-    this.#client = createClient({
-      // Every SDK request goes through the same outbound rule and failure wording as the others.
-      fetch: (input: string | URL | Request, init?: RequestInit) =>
-        sendToApi(input instanceof Request ? input.url : String(input), init ?? {}, policy),
-      resources: [BaseRecords],
-      apiToken: settings.apiToken,
-      // Never pick up other credentials from the environment (the SDK reads process.env).
-      apiKey: null,
-      apiEmail: null,
-      userServiceKey: null,
-      baseURL: settings.apiBaseUrl ?? null,
-      maxRetries: 0, // the coordinator retries, with backoff and Retry-After
-      timeout: REQUEST_TIMEOUT_MS,
-    });
+    this.#api = new CloudflareApi(settings.apiToken, settings.apiBaseUrl, policy);
+    this.#records = `/zones/${encodeURIComponent(settings.zoneId)}/dns_records`;
   }
 
   async readAddresses(name: string): Promise<string[]> {
-    const records = await this.#list(name);
-    return sortAddresses(records.map((record) => record.content ?? ""));
+    await this.#requireInZone(name);
+    const records = await this.#list(name, "A");
+    return sortAddresses(records.map((record) => record.content));
   }
 
   async setAddresses(desired: DesiredRecords): Promise<void> {
-    const proxied = desired.proxied ?? this.settings.proxied;
-    const ttl = proxied ? AUTOMATIC_TTL : desired.ttl;
-    const records = await this.#list(desired.name);
-    const existing: ExistingRecord<string>[] = records.map((record) => ({
-      id: record.id,
-      address: record.content ?? "",
-      current: record.ttl === ttl && record.proxied === proxied,
-    }));
-    const plan = planRecords(existing, desired.addresses);
-    const zone_id = this.settings.zoneId;
-    const body = (content: string) => ({
-      zone_id,
-      type: "A" as const,
-      name: normalizeName(desired.name),
-      content,
-      ttl,
-      proxied,
-    });
+    await this.#requireInZone(desired.name);
     try {
-      for (const { id, address } of plan.update) await this.#records.update(id, body(address));
-      for (const address of plan.create) await this.#records.create(body(address));
-      for (const id of plan.remove) await this.#records.delete(id, { zone_id });
+      await this.#write(desired);
     } catch (error) {
-      throw toDnsError(error);
+      // A record Baton wants appeared since the read: read again; what is left is done anew.
+      if (!(error instanceof CloudflareError && error.codes.includes(IDENTICAL_RECORD))) {
+        throw writeAccessError(error);
+      }
+      await this.#write(desired).catch((again) => {
+        throw writeAccessError(again);
+      });
     }
   }
 
   check(name: string): Promise<DnsCheck> {
-    return checkBy(`zone ${this.settings.zoneId}`, name, () => this.readAddresses(name));
-  }
-
-  get #records() {
-    return this.#client.dns.records;
-  }
-
-  /** Every A record named exactly `name`, across pages. */
-  async #list(name: string): Promise<RecordResponse[]> {
-    try {
-      const query = { zone_id: this.settings.zoneId, type: "A" as const, per_page: PAGE_SIZE };
-      let page = await this.#records.list({ ...query, name: { exact: normalizeName(name) } });
-      const records = [...page.result];
-      // A short page is the last one; this spares the empty page the SDK's iterator would fetch.
-      while (page.result.length === PAGE_SIZE) {
-        page = await page.getNextPage();
-        records.push(...page.result);
-      }
-      return records.filter((record) => record.type === "A");
-    } catch (error) {
-      throw toDnsError(error);
-    }
-  }
-}
-
-/** Maps an SDK error to a DnsError with Cloudflare's own messages from its `errors[]` envelope. */
-function toDnsError(error: unknown): DnsError {
-  if (error instanceof DnsError) return error;
-  if (!(error instanceof APIError)) {
-    // The SDK could not read the answer (not Cloudflare's API?); its parser's words may quote it.
-    return new DnsError(
-      `${PROVIDER}: the answer is not Cloudflare's API (${errorName(error)})`,
-      false,
+    return checkBy(
+      `zone ${this.settings.zoneId}`,
+      name,
+      async () => {
+        const verified = await this.#api
+          .call<{ status?: string }>("GET", "/user/tokens/verify")
+          .catch(() => null); // account-owned tokens are unknown there: the zone call decides
+        const inactive = tokenStatusError(verified?.result?.status);
+        if (inactive) throw inactive;
+        return this.readAddresses(name);
+      },
+      () => this.#proveWrite(name),
     );
   }
-  if (error.status === undefined) {
-    // APIConnectionError / APIConnectionTimeoutError: no answer at all; `send` said why.
-    if (error.cause instanceof DnsError) return error.cause;
-    return new DnsError(`${PROVIDER}: request failed: ${error.message}`, true);
-  }
-  const messages = error.errors
-    .map((item) => (item.code ? `${item.message} (code ${item.code})` : item.message))
-    .filter(Boolean);
-  const detail = messages.length > 0 ? errorDetail(messages.join("; ")) : "no error message";
-  const retryable = isRetryableStatus(error.status);
-  const wait = retryable ? retryAfterMs(error.headers?.get("retry-after")) : undefined;
-  return new DnsError(`${PROVIDER} answered ${error.status}: ${detail}`, retryable, wait);
-}
 
-/**
- * `send`, and an answer that is not JSON is refused here: the SDK would otherwise take any text
- * for an empty result, and a misdirected URL would look like a zone with no records.
- */
-async function sendToApi(url: string, init: RequestInit, policy: OutboundPolicy) {
-  const response = await send(PROVIDER, url, init, policy);
-  const type = response.headers.get("content-type") ?? "";
-  if (response.status < 300 && !type.includes("json")) {
-    await response.body?.cancel();
-    throw notJson(PROVIDER, response);
+  async #write(desired: DesiredRecords): Promise<void> {
+    const proxied = desired.proxied ?? this.settings.proxied;
+    const ttl = proxied ? AUTOMATIC_TTL : desired.ttl;
+    const records = await this.#list(desired.name, "A");
+    const existing = records.map((record) => ({
+      id: record.id,
+      address: record.content,
+      current: record.ttl === ttl && record.proxied === proxied,
+    }));
+    const plan = planRecords(existing, desired.addresses);
+    const byId = new Map(records.map((record) => [record.id, record]));
+    const values = {
+      name: normalizeName(desired.name),
+      ttl,
+      proxied,
+      marker: commentMarker(desired.owner),
+    };
+    await applyPlan(this.#api, this.#records, plan, byId, values);
   }
-  return response;
-}
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
+  /** Writes and removes the TXT probe; a refusal names the permission the token lacks. */
+  async #proveWrite(name: string): Promise<void> {
+    const probe = probeName(name);
+    try {
+      for (const stale of await this.#list(probe, "TXT")) {
+        await this.#api.call("DELETE", `${this.#records}/${stale.id}`);
+      }
+      const body = {
+        type: "TXT",
+        name: probe,
+        content: `"${probeText()}"`,
+        ttl: PROBE_TTL_SECONDS,
+        comment: commentMarker("write check, removed at once"),
+      };
+      const { result } = await this.#api.call<CloudflareRecord>("POST", this.#records, body);
+      await this.#api.call("DELETE", `${this.#records}/${result.id}`);
+    } catch (error) {
+      throw writeAccessError(error);
+    }
+  }
+
+  /** The zone's name, from `GET /zones/:zone_id` (any zone permission may read it), once. */
+  #zone(): Promise<string> {
+    this.#zoneName ??= this.#api
+      .call<{ name: string }>("GET", `/zones/${encodeURIComponent(this.settings.zoneId)}`)
+      .then(
+        ({ result }) => normalizeName(result.name),
+        (error) => {
+          this.#zoneName = null; // not cached: the next call asks again
+          throw zoneAccessError(error, this.settings.zoneId);
+        },
+      );
+    return this.#zoneName;
+  }
+
+  async #requireInZone(name: string): Promise<void> {
+    const zone = await this.#zone();
+    if (!isInZone(name, zone))
+      throw new DnsError(`${PROVIDER}: ${name} is not in zone ${zone}`, false);
+  }
+
+  /** Every record of `type` named exactly `name`, across pages (a short page is the last one). */
+  async #list(name: string, type: "A" | "TXT"): Promise<CloudflareRecord[]> {
+    const query = new URLSearchParams({
+      type,
+      "name.exact": normalizeName(name),
+      per_page: String(PAGE_SIZE),
+    });
+    const records: CloudflareRecord[] = [];
+    for (let page = 1; ; page += 1) {
+      if (page > 1) query.set("page", String(page));
+      const path = `${this.#records}?${query}`;
+      const { result } = await this.#api.call<CloudflareRecord[]>("GET", path);
+      records.push(...result);
+      if (result.length < PAGE_SIZE) break;
+    }
+    return records.filter((record) => record.type === type);
+  }
 }

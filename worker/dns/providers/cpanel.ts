@@ -10,6 +10,7 @@ import {
   withTrailingDot,
 } from "../plan";
 import { type DesiredRecords, type DnsCheck, DnsError, type DnsProvider } from "../provider";
+import { PROBE_TTL_SECONDS, probeName, probeText } from "../write-probe";
 import { checkBy, errorDetail, httpError, readJson, send } from "./http";
 
 type CpanelSettings = Extract<DnsProviderSettings, { kind: "cpanel" }>;
@@ -31,11 +32,16 @@ interface ZoneItem {
   ttl?: number;
 }
 
-interface ARecord {
+interface ZoneRecord {
   lineIndex: number;
+  /** The first data field: the address of an A record, the text of a TXT record. */
   address: string;
   ttl: number;
 }
+
+/** What a refused mass_edit_zone most often means, said once where it is known. */
+const EDIT_FEATURE =
+  "the cPanel account needs the Zone Editor feature (zoneedit or simplezoneedit) for Baton to change its zone";
 
 const PROVIDER = "cPanel";
 
@@ -89,27 +95,76 @@ export class CpanelProvider implements DnsProvider {
       plan.update.map(({ id, address }) => JSON.stringify({ line_index: id, ...record(address) })),
     );
     appendMultiple(form, "remove", plan.remove.map(String));
-    await this.#call("mass_edit_zone", { method: "POST", body: form });
+    await this.#edit(form);
   }
 
   check(name: string): Promise<DnsCheck> {
-    return checkBy(`zone ${this.settings.zone}`, name, () => this.readAddresses(name));
+    return checkBy(
+      `zone ${this.settings.zone}`,
+      name,
+      () => this.readAddresses(name),
+      () => this.#proveWrite(name),
+    );
   }
 
-  /** The zone's SOA serial and the A records of `name`, from DNS::parse_zone. */
-  async #readZone(name: string): Promise<{ serial: string; records: ARecord[] }> {
+  /**
+   * Adds the TXT probe (replacing a stale one), then removes it: two mass_edit_zone calls, each
+   * with the serial just read. parse_zone needs no feature, so only this shows a missing one.
+   */
+  async #proveWrite(name: string): Promise<void> {
+    const dname = withTrailingDot(probeName(name));
+    const text = probeText();
+    const before = await this.#readZone(name, "TXT", probeName(name));
+    const form = new URLSearchParams({ zone: this.settings.zone, serial: before.serial });
+    const probe = { dname, ttl: PROBE_TTL_SECONDS, record_type: "TXT", data: [text] };
+    form.append("add", JSON.stringify(probe));
+    appendMultiple(
+      form,
+      "remove",
+      before.records.map((record) => String(record.lineIndex)),
+    );
+    await this.#edit(form);
+    const after = await this.#readZone(name, "TXT", probeName(name));
+    const written = after.records.filter((record) => record.address === text);
+    if (written.length === 0)
+      throw new DnsError(`${PROVIDER}: the probe record was not saved`, false);
+    const removal = new URLSearchParams({ zone: this.settings.zone, serial: after.serial });
+    appendMultiple(
+      removal,
+      "remove",
+      written.map((record) => String(record.lineIndex)),
+    );
+    await this.#edit(removal);
+  }
+
+  /** mass_edit_zone; a refusal other than a stale serial names the feature it needs. */
+  async #edit(form: URLSearchParams): Promise<void> {
+    try {
+      await this.#call("mass_edit_zone", { method: "POST", body: form });
+    } catch (error) {
+      if (!(error instanceof DnsError) || error.retryable) throw error;
+      throw new DnsError(`${error.message} (${EDIT_FEATURE})`, false);
+    }
+  }
+
+  /** The zone's SOA serial and the `type` records of `owner` (default `name`), from DNS::parse_zone. */
+  async #readZone(
+    name: string,
+    type: "A" | "TXT" = "A",
+    owner = name,
+  ): Promise<{ serial: string; records: ZoneRecord[] }> {
     if (!isInZone(name, this.settings.zone)) {
       throw new DnsError(`${PROVIDER}: ${name} is not in zone ${this.settings.zone}`, false);
     }
     const query = new URLSearchParams({ zone: this.settings.zone });
     const items = await this.#call<ZoneItem[]>(`parse_zone?${query}`, { method: "GET" });
-    const wanted = normalizeName(name);
+    const wanted = normalizeName(owner);
     let serial: string | undefined;
-    const records: ARecord[] = [];
+    const records: ZoneRecord[] = [];
     for (const item of items) {
       if (item.type !== "record" || !item.dname_b64 || !item.data_b64) continue;
       if (item.record_type === "SOA") serial = decode(item.data_b64[2]);
-      if (item.record_type !== "A" || this.#ownerName(decode(item.dname_b64)) !== wanted) continue;
+      if (item.record_type !== type || this.#ownerName(decode(item.dname_b64)) !== wanted) continue;
       records.push({
         lineIndex: item.line_index,
         address: decode(item.data_b64[0]),

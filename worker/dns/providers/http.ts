@@ -4,6 +4,7 @@ import {
   outboundUrlRefusal,
 } from "../../lib/outbound-url";
 import { type DnsCheck, DnsError } from "../provider";
+import { probeName } from "../write-probe";
 
 /** Every provider request gives up after this long; the coordinator retries with backoff. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -111,18 +112,32 @@ export async function readJson(provider: string, response: Response): Promise<un
   }
 }
 
-/** Runs `read` for `check`: a DnsError becomes `ok: false` with its message as the detail. */
+/**
+ * Runs `check`: `read` (credentials, zone, what is served), then `proveWrite` (writes and removes
+ * the probe record). A DnsError becomes `ok: false` with its message as the detail.
+ */
 export async function checkBy(
   zoneLabel: string,
   name: string,
   read: () => Promise<string[]>,
+  proveWrite: () => Promise<void>,
 ): Promise<DnsCheck> {
+  let addresses: string[];
   try {
-    const addresses = await read();
-    const served = addresses.length > 0 ? addresses.join(", ") : "no A record";
-    return { ok: true, detail: `${zoneLabel} found; ${name} → ${served}`, addresses };
+    addresses = await read();
   } catch (error) {
     if (!(error instanceof DnsError)) throw error;
-    return { ok: false, detail: error.message, addresses: [] };
+    return { ok: false, writable: false, detail: error.message, addresses: [] };
   }
+  const served = addresses.length > 0 ? addresses.join(", ") : "no A record";
+  const found = `${zoneLabel} found; ${name} → ${served}`;
+  try {
+    await proveWrite();
+  } catch (error) {
+    if (!(error instanceof DnsError)) throw error;
+    const detail = `${found}; but writing failed: ${error.message}`;
+    return { ok: false, writable: false, detail, addresses };
+  }
+  const detail = `${found}; write access proven (TXT ${probeName(name)} written and removed)`;
+  return { ok: true, writable: true, detail, addresses };
 }

@@ -2,6 +2,7 @@ import type { DnsProviderSettings } from "../../../shared/dns";
 import type { OutboundPolicy } from "../../lib/outbound-url";
 import { isInZone, normalizeName, sortAddresses, withTrailingDot } from "../plan";
 import { type DesiredRecords, type DnsCheck, DnsError, type DnsProvider } from "../provider";
+import { PROBE_TTL_SECONDS, probeName, probeText } from "../write-probe";
 import { checkBy, httpError, readJson, send } from "./http";
 
 type PowerDnsSettings = Extract<DnsProviderSettings, { kind: "powerdns" }>;
@@ -60,9 +61,22 @@ export class PowerDnsProvider implements DnsProvider {
   }
 
   check(name: string): Promise<DnsCheck> {
-    return checkBy(`zone ${normalizeName(this.settings.zone)}`, name, () =>
-      this.readAddresses(name),
+    return checkBy(
+      `zone ${normalizeName(this.settings.zone)}`,
+      name,
+      () => this.readAddresses(name),
+      () => this.#proveWrite(name),
     );
+  }
+
+  /** REPLACEs the TXT probe RRset (quoted text, as PowerDNS wants TXT content), then DELETEs it. */
+  async #proveWrite(name: string): Promise<void> {
+    const probe = withTrailingDot(probeName(name));
+    const record = { content: `"${probeText()}"`, disabled: false };
+    const write = { name: probe, type: "TXT", ttl: PROBE_TTL_SECONDS, changetype: "REPLACE" };
+    await this.#call("PATCH", JSON.stringify({ rrsets: [{ ...write, records: [record] }] }));
+    const remove = { name: probe, type: "TXT", changetype: "DELETE" };
+    await this.#call("PATCH", JSON.stringify({ rrsets: [remove] }));
   }
 
   /** The enabled records of `name`'s A RRset, or undefined when it has none. */

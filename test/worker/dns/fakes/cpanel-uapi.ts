@@ -21,7 +21,17 @@ const uapi = (status: 0 | 1, data: unknown, errors: string[] | null = null): Rep
   json: { status, errors, messages: null, warnings: null, metadata: {}, data },
 });
 
-export async function startFakeCpanel(options: { zone: string; username: string; token: string }) {
+/**
+ * `features`: the account's cPanel features. DNS::mass_edit_zone needs `zoneedit` or
+ * `simplezoneedit`; parse_zone needs neither (so a read proves nothing about writing).
+ */
+export async function startFakeCpanel(options: {
+  zone: string;
+  username: string;
+  token: string;
+  features?: string[];
+}) {
+  const features = options.features ?? ["zoneedit"];
   const { zone } = options;
   const lines: ZoneLine[] = [
     {
@@ -82,7 +92,15 @@ export async function startFakeCpanel(options: { zone: string; username: string;
     if (!asked) return uapi(0, null, ["Provide the “zone” argument."]);
     if (asked !== zone) return uapi(0, null, [`You do not control a DNS zone named “${asked}”.`]);
     if (url.pathname === "/execute/DNS/parse_zone") return parseZone();
-    if (url.pathname === "/execute/DNS/mass_edit_zone") return massEdit(args);
+    if (url.pathname === "/execute/DNS/mass_edit_zone") {
+      if (!features.some((feature) => feature === "zoneedit" || feature === "simplezoneedit")) {
+        // The fake's wording: cPanel refuses with status 0 and an error naming the feature.
+        return uapi(0, null, [
+          "This function requires the “zoneedit” or “simplezoneedit” feature, which your account lacks.",
+        ]);
+      }
+      return massEdit(args);
+    }
     return { status: 404, text: "Not Found" };
   }
 
