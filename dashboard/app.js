@@ -11,7 +11,8 @@
 //    status line says the attribute's text;
 //  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
 //    fieldset, submit) only while that select has one of the values;
-//  - forms with data-confirm ask first in the shared <dialog>;
+//  - forms with data-confirm ask first in the shared <dialog>, naming the chosen options
+//    ({field} in the question) with data-confirm-verb on the button, red with data-confirm-danger;
 //  - [data-keep-scroll][id] elements (wide tables) keep their scroll position across refreshes;
 //  - [data-copy="<id>"] buttons (hidden without this script) copy that element's text, or
 //    select it for Ctrl+C when the clipboard is not available.
@@ -177,12 +178,25 @@
     }
   }
 
+  // "{kind}" in a question is the chosen option's text (or the value) of the form's field "kind".
+  function confirmText(form) {
+    return form.dataset.confirm.replace(/\{([A-Za-z]+)\}/g, (whole, name) => {
+      const field = form.elements.namedItem(name);
+      if (field instanceof HTMLSelectElement) return field.selectedOptions[0]?.text ?? whole;
+      return field && "value" in field && field.value ? field.value : whole;
+    });
+  }
+
   function confirmBeforeSubmit(event) {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
     if (!dialog || typeof dialog.showModal !== "function") return;
     event.preventDefault();
-    dialog.querySelector("[data-confirm-text]").textContent = form.dataset.confirm;
+    dialog.querySelector("[data-confirm-text]").textContent = confirmText(form);
+    // The button says what happens ("Restore", "Delete pool"), red when it destroys.
+    const ok = dialog.querySelector("[data-testid=confirm-ok]");
+    ok.textContent = form.dataset.confirmVerb || "Confirm";
+    ok.className = form.hasAttribute("data-confirm-danger") ? "danger" : "primary";
     dialog.returnValue = "";
     dialog.onclose = () => {
       dialog.onclose = null;

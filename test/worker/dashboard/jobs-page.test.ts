@@ -50,11 +50,16 @@ function kindOptions(html: string) {
   const start = html.indexOf('data-testid="job-kind"');
   expect(start).toBeGreaterThan(0);
   const select = html.slice(start, html.indexOf("</select>", start));
-  return [...select.matchAll(/<option\b([^>]*)>/g)].map(([, attributes = ""]) => ({
+  const options = [...select.matchAll(/<option\b([^>]*)>/g)].map(([, attributes = ""]) => ({
     kind: /value="([^"]*)"/.exec(attributes)?.[1],
     disabled: /\bdisabled\b/.test(attributes),
+    selected: /\bselected\b/.test(attributes),
     reason: /title="([^"]*)"/.exec(attributes)?.[1],
   }));
+  // No kind is preselected: the placeholder comes first, then one option per kind.
+  expect(options[0]).toMatchObject({ kind: "", disabled: false });
+  expect(options.some((option) => option.selected)).toBe(false);
+  return options.slice(1);
 }
 
 /** A member of an HAProxy pool whose agent has reported HAProxy installed. */

@@ -133,6 +133,10 @@ describe("GET /pools/:poolId (overview)", () => {
     expect(card).toContain("1.0 GiB of 4.0 GiB");
     expect(card).toContain("198.51.100.1");
     expect(card).toContain("0.1.0");
+    // The cut names who loses the traffic, who takes it and where DNS will point.
+    expect(html).toContain(
+      `data-confirm="Cut traffic from ${a.name} to ${b.name}? DNS will point at 198.51.100.2."`,
+    );
     // Only DNS is missing: two members, both seen.
     expect(byTestId(html, "setup-banner")).toHaveLength(1);
     expect(html).toContain('data-setup-item="dns"');

@@ -147,6 +147,7 @@ export const recoveryPages = new Hono<AppEnv>()
             <RestoreForm
               poolId={pool.id}
               members={loaded.memberRows}
+              activeMemberId={pool.activeMemberId}
               backups={loaded.items}
               selectedBackupId={c.req.query("backup") ?? null}
               session={session}

@@ -18,7 +18,13 @@ interface ActionFormProps {
 /** One POST button with its CSRF token. The server checks the role again; this only explains. */
 export function ActionForm(props: ActionFormProps) {
   return (
-    <form method="post" action={props.action} data-confirm={props.confirm}>
+    <form
+      method="post"
+      action={props.action}
+      data-confirm={props.confirm}
+      data-confirm-verb={props.label}
+      data-confirm-danger={props.danger ? "" : undefined}
+    >
       <input type="hidden" name="_csrf" value={props.csrf} />
       {props.children}
       <button

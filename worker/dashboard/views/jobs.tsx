@@ -88,7 +88,6 @@ interface JobFormProps {
 /** Queues one job. Disabled kinds say why (the same gating the API applies); the server checks again. */
 export function JobForm(props: JobFormProps) {
   const { memberId, memberName, kinds, backups, session, canOperate } = props;
-  const firstAllowed = kinds.find((kind) => kind.allowed)?.kind;
   const refused = kinds.filter((kind) => !kind.allowed);
   const services = ["haproxy", "nginx"] as const;
   return (
@@ -98,7 +97,8 @@ export function JobForm(props: JobFormProps) {
         method="post"
         action={`/ui/members/${memberId}/jobs`}
         data-testid="job-form"
-        data-confirm={`Queue the selected job on ${memberName}? Its agent runs it at its next heartbeat.`}
+        data-confirm={`Queue {kind} on ${memberName}? Its agent runs it at its next heartbeat.`}
+        data-confirm-verb="Queue job"
       >
         <input type="hidden" name="_csrf" value={session.csrf} />
         {!canOperate && (
@@ -109,13 +109,10 @@ export function JobForm(props: JobFormProps) {
         <fieldset disabled={!canOperate} class="plain">
           <label for="job-kind">Kind</label>{" "}
           <select id="job-kind" name="kind" data-testid="job-kind" required>
+            {/* No kind is chosen for the operator: the first one is an install. */}
+            <option value="">Choose a job</option>
             {kinds.map((kind) => (
-              <option
-                value={kind.kind}
-                disabled={!kind.allowed}
-                selected={kind.kind === firstAllowed}
-                title={kind.reason}
-              >
+              <option value={kind.kind} disabled={!kind.allowed} title={kind.reason}>
                 {kind.allowed ? kind.kind : `${kind.kind} (not available)`}
               </option>
             ))}

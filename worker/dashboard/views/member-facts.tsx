@@ -51,7 +51,7 @@ export function MemberFacts({ member, haproxy, now }: MemberFactsProps) {
       ) : (
         member.services.map((service) => (
           <div>
-            <dt>{service.name === "haproxy" ? "HAProxy (systemd)" : "nginx (systemd)"}</dt>
+            <dt>{service.name === "haproxy" ? "HAProxy" : "nginx"}</dt>
             <dd data-testid={`service-${service.name}`}>{service.state}</dd>
           </div>
         ))

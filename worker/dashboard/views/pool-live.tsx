@@ -49,6 +49,14 @@ function SetupBanner({ view, session }: { view: PoolView; session: DashboardSess
   );
 }
 
+/** "Cut traffic from edge-a to edge-b? DNS will point at 203.0.113.2." */
+function cutNextQuestion(view: PoolView): string {
+  const next = view.standbys.find((member) => member.ready);
+  if (!next) return "Cut traffic to the next ready standby?";
+  const from = view.active ? ` from ${view.active.name}` : "";
+  return `Cut traffic${from} to ${next.name}? DNS will point at ${next.publicIp ?? "its address"}.`;
+}
+
 /** The pool's one health word, every finding behind it and what fixes each. */
 function HealthBanner({ view }: { view: PoolView }) {
   const { health } = view;
@@ -105,7 +113,7 @@ export function PoolLive({ view, session }: PoolLiveProps) {
       <div class="actions pool-actions">
         <ActionForm
           action={`/ui/pools/${view.id}/next`}
-          confirm="Cut traffic to the next ready standby?"
+          confirm={cutNextQuestion(view)}
           csrf={session.csrf}
           id="cut-next"
           testId="action-cut-next"

@@ -141,8 +141,10 @@ export function DeletePool(props: {
             value="true"
             data-testid="pool-delete-force"
             disabled={!canAdmin}
+            required
           />{" "}
-          Also remove its members ({memberCount}: their agents are no longer accepted)
+          Also remove its members ({memberCount}: their agents are no longer accepted). Required: a
+          pool with members is deleted only with them.
         </label>
       )}
     </ActionForm>

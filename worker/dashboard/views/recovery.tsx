@@ -211,6 +211,8 @@ export function OrphanBackupsSection(props: {
 interface RestoreFormProps {
   poolId: string;
   members: { id: string; name: string }[];
+  /** The member carrying the traffic: restoring onto it is flagged in its option and the dialog. */
+  activeMemberId: string | null;
   backups: BackupItem[];
   selectedBackupId: string | null;
   session: DashboardSession;
@@ -223,7 +225,7 @@ interface RestoreFormProps {
  * POST that queues the restore job on the target, like the Jobs tab's restore.
  */
 export function RestoreForm(props: RestoreFormProps) {
-  const { poolId, members, backups, selectedBackupId, session, canRestore } = props;
+  const { poolId, members, activeMemberId, backups, selectedBackupId, session, canRestore } = props;
   const sources = [...new Set(backups.map((backup) => backup.memberName))];
   return (
     <form
@@ -231,7 +233,9 @@ export function RestoreForm(props: RestoreFormProps) {
       action={`/ui/pools/${poolId}/restore`}
       class="restore-form"
       data-testid="restore-form"
-      data-confirm="Restore the chosen backup onto the chosen member? Its configuration is replaced by the backup's (checked first; a configuration that fails the check is not applied)."
+      data-confirm="Restore backup {backupId} onto {memberId}? Its configuration is replaced by the backup's (checked first; a configuration that fails the check is not applied)."
+      data-confirm-verb="Restore"
+      data-confirm-danger
     >
       <input type="hidden" name="_csrf" value={session.csrf} />
       {!canRestore && (
@@ -263,7 +267,11 @@ export function RestoreForm(props: RestoreFormProps) {
           <select id="restore-target" name="memberId" required data-testid="restore-target">
             <option value="">Choose a member</option>
             {members.map((member) => (
-              <option value={member.id}>{member.name}</option>
+              <option value={member.id}>
+                {member.id === activeMemberId
+                  ? `${member.name}, the ACTIVE member (carries the traffic now)`
+                  : member.name}
+              </option>
             ))}
           </select>
         </p>
