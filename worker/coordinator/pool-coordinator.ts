@@ -38,6 +38,7 @@ import { changeEvent } from "./change-events";
 import { DnsSync } from "./dns-sync";
 import { FailoverKeeper, type Flip } from "./failover-keeper";
 import { HaproxyStatBoard, type HaproxyStatTable } from "./haproxy-stat-board";
+import { recordMembersHealth } from "./health-record";
 import { DEAF_GAP_SLACK_MS, Hearing } from "./hearing";
 import { admitJob } from "./job-admission";
 import { JobQueue } from "./job-queue";
@@ -618,8 +619,18 @@ export class PoolCoordinator extends DurableObject<Env> {
    * durable before memory (and later DNS) moves on.
    */
   private async commit(writes: Write[], failover: { flip: Flip | null; writes: Write[] }) {
-    await this.write([...writes, ...failover.writes, ...(failover.flip?.writes ?? [])]);
+    const flipped = failover.flip?.pool ?? this.pool;
+    const health = flipped
+      ? recordMembersHealth(this.db, flipped, this.catalog.rows(), this.members, this.now())
+      : null;
+    await this.write([
+      ...writes,
+      ...failover.writes,
+      ...(failover.flip?.writes ?? []),
+      ...(health ? [health.write] : []),
+    ]);
     if (failover.flip) this.pool = failover.flip.pool;
+    if (health) this.pool = health.pool;
     this.syncDns(failover.flip);
   }
 

@@ -45,6 +45,8 @@ export async function createPool(db: Db, input: CreatePool, actor: string, now: 
     preferredPrimaryId: null,
     activeMemberId: null,
     lastFlipAt: null,
+    membersHealth: null,
+    membersHealthSummary: null,
     dnsSyncedAt: null,
     dnsLastError: null,
     createdAt: now,

@@ -2,10 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { LiveMember } from "../../../worker/coordinator/live-member";
 import { formatAge, formatBytes } from "../../../worker/dashboard/live/format";
 import { type PoolViewInput, poolView } from "../../../worker/dashboard/live/pool-view";
-import { readinessOf } from "../../../worker/dashboard/live/readiness";
 import type { MemberRow } from "../../../worker/db/schema/members";
 import type { PoolRow } from "../../../worker/db/schema/pools";
-import type { FailoverMember, FailoverPolicy } from "../../../worker/failover/decide";
+import {
+  type FailoverMember,
+  type FailoverPolicy,
+  notReadyReasons,
+} from "../../../worker/failover/decide";
 
 const NOW = 1_000_000;
 const POLICY: FailoverPolicy = {
@@ -28,7 +31,7 @@ const READY: FailoverMember = {
   readySince: null,
 };
 
-describe("readinessOf", () => {
+describe("notReadyReasons: what the dashboard says and failover decides by", () => {
   it.each([
     ["a healthy member", {}, []],
     ["a draining member", { draining: true }, ["draining"]],
@@ -73,22 +76,19 @@ describe("readinessOf", () => {
     ],
   ] as const)("%s", (_name, patch, reasons) => {
     const member = { ...READY, ...patch } as FailoverMember;
-    expect(readinessOf(member, POLICY, NOW)).toEqual({ ready: reasons.length === 0, reasons });
+    expect(notReadyReasons(member, POLICY, NOW)).toEqual(reasons);
   });
 
   it("says why a private address does not do outside a lab", () => {
     const member = { ...READY, publicIp: "10.0.0.5" };
-    expect(readinessOf(member, { ...POLICY, allowPrivateAddresses: false }, NOW)).toEqual({
-      ready: false,
-      reasons: [
-        'public IP 10.0.0.5 is not public (private 10.0.0.0/8); turn on "Allow private addresses (labs)" in the pool\'s settings for a lab',
-      ],
-    });
+    expect(notReadyReasons(member, { ...POLICY, allowPrivateAddresses: false }, NOW)).toEqual([
+      'public IP 10.0.0.5 is not public (private 10.0.0.0/8); turn on "Allow private addresses (labs)" in the pool\'s settings for a lab',
+    ]);
   });
 
   it("ignores services in a generic pool", () => {
     const member = { ...READY, services: {} };
-    expect(readinessOf(member, { ...POLICY, monitoredService: null }, NOW).ready).toBe(true);
+    expect(notReadyReasons(member, { ...POLICY, monitoredService: null }, NOW)).toEqual([]);
   });
 });
 
@@ -123,6 +123,8 @@ const POOL: PoolRow = {
   allowPrivateAddresses: true,
   activeMemberId: "m1",
   lastFlipAt: null,
+  membersHealth: null,
+  membersHealthSummary: null,
   dnsSyncedAt: NOW - 5_000,
   dnsLastError: null,
   createdAt: 0,

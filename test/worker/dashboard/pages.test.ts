@@ -162,6 +162,27 @@ describe("GET /pools/:poolId (overview)", () => {
     );
     expect(byTestId(html, "flow-edge-active")[0]?.class).toContain("edge-dead");
     expect(textOf(html, "members-serving")).toBe("Members serving: 1/2");
+
+    // The pools list says the same, from what the coordinator recorded in D1.
+    const list = await (await operator("/")).text();
+    const row = byTestId(list, "pool-row").find((each) => each["data-pool-id"] === pool.id);
+    expect(row?.["data-health"]).toBe("at_risk");
+    const listed = list.slice(list.indexOf(`data-pool-id="${pool.id}"`));
+    expect(textOf(listed, "pool-health-summary")).toBe(
+      `Traffic goes to ${a.name}, which is haproxy failed. Automatic failover is paused.`,
+    );
+  });
+
+  it("lists a pool whose members are all well as healthy but for DNS, and says so", async () => {
+    const { pool } = await twoReady();
+    const list = await (await operator("/")).text();
+    const row = byTestId(list, "pool-row").find((each) => each["data-pool-id"] === pool.id);
+    // No DNS provider yet: the members are fine, the pool is degraded until DNS is connected.
+    expect(row?.["data-health"]).toBe("degraded");
+    const listed = list.slice(list.indexOf(`data-pool-id="${pool.id}"`));
+    expect(textOf(listed, "pool-health-summary")).toBe(
+      "DNS is not connected: the hostname will not follow failover.",
+    );
   });
 
   it("lists what setup is missing and says why a standby is not ready", async () => {

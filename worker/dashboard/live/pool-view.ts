@@ -2,15 +2,15 @@ import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
 import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
 import type { MonitoredService, ServiceActiveState } from "../../../shared/heartbeat";
 import type { PoolProfile } from "../../../shared/pools";
-import { failoverMemberOf, policyOf } from "../../coordinator/failover-keeper";
+import { policyOf } from "../../coordinator/failover-keeper";
 import type { LiveMember } from "../../coordinator/live-member";
 import type { MemberRow } from "../../db/schema/members";
 import type { PoolRow } from "../../db/schema/pools";
-import { failureOf, servingProblem } from "../../failover/decide";
-import { type PoolHealth, poolHealth } from "./pool-health";
-import { readinessOf } from "./readiness";
+import { type PoolHealth, poolHealth } from "../../failover/pool-health";
+import { type Liveness, memberStanding } from "../../failover/standing";
 
-export type Liveness = "online" | "offline" | "never_seen";
+export type { Liveness };
+
 /**
  * What a member's colour says: carrying traffic, could take it, could not, heard from later than
  * half the failover delay, an active that would not serve, or unreachable.
@@ -118,10 +118,6 @@ export function dnsViewOf(pool: PoolRow, dns: PoolViewInput["dns"]): DnsView {
   return { ...base, state: pool.dnsSyncedAt === null ? "pending" : "in_sync" };
 }
 
-function livenessOf(status: LiveMember["status"]): Liveness {
-  return status === "unknown" ? "never_seen" : status;
-}
-
 /** One member as the dashboard shows it: catalog row, live state and failover's readiness. */
 export function memberView(
   pool: PoolRow,
@@ -129,20 +125,10 @@ export function memberView(
   live: LiveMember | undefined,
   now: number,
 ) {
-  const failoverMember = failoverMemberOf(row, live);
-  const { lastHeartbeatAt, publicIp, services } = failoverMember;
+  const standing = memberStanding(pool, row, live, now);
+  const { role, liveness, ready, serving, late } = standing;
+  const { lastHeartbeatAt, publicIp, services } = standing.failoverMember;
   const policy = policyOf(pool);
-  const { ready, reasons } = readinessOf(failoverMember, policy, now);
-  const role = pool.activeMemberId === row.id ? "active" : "standby";
-  const liveness = livenessOf(live?.status ?? row.status);
-  const serving =
-    liveness === "online" &&
-    failureOf(failoverMember, policy, now) === null &&
-    servingProblem(failoverMember) === null;
-  const late =
-    liveness === "online" &&
-    lastHeartbeatAt !== null &&
-    now - lastHeartbeatAt > policy.failoverDelayMs / 2;
   const tone: Tone =
     liveness !== "online"
       ? "offline"
@@ -162,7 +148,7 @@ export function memberView(
     role,
     liveness,
     ready,
-    notReadyReasons: reasons,
+    notReadyReasons: standing.notReadyReasons,
     serving,
     late,
     tone,

@@ -1,3 +1,4 @@
+import { HEALTH_LABEL } from "../../failover/pool-health";
 import type { PoolListRow } from "../live/pool-list";
 import { dnsLabel } from "./labels";
 
@@ -14,10 +15,23 @@ export function PoolList({ rows, now }: { rows: PoolListRow[]; now: number }) {
   return (
     <ul class="pool-list" data-server-now={now}>
       {rows.map((row) => (
-        <li data-testid="pool-row" data-pool-id={row.id}>
+        <li
+          data-testid="pool-row"
+          data-pool-id={row.id}
+          data-health={row.health ?? "unknown"}
+          class={`health-${row.health ?? "unknown"}`}
+        >
           <h2>
-            <a href={`/pools/${row.id}`}>{row.name}</a>
+            <a href={`/pools/${row.id}`}>{row.name}</a>{" "}
+            <span class="health-word" data-testid="pool-health-word">
+              {row.health ? HEALTH_LABEL[row.health] : "Not judged yet"}
+            </span>
           </h2>
+          {row.healthSummary && (
+            <p class="health-summary" data-testid="pool-health-summary">
+              {row.healthSummary}
+            </p>
+          )}
           <dl>
             <dt>Hostname</dt>
             <dd>{row.hostname}</dd>

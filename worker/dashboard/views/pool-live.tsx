@@ -1,5 +1,5 @@
+import { HEALTH_LABEL } from "../../failover/pool-health";
 import type { DashboardSession } from "../../types";
-import { HEALTH_LABEL } from "../live/pool-health";
 import type { PoolView } from "../live/pool-view";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
 import { FlowDiagram } from "./flow-diagram";

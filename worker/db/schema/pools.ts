@@ -18,6 +18,13 @@ export const pools = sqliteTable("pools", {
   // Failover state, written only by the pool's coordinator.
   activeMemberId: text("active_member_id"),
   lastFlipAt: integer("last_flip_at"),
+  /**
+   * What the members say about the pool (`membersHealth`: healthy, degraded, at_risk) and its
+   * first finding, written only by the pool's coordinator when they change; null until it has
+   * judged the pool. The pools list reads them (DNS adds its own findings from the columns below).
+   */
+  membersHealth: text("members_health").$type<"healthy" | "degraded" | "at_risk">(),
+  membersHealthSummary: text("members_health_summary"),
   // DNS sync state, written only by the pool's coordinator.
   dnsSyncedAt: integer("dns_synced_at"),
   dnsLastError: text("dns_last_error"),

@@ -1,7 +1,8 @@
-import type { DnsView, MemberView } from "./pool-view";
+import type { MemberStanding } from "./standing";
 
 /**
- * One word for the whole pool, shown the same way on the overview's banner and in the page title:
+ * One word for the whole pool, shown the same way in the pools list, on the overview's banner and
+ * in the page title:
  * `healthy`, `degraded` (it serves, but one more failure could stop it: no ready standby, a DNS
  * error, a member late or offline), or `at_risk` (traffic may be going nowhere now).
  */
@@ -25,15 +26,26 @@ export const HEALTH_LABEL: Record<PoolHealthState, string> = {
   at_risk: "At risk",
 };
 
+/** A member as health needs it: its name and where it stands (see `memberStanding`). */
+export type HealthMember = Pick<
+  MemberStanding,
+  "role" | "liveness" | "ready" | "serving" | "late" | "notReadyReasons"
+> & { name: string };
+
+/** The DNS side, as D1 records it (see the dashboard's `dnsViewOf`). */
+export interface HealthDns {
+  state: "in_sync" | "error" | "pending" | "not_connected";
+  lastError: string | null;
+}
+
 interface HealthInput {
   autoFailover: boolean;
-  dns: DnsView;
-  active: MemberView | null;
-  standbys: MemberView[];
+  active: HealthMember | null;
+  standbys: HealthMember[];
 }
 
 /** Why the active would not serve, in words: "offline", "haproxy inactive". */
-function activeProblem(active: MemberView): string {
+function activeProblem(active: HealthMember): string {
   if (active.liveness !== "online") return "offline (no heartbeat within the failover delay)";
   return active.notReadyReasons.join(", ") || "not serving";
 }
@@ -73,7 +85,7 @@ function activeFindings(input: HealthInput, anyStandbyReady: boolean): HealthFin
   ];
 }
 
-function memberFindings(members: MemberView[]): HealthFinding[] {
+function memberFindings(members: HealthMember[]): HealthFinding[] {
   const findings: HealthFinding[] = [];
   for (const member of members) {
     if (member.late) {
@@ -93,8 +105,11 @@ function memberFindings(members: MemberView[]): HealthFinding[] {
   return findings;
 }
 
-/** The pool's health from the same readiness verdicts failover uses (see `memberView`). */
-export function poolHealth(input: HealthInput): PoolHealth {
+/**
+ * What the members say about the pool, from the same readiness verdicts failover uses: the
+ * coordinator records it in D1 for the pools list; the overview adds DNS (`poolHealth`).
+ */
+export function membersHealth(input: HealthInput): HealthFinding[] {
   const anyStandbyReady = input.standbys.some((member) => member.ready);
   const findings = activeFindings(input, anyStandbyReady);
   if (input.active?.serving && !anyStandbyReady) {
@@ -110,26 +125,42 @@ export function poolHealth(input: HealthInput): PoolHealth {
           : "See each standby's reasons below and repair one.",
     });
   }
-  findings.push(
-    ...memberFindings(input.active ? [input.active, ...input.standbys] : input.standbys),
-  );
-  if (input.dns.state === "error") {
-    findings.push({
-      level: "degraded",
-      text: `DNS updates fail: ${input.dns.lastError}.`,
-      fix: "Open the DNS tab and test the provider.",
-    });
-  } else if (input.dns.state === "not_connected") {
-    findings.push({
-      level: "degraded",
-      text: "DNS is not connected: the hostname will not follow failover.",
-      fix: "Connect a DNS provider in the DNS tab.",
-    });
+  const members = input.active ? [input.active, ...input.standbys] : input.standbys;
+  return [...findings, ...memberFindings(members)];
+}
+
+export function dnsFindings(dns: HealthDns): HealthFinding[] {
+  if (dns.state === "error") {
+    return [
+      {
+        level: "degraded",
+        text: `DNS updates fail: ${dns.lastError}.`,
+        fix: "Open the DNS tab and test the provider.",
+      },
+    ];
   }
-  const state = findings.some((finding) => finding.level === "at_risk")
-    ? "at_risk"
-    : findings.length > 0
-      ? "degraded"
-      : "healthy";
-  return { state, findings };
+  if (dns.state === "not_connected") {
+    return [
+      {
+        level: "degraded",
+        text: "DNS is not connected: the hostname will not follow failover.",
+        fix: "Connect a DNS provider in the DNS tab.",
+      },
+    ];
+  }
+  return [];
+}
+
+/** The worst level among `findings`: the pool's one word. */
+export function healthState(
+  findings: readonly { level: HealthFinding["level"] }[],
+): PoolHealthState {
+  if (findings.some((finding) => finding.level === "at_risk")) return "at_risk";
+  return findings.length > 0 ? "degraded" : "healthy";
+}
+
+/** The whole pool's health: its members' findings, then DNS's. */
+export function poolHealth(input: HealthInput & { dns: HealthDns }): PoolHealth {
+  const findings = [...membersHealth(input), ...dnsFindings(input.dns)];
+  return { state: healthState(findings), findings };
 }
