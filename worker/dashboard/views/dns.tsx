@@ -4,6 +4,7 @@ import type { DashboardSession } from "../../types";
 import type { DnsLiveView } from "../live/dns-status";
 import { formatAge } from "../live/format";
 import { ActionForm, NEEDS_ADMIN, NEEDS_OPERATOR } from "./action-form";
+import { DnsWriteFact } from "./dns-write";
 import { formatTime } from "./jobs";
 import { dnsLabel } from "./labels";
 
@@ -32,6 +33,7 @@ export function DnsLive({ live }: { live: DnsLiveView }) {
           {dnsLabel(dns)}
         </li>
         {dns.mode && <li data-testid="dns-mode">Mode: {DNS_MODE_LABEL[dns.mode]}</li>}
+        <DnsWriteFact dns={dns} />
       </ul>
       <dl class="dns-facts">
         <dt>Baton wants</dt>

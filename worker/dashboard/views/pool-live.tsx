@@ -1,6 +1,7 @@
 import type { DashboardSession } from "../../types";
 import type { PoolView } from "../live/pool-view";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
+import { DnsWriteFact } from "./dns-write";
 import { FlowDiagram } from "./flow-diagram";
 import { dnsLabel } from "./labels";
 import { MemberCard } from "./member-card";
@@ -65,6 +66,7 @@ export function PoolLive({ view, session }: PoolLiveProps) {
         <li class={dnsClass} data-testid="dns-state" data-dns-state={view.dns.state}>
           {dnsLabel(view.dns)}
         </li>
+        <DnsWriteFact dns={view.dns} />
         <li>
           Members up: {view.membersUp}/{view.members.length}
         </li>
