@@ -112,9 +112,16 @@ export function DnsCheckResult({ result, of }: { result: CheckResult; of: string
       class={result.ok ? "flash" : "flash flash-error"}
       data-testid="dns-check"
       data-ok={String(result.ok)}
+      data-writable={String(result.writable)}
     >
-      <strong>{result.ok ? "Connection works" : "Connection failed"}</strong> ({of}):{" "}
-      <span data-testid="dns-check-detail">{result.detail}</span>{" "}
+      <strong>
+        {result.ok
+          ? "Connection works and Baton can write"
+          : result.detail.includes("but writing failed")
+            ? "Baton can read but not write"
+            : "Connection failed"}
+      </strong>{" "}
+      ({of}): <span data-testid="dns-check-detail">{result.detail}</span>{" "}
       <span class="muted">· {formatTime(result.checkedAt)}</span>
     </div>
   );
