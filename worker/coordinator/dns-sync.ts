@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { DnsMode, DnsProviderSettings } from "../../shared/dns";
 import type { Db } from "../db/client";
+import { dnsSettings } from "../db/schema/dns";
 import { type PoolRow, pools } from "../db/schema/pools";
 import type { Write } from "../db/writes";
 import { sortAddresses } from "../dns/plan";
@@ -74,6 +75,8 @@ export class DnsSync {
   private seen = false;
   /** New settings (TTL, proxied) must reach the provider: a matching read does not do. */
   private mustWrite = false;
+  /** Whether the failure streak has already reported a refusal that needs a person. */
+  private refusalReported = false;
 
   constructor(
     private readonly db: Db,
@@ -112,6 +115,7 @@ export class DnsSync {
     this.seen = false;
     this.mustWrite = false;
     this.failures = 0;
+    this.refusalReported = false;
     this.retryAt = null;
     this.driftCheckAt = target ? this.now() + DRIFT_CHECK_INTERVAL_MS : null;
     if (this.desired) this.kick();
@@ -188,7 +192,9 @@ export class DnsSync {
           return;
         }
       }
-      await provider.setAddresses({ name: pool.failoverHostname, addresses: wanted, ttl, proxied });
+      const owner = `pool ${pool.name}`;
+      const records = { name: pool.failoverHostname, addresses: wanted, ttl, proxied, owner };
+      await provider.setAddresses(records);
       await this.confirm(pool, wanted, true);
     } catch (error) {
       await this.fail(pool, error);
@@ -204,6 +210,7 @@ export class DnsSync {
     this.seen = true;
     if (written) this.mustWrite = false;
     this.failures = 0;
+    this.refusalReported = false;
     const flip = this.flip;
     this.flip = null;
     const data = { addresses, previous, confirmedAt: now, ...(flip ? { flip } : {}) };
@@ -214,6 +221,15 @@ export class DnsSync {
         .set({ dnsSyncedAt: now, dnsLastError: null })
         .where(eq(pools.id, pool.id)),
     ];
+    // The provider accepted a write: as good a proof of write access as the probe.
+    if (written)
+      writes.push(
+        this.proof(pool.id, {
+          writeVerifiedAt: now,
+          writeVerifiedBy: "system",
+          writeCheckError: null,
+        }),
+      );
     // A record found already right is news only when it completes a flip or a recovery.
     if (written || flip || recovered) {
       writes.push(this.event({ type: "dns.updated", actor: "system", message, data }, now));
@@ -241,12 +257,40 @@ export class DnsSync {
     const writes: Write[] = [
       this.db.update(pools).set({ dnsLastError: message }).where(eq(pools.id, pool.id)),
     ];
-    if (this.failures === 1) {
+    // A refusal (bad credentials, a permission taken away) will not pass by retrying: it is
+    // reported at once, even when the streak began with a retryable error, so the alert does
+    // not wait for a backoff; and it withdraws the pool's proof of write access.
+    const refusal = !retryable && !this.refusalReported;
+    if (this.failures === 1 || refusal) {
       const data = { error: message, retryable, wanted: this.desired };
-      const text = `DNS update for ${pool.failoverHostname} failed: ${message}`;
+      const text = retryable
+        ? `DNS update for ${pool.failoverHostname} failed: ${message}`
+        : `DNS update for ${pool.failoverHostname} was refused and will not succeed by retrying: ${message}`;
       writes.push(this.event({ type: "dns.error", actor: "system", message: text, data }, now));
     }
+    if (refusal) {
+      this.refusalReported = true;
+      writes.push(
+        this.proof(pool.id, {
+          writeVerifiedAt: null,
+          writeVerifiedBy: null,
+          writeCheckError: message,
+        }),
+      );
+    }
     await this.write(writes);
+  }
+
+  /** Records what a write proved about the pool's DNS settings (see worker/dns/write-verification.ts). */
+  private proof(
+    poolId: string,
+    set: {
+      writeVerifiedAt: number | null;
+      writeVerifiedBy: string | null;
+      writeCheckError: string | null;
+    },
+  ): Write {
+    return this.db.update(dnsSettings).set(set).where(eq(dnsSettings.poolId, poolId));
   }
 
   private async checkDrift(): Promise<void> {

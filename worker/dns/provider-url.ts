@@ -1,19 +1,29 @@
 import type { DnsProviderSettings } from "../../shared/dns";
+import { ApiError } from "../errors";
 import { requireAllowedUrl } from "../lib/allowed-url";
 import type { OutboundPolicy } from "../lib/outbound-url";
+import { workerFetchRefusal } from "./worker-fetch";
 
 /**
  * Refuses (400, naming the field) provider settings whose URL (`baseUrl`, or Cloudflare's
- * `apiBaseUrl`) the outbound rule does not allow, so they are never saved or tested; each
- * provider call checks again (worker/dns/providers/http.ts).
+ * `apiBaseUrl`) the outbound rule does not allow or a deployed Worker cannot fetch, so they are
+ * never saved or tested; each provider call checks again (worker/dns/providers/http.ts).
  */
 export function requireAllowedProviderUrl(
   settings: DnsProviderSettings,
   policy: OutboundPolicy,
 ): void {
-  if (settings.kind !== "cloudflare") {
-    requireAllowedUrl(settings.baseUrl, policy, "provider.baseUrl");
-  } else if (settings.apiBaseUrl) {
-    requireAllowedUrl(settings.apiBaseUrl, policy, "provider.apiBaseUrl");
+  const [href, path] =
+    settings.kind !== "cloudflare"
+      ? [settings.baseUrl, "provider.baseUrl"]
+      : [settings.apiBaseUrl, "provider.apiBaseUrl"];
+  if (!href) return;
+  requireAllowedUrl(href, policy, path);
+  const refusal = workerFetchRefusal(href, policy);
+  if (refusal) {
+    const message = `URL refused: ${refusal}`;
+    throw new ApiError("validation_failed", `Invalid body: ${path}: ${message}`, [
+      { path, message },
+    ]);
   }
 }

@@ -1,5 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { DnsSettingsView } from "../../../shared/dns";
 import type { Event } from "../../../shared/events";
 import type { Pool } from "../../../shared/pools";
 import { DNS_RETRY_BASE_MS, DRIFT_CHECK_INTERVAL_MS } from "../../../worker/coordinator/dns-sync";
@@ -158,6 +159,37 @@ describe("DNS sync", () => {
     expect(current.dnsLastError).toBeNull();
     expect(await events(pool.id, "dns.error")).toHaveLength(1);
     expect(await events(pool.id, "dns.recovered")).toHaveLength(1);
+  });
+
+  it("raises a refusal that needs a person at once, even after a retryable failure", async () => {
+    const { pool, dns, a } = await setup();
+    dns.failures.push(
+      new DnsError("PowerDNS answered 503", true),
+      new DnsError("PowerDNS answered 403 Forbidden", false),
+    );
+    await setClock(pool.id, T0 + 1_000);
+    await beat(a, "198.51.100.1", "failed");
+    await settled(pool.id);
+    await fireAlarmAt(pool.id, T0 + 1_000 + DNS_RETRY_BASE_MS);
+    await settled(pool.id);
+    const errors = await events(pool.id, "dns.error");
+    expect(errors.map((event) => event.data?.retryable).sort()).toEqual([false, true]);
+    const refusal = errors.find((event) => event.data?.retryable === false);
+    expect(refusal?.message).toBe(
+      `DNS update for ${pool.failoverHostname} was refused and will not succeed by retrying: PowerDNS answered 403 Forbidden`,
+    );
+    // The refusal also withdraws the proof of write access the pool showed.
+    const view = await admin<{ dns: DnsSettingsView }>(`/pools/${pool.id}/dns`);
+    expect(view.body.dns).toMatchObject({
+      writeVerifiedAt: null,
+      writeCheckError: "PowerDNS answered 403 Forbidden",
+    });
+  });
+
+  it("counts a record update the provider accepted as proof of write access", async () => {
+    const { pool } = await setup();
+    const view = await admin<{ dns: DnsSettingsView }>(`/pools/${pool.id}/dns`);
+    expect(view.body.dns).toMatchObject({ writeVerifiedAt: T0, writeVerifiedBy: "system" });
   });
 
   it("puts back a record edited outside Baton", async () => {

@@ -168,7 +168,13 @@ function live(memberId: string, patch: Partial<LiveMember> = {}): LiveMember {
   };
 }
 
-const DNS = { kind: "cloudflare", mode: "active_standby" } as const;
+const DNS = {
+  kind: "cloudflare",
+  mode: "active_standby",
+  writeVerifiedAt: null,
+  writeVerifiedBy: null,
+  writeCheckError: null,
+} as const;
 
 describe("poolView", () => {
   it("puts the active first and standbys by priority, each with role, tone and readiness", () => {

@@ -239,6 +239,36 @@ describe("the pool's DNS tab", () => {
     expect(await storedSettings(pool.id)).toMatchObject({ zone: "example.org" });
   });
 
+  it("shows 'DNS write not verified' on the tab and the overview until a write proves it", async () => {
+    const session = await browserAs("admin");
+    const pool = await createPool(); // no member: Baton writes no record yet
+    const saved = await postForm(session, `/ui/pools/${pool.id}/dns`, FORM);
+    // Saved, but the probe could not be written (nothing listens on 127.0.0.1:1): said at once.
+    const flash = new URL(saved.headers.get("Location") ?? "", "http://x").searchParams;
+    expect(flash.get("flashKind")).toBe("error");
+    expect(flash.get("flash")).toContain("could not prove it can write with them");
+    for (const path of [`/pools/${pool.id}/dns`, `/pools/${pool.id}`]) {
+      const html = await htmlOf(session, path);
+      expect(byTestId(html, "dns-write")[0]?.["data-verified"]).toBe("false");
+      expect(textOf(html, "dns-write")).toContain("DNS write not verified");
+    }
+    expect(textOf(await htmlOf(session, `/pools/${pool.id}/dns`), "dns-write")).toContain(
+      "PowerDNS: request to 127.0.0.1:1 failed",
+    );
+
+    // A record update the provider accepts proves it (here the coordinator's in-memory DNS).
+    const { pool: served } = await poolWithActive();
+    await postForm(session, `/ui/pools/${served.id}/dns`, FORM);
+    await coordinatorStub(served.id).dnsSettled();
+    for (const path of [`/pools/${served.id}/dns`, `/pools/${served.id}`]) {
+      const html = await htmlOf(session, path);
+      expect(byTestId(html, "dns-write")[0]?.["data-verified"]).toBe("true");
+    }
+    expect(textOf(await htmlOf(session, `/pools/${served.id}/dns`), "dns-write")).toContain(
+      "DNS write verified",
+    );
+  });
+
   it("removes the provider for an admin, after which nothing is tested", async () => {
     const session = await browserAs("admin");
     const { pool } = await poolWithActive();

@@ -79,6 +79,21 @@ describe.each(KINDS)("%s provider calls", (kind) => {
   });
 });
 
+it("a deployed control plane refuses a bare IP address before calling it", async () => {
+  const settings = DnsProviderSettings.parse({
+    kind: "cpanel",
+    baseUrl: "https://203.0.113.7:2083",
+    username: "u",
+    apiToken: "t",
+    zone: "example.com",
+  });
+  const error = await caught(createDnsProvider(settings, PUBLIC_ONLY).readAddresses(NAME));
+  expect(error).toMatchObject({ retryable: false });
+  expect(error.message).toContain(
+    "203.0.113.7 is an IP address: a deployed Worker cannot fetch one",
+  );
+});
+
 it("a provider URL on a metadata address is refused even in development", async () => {
   const settings = settingsFor("powerdns", "http://169.254.169.254/latest/meta-data");
   const error = await caught(createDnsProvider(settings, DEVELOPMENT).readAddresses(NAME));

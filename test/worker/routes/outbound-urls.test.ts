@@ -72,6 +72,30 @@ describe("a deployed control plane refuses to call private addresses", () => {
     expect(issues(webhook)?.[0]?.message).toContain("link-local (cloud metadata)");
   });
 
+  it("refuses a provider at a bare public IP address, which a deployed Worker cannot fetch", async () => {
+    const pool = await createPool();
+    const cpanel = {
+      kind: "cpanel",
+      baseUrl: "https://203.0.113.7:2083",
+      username: "u",
+      apiToken: "t",
+      zone: "example.com",
+    };
+    const saved = await deployed(`/pools/${pool.id}/dns`, {
+      method: "PUT",
+      body: { provider: cpanel },
+    });
+    expectError(saved, 400, "validation_failed");
+    expect(issues(saved)).toEqual([
+      {
+        path: "provider.baseUrl",
+        message: expect.stringContaining(
+          "203.0.113.7 is an IP address: a deployed Worker cannot fetch one (Cloudflare answers error 1003); use its host name, e.g. https://cpanel.example.com",
+        ),
+      },
+    ]);
+  });
+
   it("accepts public https URLs", async () => {
     const pool = await createPool();
     const saved = await deployed(`/pools/${pool.id}/dns`, {

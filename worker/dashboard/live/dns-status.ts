@@ -1,7 +1,6 @@
-import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
 import type { PoolRow } from "../../db/schema/pools";
 import { type DesiredMember, desiredAddresses } from "../../dns/desired";
-import { type DnsView, dnsViewOf } from "./pool-view";
+import { type DnsSettingsSummary, type DnsView, dnsViewOf } from "./pool-view";
 
 /** One address the hostname should serve, and whose it is. */
 export interface DesiredAddress {
@@ -23,7 +22,7 @@ export interface DnsLiveView {
 
 export interface DnsLiveInput {
   pool: PoolRow;
-  dns: { kind: DnsProviderKind; mode: DnsMode } | null;
+  dns: DnsSettingsSummary | null;
   /** The coordinator's failover view: each member's address and readiness. */
   members: (DesiredMember & { name: string })[];
   activeMemberId: string | null;

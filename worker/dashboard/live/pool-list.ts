@@ -1,8 +1,7 @@
-import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
 import type { MemberRow } from "../../db/schema/members";
 import type { PoolRow } from "../../db/schema/pools";
 import { dnsFindings, healthState, type PoolHealthState } from "../../failover/pool-health";
-import { type DnsView, dnsViewOf } from "./pool-view";
+import { type DnsSettingsSummary, type DnsView, dnsViewOf } from "./pool-view";
 
 /** One row of the pools list. Liveness is D1's (written on transitions), not the coordinator's. */
 export interface PoolListRow {
@@ -33,7 +32,7 @@ function listHealth(pool: PoolRow, dns: DnsView) {
 export function poolListRow(
   pool: PoolRow,
   members: MemberRow[],
-  dns: { kind: DnsProviderKind; mode: DnsMode } | null,
+  dns: DnsSettingsSummary | null,
 ): PoolListRow {
   const own = members.filter((member) => member.poolId === pool.id);
   const active = own.find((member) => member.id === pool.activeMemberId);

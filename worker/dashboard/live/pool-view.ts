@@ -67,6 +67,19 @@ export interface DnsView {
   mode: DnsMode | null;
   syncedAt: number | null;
   lastError: string | null;
+  /** When Baton last proved it can write with the settings, and who asked (null: not yet). */
+  writeVerifiedAt: number | null;
+  writeVerifiedBy: string | null;
+  writeCheckError: string | null;
+}
+
+/** The columns of a pool's DNS settings row the views read (never the sealed credentials). */
+export interface DnsSettingsSummary {
+  kind: DnsProviderKind;
+  mode: DnsMode;
+  writeVerifiedAt: number | null;
+  writeVerifiedBy: string | null;
+  writeCheckError: string | null;
 }
 
 export interface SetupItem {
@@ -100,7 +113,7 @@ export interface PoolViewInput {
   members: MemberRow[];
   /** The coordinator's live state; members it has not heard from since it started are absent. */
   live: LiveMember[];
-  dns: { kind: DnsProviderKind; mode: DnsMode } | null;
+  dns: DnsSettingsSummary | null;
   /** The active member's full `show stat` table, when there is one. */
   activeStat: HaproxyStatRow[] | null;
   now: number;
@@ -112,6 +125,9 @@ export function dnsViewOf(pool: PoolRow, dns: PoolViewInput["dns"]): DnsView {
     mode: dns?.mode ?? null,
     syncedAt: pool.dnsSyncedAt,
     lastError: pool.dnsLastError,
+    writeVerifiedAt: dns?.writeVerifiedAt ?? null,
+    writeVerifiedBy: dns?.writeVerifiedBy ?? null,
+    writeCheckError: dns?.writeCheckError ?? null,
   };
   if (!dns) return { ...base, state: "not_connected" };
   if (pool.dnsLastError) return { ...base, state: "error" };

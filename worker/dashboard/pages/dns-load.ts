@@ -21,7 +21,13 @@ export async function loadDnsLive(env: Env, db: Db, poolId: string): Promise<Dns
   const pool = await getPool(db, poolId);
   const [dns, rows, failover] = await Promise.all([
     db
-      .select({ kind: dnsSettings.kind, mode: dnsSettings.mode })
+      .select({
+        kind: dnsSettings.kind,
+        mode: dnsSettings.mode,
+        writeVerifiedAt: dnsSettings.writeVerifiedAt,
+        writeVerifiedBy: dnsSettings.writeVerifiedBy,
+        writeCheckError: dnsSettings.writeCheckError,
+      })
       .from(dnsSettings)
       .where(eq(dnsSettings.poolId, pool.id))
       .get(),

@@ -8,7 +8,14 @@ import { getPool } from "../../pools/store";
 import { type PoolListRow, poolListRow } from "../live/pool-list";
 import { type PoolView, poolView } from "../live/pool-view";
 
-const dnsColumns = { poolId: dnsSettings.poolId, kind: dnsSettings.kind, mode: dnsSettings.mode };
+const dnsColumns = {
+  poolId: dnsSettings.poolId,
+  kind: dnsSettings.kind,
+  mode: dnsSettings.mode,
+  writeVerifiedAt: dnsSettings.writeVerifiedAt,
+  writeVerifiedBy: dnsSettings.writeVerifiedBy,
+  writeCheckError: dnsSettings.writeCheckError,
+};
 
 /** Every pool for the list: three D1 reads, no coordinator calls (liveness from D1). */
 export async function loadPoolList(db: Db): Promise<PoolListRow[]> {

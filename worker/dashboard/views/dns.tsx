@@ -4,6 +4,7 @@ import type { DashboardSession } from "../../types";
 import type { DnsLiveView } from "../live/dns-status";
 import { formatAge } from "../live/format";
 import { ActionForm, NEEDS_ADMIN, NEEDS_OPERATOR } from "./action-form";
+import { DnsWriteFact } from "./dns-write";
 import { formatTime } from "./jobs";
 import { dnsLabel } from "./labels";
 
@@ -32,6 +33,7 @@ export function DnsLive({ live }: { live: DnsLiveView }) {
           {dnsLabel(dns)}
         </li>
         {dns.mode && <li data-testid="dns-mode">Mode: {DNS_MODE_LABEL[dns.mode]}</li>}
+        <DnsWriteFact dns={dns} />
       </ul>
       <dl class="dns-facts">
         <dt>Baton wants</dt>
@@ -110,9 +112,16 @@ export function DnsCheckResult({ result, of }: { result: CheckResult; of: string
       class={result.ok ? "flash" : "flash flash-error"}
       data-testid="dns-check"
       data-ok={String(result.ok)}
+      data-writable={String(result.writable)}
     >
-      <strong>{result.ok ? "Connection works" : "Connection failed"}</strong> ({of}):{" "}
-      <span data-testid="dns-check-detail">{result.detail}</span>{" "}
+      <strong>
+        {result.ok
+          ? "Connection works and Baton can write"
+          : result.detail.includes("but writing failed")
+            ? "Baton can read but not write"
+            : "Connection failed"}
+      </strong>{" "}
+      ({of}): <span data-testid="dns-check-detail">{result.detail}</span>{" "}
       <span class="muted">· {formatTime(result.checkedAt)}</span>
     </div>
   );

@@ -2,6 +2,7 @@ import { HEALTH_LABEL } from "../../failover/pool-health";
 import type { DashboardSession } from "../../types";
 import type { PoolView } from "../live/pool-view";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
+import { DnsWriteFact } from "./dns-write";
 import { FlowDiagram } from "./flow-diagram";
 import { dnsLabel } from "./labels";
 import { MemberCard } from "./member-card";
@@ -103,6 +104,7 @@ export function PoolLive({ view, session }: PoolLiveProps) {
         <li class={dnsClass} data-testid="dns-state" data-dns-state={view.dns.state}>
           {dnsLabel(view.dns)}
         </li>
+        <DnsWriteFact dns={view.dns} />
         <li
           class={view.membersServing < view.members.length ? "warn" : "ok"}
           data-testid="members-serving"

@@ -4,6 +4,7 @@ import {
   outboundUrlRefusal,
 } from "../../lib/outbound-url";
 import { type DnsCheck, DnsError } from "../provider";
+import { workerFetchRefusal } from "../worker-fetch";
 import { probeName } from "../write-probe";
 
 /** Every provider request gives up after this long; the coordinator retries with backoff. */
@@ -73,6 +74,8 @@ export async function send(
 ): Promise<Response> {
   const refusal = outboundUrlRefusal(url, policy);
   if (refusal) throw new DnsError(`${provider}: ${outboundRefusalMessage(refusal)}`, false);
+  const unreachable = workerFetchRefusal(url, policy);
+  if (unreachable) throw new DnsError(`${provider}: URL refused: ${unreachable}`, false);
   try {
     return await fetch(url, {
       ...init,
