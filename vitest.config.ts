@@ -48,6 +48,9 @@ export default defineConfig({
         test: {
           name: "worker",
           include: files.worker,
+          // One workerd and one loaded Worker for all files (loading it took most of each file's
+          // time); test/worker/setup.ts empties storage and stops Durable Objects between files.
+          isolate: false,
           setupFiles: ["test/worker/setup.ts"],
         },
       },
