@@ -51,7 +51,7 @@ async function run(): Promise<number> {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 
-  const services = createServiceManager(config);
+  const services = createServiceManager(config, log);
   let updatedTo: string | undefined;
   const runner = new JobRunner({
     client,

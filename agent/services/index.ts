@@ -1,6 +1,7 @@
 /** The service manager this agent uses, chosen by BATON_SERVICE_MANAGER. */
 import { join } from "node:path";
 import type { AgentConfig } from "../config";
+import type { Logger } from "../log";
 import { findBinary } from "./binary";
 import { DirectServiceManager } from "./direct";
 import type { MonitoredService, ServiceManager, ServicePaths } from "./manager";
@@ -21,9 +22,13 @@ export function servicePaths(config: AgentConfig): Record<MonitoredService, Serv
   };
 }
 
-export function createServiceManager(config: AgentConfig): ServiceManager {
+export function createServiceManager(config: AgentConfig, log?: Logger): ServiceManager {
   const paths = servicePaths(config);
   return config.serviceManager === "direct"
     ? new DirectServiceManager({ runDir: join(config.stateDir, "run"), paths })
-    : new SystemdServiceManager({ paths });
+    : new SystemdServiceManager({
+        paths,
+        onSignalsUnavailable: (why) =>
+          log?.info("systemd unit signals unavailable: watching main pids instead", { why }),
+      });
 }

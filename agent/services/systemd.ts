@@ -18,6 +18,7 @@ import {
   type ServiceReport,
   watchForChanges,
 } from "./manager";
+import { watchUnitSignals } from "./systemd-signals";
 import { readVersion } from "./version";
 
 const SHOW_PROPERTIES =
@@ -32,6 +33,10 @@ export interface SystemdServiceManagerOptions {
   paths: Record<MonitoredService, ServicePaths>;
   /** The systemctl binary (tests point it at a recording fake). */
   systemctl?: string;
+  /** The busctl binary that subscribes to systemd's unit signals (tests point it at a fake). */
+  busctl?: string;
+  /** Told once if the subscription is not available: the pid watch carries on alone. */
+  onSignalsUnavailable?: (why: string) => void;
 }
 
 const unit = (service: MonitoredService) => `${service}.service`;
@@ -40,6 +45,7 @@ export class SystemdServiceManager implements ServiceManager {
   readonly kind = "systemd";
   private readonly paths: Record<MonitoredService, ServicePaths>;
   private readonly systemctl: string;
+  private readonly options: SystemdServiceManagerOptions;
   private readonly versions = new Map<MonitoredService, Promise<string | undefined>>();
   /** Each unit's main process as the last `systemctl show` named it. */
   private readonly mainPids = new Map<MonitoredService, number>();
@@ -47,6 +53,7 @@ export class SystemdServiceManager implements ServiceManager {
   constructor(options: SystemdServiceManagerOptions) {
     this.paths = options.paths;
     this.systemctl = options.systemctl ?? "systemctl";
+    this.options = options;
   }
 
   async status(service: MonitoredService): Promise<ServiceReport> {
@@ -103,13 +110,24 @@ export class SystemdServiceManager implements ServiceManager {
   }
 
   /**
-   * Watches the main pids the last `systemctl show` named: one dying calls `onChange` at once.
-   * (Starts are seen by the periodic `systemctl show`.)
+   * Calls `onChange` the moment a unit changes: systemd's own D-Bus signals for the units
+   * (through `busctl monitor`), and the main pids the last `systemctl show` named, one dying
+   * (the fallback where there is no busctl or system bus; starts are then seen by the
+   * periodic `systemctl show`).
    */
   watch(onChange: () => void, signal: AbortSignal): void {
     const look = () =>
       MonitoredService.options.map((service) => this.mayHaveChanged(service)).join(",");
     watchForChanges(look, onChange, signal);
+    watchUnitSignals({
+      units: MonitoredService.options.map(unit),
+      onChange,
+      signal,
+      ...(this.options.busctl ? { busctl: this.options.busctl } : {}),
+      ...(this.options.onSignalsUnavailable
+        ? { onUnavailable: this.options.onSignalsUnavailable }
+        : {}),
+    });
   }
 
   /** Runs `systemctl <verb> <unit>`, then waits until the unit is active. */
