@@ -8,8 +8,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
-/** How long to wait before starting busctl again after it ended. */
+/** How long to wait before starting busctl again after it ended: doubling, at most 5 min. */
 const RESTART_AFTER_MS = 5_000;
+const RESTART_MAX_MS = 300_000;
+/** A busctl that ran this long was working: the next restart waits the shortest time again. */
+const HEALTHY_RUN_MS = 60_000;
 
 /** A unit's D-Bus object path: "haproxy.service" → /org/freedesktop/systemd1/unit/haproxy_2eservice. */
 export function unitObjectPath(unit: string): string {
@@ -49,8 +52,10 @@ export function watchUnitSignals(options: UnitSignalOptions): void {
     told = true;
   };
   let child: ChildProcess | null = null;
+  let restarts = 0;
   const start = () => {
     if (signal.aborted) return;
+    const startedAt = Date.now();
     child = spawn(options.busctl ?? "busctl", busctlMonitorArgs(units), {
       stdio: ["ignore", "pipe", "ignore"],
     });
@@ -64,7 +69,9 @@ export function watchUnitSignals(options: UnitSignalOptions): void {
       child = null;
       if (signal.aborted) return;
       unavailable(`busctl monitor ended (exit ${code ?? "by signal"})`);
-      setTimeout(start, RESTART_AFTER_MS).unref();
+      restarts = Date.now() - startedAt > HEALTHY_RUN_MS ? 0 : restarts + 1;
+      const delay = Math.min(RESTART_MAX_MS, RESTART_AFTER_MS * 2 ** Math.max(0, restarts - 1));
+      setTimeout(start, delay).unref();
     });
   };
   signal.addEventListener("abort", () => child?.kill("SIGTERM"), { once: true });
