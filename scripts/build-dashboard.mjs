@@ -1,4 +1,4 @@
-// Copies the dashboard's static files (dashboard/*.css, *.js) into the Worker's assets as
+// Copies the dashboard's static files (dashboard/*.css, *.js, *.svg) into the Worker's assets as
 // dist/public/dashboard/, where wrangler [assets] serves them. No bundler: they are plain files.
 // Written to a temporary name and renamed, like the agent bundle, so a running server never
 // serves half a file. Also writes dist/public/_headers: the Worker's security headers for the
@@ -30,7 +30,7 @@ function writeAtomically(file, bytes) {
 export function buildDashboard() {
   mkdirSync(target, { recursive: true });
   writeAtomically(join(target, "..", "_headers"), assetHeaders());
-  const files = readdirSync(source).filter((name) => /\.(css|js)$/.test(name));
+  const files = readdirSync(source).filter((name) => /\.(css|js|svg)$/.test(name));
   for (const name of files) writeAtomically(join(target, name), readFileSync(join(source, name)));
   return files;
 }

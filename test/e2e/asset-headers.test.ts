@@ -19,6 +19,8 @@ describe("static assets under wrangler dev", () => {
     "/agent/latest.json",
     "/dashboard/app.css",
     "/dashboard/auth.css",
+    // Every page links it: without it each page load logged a favicon.ico 404.
+    "/dashboard/favicon.svg",
   ])("%s carries the security headers", async (path) => {
     const response = await fetch(`${plane?.url}${path}`);
     await response.arrayBuffer();

@@ -119,6 +119,8 @@ describe("GET /pools/:poolId (overview)", () => {
     const html = await (await operator(`/pools/${pool.id}`)).text();
     expect(byTestId(html, "flow-diagram")).toHaveLength(1);
     expect(byTestId(html, "flow-active")[0]?.["data-member-id"]).toBe(a.id);
+    // The first active taking the traffic is no failover.
+    expect(byTestId(html, "last-failover")).toHaveLength(0);
     expect(byTestId(html, "flow-standby")).toEqual([
       expect.objectContaining({ "data-member-id": b.id, "data-ready": "true" }),
     ]);
@@ -255,6 +257,10 @@ describe("dashboard actions", () => {
     const html = await (await operator(location)).text();
     expect(textOf(html, "flash")).toBe(`${b.name} is now active`);
     expect(byTestId(html, "flow-active")[0]?.["data-member-id"]).toBe(b.id);
+    // The move stays on the overview after the flash is gone.
+    expect(textOf(html, "last-failover")).toMatch(
+      new RegExp(`^Last failover: edge-\\w+ → ${b.name}: switched by hand, \\d+ s ago$`),
+    );
   });
 
   it("cuts to the next standby, pauses and resumes failover, drains and undrains", async () => {

@@ -9,6 +9,7 @@ export function AuthLayout(props: { title: string; children: Child }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{`${props.title} · Baton`}</title>
+        <link rel="icon" href="/dashboard/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/dashboard/auth.css" />
       </head>
       <body>

@@ -103,6 +103,8 @@ export interface PoolView {
   backends: BackendView[];
   setup: SetupItem[];
   health: PoolHealth;
+  /** The latest flip in words and when, filled in by the page loader (an events read). */
+  lastFailover?: { at: number; text: string } | null;
   /** Members that would serve traffic now (online, service up, frontend serving). */
   membersServing: number;
   generatedAt: number;

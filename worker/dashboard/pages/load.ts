@@ -1,10 +1,12 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { coordinatorFor } from "../../coordinator/client";
 import type { Db } from "../../db/client";
 import { dnsSettings } from "../../db/schema/dns";
+import { events } from "../../db/schema/events";
 import { members } from "../../db/schema/members";
 import { pools } from "../../db/schema/pools";
 import { getPool } from "../../pools/store";
+import { failoverText } from "../live/event-text";
 import { type PoolListRow, poolListRow } from "../live/pool-list";
 import { type PoolView, poolView } from "../live/pool-view";
 
@@ -46,7 +48,7 @@ export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<Po
     const table = await coordinator.haproxyStat(pool.id, pool.activeMemberId);
     activeStat = table.ok && table.value.collectedAt !== null ? table.value.rows : null;
   }
-  return poolView({
+  const view = poolView({
     pool,
     members: memberRows,
     live,
@@ -54,4 +56,27 @@ export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<Po
     activeStat,
     now: Date.now(),
   });
+  return { ...view, lastFailover: await lastFailover(db, pool.id, memberRows) };
+}
+
+/** The pool's latest move of traffic in words ("edge-a → edge-b after 5.0 s: heartbeats missed"), or null. */
+async function lastFailover(db: Db, poolId: string, memberRows: { id: string; name: string }[]) {
+  const row = await db
+    .select({ data: events.data, at: events.at })
+    .from(events)
+    .where(
+      and(
+        eq(events.poolId, poolId),
+        eq(events.type, "failover.promoted"),
+        // A move from one member to another, not the pool's first active taking the traffic.
+        sql`json_extract(${events.data}, '$.from') is not null`,
+      ),
+    )
+    .orderBy(desc(events.id))
+    .limit(1)
+    .get();
+  if (!row) return null;
+  const names = { members: new Map(memberRows.map((m) => [m.id, m.name])), users: new Map() };
+  // Without the actor: who switched by hand is in the Events tab, with the user's name.
+  return { at: row.at, text: failoverText(row.data, names, undefined).text };
 }

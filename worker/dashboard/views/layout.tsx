@@ -21,6 +21,7 @@ export function Layout({ title, session, flash, children }: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Baton`}</title>
+        <link rel="icon" href="/dashboard/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/dashboard/app.css" />
         <script src="/dashboard/app.js" defer />
       </head>

@@ -1,5 +1,6 @@
 import { HEALTH_LABEL } from "../../failover/pool-health";
 import type { DashboardSession } from "../../types";
+import { formatAge } from "../live/format";
 import type { PoolView } from "../live/pool-view";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
 import { DnsWriteFact } from "./dns-write";
@@ -105,6 +106,14 @@ export function PoolLive({ view, session }: PoolLiveProps) {
           {dnsLabel(view.dns)}
         </li>
         <DnsWriteFact dns={view.dns} />
+        {view.lastFailover && (
+          <li data-testid="last-failover">
+            Last failover: {view.lastFailover.text},{" "}
+            <time datetime={new Date(view.lastFailover.at).toISOString()}>
+              {formatAge(view.generatedAt - view.lastFailover.at)}
+            </time>
+          </li>
+        )}
         <li
           class={view.membersServing < view.members.length ? "warn" : "ok"}
           data-testid="members-serving"
