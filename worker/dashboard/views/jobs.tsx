@@ -11,6 +11,7 @@ import { formatDuration } from "../live/format";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
 
 export const JOB_STATUS_LABEL: Record<JobStatus, string> = {
+  held: "Held for its canary",
   queued: "Queued",
   delivered: "Delivered to the agent",
   running: "Running",
