@@ -2,15 +2,17 @@
  * A config that validates but cannot bind (issue #12 item 4), against a real HAProxy 2.6 and a
  * real nginx 1.22 run by the DirectServiceManager, with clients connecting all along: the job
  * is refused before anything reaches the daemon, its output names the listener, and not one
- * client connection is refused. And a config that binds but does not serve (the local probe
- * answers 503) is rolled back, with output that says what clients saw.
+ * client connection is refused. A config that binds but does not serve (the local probe answers
+ * 503) is rolled back, with output that says what clients saw. And, straight through the service
+ * manager, what the check prevents: HAProxy's running listeners refuse clients for about 2 s.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer as createTcpServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { haproxyHandlers } from "../../../agent/jobs/haproxy";
+import { watchRefusals } from "../../../agent/jobs/listeners";
 import { nginxHandlers } from "../../../agent/jobs/nginx";
 import { freePort } from "../haproxy/haproxy-instance";
 import { startTraffic } from "../services/traffic";
@@ -114,6 +116,31 @@ describe("haproxy.config.apply with a listener that cannot bind", () => {
   }, 40_000);
 });
 
+describe("what a bad bind costs when it reaches HAProxy (why the check runs first)", () => {
+  it("the refusal watch measures the pause of the running listeners", async () => {
+    const port = await freePort();
+    const socket = join(shared, "haproxy-raw.sock");
+    const edge = await startHaproxySite({ socket, port, body: "one", upstream: busyPort });
+    sites.push(edge);
+    const good = haproxyConfig({ socket, port, body: "one", upstream: busyPort });
+    // Straight to the service manager: haproxy -c passes, nothing checks the bind.
+    await writeFile(
+      edge.configFile,
+      good.replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${port}\n    bind ${FOREIGN}`),
+    );
+    const listener = { name: `127.0.0.1:${port}`, host: "127.0.0.1", port, transparent: false };
+    const watch = await watchRefusals([listener]);
+    await edge.services.reload("haproxy").catch(() => {});
+    const [seen = ""] = await watch.stop();
+    expect(seen).toMatch(
+      new RegExp(`connections to 127\\.0\\.0\\.1:${port} were refused for about \\d+ ms`),
+    );
+    await writeFile(edge.configFile, good);
+    await edge.services.reload("haproxy");
+    expect(await get(port)).toBe("one");
+  }, 40_000);
+});
+
 describe("nginx.config.apply with a listener that cannot bind", () => {
   let edge: Site;
   let port: number;
@@ -145,6 +172,23 @@ describe("nginx.config.apply with a listener that cannot bind", () => {
     expect(lines.join("\n")).not.toMatch(/keeps the previous one/);
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(0);
+    expect(await readFile(edge.configFile, "utf8")).toBe(before);
+    expect(await get(port)).toBe("one");
+  }, 40_000);
+
+  it("rolls back a config whose local probe fails after the reload, and says what clients saw", async () => {
+    const before = await readFile(edge.configFile, "utf8");
+    const { ctx, lines } = testJob({
+      kind: "nginx.config.apply",
+      services: edge.services,
+      config: { ...edge.config, probeUrl: `http://127.0.0.1:${port}/` },
+    });
+    const unserving = config("two").replace("return 200", "return 503");
+    const error = await failure(nginxHandlers["nginx.config.apply"]({ config: unserving }, ctx));
+    expect(error.message).toMatch(
+      /local probe .* answered 503; previous configuration restored and reloaded/,
+    );
+    expect(lines.join("\n")).toMatch(/no connection to 127\.0\.0\.1:\d+ was refused/);
     expect(await readFile(edge.configFile, "utf8")).toBe(before);
     expect(await get(port)).toBe("one");
   }, 40_000);
