@@ -133,8 +133,9 @@ export class JobQueue {
         ),
       );
     }
-    const held = job.status === "held" ? `, held: ${job.canaryNote}` : "";
-    const message = `Job ${kind} queued for ${member.name}${held}`;
+    const held = job.status === "held" ? ", held" : "";
+    const note = job.canaryNote ? `${held}: ${job.canaryNote}` : "";
+    const message = `Job ${kind} queued for ${member.name}${note}`;
     writes.push(this.db.insert(jobs).values(job), this.queuedEvent(job, message, actor, now));
     await this.write(writes);
     if (canary) this.unfinished.set(canary.job.id, canary.job);

@@ -5,6 +5,7 @@
  * member online applies directly and says so.
  */
 import { describe, expect, it } from "vitest";
+import type { Event } from "../../../shared/events";
 import type { Job } from "../../../shared/jobs";
 import type { Pool } from "../../../shared/pools";
 import {
@@ -128,12 +129,16 @@ describe("config changes for the active wait for a standby canary", () => {
     expect(failed.outputTail).toMatch(/did not succeed; it timed out/);
   });
 
-  it("skips the canary when the request says force", async () => {
-    const { a, b } = await twoMembers();
+  it("skips the canary when the request says force, and the audit event says so", async () => {
+    const { pool, a, b } = await twoMembers();
     const forced = await queueJob(a.member.id, { ...CONFIG, force: true });
     expect(forced.status).toBe("queued");
     expect(forced.canaryNote).toBe("no canary: skipped (force) by bootstrap");
     expect(await memberJobs(b.member.id)).toEqual([]);
+    const { body } = await admin<{ events: Event[] }>(`/pools/${pool.id}/events?type=job.queued`);
+    expect(body.events.map((event) => event.message)).toContain(
+      `Job haproxy.config.apply queued for ${a.member.name}: no canary: skipped (force) by bootstrap`,
+    );
   });
 
   it("needs no new canary when the standby already runs the same content", async () => {
