@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
 import type { Job } from "../../../shared/jobs";
 import type { Pool } from "../../../shared/pools";
+import { stored } from "../backups/uploads";
 import {
   admin,
   agentCall,
@@ -169,6 +170,16 @@ describe("config changes for the active wait for a standby canary", () => {
     const direct = await queueJob(a.member.id, CONFIG);
     expect(direct.status).toBe("queued");
     expect(direct.canaryNote).toBe("no canary: no other member of the pool is online");
+  });
+
+  it("treats a restore like an apply: the standby restores the same backup first", async () => {
+    const { a, b } = await twoMembers();
+    const { backup } = await stored(a);
+    const restore = { kind: "haproxy.restore", payload: { backupId: backup.id } };
+    const held = await queueJob(a.member.id, restore);
+    expect(held.status).toBe("held");
+    const [canary] = await memberJobs(b.member.id);
+    expect(canary).toMatchObject({ ...restore, status: "queued", canaryJobId: held.id });
   });
 
   it("leaves other kinds, and jobs for standbys, alone", async () => {
