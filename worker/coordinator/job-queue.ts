@@ -245,11 +245,13 @@ export class JobQueue {
         [{ path: "finishedAt", message: "must not be before the acknowledged start" }],
       );
     }
+    // The canary's word first, so the output says whether the change was proven on a standby.
+    const canaryLine = before.canaryNote ? `[baton] ${before.canaryNote}\n` : "";
     const finished: JobRow = {
       ...before,
       status: result.status,
       exitCode: result.exitCode,
-      outputTail: result.outputTail,
+      outputTail: `${canaryLine}${result.outputTail}`,
       startedAt,
       finishedAt: result.finishedAt,
       updatedAt: now,

@@ -100,7 +100,12 @@ describe("config changes for the active wait for a standby canary", () => {
     const released = await job(held.id);
     expect(released.status).toBe("queued");
     expect(released.canaryNote).toBe(`canary ${canary?.id} succeeded on ${b.member.name}`);
-    expect(await runDelivered(a, "198.51.100.1", "succeeded")).toEqual([held.id]);
+    expect(
+      await runDelivered(a, "198.51.100.1", "succeeded", "haproxy reloaded and active\n"),
+    ).toEqual([held.id]);
+    expect((await job(held.id)).outputTail).toBe(
+      `[baton] canary ${canary?.id} succeeded on ${b.member.name}\nhaproxy reloaded and active\n`,
+    );
   });
 
   it("fails the active's job with the canary's reason when the canary fails, and never delivers it", async () => {
@@ -170,6 +175,8 @@ describe("config changes for the active wait for a standby canary", () => {
     const direct = await queueJob(a.member.id, CONFIG);
     expect(direct.status).toBe("queued");
     expect(direct.canaryNote).toBe("no canary: no other member of the pool is online");
+    await runDelivered(a, "198.51.100.1", "succeeded", "haproxy reloaded and active\n");
+    expect((await job(direct.id)).outputTail).toMatch(/^\[baton\] no canary: no other member/);
   });
 
   it("treats a restore like an apply: the standby restores the same backup first", async () => {
