@@ -83,6 +83,8 @@ export const JOB_ROLE: Record<JobKind, "operator" | "admin"> = {
 };
 
 export const JobStatus = z.enum([
+  /** Waiting for its canary on a standby (CANARY_KINDS queued for the active). */
+  "held",
   "queued",
   "delivered",
   "running",
@@ -97,6 +99,18 @@ export const FINISHED_JOB_STATUSES: readonly JobStatus[] = [
   "failed",
   "timed_out",
   "cancelled",
+];
+
+/**
+ * The kinds that change the configuration a balancer runs. One of these queued for the pool's
+ * active member runs there only after the same kind and payload succeeded on a standby (a
+ * canary), unless the request says `force: true` or no other member is online.
+ */
+export const CANARY_KINDS: readonly JobKind[] = [
+  "haproxy.config.apply",
+  "nginx.config.apply",
+  "haproxy.restore",
+  "nginx.restore",
 ];
 
 /** Bounds of how long a job may wait for its member before it times out. */
@@ -116,6 +130,8 @@ export const CreateJob = z.strictObject({
     .min(JOB_DEADLINE_S.min)
     .max(JOB_DEADLINE_S.max)
     .default(JOB_DEADLINE_S.default),
+  /** Skip the standby canary for a config change queued for the active (see CANARY_KINDS). */
+  force: z.boolean().optional(),
 });
 export type CreateJob = z.infer<typeof CreateJob>;
 
@@ -149,6 +165,12 @@ export const Job = z.object({
   exitCode: z.number().nullable(),
   outputTail: z.string().nullable(),
   createdBy: z.string(),
+  /** SHA-256 of kind and payload for CANARY_KINDS (what a canary proves), else null. */
+  contentHash: z.string().nullable(),
+  /** The canary job this job waits (or waited) for, or, on a canary, the job it guards. */
+  canaryJobId: z.string().nullable(),
+  /** One line on the canary: "waiting for canary job_… on edge-b", "no canary: …". */
+  canaryNote: z.string().nullable(),
 });
 export type Job = z.infer<typeof Job>;
 

@@ -12,7 +12,16 @@ import { randomBytes } from "node:crypto";
 import { chmod, chown, lstat, mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { reason } from "../log";
+import type { Listener } from "../parsers/listeners";
 import { enforceConfigPolicy } from "../policy";
+import {
+  checkBindable,
+  declaredListeners,
+  type RefusalWatch,
+  servingProblems,
+  verifyServing,
+  watchRefusals,
+} from "./listeners";
 import { reloadAndVerify } from "./reload";
 import type { ServiceTarget } from "./target";
 import { type JobContext, JobFailed } from "./types";
@@ -100,21 +109,25 @@ export interface ConfigChange {
 }
 
 /**
- * Applies a staged change transactionally; throws JobFailed saying what failed and whether the
- * previous files are back. Staged paths are removed whatever happens.
+ * Applies a staged change transactionally; throws JobFailed saying what failed, whether the
+ * previous files are back, and what clients of the previous listeners saw (measured). Staged
+ * paths are removed whatever happens.
  */
 export async function applyConfigChange(ctx: JobContext, change: ConfigChange): Promise<void> {
   const { target, replacements, candidate, reload = true } = change;
   try {
+    let incoming: Listener[] | undefined;
     if (candidate) {
       await enforceConfigPolicy(ctx, target, candidate, target.configFile);
       await validateConfig(ctx, target, candidate, target.configFile);
       ctx.out.line(`${target.service}: new configuration is valid`);
+      if (reload) incoming = await checkBindable(ctx, target, candidate);
     }
+    const previous = reload ? await declaredListeners(ctx, target, target.configFile) : [];
     if (ctx.signal.aborted) throw new JobFailed("timed out before the swap");
     const swapped = await swapIn(replacements);
     ctx.out.line(`swapped in ${replacements.map((r) => r.target).join(", ")}`);
-    let reloaded = false;
+    let watch: RefusalWatch | undefined;
     try {
       if (!candidate) {
         await enforceConfigPolicy(ctx, target, target.configFile);
@@ -123,11 +136,14 @@ export async function applyConfigChange(ctx: JobContext, change: ConfigChange): 
       }
       if (ctx.signal.aborted) throw new JobFailed("timed out before the reload");
       if (reload) {
-        reloaded = true;
+        incoming ??= await checkBindable(ctx, target, target.configFile);
+        watch = await watchRefusals(previous);
         await reloadAndVerify(ctx, target);
+        await verifyServing(ctx, target, incoming);
+        for (const line of await watch.stop()) ctx.out.line(line);
       }
     } catch (error) {
-      throw await rollBack(ctx, target, swapped, reloaded, error);
+      throw await rollBack(ctx, { target, swapped, previous, watch }, error);
     }
     await Promise.all(swapped.map((s) => s.saved && rm(s.saved, { recursive: true, force: true })));
   } finally {
@@ -135,29 +151,48 @@ export async function applyConfigChange(ctx: JobContext, change: ConfigChange): 
   }
 }
 
-/** Restores the previous files, reloads them if the new ones were loaded, and explains. */
-async function rollBack(
-  ctx: JobContext,
-  target: ServiceTarget,
-  swapped: Swapped[],
-  reloaded: boolean,
-  cause: unknown,
-): Promise<JobFailed> {
+interface Undo {
+  target: ServiceTarget;
+  swapped: Swapped[];
+  /** The previous config's listeners, checked again once it is back. */
+  previous: Listener[];
+  /** Set once the reload started: the new files may have reached the daemon. */
+  watch: RefusalWatch | undefined;
+}
+
+/**
+ * Restores the previous files, reloads them if the new ones were loaded, checks they serve
+ * again, and explains, ending with what clients saw.
+ */
+async function rollBack(ctx: JobContext, undo: Undo, cause: unknown): Promise<JobFailed> {
+  const { target, swapped, previous, watch } = undo;
   const why = reason(cause);
   ctx.out.line(`${why}; restoring the previous configuration`);
   const problems = await swapBack(swapped);
+  const seen = async () => {
+    const lines = (await watch?.stop()) ?? [];
+    for (const line of lines) ctx.out.line(line);
+    return lines.length > 0 ? `; ${lines.join("; ")}` : "";
+  };
   if (problems.length > 0) {
     for (const problem of problems) ctx.out.line(`  could not restore ${problem}`);
-    return new JobFailed(`${why}; restoring the previous files FAILED (${problems[0]})`);
+    return new JobFailed(
+      `${why}; restoring the previous files FAILED (${problems[0]})${await seen()}`,
+    );
   }
-  if (!reloaded) return new JobFailed(`${why}; previous configuration restored`);
+  if (!watch) return new JobFailed(`${why}; previous configuration restored`);
   try {
     // No signal: the rollback reload must finish even when the job has timed out.
     await reloadAndVerify({ out: ctx.out, services: ctx.services }, target);
   } catch (error) {
     return new JobFailed(
-      `${why}; previous files restored but reloading them failed: ${reason(error)}`,
+      `${why}; previous files restored but reloading them failed: ${reason(error)}${await seen()}`,
     );
   }
-  return new JobFailed(`${why}; previous configuration restored and reloaded`);
+  const still = await servingProblems(previous, ctx.config.probeUrl);
+  for (const problem of still) ctx.out.line(`  after the rollback: ${problem}`);
+  const after = still.length > 0 ? `, but ${still[0]}` : "";
+  return new JobFailed(
+    `${why}; previous configuration restored and reloaded${after}${await seen()}`,
+  );
 }

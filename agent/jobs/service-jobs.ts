@@ -7,6 +7,7 @@ import { reason } from "../log";
 import { adoptModeAndOwner, applyConfigChange, siblingPath } from "./config-swap";
 import { redactQuoted } from "./daemon-output";
 import { startService } from "./install";
+import { checkBindable, verifyServing, watchRefusals } from "./listeners";
 import { reloadAndVerify, waitActive } from "./reload";
 import type { ServiceTarget } from "./target";
 import { type JobContext, JobFailed } from "./types";
@@ -39,11 +40,24 @@ export async function replaceMainConfig(
   ctx.out.line(`${target.configFile} replaced (${Buffer.byteLength(text)} bytes)`);
 }
 
-/** `*.reload`: validate the live config, then reload and verify. Nothing to roll back. */
+/**
+ * `*.reload`: validate the live config and check its listeners can be bound, then reload and
+ * verify that it serves. Nothing to roll back to; the output says what clients saw.
+ */
 export async function reloadService(ctx: JobContext, target: ServiceTarget): Promise<void> {
   await validateConfig(ctx, target, target.configFile);
   ctx.out.line(`${target.configFile} is valid`);
-  await reloadAndVerify(ctx, target);
+  const listeners = await checkBindable(ctx, target, target.configFile);
+  const watch = await watchRefusals(listeners);
+  try {
+    await reloadAndVerify(ctx, target);
+    await verifyServing(ctx, target, listeners);
+  } catch (error) {
+    const seen = await watch.stop();
+    for (const line of seen) ctx.out.line(line);
+    throw new JobFailed(`${reason(error)}; ${seen.join("; ")}`);
+  }
+  for (const line of await watch.stop()) ctx.out.line(line);
 }
 
 /**

@@ -3,6 +3,7 @@
 // on SIGTERM, with a wrong secret logs bad_secret once and keeps running, and runs a queued job
 // (nginx.config.apply on a real nginx it manages in direct mode) and reports its result, and
 // refuses by its local policy an HAProxy config with a `program` section that an admin queued,
+// sends a config that cannot bind to a standby canary before the active (issue #12 item 4),
 // and refuses restores of hostile archives uploaded with a stolen member secret.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +23,7 @@ import { adminApi, type ControlPlane, startControlPlane } from "../harness/contr
 import { waitFor } from "../harness/failover.mjs";
 import { prepareHaproxy } from "./haproxy/haproxy-instance";
 import { type NginxSite, prepareNginx } from "./nginx/nginx-instance";
+import { startTraffic } from "./services/traffic";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bundle = join(root, "dist", "agent", "baton-agent.mjs");
@@ -86,11 +88,11 @@ function startAgent(env: Record<string, string>): Daemon {
   return daemon;
 }
 
-async function enroll(name: string) {
+async function enroll(name: string, pool = poolId) {
   return adminApi<{ member: Member; secret: string }>(
     plane as ControlPlane,
     "POST",
-    `/api/v1/pools/${poolId}/members`,
+    `/api/v1/pools/${pool}/members`,
     { name, hostname: name, allowedIps: ["127.0.0.1"] },
   );
 }
@@ -111,7 +113,11 @@ async function jobEnded(cp: ControlPlane, jobId: string, timeoutMs = 30_000) {
  * A real HAProxy the test runs (direct mode), a member enrolled as `name`, and the bundled agent
  * managing it, started once the member may run `kind`. `env` starts the agent again.
  */
-async function haproxyAgent(name: string, kind: JobKind) {
+async function haproxyAgent(
+  name: string,
+  kind: JobKind,
+  options: { poolId?: string; env?: Record<string, string> } = {},
+) {
   const cp = plane as ControlPlane;
   const site = await prepareHaproxy();
   const stateDir = join(dir, `state-${name}`);
@@ -124,7 +130,7 @@ async function haproxyAgent(name: string, kind: JobKind) {
     await site.cleanup();
   });
   await haproxy.start("haproxy");
-  const { member, secret } = await enroll(name);
+  const { member, secret } = await enroll(name, options.poolId);
   const env = {
     BATON_URL: cp.url,
     BATON_TOKEN: secret,
@@ -134,6 +140,7 @@ async function haproxyAgent(name: string, kind: JobKind) {
     BATON_HAPROXY_CONFIG: site.configFile,
     BATON_HAPROXY_SOCKET: site.adminSocket,
     BATON_NGINX_CONFIG: join(dir, "no-nginx.conf"),
+    ...options.env,
   };
   const daemon = startAgent(env);
   await waitFor(
@@ -435,6 +442,67 @@ describe("the bundled agent under system Node 20", () => {
     const exit = await Promise.race([daemon.exited, sleep(5_000).then(() => "timeout" as const)]);
     expect(exit).toEqual({ code: 0, signal: null });
   }, 90_000);
+  it("sends a config that cannot bind to the standby first: the canary refuses it, the active never loads it, its clients are never refused", async () => {
+    if (startError) throw startError;
+    const cp = plane as ControlPlane;
+    const { pool } = await adminApi<{ pool: Pool }>(cp, "POST", "/api/v1/pools", {
+      name: "agent-canary",
+      profile: "generic",
+      failoverHostname: "lb-canary.example.com",
+      // The agents report documentation addresses: a lab pool may point DNS at them.
+      allowPrivateAddresses: true,
+    });
+    const first = await haproxyAgent("edge-canary-a", "haproxy.config.apply", {
+      poolId: pool.id,
+      env: { BATON_PUBLIC_IP: "198.51.100.31" },
+    });
+    const active = await waitFor(
+      "the first member to become active",
+      async () => {
+        const { pool: now } = await adminApi<{ pool: Pool }>(cp, "GET", `/api/v1/pools/${pool.id}`);
+        return now.activeMemberId;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(active).toBe(first.member.id);
+    // Both members run on this one host, so the config both receive names the first's socket
+    // and port (held by HAProxy there): the second's VM admin allows that directory.
+    const standby = await haproxyAgent("edge-canary-b", "haproxy.config.apply", {
+      poolId: pool.id,
+      env: { BATON_PUBLIC_IP: "198.51.100.32", BATON_ALLOWED_DIRS: first.site.dir },
+    });
+
+    const traffic = startTraffic(first.site.frontendPort);
+    const bad = first.site.config.replace(
+      `bind 127.0.0.1:${first.site.frontendPort}`,
+      `bind 127.0.0.1:${first.site.frontendPort}\n  bind 10.99.99.99:8443`,
+    );
+    expect(bad).not.toBe(first.site.config);
+    const { job: held } = await adminApi<{ job: Job }>(
+      cp,
+      "POST",
+      `/api/v1/members/${first.member.id}/jobs`,
+      { kind: "haproxy.config.apply", payload: { config: bad } },
+    );
+    expect(held.status).toBe("held");
+    const canaryId = held.canaryJobId ?? "";
+    const canary = await jobEnded(cp, canaryId);
+    expect(canary?.memberId).toBe(standby.member.id);
+    expect(canary?.status).toBe("failed");
+    expect(canary?.outputTail).toContain(
+      "listener 10.99.99.99:8443: 10.99.99.99 is not an address of this host",
+    );
+    const refused = await jobEnded(cp, held.id);
+    const { failures, ok } = await traffic.stop();
+    expect(refused?.status).toBe("failed");
+    expect(refused?.deliveredAt).toBeNull(); // the active's agent never received it
+    expect(refused?.outputTail).toContain(`the same change on edge-canary-b (canary ${canaryId})`);
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(0);
+    expect(readFileSync(first.site.configFile, "utf8")).toBe(first.site.config);
+    expect(readFileSync(standby.site.configFile, "utf8")).toBe(standby.site.config);
+  }, 90_000);
+
   it("refuses hostile archives a stolen member secret uploaded: nothing lands outside", async () => {
     if (startError) throw startError;
     const agent = await haproxyAgent("edge-agent-5", "haproxy.restore");

@@ -4,6 +4,7 @@ import { type JobRow, jobs } from "../db/schema/jobs";
 import type { MemberRow } from "../db/schema/members";
 import type { Write } from "../db/writes";
 import type { NewEvent } from "../events/store";
+import { settleHeld } from "../jobs/canary";
 import {
   canReport,
   canStart,
@@ -23,6 +24,14 @@ export type EventWriter = (event: Omit<NewEvent, "poolId">, now: number) => Writ
 export type BatchWriter = (writes: Write[]) => Promise<void>;
 
 /**
+ * Shapes a new job before it is written: the standby canary (canary-gate.ts) may hold it and
+ * add a canary job on another member, written in the same batch.
+ */
+export type JobShaper = (
+  drafted: JobRow,
+) => Promise<{ job: JobRow; canary?: { job: JobRow; memberName: string } }>;
+
+/**
  * A pool's unfinished jobs, held by its coordinator (the only writer of jobs; see
  * docs/decisions/0002). Every change is written to D1 with its event before memory moves on.
  */
@@ -33,7 +42,14 @@ export class JobQueue {
     private readonly db: Db,
     private readonly event: EventWriter,
     private readonly write: BatchWriter,
+    /** A member's name for event messages and canary notes. */
+    private readonly nameOf: (memberId: string) => string = (memberId) => memberId,
   ) {}
+
+  /** The unfinished jobs (the canary gate looks for one with the same content). */
+  pending(): Iterable<JobRow> {
+    return this.unfinished.values();
+  }
 
   load(rows: JobRow[]): void {
     this.unfinished = new Map(rows.map((row) => [row.id, row]));
@@ -64,6 +80,7 @@ export class JobQueue {
     actor: string,
     now: number,
     admit: () => Promise<Outcome<void>> = async () => ok(undefined),
+    shape: JobShaper = async (drafted) => ({ job: drafted }),
   ): Promise<Outcome<{ job: JobRow; created: boolean }>> {
     const { kind, payload, idempotencyKey, deadlineS } = input;
     if (idempotencyKey) {
@@ -80,7 +97,7 @@ export class JobQueue {
     }
     const admitted = await admit();
     if (!admitted.ok) return admitted;
-    const job: JobRow = {
+    const drafted: JobRow = {
       id: newId("job", now),
       poolId,
       memberId: member.id,
@@ -97,19 +114,77 @@ export class JobQueue {
       exitCode: null,
       outputTail: null,
       createdBy: actor,
+      contentHash: null,
+      canaryJobId: null,
+      canaryNote: null,
       updatedAt: now,
     };
-    const message = `Job ${kind} queued for ${member.name}`;
-    const event = {
-      memberId: member.id,
-      type: "job.queued",
-      actor,
-      message,
-      data: { jobId: job.id, kind },
-    } as const;
-    await this.write([this.db.insert(jobs).values(job), this.event(event, now)]);
+    const { job, canary } = await shape(drafted);
+    const writes: Write[] = [];
+    if (canary) {
+      const { job: first, memberName } = canary;
+      writes.push(this.db.insert(jobs).values(first));
+      writes.push(
+        this.queuedEvent(
+          first,
+          `Job ${kind} queued for ${memberName} as the canary for ${member.name}`,
+          actor,
+          now,
+        ),
+      );
+    }
+    const held = job.status === "held" ? ", held" : "";
+    const note = job.canaryNote ? `${held}: ${job.canaryNote}` : "";
+    const message = `Job ${kind} queued for ${member.name}${note}`;
+    writes.push(this.db.insert(jobs).values(job), this.queuedEvent(job, message, actor, now));
+    await this.write(writes);
+    if (canary) this.unfinished.set(canary.job.id, canary.job);
     this.unfinished.set(job.id, job);
     return ok({ job, created: true });
+  }
+
+  private queuedEvent(job: JobRow, message: string, actor: string, now: number): Write {
+    const data = {
+      jobId: job.id,
+      kind: job.kind,
+      ...(job.canaryJobId ? { canaryJobId: job.canaryJobId } : {}),
+    };
+    return this.event({ memberId: job.memberId, type: "job.queued", actor, message, data }, now);
+  }
+
+  /**
+   * What finishing `finished` does to the jobs held for it as their canary: released (queued)
+   * when it succeeded, failed with its reason otherwise. The writes go with the finish; `apply`
+   * moves memory once they are durable.
+   */
+  private settleHeldFor(finished: JobRow, now: number): { writes: Write[]; apply: () => void } {
+    const settled = [...this.unfinished.values()]
+      .filter((job) => job.status === "held" && job.canaryJobId === finished.id)
+      .map((held) => ({
+        held,
+        after: settleHeld(held, finished, this.nameOf(finished.memberId), now),
+      }));
+    const writes = settled.flatMap(({ held, after }) => {
+      const released = after.status === "queued";
+      const message = released
+        ? `Job ${held.kind} released for ${this.nameOf(held.memberId)}: ${after.canaryNote}`
+        : `Job ${held.kind} failed for ${this.nameOf(held.memberId)}: ${after.canaryNote}`;
+      const event: Omit<NewEvent, "poolId"> = {
+        memberId: held.memberId,
+        type: released ? "job.queued" : "job.failed",
+        actor: "system",
+        message,
+        data: { jobId: held.id, kind: held.kind, canaryJobId: finished.id },
+      };
+      return [updateJob(this.db, held, after), this.event(event, now)];
+    });
+    const apply = () => {
+      for (const { after } of settled) {
+        if (after.status === "queued") this.unfinished.set(after.id, after);
+        else this.unfinished.delete(after.id);
+      }
+    };
+    return { writes, apply };
   }
 
   async cancel(jobId: string, actor: string, now: number): Promise<Outcome<JobRow>> {
@@ -170,11 +245,13 @@ export class JobQueue {
         [{ path: "finishedAt", message: "must not be before the acknowledged start" }],
       );
     }
+    // The canary's word first, so the output says whether the change was proven on a standby.
+    const canaryLine = before.canaryNote ? `[baton] ${before.canaryNote}\n` : "";
     const finished: JobRow = {
       ...before,
       status: result.status,
       exitCode: result.exitCode,
-      outputTail: result.outputTail,
+      outputTail: `${canaryLine}${result.outputTail}`,
       startedAt,
       finishedAt: result.finishedAt,
       updatedAt: now,
@@ -213,8 +290,12 @@ export class JobQueue {
   /** Times out unfinished jobs past their deadline; the writes go in the caller's batch. */
   expire(now: number): Write[] {
     return expiredJobs(this.unfinished.values(), now).flatMap((job) => {
+      // A held job whose canary timed out just before was failed with it.
+      if (!this.unfinished.has(job.id)) return [];
       const timedOut: JobRow = { ...job, status: "timed_out", finishedAt: now, updatedAt: now };
       this.unfinished.delete(job.id);
+      const settle = this.settleHeldFor(timedOut, now);
+      settle.apply();
       const event: Omit<NewEvent, "poolId"> = {
         memberId: job.memberId,
         type: "job.timed_out",
@@ -222,7 +303,7 @@ export class JobQueue {
         message: `Job ${job.kind} timed out while ${job.status}`,
         data: { jobId: job.id, kind: job.kind, was: job.status },
       };
-      return [updateJob(this.db, job, timedOut), this.event(event, now)];
+      return [updateJob(this.db, job, timedOut), this.event(event, now), ...settle.writes];
     });
   }
 
@@ -237,10 +318,13 @@ export class JobQueue {
   private async finish(before: JobRow, after: JobRow, actor: string, message: string, now: number) {
     const type = `job.${after.status}` as NewEvent["type"];
     const data = { jobId: after.id, kind: after.kind, exitCode: after.exitCode };
+    const settle = this.settleHeldFor(after, now);
     await this.write([
       updateJob(this.db, before, after),
       this.event({ memberId: after.memberId, type, actor, message, data }, now),
+      ...settle.writes,
     ]);
     this.unfinished.delete(after.id);
+    settle.apply();
   }
 }

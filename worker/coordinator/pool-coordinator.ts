@@ -33,14 +33,15 @@ import { SerialQueue } from "../lib/serial";
 import { log, setLogLevel } from "../log";
 import { enrollMember, removeMember, rotateSecret, updateMember } from "../members/store";
 import { AlertDispatcher } from "./alert-dispatcher";
+import { planCanary, shapeWithCanary } from "./canary-gate";
 import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { changeEvent } from "./change-events";
 import { DnsSync } from "./dns-sync";
-import { FailoverKeeper, type Flip } from "./failover-keeper";
+import { FailoverKeeper, type Flip, policyOf } from "./failover-keeper";
 import { HaproxyStatBoard, type HaproxyStatTable } from "./haproxy-stat-board";
 import { recordMembersHealth } from "./health-record";
 import { DEAF_GAP_SLACK_MS, Hearing } from "./hearing";
-import { admitJob } from "./job-admission";
+import { admitJob, admitKind } from "./job-admission";
 import { JobQueue } from "./job-queue";
 import {
   type LiveMember,
@@ -59,7 +60,7 @@ export interface CoordinatorStats extends D1Totals {
   heartbeats: number;
 }
 
-const UNFINISHED: JobRow["status"][] = ["queued", "delivered", "running"];
+const UNFINISHED: JobRow["status"][] = ["held", "queued", "delivered", "running"];
 
 /**
  * The brain of one pool. Every agent request and every change to the pool's members passes
@@ -89,6 +90,7 @@ export class PoolCoordinator extends DurableObject<Env> {
     this.db,
     (event, now) => this.event(event, now),
     this.write,
+    (memberId) => this.catalog.get(memberId)?.name ?? memberId,
   );
   private readonly failover = new FailoverKeeper(this.db, (event, now) => this.event(event, now));
   private readonly schedules = new ScheduleBook(this.db, (event, now) => this.event(event, now));
@@ -569,9 +571,48 @@ export class PoolCoordinator extends DurableObject<Env> {
   private async queueJob(member: MemberRow, input: CreateJob, actor: string) {
     const pool = this.pool as PoolRow;
     const admit = () => admitJob(this.db, pool, member, this.members.get(member.id), input);
-    const queued = await this.jobQueue.enqueue(pool.id, member, input, actor, this.now(), admit);
+    const shape = (drafted: JobRow) => this.withCanary(pool, member, input, actor, drafted);
+    const queued = await this.jobQueue.enqueue(
+      pool.id,
+      member,
+      input,
+      actor,
+      this.now(),
+      admit,
+      shape,
+    );
     await this.scheduleAlarm();
     return queued;
+  }
+
+  /** Holds a config change for the active behind a standby canary when it needs one (0018). */
+  private async withCanary(
+    pool: PoolRow,
+    member: MemberRow,
+    input: CreateJob,
+    actor: string,
+    drafted: JobRow,
+  ) {
+    const now = this.now();
+    const plan = await planCanary({
+      db: this.db,
+      pool,
+      member,
+      kind: input.kind,
+      payload: input.payload,
+      force: input.force === true,
+      actor,
+      view: this.failoverView(now),
+      policy: policyOf(pool),
+      now,
+      rowOf: (id) => this.catalog.get(id),
+      unfinished: this.jobQueue.pending(),
+      mayRun: (id) => {
+        const row = this.catalog.get(id);
+        return row ? admitKind(pool, row, this.members.get(id), input.kind).ok : false;
+      },
+    });
+    return shapeWithCanary(plan, drafted, member.name, now);
   }
 
   /** An agent request with a body, in the queue: secret, address, then the body against `schema`. */

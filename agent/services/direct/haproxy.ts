@@ -69,7 +69,7 @@ export function haproxyDriver(paths: ServicePaths, runDir: string): DaemonDriver
       const fresh = after.workers.filter((worker) => !before.workers.includes(worker));
       if (after.failedReloads > 0 || fresh.length === 0) {
         throw new ServiceError(
-          "haproxy refused the new configuration and kept serving the previous one",
+          "haproxy's master reported the reload as failed; its previous workers still run",
           JSON.stringify(after),
         );
       }

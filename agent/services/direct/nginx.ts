@@ -117,7 +117,7 @@ export function nginxDriver(paths: ServicePaths, runDir: string): DaemonDriver {
       }, DAEMON_TIMEOUT_MS);
       if (!fresh) {
         throw new ServiceError(
-          "nginx did not start workers with the new configuration; it keeps the previous one",
+          "nginx did not start workers with the new configuration; its previous workers still run",
           await startupLogTail(),
         );
       }

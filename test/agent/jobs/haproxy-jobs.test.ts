@@ -85,7 +85,7 @@ describe("haproxy.config.apply, haproxy.reload, drain and ready", () => {
     expect(await readdir(edge.confDir)).toEqual(["conf.d", "haproxy.cfg"]);
   }, 30_000);
 
-  it("rolls back a config that validates but cannot bind its port, and keeps serving", async () => {
+  it("refuses, before any reload, a config that validates but cannot bind its port, and keeps serving", async () => {
     const busy = createTcpServer();
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
     const address = busy.address();
@@ -99,7 +99,11 @@ describe("haproxy.config.apply, haproxy.reload, drain and ready", () => {
         `bind 127.0.0.1:${edge.port}\n    bind 127.0.0.1:${busyPort}`,
       );
       const error = await failure(haproxyHandlers["haproxy.config.apply"]({ config: clash }, ctx));
-      expect(error.message).toMatch(/previous configuration restored and reloaded/);
+      expect(error.message).toMatch(
+        new RegExp(
+          `listener 127.0.0.1:${busyPort}: port ${busyPort} is already in use by .*not loaded`,
+        ),
+      );
       expect(await readFile(edge.configFile, "utf8")).toBe(before);
       expect(await get(edge.port)).toBe(served);
       expect((await edge.services.status("haproxy")).activeState).toBe("active");

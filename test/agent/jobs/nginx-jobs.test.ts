@@ -67,7 +67,7 @@ describe("nginx.config.apply and nginx.reload", () => {
     expect((await readdir(edge.confDir)).sort()).toEqual(["conf.d", "nginx.conf"]);
   }, 30_000);
 
-  it("rolls back a config that validates but cannot bind its port, and keeps serving", async () => {
+  it("refuses, before any reload, a config that validates but cannot bind its port, and keeps serving", async () => {
     const busy = createTcpServer();
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
     const address = busy.address();
@@ -80,7 +80,11 @@ describe("nginx.config.apply and nginx.reload", () => {
         `listen 127.0.0.1:${edge.port};\n    listen 127.0.0.1:${busyPort};`,
       );
       const error = await failure(nginxHandlers["nginx.config.apply"]({ config: clash }, ctx));
-      expect(error.message).toMatch(/previous configuration restored and reloaded/);
+      expect(error.message).toMatch(
+        new RegExp(
+          `listener 127.0.0.1:${busyPort}: port ${busyPort} is already in use by .*not loaded`,
+        ),
+      );
       expect(await readFile(edge.configFile, "utf8")).toBe(before);
       expect(await get(edge.port)).toBe("two");
       expect((await edge.services.status("nginx")).activeState).toBe("active");

@@ -231,6 +231,46 @@ describe("the member's Jobs tab", () => {
     expect(byTestId(list, "job-row").map((row) => row["data-job-id"])).toEqual([second, first]);
   });
 
+  it("holds an apply for the active behind a canary linked in the list, unless the box to skip it is ticked", async () => {
+    const { cookie, csrf } = await signIn("admin");
+    const { pool, member } = await haproxyMember(); // the pool's first ready member: active
+    const standby = await enroll(pool.id);
+    await heartbeat(standby, {
+      publicIp: "198.51.100.22",
+      services: { haproxy: { installed: true, activeState: "active" } },
+    });
+    const form = await htmlOf(cookie, `/members/${member.id}/jobs`);
+    expect(byTestId(form, "job-force")).toHaveLength(1);
+    const config = "global\n  maxconn 50\n";
+    const held = jobIdOf(
+      await queueThroughForm(cookie, csrf, member.id, { kind: "haproxy.config.apply", config }),
+      member.id,
+    );
+    const [canary] = await jobsOf(standby.member.id);
+    const list = await htmlOf(cookie, `/members/${member.id}/jobs`);
+    expect(byTestId(list, "job-row")[0]).toMatchObject({
+      "data-job-id": held,
+      "data-status": "held",
+    });
+    expect(list).toContain(`waiting for canary <a href="/jobs/${canary?.id}">${canary?.id}</a>`);
+    const linked = await fetchAs(cookie, `/jobs/${canary?.id}`);
+    expect(linked.headers.get("Location")).toBe(`/members/${standby.member.id}/jobs/${canary?.id}`);
+
+    const forced = jobIdOf(
+      await queueThroughForm(cookie, csrf, member.id, {
+        kind: "haproxy.config.apply",
+        config: "global\n  maxconn 60\n",
+        force: "on",
+      }),
+      member.id,
+    );
+    const byId = new Map((await jobsOf(member.id)).map((job) => [job.id, job]));
+    expect(byId.get(forced)).toMatchObject({
+      status: "queued",
+      canaryNote: expect.stringMatching(/skipped \(force\)/),
+    });
+  });
+
   it("refuses a drain without a backend, naming the field, and queues nothing", async () => {
     const { cookie, csrf } = await signIn("operator");
     const { member } = await haproxyMember();

@@ -26,6 +26,9 @@ function job(id: string, overrides: Partial<JobRow> = {}): JobRow {
     exitCode: null,
     outputTail: null,
     createdBy: "bootstrap",
+    contentHash: null,
+    canaryJobId: null,
+    canaryNote: null,
     updatedAt: 0,
     ...overrides,
   };
@@ -38,6 +41,7 @@ it("delivers queued jobs and unacknowledged ones past the redelivery window, old
     job("job_2", { status: "delivered", deliveredAt: 1_000 }),
     job("job_4", { status: "running" }),
     job("job_5", { memberId: "mem_2" }),
+    job("job_7", { status: "held" }), // waits for its canary
     job("job_6", { deadlineAt: 10_000 }),
   ];
   const now = 1_000 + JOB_REDELIVERY_MS;

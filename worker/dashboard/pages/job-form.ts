@@ -12,8 +12,8 @@ function text(value: JobFormFields[string] | undefined): string | undefined {
 /**
  * The admin API's request body from the form: the kind, and the payload fields its schema names
  * (other fields of the form are ignored). An empty optional field is left out; an empty required
- * one is sent as is, so the kind's schema names it. The payload itself is checked where the API
- * checks it, in enqueueMemberJob.
+ * one is sent as is, so the kind's schema names it. A ticked "Skip the standby canary" is
+ * `force: true`. The payload itself is checked where the API checks it, in enqueueMemberJob.
  */
 export function jobRequestFromForm(
   fields: JobFormFields,
@@ -29,7 +29,8 @@ export function jobRequestFromForm(
     // Config text is sent as typed (trailing newlines matter to HAProxy and nginx).
     payload[name] = name === "config" ? (text(fields[name]) ?? "") : value;
   }
-  const request = CreateJob.safeParse({ kind: kind.data, payload });
+  const force = text(fields.force) === "on" ? { force: true } : {};
+  const request = CreateJob.safeParse({ kind: kind.data, payload, ...force });
   if (!request.success) return { ok: false, message: "Not queued: the request is not valid" };
   return { ok: true, value: request.data };
 }

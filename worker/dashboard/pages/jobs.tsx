@@ -104,6 +104,11 @@ export const jobPages = new Hono<AppEnv>()
       </Layout>,
     );
   })
+  // A job by id alone (a canary runs on another member): its page under its member.
+  .get("/jobs/:jobId", async (c) => {
+    const job = await getJob(c.get("db"), c.req.param("jobId"));
+    return c.redirect(`/members/${job.memberId}/jobs/${job.id}`, 302);
+  })
   .get("/ui/members/:memberId/jobs/:jobId/fragment", async (c) => {
     const { job } = await memberJob(c);
     return fragment(c, await jobDetail(c, job));

@@ -1,5 +1,6 @@
 import type { Backup } from "../../../shared/backups";
 import {
+  CANARY_KINDS,
   FINISHED_JOB_STATUSES,
   type Job,
   type JobKind,
@@ -11,6 +12,7 @@ import { formatDuration } from "../live/format";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
 
 export const JOB_STATUS_LABEL: Record<JobStatus, string> = {
+  held: "Held for its canary",
   queued: "Queued",
   delivered: "Delivered to the agent",
   running: "Running",
@@ -155,6 +157,12 @@ export function JobForm(props: JobFormProps) {
             <label for="job-sha256">SHA-256</label>{" "}
             <input id="job-sha256" name="sha256" size={64} autocomplete="off" />
           </Group>
+          <p data-shown-by="job-kind" data-shown-for={CANARY_KINDS.join(" ")}>
+            <label title="On the active member, this change otherwise runs only after it succeeded on a standby">
+              <input type="checkbox" name="force" value="on" data-testid="job-force" /> Skip the
+              standby canary
+            </label>
+          </p>
           <div class="actions">
             <button
               type="submit"
@@ -230,7 +238,10 @@ export function JobList({
                 <td>
                   <a href={`/members/${memberId}/jobs/${job.id}`}>{job.kind}</a>
                 </td>
-                <td class={`status status-${job.status}`}>{JOB_STATUS_LABEL[job.status]}</td>
+                <td class={`status status-${job.status}`}>
+                  {JOB_STATUS_LABEL[job.status]}
+                  {job.canaryNote && <CanaryNote job={job} />}
+                </td>
                 <td>{formatTime(job.createdAt)}</td>
                 <td>{actors.get(job.createdBy) ?? job.createdBy}</td>
               </tr>
@@ -239,6 +250,27 @@ export function JobList({
         </table>
       )}
     </section>
+  );
+}
+
+/** The job's canary line, its canary job linked (it may be another member's). */
+function CanaryNote({ job }: { job: Job }) {
+  const { canaryJobId, canaryNote } = job;
+  if (!canaryNote) return null;
+  const at = canaryJobId ? canaryNote.indexOf(canaryJobId) : -1;
+  return (
+    <span class="muted canary-note" data-testid="job-canary">
+      {" · "}
+      {at < 0 || !canaryJobId ? (
+        canaryNote
+      ) : (
+        <>
+          {canaryNote.slice(0, at)}
+          <a href={`/jobs/${canaryJobId}`}>{canaryJobId}</a>
+          {canaryNote.slice(at + canaryJobId.length)}
+        </>
+      )}
+    </span>
   );
 }
 
@@ -267,6 +299,7 @@ export function JobDetail({ job, actor, session, canOperate }: JobDetailProps) {
         <dt>Status</dt>
         <dd class={`status status-${job.status}`} data-testid="job-status">
           {JOB_STATUS_LABEL[job.status]}
+          <CanaryNote job={job} />
         </dd>
         <dt>Exit code</dt>
         <dd data-testid="job-exit-code">{job.exitCode === null ? "none" : String(job.exitCode)}</dd>

@@ -26,6 +26,10 @@ export const jobs = sqliteTable(
     exitCode: integer("exit_code"),
     outputTail: text("output_tail"),
     createdBy: text("created_by").notNull(),
+    /** SHA-256 of kind and payload for CANARY_KINDS: "the same content" a canary proved. */
+    contentHash: text("content_hash"),
+    canaryJobId: text("canary_job_id"),
+    canaryNote: text("canary_note"),
     updatedAt: integer("updated_at").notNull(),
   },
   (table) => [
@@ -37,6 +41,8 @@ export const jobs = sqliteTable(
     index("jobs_member_id").on(table.memberId, table.id),
     // Serves: a pool's jobs, newest first.
     index("jobs_pool_id").on(table.poolId, table.id),
+    // Serves: "has this content already succeeded on a standby?" before a canary is queued.
+    index("jobs_pool_content").on(table.poolId, table.contentHash),
   ],
 );
 
