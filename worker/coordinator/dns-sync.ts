@@ -1,30 +1,21 @@
 import { eq } from "drizzle-orm";
 import type { DnsMode, DnsProviderSettings } from "../../shared/dns";
 import type { Db } from "../db/client";
-import { dnsSettings } from "../db/schema/dns";
 import { type PoolRow, pools } from "../db/schema/pools";
 import type { Write } from "../db/writes";
 import { sortAddresses } from "../dns/plan";
 import { DnsError, type DnsProvider } from "../dns/provider";
 import { createDnsProvider } from "../dns/providers";
 import { loadDnsSettings } from "../dns/settings";
+import { syncWriteProof } from "../dns/write-verification";
 import { PUBLIC_ONLY } from "../lib/outbound-url";
 import { log } from "../log";
+import { nextCallDelayMs } from "./dns-backoff";
 import type { BatchWriter, EventWriter } from "./job-queue";
 
-/** Retries of a failed update: exponential from 1 s, at most 30 s apart, until confirmed. */
-export const DNS_RETRY_BASE_MS = 1_000;
-export const DNS_RETRY_MAX_MS = 30_000;
-/**
- * While the backoff grows past it, the provider is still probed this often with a cheap read, so
- * an update is confirmed within seconds of the provider coming back; the first read that
- * succeeds triggers the write at once.
- */
-export const DNS_PROBE_MAX_MS = 4_000;
-/** A refusal the provider will repeat (bad credentials, permissions) is retried this much slower. */
-const NON_RETRYABLE_FACTOR = 10;
 /** How often the provider's records are read back to find edits made outside Baton. */
 export const DRIFT_CHECK_INTERVAL_MS = 60_000;
+export { DNS_RETRY_BASE_MS } from "./dns-backoff";
 
 export interface DnsTarget {
   settings: DnsProviderSettings;
@@ -36,18 +27,6 @@ export interface FlipTiming {
   reason: string;
   detectedAt: number;
   decidedAt: number;
-}
-
-export function retryDelayMs(failures: number, retryAfterMs?: number): number {
-  const backoff = Math.min(DNS_RETRY_MAX_MS, DNS_RETRY_BASE_MS * 2 ** Math.max(0, failures - 1));
-  return Math.max(backoff, retryAfterMs ?? 0);
-}
-
-/** When to call the provider again after `failures` failed calls in a row. */
-export function nextCallDelayMs(failures: number, error: DnsError | null): number {
-  const delay = retryDelayMs(failures, error?.retryAfterMs);
-  if (error && !error.retryable) return delay * NON_RETRYABLE_FACTOR;
-  return Math.max(Math.min(delay, DNS_PROBE_MAX_MS), error?.retryAfterMs ?? 0);
 }
 
 const same = (a: string[] | null, b: string[] | null) =>
@@ -222,14 +201,7 @@ export class DnsSync {
         .where(eq(pools.id, pool.id)),
     ];
     // The provider accepted a write: as good a proof of write access as the probe.
-    if (written)
-      writes.push(
-        this.proof(pool.id, {
-          writeVerifiedAt: now,
-          writeVerifiedBy: "system",
-          writeCheckError: null,
-        }),
-      );
+    if (written) writes.push(syncWriteProof(this.db, pool.id, now, null));
     // A record found already right is news only when it completes a flip or a recovery.
     if (written || flip || recovered) {
       writes.push(this.event({ type: "dns.updated", actor: "system", message, data }, now));
@@ -270,27 +242,9 @@ export class DnsSync {
     }
     if (refusal) {
       this.refusalReported = true;
-      writes.push(
-        this.proof(pool.id, {
-          writeVerifiedAt: null,
-          writeVerifiedBy: null,
-          writeCheckError: message,
-        }),
-      );
+      writes.push(syncWriteProof(this.db, pool.id, now, message));
     }
     await this.write(writes);
-  }
-
-  /** Records what a write proved about the pool's DNS settings (see worker/dns/write-verification.ts). */
-  private proof(
-    poolId: string,
-    set: {
-      writeVerifiedAt: number | null;
-      writeVerifiedBy: string | null;
-      writeCheckError: string | null;
-    },
-  ): Write {
-    return this.db.update(dnsSettings).set(set).where(eq(dnsSettings.poolId, poolId));
   }
 
   private async checkDrift(): Promise<void> {

@@ -89,6 +89,18 @@ export async function recordWriteCheck(
   await db.update(dnsSettings).set(set).where(eq(dnsSettings.poolId, poolId));
 }
 
+/**
+ * What a record update during sync proved: the provider accepted it (`refusal` null: verified
+ * now, by "system"), or refused it for good (the proof is withdrawn, with the refusal).
+ */
+export function syncWriteProof(db: Db, poolId: string, now: number, refusal: string | null) {
+  const set =
+    refusal === null
+      ? { writeVerifiedAt: now, writeVerifiedBy: "system", writeCheckError: null }
+      : { writeVerifiedAt: null, writeVerifiedBy: null, writeCheckError: refusal };
+  return db.update(dnsSettings).set(set).where(eq(dnsSettings.poolId, poolId));
+}
+
 /** Checks a pool's saved settings against its hostname and records the outcome. */
 export async function verifyDnsWrite(
   db: Db,

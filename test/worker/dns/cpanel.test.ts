@@ -174,6 +174,30 @@ describe("cPanel provider", () => {
     expect(fake.lines).toHaveLength(before); // removed again
   });
 
+  it("check proves write access with an A record when the account may only edit A and CNAME", async () => {
+    await fake.close();
+    fake = await startFakeCpanel({
+      zone: ZONE,
+      username: USER,
+      token: TOKEN,
+      features: ["simplezoneedit"],
+    });
+    const before = fake.lines.length;
+    const check = await provider().check(NAME);
+    expect(check).toMatchObject({ ok: true, writable: true });
+    const adds = fake.requests
+      .filter((request) => request.path === EDIT)
+      .map((request) => new URLSearchParams(request.body).get("add"))
+      .filter((add): add is string => add !== null)
+      .map((add) => JSON.parse(add));
+    expect(adds.at(-1)).toMatchObject({
+      dname: `baton-check.${NAME}.`,
+      record_type: "A",
+      data: ["192.0.2.1"],
+    });
+    expect(fake.lines).toHaveLength(before);
+  });
+
   it("check fails when the account may read the zone but lacks the Zone Editor feature", async () => {
     await fake.close();
     fake = await startFakeCpanel({ zone: ZONE, username: USER, token: TOKEN, features: [] });

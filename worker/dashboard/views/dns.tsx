@@ -151,6 +151,11 @@ export function DnsActions(props: {
         >
           Test connection
         </button>
+        <span class="muted">
+          {" "}
+          Reads the record, then writes and removes a TXT record _baton-check.&lt;hostname&gt; to
+          prove Baton can write.
+        </span>
       </form>
       <ActionForm
         action={`/ui/pools/${poolId}/dns/remove`}

@@ -44,6 +44,8 @@ const EDIT_FEATURE =
   "the cPanel account needs the Zone Editor feature (zoneedit or simplezoneedit) for Baton to change its zone";
 
 const PROVIDER = "cPanel";
+/** TEST-NET-1 (RFC 5737): an address for documentation, never routed. */
+const PROBE_ADDRESS = "192.0.2.1";
 
 /**
  * A cPanel account's zone through UAPI: DNS::parse_zone reads it, DNS::mass_edit_zone changes
@@ -109,23 +111,37 @@ export class CpanelProvider implements DnsProvider {
 
   /**
    * Adds the TXT probe (replacing a stale one), then removes it: two mass_edit_zone calls, each
-   * with the serial just read. parse_zone needs no feature, so only this shows a missing one.
+   * with the serial just read. parse_zone needs no feature, so only this shows a missing one. An
+   * account with only "simplezoneedit" may write A and CNAME records but not TXT: that is all
+   * Baton needs, so it is proven with an A record on a documentation address instead (named
+   * without an underscore, which BIND's check-names refuses in an A record's owner).
    */
   async #proveWrite(name: string): Promise<void> {
-    const dname = withTrailingDot(probeName(name));
-    const text = probeText();
-    const before = await this.#readZone(name, "TXT", probeName(name));
+    try {
+      await this.#probe(name, "TXT", probeName(name), probeText());
+    } catch (error) {
+      if (!(error instanceof DnsError) || !error.message.includes("“TXT” records")) throw error;
+      await this.#probe(name, "A", `baton-check.${normalizeName(name)}`, PROBE_ADDRESS);
+    }
+  }
+
+  async #probe(name: string, type: "A" | "TXT", owner: string, value: string): Promise<void> {
+    const before = await this.#readZone(name, type, owner);
     const form = new URLSearchParams({ zone: this.settings.zone, serial: before.serial });
-    const probe = { dname, ttl: PROBE_TTL_SECONDS, record_type: "TXT", data: [text] };
-    form.append("add", JSON.stringify(probe));
+    const dname = withTrailingDot(owner);
+    form.append(
+      "add",
+      JSON.stringify({ dname, ttl: PROBE_TTL_SECONDS, record_type: type, data: [value] }),
+    );
+    const stale = before.records.filter((record) => type === "TXT" || record.address === value);
     appendMultiple(
       form,
       "remove",
-      before.records.map((record) => String(record.lineIndex)),
+      stale.map((record) => String(record.lineIndex)),
     );
     await this.#edit(form);
-    const after = await this.#readZone(name, "TXT", probeName(name));
-    const written = after.records.filter((record) => record.address === text);
+    const after = await this.#readZone(name, type, owner);
+    const written = after.records.filter((record) => record.address === value);
     if (written.length === 0)
       throw new DnsError(`${PROVIDER}: the probe record was not saved`, false);
     const removal = new URLSearchParams({ zone: this.settings.zone, serial: after.serial });

@@ -93,8 +93,9 @@ export async function startFakeCpanel(options: {
     if (asked !== zone) return uapi(0, null, [`You do not control a DNS zone named “${asked}”.`]);
     if (url.pathname === "/execute/DNS/parse_zone") return parseZone();
     if (url.pathname === "/execute/DNS/mass_edit_zone") {
+      // Cpanel::API::DNS: needs_feature any of simplezoneedit, zoneedit, changemx (the
+      // fake supports the first two). The wording of this refusal is the fake's own.
       if (!features.some((feature) => feature === "zoneedit" || feature === "simplezoneedit")) {
-        // The fake's wording: cPanel refuses with status 0 and an error naming the feature.
         return uapi(0, null, [
           "This function requires the “zoneedit” or “simplezoneedit” feature, which your account lacks.",
         ]);
@@ -102,6 +103,13 @@ export async function startFakeCpanel(options: {
       return massEdit(args);
     }
     return { status: 404, text: "Not Found" };
+  }
+
+  /** Cpanel::ZoneEdit::User: zoneedit allows A, CNAME, AAAA, CAA, SRV, TXT; simplezoneedit A, CNAME. */
+  function allowedTypes(): string[] {
+    if (features.includes("zoneedit")) return ["A", "AAAA", "CAA", "CNAME", "SRV", "TXT"];
+    if (features.includes("simplezoneedit")) return ["A", "CNAME"];
+    return [];
   }
 
   function parseZone(): Reply {
@@ -140,6 +148,19 @@ export async function startFakeCpanel(options: {
       (text) => JSON.parse(text) as ZoneLine & { line_index: number },
     );
     const removals = multiple("remove").map(Number);
+    for (const item of [...adds, ...edits]) {
+      const allowed = allowedTypes();
+      if (!allowed.includes(item.record_type ?? "")) {
+        const list =
+          allowed.length > 1
+            ? `${allowed.slice(0, -1).join(", ")} and ${allowed.at(-1)}`
+            : allowed.join("");
+        // Cpanel::API::DNS::_authorize_record_type's wording.
+        return uapi(0, null, [
+          `This interface cannot create “${item.record_type}” records. It can only create ${list} records.`,
+        ]);
+      }
+    }
     if (adds.length + edits.length + removals.length === 0) {
       return uapi(0, null, ["You must provide at least one change to the DNS zone."]);
     }
