@@ -5,6 +5,8 @@
  * abstract sockets, inherited fds, UDP (QUIC, syslog), binds in another network namespace and
  * addresses built from environment variables.
  */
+
+import { HAPROXY_SECTIONS } from "./haproxy-sections";
 import { nginxStatements } from "./nginx-conf";
 
 export interface Listener {
@@ -64,26 +66,6 @@ function haproxyAddress(address: string, transparent: boolean): Listener[] {
   return ports(portText).map((port) => listener(host, port, wildcard, transparent));
 }
 
-/** HAProxy's section keywords: a line starting with one opens a new section. */
-const SECTIONS = new Set([
-  "global",
-  "defaults",
-  "frontend",
-  "backend",
-  "listen",
-  "peers",
-  "resolvers",
-  "userlist",
-  "cache",
-  "program",
-  "http-errors",
-  "ring",
-  "mailers",
-  "log-forward",
-  "crt-store",
-  "traces",
-]);
-
 function uncommented(line: string): string {
   const hash = line.search(/(^|\s)#/);
   return hash < 0 ? line : line.slice(0, hash);
@@ -101,7 +83,7 @@ export function haproxyListeners(text: string): Listener[] {
   for (const raw of text.split("\n")) {
     const words = uncommented(raw).trim().split(/\s+/).filter(Boolean);
     const [keyword = "", first = ""] = words;
-    if (SECTIONS.has(keyword)) {
+    if (HAPROXY_SECTIONS.has(keyword)) {
       flush();
       section = keyword;
       continue;

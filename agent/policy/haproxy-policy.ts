@@ -9,6 +9,7 @@
  */
 import { dirname } from "node:path";
 import { words } from "../jobs/references";
+import { HAPROXY_SECTIONS } from "../parsers/haproxy-sections";
 import { type PathUse, type PolicyFindings, resolvePath } from "./rules";
 
 /** Directives refused in any section, and why. */
@@ -27,25 +28,6 @@ export const HAPROXY_REFUSED: Readonly<Record<string, string>> = {
   resetenv: "changes the environment HAProxy re-executes itself and its programs with",
   unsetenv: "changes the environment HAProxy re-executes itself and its programs with",
 };
-
-const SECTIONS = new Set([
-  "global",
-  "defaults",
-  "frontend",
-  "backend",
-  "listen",
-  "peers",
-  "resolvers",
-  "userlist",
-  "mailers",
-  "http-errors",
-  "ring",
-  "cache",
-  "program",
-  "fcgi-app",
-  "log-forward",
-  "crt-store",
-]);
 
 /** Directives whose argument at `index` is a path, with its use and relative base. */
 const PATH_DIRECTIVES: Readonly<
@@ -140,7 +122,7 @@ export function checkHaproxy(text: string, file: string, cwd = "/"): PolicyFindi
         ...(directive === "crt-list" && { base }),
       });
     };
-    if (SECTIONS.has(keyword)) {
+    if (HAPROXY_SECTIONS.has(keyword)) {
       section = keyword;
       if (keyword === "program") refuse("program", "starts a program as root");
       continue;

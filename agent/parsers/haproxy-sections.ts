@@ -1,0 +1,20 @@
+/** HAProxy's section keywords: a config line starting with one opens a new section. */
+export const HAPROXY_SECTIONS: ReadonlySet<string> = new Set([
+  "global",
+  "defaults",
+  "frontend",
+  "backend",
+  "listen",
+  "peers",
+  "resolvers",
+  "userlist",
+  "mailers",
+  "http-errors",
+  "ring",
+  "cache",
+  "program",
+  "fcgi-app",
+  "log-forward",
+  "crt-store",
+  "traces",
+]);
