@@ -6,7 +6,6 @@
  * Loopback ports; temp dirs removed afterwards.
  */
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createServer as createHttpServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,6 +21,7 @@ import {
   type Site,
   startHaproxySite,
   startNginxSite,
+  useSiteLab,
 } from "./sites";
 
 /**
@@ -32,37 +32,33 @@ const SECRET_WORD = "s3cr3t-baton-policy-value";
 
 let outside: string;
 let secretFile: string;
-let shared: string;
-let upstream: Server;
-let upstreamPort: number;
-const sites: Site[] = [];
+const lab = useSiteLab("baton-policy-jobs-");
 
 beforeAll(async () => {
   outside = await mkdtemp(join(tmpdir(), "baton-policy-outside-"));
   secretFile = join(outside, "shadow");
   await writeFile(secretFile, `${SECRET_WORD};\nsecond line\n`);
   await chmod(secretFile, 0o600);
-  shared = await mkdtemp(join(tmpdir(), "baton-policy-jobs-"));
-  upstream = createHttpServer((_req, res) => res.end("upstream\n"));
-  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-  const address = upstream.address();
-  upstreamPort = typeof address === "object" && address ? address.port : 0;
 });
 
 afterAll(async () => {
-  for (const site of sites) await site.stop();
-  await new Promise((resolve) => upstream?.close(resolve));
-  await rm(shared, { recursive: true, force: true });
   await rm(outside, { recursive: true, force: true });
 });
 
 async function haproxySite(body: string, port?: number) {
   const listen = port ?? (await freePort());
-  const socket = join(shared, `admin-${sites.length}.sock`);
-  const started = await startHaproxySite({ socket, port: listen, body, upstream: upstreamPort });
-  sites.push(started);
+  const socket = join(lab.shared, `admin-${lab.sites.length}.sock`);
+  const started = await startHaproxySite({
+    socket,
+    port: listen,
+    body,
+    upstream: lab.upstreamPort,
+  });
+  lab.sites.push(started);
   const text = (body: string, extra: string[] = []) =>
-    [haproxyConfig({ socket, port: listen, body, upstream: upstreamPort }), ...extra].join("\n");
+    [haproxyConfig({ socket, port: listen, body, upstream: lab.upstreamPort }), ...extra].join(
+      "\n",
+    );
   return { ...started, port: listen, socket, text };
 }
 
@@ -93,7 +89,7 @@ describe("HAProxy", () => {
 
   beforeAll(async () => {
     edge = await haproxySite("one");
-    marker = join(shared, "program-ran");
+    marker = join(lab.shared, "program-ran");
   }, 30_000);
 
   it("refuses a config with a program section: nothing runs, the file and the service stay", async () => {
@@ -234,7 +230,7 @@ describe("nginx", () => {
     runtime = await mkdtemp(join(tmpdir(), "baton-policy-nginx-"));
     const port = await freePort();
     const started = await startNginxSite({ port, body: "one", runtime });
-    sites.push(started);
+    lab.sites.push(started);
     edge = { ...started, port };
   }, 30_000);
 

@@ -3,51 +3,32 @@
  * apply (good, rejected, failing on reload), reload, drain/ready, and backup on one instance
  * restored on another. Ports are loopback; everything lives in temp dirs removed afterwards.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer as createHttpServer, type Server } from "node:http";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { createServer as createTcpServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { showStat } from "../../../agent/haproxy/runtime-api";
 import { haproxyHandlers } from "../../../agent/jobs/haproxy";
 import { freePort } from "../haproxy/haproxy-instance";
 import { failure, MemoryJobApi, testJob } from "./job-context";
-import { get, haproxyConfig, type Site, startHaproxySite } from "./sites";
+import { get, haproxyConfig, startHaproxySite, useSiteLab } from "./sites";
 
-let shared: string;
-let upstream: Server;
-let upstreamPort: number;
-const sites: Site[] = [];
-
-beforeAll(async () => {
-  shared = await mkdtemp(join(tmpdir(), "baton-haproxy-jobs-"));
-  upstream = createHttpServer((_req, res) => res.end("upstream\n"));
-  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-  const address = upstream.address();
-  upstreamPort = typeof address === "object" && address ? address.port : 0;
-});
-
-afterAll(async () => {
-  for (const site of sites) await site.stop();
-  await new Promise((resolve) => upstream?.close(resolve));
-  await rm(shared, { recursive: true, force: true });
-});
+const lab = useSiteLab("baton-haproxy-jobs-");
 
 async function site(
   body: string,
   options: { port?: number; socket?: string; configName?: string } = {},
 ) {
   const port = options.port ?? (await freePort());
-  const socket = options.socket ?? join(shared, `admin-${sites.length}.sock`);
+  const socket = options.socket ?? join(lab.shared, `admin-${lab.sites.length}.sock`);
   const started = await startHaproxySite({
     socket,
     port,
     body,
-    upstream: upstreamPort,
+    upstream: lab.upstreamPort,
     ...options,
   });
-  sites.push(started);
+  lab.sites.push(started);
   return { ...started, port, socket };
 }
 
@@ -56,7 +37,7 @@ describe("haproxy.config.apply, haproxy.reload, drain and ready", () => {
   const job = (kind: Parameters<typeof testJob>[0]["kind"]) =>
     testJob({ kind, services: edge.services, config: edge.config });
   const config = (body: string, extra: string[] = []) =>
-    haproxyConfig({ socket: edge.socket, port: edge.port, body, upstream: upstreamPort }) +
+    haproxyConfig({ socket: edge.socket, port: edge.port, body, upstream: lab.upstreamPort }) +
     extra.join("\n");
 
   beforeAll(async () => {

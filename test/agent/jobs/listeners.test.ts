@@ -6,11 +6,9 @@
  * 503) is rolled back, with output that says what clients saw. And, straight through the service
  * manager, what the check prevents: HAProxy's running listeners refuse clients for about 2 s.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer as createTcpServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { haproxyHandlers } from "../../../agent/jobs/haproxy";
 import { watchRefusals } from "../../../agent/jobs/listeners";
 import { nginxHandlers } from "../../../agent/jobs/nginx";
@@ -24,36 +22,21 @@ import {
   type Site,
   startHaproxySite,
   startNginxSite,
+  useSiteLab,
 } from "./sites";
 
 /** An address on no interface of this machine (TEST-NET would do; this is the issue's). */
 const FOREIGN = "10.99.99.99:8443";
 
-let shared: string;
-const sites: Site[] = [];
-let busy: Server;
-let busyPort: number;
-
-beforeAll(async () => {
-  shared = await mkdtemp(join(tmpdir(), "baton-listeners-"));
-  busy = createTcpServer();
-  await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
-  const address = busy.address();
-  busyPort = typeof address === "object" && address ? address.port : 0;
-});
-
-afterAll(async () => {
-  for (const site of sites) await site.stop();
-  await new Promise((resolve) => busy?.close(resolve));
-  await rm(shared, { recursive: true, force: true });
-});
+// The lab's upstream doubles as a port another program (this test) holds.
+const lab = useSiteLab("baton-listeners-");
 
 describe("haproxy.config.apply with a listener that cannot bind", () => {
   let edge: Site;
   let port: number;
-  const socket = () => join(shared, "haproxy-admin.sock");
+  const socket = () => join(lab.shared, "haproxy-admin.sock");
   const config = (body: string) =>
-    haproxyConfig({ socket: socket(), port, body, upstream: busyPort });
+    haproxyConfig({ socket: socket(), port, body, upstream: lab.upstreamPort });
   const job = (probeUrl?: string) =>
     testJob({
       kind: "haproxy.config.apply",
@@ -63,8 +46,13 @@ describe("haproxy.config.apply with a listener that cannot bind", () => {
 
   beforeAll(async () => {
     port = await freePort();
-    edge = await startHaproxySite({ socket: socket(), port, body: "one", upstream: busyPort });
-    sites.push(edge);
+    edge = await startHaproxySite({
+      socket: socket(),
+      port,
+      body: "one",
+      upstream: lab.upstreamPort,
+    });
+    lab.sites.push(edge);
   }, 30_000);
 
   it("refuses an address not on this host: output names it, no client is refused", async () => {
@@ -89,13 +77,13 @@ describe("haproxy.config.apply with a listener that cannot bind", () => {
   it("refuses a port another program holds, naming the program", async () => {
     const bad = config("two").replace(
       `bind 127.0.0.1:${port}`,
-      `bind 127.0.0.1:${port}\n    bind 127.0.0.1:${busyPort}`,
+      `bind 127.0.0.1:${port}\n    bind 127.0.0.1:${lab.upstreamPort}`,
     );
     const traffic = startTraffic(port);
     const { ctx } = job();
     const error = await failure(haproxyHandlers["haproxy.config.apply"]({ config: bad }, ctx));
     const { failures } = await traffic.stop();
-    expect(error.message).toContain(`listener 127.0.0.1:${busyPort}`);
+    expect(error.message).toContain(`listener 127.0.0.1:${lab.upstreamPort}`);
     expect(error.message).toMatch(new RegExp(`already in use by \\S+ \\(pid ${process.pid}\\)`));
     expect(failures).toEqual([]);
     expect(await get(port)).toBe("one");
@@ -119,10 +107,10 @@ describe("haproxy.config.apply with a listener that cannot bind", () => {
 describe("what a bad bind costs when it reaches HAProxy (why the check runs first)", () => {
   it("the refusal watch measures the pause of the running listeners", async () => {
     const port = await freePort();
-    const socket = join(shared, "haproxy-raw.sock");
-    const edge = await startHaproxySite({ socket, port, body: "one", upstream: busyPort });
-    sites.push(edge);
-    const good = haproxyConfig({ socket, port, body: "one", upstream: busyPort });
+    const socket = join(lab.shared, "haproxy-raw.sock");
+    const edge = await startHaproxySite({ socket, port, body: "one", upstream: lab.upstreamPort });
+    lab.sites.push(edge);
+    const good = haproxyConfig({ socket, port, body: "one", upstream: lab.upstreamPort });
     // Straight to the service manager: haproxy -c passes, nothing checks the bind.
     await writeFile(
       edge.configFile,
@@ -144,12 +132,12 @@ describe("what a bad bind costs when it reaches HAProxy (why the check runs firs
 describe("nginx.config.apply with a listener that cannot bind", () => {
   let edge: Site;
   let port: number;
-  const config = (body: string) => nginxConfig({ runtime: shared, port, body });
+  const config = (body: string) => nginxConfig({ runtime: lab.shared, port, body });
 
   beforeAll(async () => {
     port = await freePort();
-    edge = await startNginxSite({ port, body: "one", runtime: shared });
-    sites.push(edge);
+    edge = await startNginxSite({ port, body: "one", runtime: lab.shared });
+    lab.sites.push(edge);
   }, 30_000);
 
   it("refuses an address not on this host: output names it, no client is refused", async () => {

@@ -5,9 +5,10 @@
  * Only loopback ports. Missing binaries throw: these tests fail, not skip.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
+import { createServer as createHttpServer, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import type { AgentConfig } from "../../../agent/config";
 import { DirectServiceManager } from "../../../agent/services/direct";
 import { findHaproxy } from "../haproxy/haproxy-instance";
@@ -174,4 +175,37 @@ export function startNginxSite(options: {
     options.body,
     options.runtime,
   );
+}
+
+/** What `useSiteLab` gives a test file; filled in by its beforeAll. */
+export interface SiteLab {
+  /** A temp dir for the file's sockets and runtimes, removed after the file. */
+  shared: string;
+  /** A loopback HTTP server answering "upstream": the sites' backend, or a port someone holds. */
+  upstreamPort: number;
+  /** Sites to stop after the file: push every site started. */
+  sites: Site[];
+}
+
+/**
+ * The setup the job test files share: a temp dir, a loopback upstream, and every site stopped
+ * and removed after the file (registers the file's beforeAll and afterAll).
+ */
+export function useSiteLab(prefix: string): SiteLab {
+  const lab: SiteLab = { shared: "", upstreamPort: 0, sites: [] };
+  let upstream: Server | undefined;
+  beforeAll(async () => {
+    lab.shared = await mkdtemp(join(tmpdir(), prefix));
+    upstream = createHttpServer((_req, res) => res.end("upstream\n"));
+    const server = upstream;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    lab.upstreamPort = typeof address === "object" && address ? address.port : 0;
+  });
+  afterAll(async () => {
+    for (const site of lab.sites) await site.stop();
+    await new Promise((resolve) => (upstream ? upstream.close(resolve) : resolve(undefined)));
+    if (lab.shared) await rm(lab.shared, { recursive: true, force: true });
+  });
+  return lab;
 }
