@@ -4,12 +4,12 @@ import { createMiddleware } from "hono/factory";
 import type { Role } from "../../shared/tokens";
 import { sessionSecret } from "../dashboard/auth/cookies";
 import { CSRF_HEADER, csrfMatches, isCrossSite, isUnsafeMethod } from "../dashboard/auth/csrf";
-import { findSession } from "../dashboard/auth/sessions";
 import type { Db } from "../db/client";
 import { apiTokens } from "../db/schema/tokens";
 import { ApiError } from "../errors";
 import { secretsEqual, sha256Hex } from "../lib/crypto";
 import type { Actor, AppEnv } from "../types";
+import { findSession } from "../users/sessions";
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 

@@ -3,11 +3,11 @@ import { createMiddleware } from "hono/factory";
 import type { Role } from "../../shared/tokens";
 import { roleAtLeast } from "../auth/admin";
 import type { AppEnv, DashboardSession } from "../types";
+import { findSession } from "../users/sessions";
+import { hasUsers } from "../users/store";
 import { sessionSecret } from "./auth/cookies";
 import { csrfMatches, isCrossSite, isUnsafeMethod, submittedCsrf } from "./auth/csrf";
 import { messagePage } from "./auth/pages";
-import { findSession } from "./auth/sessions";
-import { hasUsers } from "./auth/users";
 
 /** Makes `session` the request's identity: pages read `session`, audit and `allow` read `actor`. */
 export function signedInAs(c: Context<AppEnv>, session: DashboardSession) {

@@ -1,9 +1,9 @@
 import { and, eq, lt } from "drizzle-orm";
-import { deleteAllDeadSessions } from "../dashboard/auth/sessions";
-import { deleteEndedThrottles } from "../dashboard/auth/throttle";
 import type { Db } from "../db/client";
 import { metricSamples } from "../db/schema/metrics";
 import { pools } from "../db/schema/pools";
+import { deleteAllDeadSessions } from "../users/sessions";
+import { deleteEndedThrottles } from "../users/throttle";
 
 const DAY_MS = 86_400_000;
 

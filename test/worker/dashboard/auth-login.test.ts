@@ -1,14 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  findSession,
-  SESSION_IDLE_MS,
-  SESSION_MAX_AGE_MS,
-} from "../../../worker/dashboard/auth/sessions";
-import { throttleSubject } from "../../../worker/dashboard/auth/throttle";
 import { openDb } from "../../../worker/db/client";
 import { D1Meter } from "../../../worker/db/meter";
 import { sha256Hex } from "../../../worker/lib/crypto";
+import { findSession, SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from "../../../worker/users/sessions";
+import { throttleSubject } from "../../../worker/users/throttle";
 import { call, expectError } from "../helpers";
 import {
   browse,

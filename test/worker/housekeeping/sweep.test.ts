@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { SESSION_IDLE_MS } from "../../../worker/dashboard/auth/sessions";
-import { THROTTLE_RULES } from "../../../worker/dashboard/auth/throttle";
 import { openDb } from "../../../worker/db/client";
 import { D1Meter } from "../../../worker/db/meter";
 import { sweep } from "../../../worker/housekeeping/sweep";
+import { SESSION_IDLE_MS } from "../../../worker/users/sessions";
+import { THROTTLE_RULES } from "../../../worker/users/throttle";
 import { createUser } from "../dashboard/auth-helpers";
 import { createPool } from "../helpers";
 

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
-import { randomToken } from "./passwords";
-import { SESSION_MAX_AGE_MS } from "./sessions";
+import { randomToken } from "../../users/passwords";
+import { SESSION_MAX_AGE_MS } from "../../users/sessions";
 
 export const SESSION_COOKIE = "baton_session";
 /** Double-submit token of the sign-in and setup forms, which have no session yet. */

@@ -2,14 +2,14 @@ import { Hono } from "hono";
 import { MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH } from "../../../shared/users";
 import { callerIp } from "../../auth/agent";
 import type { AppEnv } from "../../types";
+import { deleteSession } from "../../users/sessions";
+import { attemptSignIn } from "../../users/sign-in";
+import { hasUsers } from "../../users/store";
 import { csrfRefusal, currentSession, signedInAs } from "../session";
 import { clearSessionCookie, formCsrfToken, sessionSecret, setSessionCookie } from "./cookies";
 import { formCsrfRefusal, formFields } from "./forms";
 import { safeNextPath } from "./next-path";
 import { loginPage, messagePage } from "./pages";
-import { deleteSession } from "./sessions";
-import { attemptSignIn } from "./sign-in";
-import { hasUsers } from "./users";
 
 /** One message for an unknown user and a wrong password: it must not tell which. */
 export const WRONG_CREDENTIALS = "Wrong username or password";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../types";
+import { userApiRoutes } from "../../users/routes";
 import { loginRoutes } from "./login";
 import { setupRoutes } from "./setup";
-import { userApiRoutes } from "./users-api";
 
 /** Dashboard access: first-run setup, sign-in and sign-out, and the users API. */
 export const dashboardAuthRoutes = new Hono<AppEnv>()

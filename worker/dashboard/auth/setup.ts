@@ -3,12 +3,12 @@ import { z } from "zod";
 import { Password, Username } from "../../../shared/users";
 import { secretsEqual } from "../../lib/crypto";
 import type { AppEnv } from "../../types";
+import { createSession } from "../../users/sessions";
+import { createFirstAdmin, hasUsers } from "../../users/store";
 import { signedInAs } from "../session";
 import { formCsrfToken, setSessionCookie } from "./cookies";
 import { formCsrfRefusal, formFields } from "./forms";
 import { messagePage, setupPage } from "./pages";
-import { createSession } from "./sessions";
-import { createFirstAdmin, hasUsers } from "./users";
 
 const SetupForm = z.object({ username: Username, password: Password });
 const ALREADY_SET_UP = ["Already set up", "Baton has users already; sign in instead."] as const;

@@ -56,7 +56,7 @@ export type ThrottleScope = "pair" | "ip" | "username";
 
 /**
  * Sign-in attempts that did not sign in, per scope, counted in a fixed window that starts at the
- * first attempt (worker/dashboard/auth/throttle.ts). `subject` is a SHA-256 hex of what is
+ * first attempt (worker/users/throttle.ts). `subject` is a SHA-256 hex of what is
  * counted, so no row is larger than another whatever was typed.
  */
 export const loginThrottles = sqliteTable(

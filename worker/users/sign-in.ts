@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { users } from "../../db/schema/users";
-import { runWrites, type Write } from "../../db/writes";
-import type { DashboardSession } from "../../types";
+import type { Db } from "../db/client";
+import { users } from "../db/schema/users";
+import { runWrites, type Write } from "../db/writes";
+import type { DashboardSession } from "../types";
 import { hashPassword, PASSWORD_ITERATIONS, verifyDecoy, verifyPassword } from "./passwords";
 import { createSession } from "./sessions";
+import { findUserByUsername } from "./store";
 import { admitSignIn, forgiveSignIn } from "./throttle";
-import { findUserByUsername } from "./users";
 
 export interface SignInAttempt {
   username: string;

@@ -1,14 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { safeNextPath } from "../../../worker/dashboard/auth/next-path";
-import {
-  hashPassword,
-  PASSWORD_ITERATIONS,
-  verifyPassword,
-} from "../../../worker/dashboard/auth/passwords";
-import { sessionAlive } from "../../../worker/dashboard/auth/sessions";
-import { THROTTLE_RULES, throttledUntil } from "../../../worker/dashboard/auth/throttle";
-import { PASSWORD, postLogin, sql } from "./auth-helpers";
+import { hashPassword, PASSWORD_ITERATIONS, verifyPassword } from "../../../worker/users/passwords";
+import { sessionAlive } from "../../../worker/users/sessions";
+import { THROTTLE_RULES, throttledUntil } from "../../../worker/users/throttle";
+import { PASSWORD, postLogin, sql } from "../dashboard/auth-helpers";
 
 describe("safeNextPath", () => {
   it.each([

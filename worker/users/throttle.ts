@@ -1,7 +1,7 @@
 import { and, eq, lt, or, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { loginThrottles, type ThrottleScope } from "../../db/schema/users";
-import { sha256Hex } from "../../lib/crypto";
+import type { Db } from "../db/client";
+import { loginThrottles, type ThrottleScope } from "../db/schema/users";
+import { sha256Hex } from "../lib/crypto";
 
 export interface ThrottleRule {
   /** Attempts allowed in one window; the next one is refused before any password check. */

@@ -1,9 +1,9 @@
 import { and, eq, lte, max, ne, or } from "drizzle-orm";
-import type { Role } from "../../../shared/tokens";
-import type { Db } from "../../db/client";
-import { sessions, users } from "../../db/schema/users";
-import { sha256Hex } from "../../lib/crypto";
-import type { DashboardSession } from "../../types";
+import type { Role } from "../../shared/tokens";
+import type { Db } from "../db/client";
+import { sessions, users } from "../db/schema/users";
+import { sha256Hex } from "../lib/crypto";
+import type { DashboardSession } from "../types";
 import { randomToken } from "./passwords";
 
 /** A session ends 12 hours after its last request… */

@@ -1,12 +1,12 @@
 import { and, asc, eq, gt, isNotNull, ne, or, type SQL, sql } from "drizzle-orm";
-import type { PageQuery } from "../../../shared/pagination";
-import type { CreateUser, UpdateUser, User } from "../../../shared/users";
-import type { Db } from "../../db/client";
-import { type UserRow, users } from "../../db/schema/users";
-import { ApiError } from "../../errors";
-import { insertEvent } from "../../events/store";
-import { newId } from "../../lib/ids";
-import { page } from "../../lib/page";
+import type { PageQuery } from "../../shared/pagination";
+import type { CreateUser, UpdateUser, User } from "../../shared/users";
+import type { Db } from "../db/client";
+import { type UserRow, users } from "../db/schema/users";
+import { ApiError } from "../errors";
+import { insertEvent } from "../events/store";
+import { newId } from "../lib/ids";
+import { page } from "../lib/page";
 import { hashPassword } from "./passwords";
 import { endUserSessions } from "./sessions";
 

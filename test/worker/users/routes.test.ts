@@ -5,6 +5,14 @@ import type { Job } from "../../../shared/jobs";
 import type { User } from "../../../shared/users";
 import { sha256Hex } from "../../../worker/lib/crypto";
 import {
+  browseTestPages,
+  createUser,
+  PASSWORD,
+  postLogin,
+  signIn,
+  withSession,
+} from "../dashboard/auth-helpers";
+import {
   admin,
   call,
   createApiToken,
@@ -13,14 +21,6 @@ import {
   expectError,
   withToken,
 } from "../helpers";
-import {
-  browseTestPages,
-  createUser,
-  PASSWORD,
-  postLogin,
-  signIn,
-  withSession,
-} from "./auth-helpers";
 
 const NEW_POOL = { name: "edge", failoverHostname: "lb.example.com" };
 

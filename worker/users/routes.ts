@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { PageQuery } from "../../../shared/pagination";
-import { CreateUser, UpdateUser } from "../../../shared/users";
-import { allow, authenticateAdmin } from "../../auth/admin";
-import type { AppEnv } from "../../types";
-import { validate } from "../../validation";
-import { createUser, deleteUser, listUsers, toUser, updateUser } from "./users";
+import { PageQuery } from "../../shared/pagination";
+import { CreateUser, UpdateUser } from "../../shared/users";
+import { allow, authenticateAdmin } from "../auth/admin";
+import type { AppEnv } from "../types";
+import { validate } from "../validation";
+import { createUser, deleteUser, listUsers, toUser, updateUser } from "./store";
 
 /**
  * /api/v1/users, admins only. Mounted with the dashboard's routes (ahead of the admin API), so
