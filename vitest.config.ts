@@ -53,6 +53,8 @@ export default defineConfig({
             "test/shared/**/*.test.ts",
             "test/agent/**/*.test.ts",
             "test/bench/**/*.test.ts",
+            // The proving ground's pure figures (lab/); the lab itself needs root and runs by hand.
+            "test/lab/**/*.test.ts",
             "test/worker/dns/**/*.test.ts",
             "test/worker/alerts/**/*.test.ts",
             // A real control plane (wrangler dev) and a real PowerDNS, driven from Node.

@@ -42,6 +42,12 @@ const since = (at, t0) => (at === null || at === undefined ? null : at - t0);
  * than that are false flips (a flip where none was due, or a flap back). `deadlineDelayMs`: for
  * heartbeat-loss faults, the failover delay, to time the decision from the old active's last
  * heartbeat + delay.
+ *
+ * @param {{ t0: number, samples: { at: number, answer: string[] | null, ok: boolean }[],
+ *   promotions: { decidedAt: number, to: string, fromLastHeartbeatAt?: number | null }[],
+ *   cannotServe?: { memberId: string, from: number, to: number | null }[], oldIp: string,
+ *   expectFlips: number, deadlineDelayMs?: number | null, providerCalls?: number,
+ *   answerFrom?: number }} input
  */
 export function measureRun({
   t0,
