@@ -63,7 +63,8 @@ export async function waitServedBy(lab, pool, ip, timeoutMs) {
  */
 export async function restore(lab, pool) {
   lab.proxy.down = false;
-  for (const host of pool.hosts) setLinked(lab.prefix, host.role, true);
+  for (const role of [...pool.hosts.map((host) => host.role), "cp"])
+    setLinked(lab.prefix, role, true);
   if (lab.planePaused) {
     await lab.plane.resume();
     lab.planePaused = false;

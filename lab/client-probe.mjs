@@ -81,22 +81,20 @@ function fetchOnce(address) {
   });
 }
 
-async function probe(name) {
-  for (;;) {
-    const started = Date.now();
-    const dns = await resolve(name);
-    const at = Date.now();
-    let line = { name, at, answer: dns.answer ?? null, ok: false };
-    if (dns.error) line.error = dns.error;
-    else if (dns.answer.length === 0) line.error = "no address";
-    else {
-      const http = await fetchOnce(dns.answer[0]);
-      line = { ...line, ...http, ok: http.status === 200 };
-    }
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-    const wait = started + INTERVAL_MS - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+/** One attempt: resolve, then fetch the first address; one JSON line when it ends. */
+async function attempt(name) {
+  const dns = await resolve(name);
+  const at = Date.now();
+  let line = { name, at, answer: dns.answer ?? null, ok: false };
+  if (dns.error) line.error = dns.error;
+  else if (dns.answer.length === 0) line.error = "no address";
+  else {
+    const http = await fetchOnce(dns.answer[0]);
+    line = { ...line, ...http, ok: http.status === 200 };
   }
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-for (const name of names) probe(name);
+// A new attempt every 100 ms whether or not the previous ones have ended, like a crowd of
+// clients: a fetch hanging on a dead address must not hide the moment the answer changes.
+for (const name of names) setInterval(() => attempt(name), INTERVAL_MS);

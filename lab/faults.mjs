@@ -4,16 +4,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { killService, roles, runJob, setLinked, waitServedBy } from "./actions.mjs";
 import { haproxyConfig, killAgent } from "./hosts.mjs";
-import { FAILOVER_DELAY_S } from "./lab.mjs";
 
-const DELAY_MS = FAILOVER_DELAY_S * 1000;
 /** How long a flip may take before the run counts it as never seen. */
-const FLIP_TIMEOUT_MS = DELAY_MS + 20_000;
+const flipTimeoutMs = (lab) => lab.delayMs + 20_000;
 /** After a must-not-flip fault ends: long enough for a wrong decision to show. */
-const SETTLE_MS = DELAY_MS + 3_000;
+const settleMs = (lab) => lab.delayMs + 3_000;
 
 /** Waits for the flip to `to` (client served by it), never throwing: a miss is a figure. */
-async function flipTo(lab, pool, to, timeoutMs = FLIP_TIMEOUT_MS) {
+async function flipTo(lab, pool, to, timeoutMs = flipTimeoutMs(lab)) {
   try {
     await waitServedBy(lab, pool, to.ip, timeoutMs);
     return true;
@@ -60,14 +58,14 @@ function heartbeatLoss(id, title, cut, heal) {
       if (heal) {
         heal(lab, active);
         cannotServe[0].to = Date.now();
-        await sleep(SETTLE_MS); // a flap back after the heal would show here
+        await sleep(settleMs(lab)); // a flap back after the heal would show here
         notes += " healed";
       }
       return {
         t0,
         oldIp: active.ip,
         expectFlips: 1,
-        deadlineDelayMs: DELAY_MS,
+        deadlineDelayMs: lab.delayMs,
         cannotServe,
         notes: notes.trim(),
       };
@@ -78,32 +76,52 @@ function heartbeatLoss(id, title, cut, heal) {
 const partition = (lab, host) => setLinked(lab.prefix, host.role, false);
 const heal = (lab, host) => setLinked(lab.prefix, host.role, true);
 
-/** A control-plane outage of `seconds`: a real stop of wrangler dev, state kept, then a start. */
+/**
+ * A control-plane outage of `seconds`: the control plane's namespace is cut off the bridge (the
+ * agents, the provider proxy and the orchestrator cannot reach it; it keeps running, as a Worker
+ * that the edge cannot reach would), then joined again. Exact durations, unlike a restart.
+ */
 function planeOutage(seconds) {
   return {
     id: `cp-outage-${seconds}s`,
     pool: "haproxy",
-    title: `control plane down ${seconds} s (stop/start, state kept)`,
+    title: `control plane unreachable ${seconds} s (its namespace cut off)`,
     kind: "no_flip",
     async run(lab, pool) {
       const { active } = await roles(lab, pool);
       const t0 = Date.now();
-      lab.planePaused = true;
-      await lab.plane.pause();
-      await sleep(Math.max(0, t0 + seconds * 1000 - Date.now()));
-      await lab.plane.resume();
-      lab.planePaused = false;
-      const backAt = Date.now();
-      await sleep(SETTLE_MS + 4000);
-      return {
-        t0,
-        oldIp: active.ip,
-        expectFlips: 0,
-        notes: `outage ${((backAt - t0) / 1000).toFixed(1)} s (start included)`,
-      };
+      setLinked(lab.prefix, "cp", false);
+      await sleep(seconds * 1000);
+      setLinked(lab.prefix, "cp", true);
+      await sleep(settleMs(lab) + 2000);
+      return { t0, oldIp: active.ip, expectFlips: 0 };
     },
   };
 }
+
+/** A real restart: wrangler dev stopped and started again on the same state (D1, Durable Objects). */
+const planeRestart = {
+  id: "cp-restart",
+  pool: "haproxy",
+  title: "control plane stopped and started again, state kept",
+  kind: "no_flip",
+  async run(lab, pool) {
+    const { active } = await roles(lab, pool);
+    const t0 = Date.now();
+    lab.planePaused = true;
+    await lab.plane.pause();
+    await lab.plane.resume();
+    lab.planePaused = false;
+    const backAt = Date.now();
+    await sleep(settleMs(lab) + 2000);
+    return {
+      t0,
+      oldIp: active.ip,
+      expectFlips: 0,
+      notes: `down ${((backAt - t0) / 1000).toFixed(1)} s (stop + start)`,
+    };
+  },
+};
 
 export const FAULTS = [
   serviceDown("haproxy-kill", "haproxy"),
@@ -123,13 +141,14 @@ export const FAULTS = [
       partition(lab, active);
       await sleep(2000);
       heal(lab, active);
-      await sleep(SETTLE_MS);
+      await sleep(settleMs(lab));
       return { t0, oldIp: active.ip, expectFlips: 0 };
     },
   },
   planeOutage(5),
   planeOutage(30),
   planeOutage(60),
+  planeRestart,
   {
     id: "both-down",
     pool: "haproxy",
@@ -144,7 +163,7 @@ export const FAULTS = [
         { memberId: active.memberId, from: t0, to: null },
         { memberId: standby.memberId, from: t0, to: null },
       ];
-      await sleep(DELAY_MS + 2000);
+      await sleep(lab.delayMs + 2000);
       const backAt = Date.now();
       const job = await runJob(lab, standby, "haproxy.start");
       cannotServe[1].to = job.finishedAt ?? Date.now();
@@ -201,7 +220,7 @@ export const FAULTS = [
         "  default_backend be_app",
       ]);
       const job = await runJob(lab, active, "haproxy.config.apply", { config: bad }, 90_000);
-      await sleep(SETTLE_MS);
+      await sleep(settleMs(lab));
       const tail = String(job.outputTail ?? job.output ?? "")
         .replace(/\s+/g, " ")
         .trim();
@@ -230,7 +249,7 @@ export const FAULTS = [
       await sleep(2500); // a heartbeat or two carries the drained state
       const t0 = Date.now();
       killService(active);
-      await sleep(SETTLE_MS + 2000);
+      await sleep(settleMs(lab) + 2000);
       return {
         t0,
         oldIp: active.ip,

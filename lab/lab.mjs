@@ -16,14 +16,22 @@ import { ipOf, namespaceOf } from "./topology.mjs";
 
 const run = promisify(execFile);
 
-export const FAILOVER_DELAY_S = 3;
 const POOLS = [
   { kind: "haproxy", name: `haproxy.${ZONE}`, hosts: ["h1", "h2"] },
   { kind: "nginx", name: `nginx.${ZONE}`, hosts: ["n1", "n2"] },
 ];
 
-export async function buildLab({ prefix, labDir, root, say }) {
-  const lab = { prefix, labDir, root, plane: null, proxy: null, pools: {}, samples: new Map() };
+export async function buildLab({ prefix, labDir, root, say, delayS }) {
+  const lab = {
+    prefix,
+    labDir,
+    root,
+    delayMs: delayS * 1000,
+    plane: null,
+    proxy: null,
+    pools: {},
+    samples: new Map(),
+  };
   lab.teardown = async () => {
     for (const pool of Object.values(lab.pools)) for (const host of pool.hosts) killService(host);
     await Promise.all([stopAll(), lab.plane?.stop(), lab.proxy?.close()]);
@@ -49,7 +57,7 @@ export async function buildLab({ prefix, labDir, root, say }) {
       profile: spec.kind,
       failoverHostname: spec.name,
       allowPrivateAddresses: true, // lab addresses are 10.77.0.x
-      failoverDelayS: FAILOVER_DELAY_S,
+      failoverDelayS: delayS,
       autoFailover: true,
     });
     const hosts = [];
