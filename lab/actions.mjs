@@ -43,6 +43,19 @@ export async function promotionsSince(lab, pool, since) {
     .sort((a, b) => a.decidedAt - b.decidedAt);
 }
 
+/**
+ * Alarms the pool raised since `since` ("2 member.offline, 1 failover.no_ready_standby"): not
+ * flips, but what an operator is woken by; empty when none.
+ */
+export async function alarmsSince(lab, pool, since) {
+  const types = "member.offline,failover.no_ready_standby";
+  const { events } = await lab.api("GET", `/api/v1/pools/${pool.id}/events?type=${types}&limit=50`);
+  const counts = new Map();
+  for (const event of events.filter((e) => e.at >= since))
+    counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+  return [...counts].map(([type, count]) => `${count} ${type}`).join(", ");
+}
+
 /** Holds until the name answers `ip` and the client's last three samples were served, or throws. */
 export async function waitServedBy(lab, pool, ip, timeoutMs) {
   await waitFor(

@@ -6,7 +6,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { promotionsSince, restore } from "./actions.mjs";
+import { alarmsSince, promotionsSince, restore } from "./actions.mjs";
 import { FAULTS, SMOKE_FAULTS } from "./faults.mjs";
 import { buildLab } from "./lab.mjs";
 import { measureRun, summarize } from "./measure.mjs";
@@ -95,6 +95,7 @@ async function main() {
           .get(pool.name)
           .filter((s) => s.at >= result.t0 && s.at < end)
           .sort((a, b) => a.at - b.at);
+        const alarms = await alarmsSince(lab, pool, result.t0);
         const flipNotes = promotions.map(
           (p) => `flip ${p.reason} ${nameOf(pool, p.from)}→${nameOf(pool, p.to)}`,
         );
@@ -105,7 +106,7 @@ async function main() {
             promotions,
             providerCalls: result.providerCalls ?? lab.proxy.calls.length - callsBefore,
           }),
-          notes: [...flipNotes, result.notes ?? ""].filter(Boolean).join("; "),
+          notes: [...flipNotes, alarms, result.notes ?? ""].filter(Boolean).join("; "),
         };
         runs.push(run);
         say(
