@@ -84,21 +84,22 @@ const inner = spawn(
     env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` },
   },
 );
-let interrupted = false;
+/** The exit status for the signal that stopped the run (130 for SIGINT, 143 for SIGTERM), or null. */
+let interrupted = null;
 const onSignal = (signal) => {
-  interrupted = true;
+  interrupted = signal === "SIGINT" ? 130 : 143;
   try {
     inner.kill(signal);
   } catch {}
   // The orchestrator stops its children itself; whatever is left after the grace goes with the namespaces.
   setTimeout(() => {
     cleanup();
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    process.exit(interrupted);
   }, INNER_GRACE_MS).unref();
 };
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
 inner.on("exit", (code, signal) => {
   cleanup();
-  process.exit(interrupted ? 130 : (code ?? (signal ? 1 : 0)));
+  process.exit(interrupted ?? code ?? (signal ? 1 : 0));
 });

@@ -80,4 +80,5 @@ export const LEGEND = [
   "answer = the authoritative answer changing (dns-down-flip: from the provider's return; both-down: from the standby's start);",
   "served = the client served again after its last error (0 = never interrupted); false = flips not due (incl. flaps);",
   "onto dead = flips onto a member that could not serve; client err = failed client samples (100 ms apart); calls = provider calls.",
+  "For faults that must not flip, promoted shows when the false flips were decided (never = no flip in that run).",
 ].join("\n");
