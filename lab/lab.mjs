@@ -123,12 +123,6 @@ async function whyNotServing(lab, pool) {
   const members = (failover?.members ?? []).map(
     (m) => `${m.name ?? m.id}: ${m.ready ? "ready" : m.notReadyReasons.join("; ")}`,
   );
-  if (process.env.BATON_LAB_DEBUG) {
-    const zone = await fetch(`${lab.pdns.apiUrl}/api/v1/servers/localhost/zones/example.com.`, {
-      headers: { "X-API-Key": lab.pdns.apiKey },
-    }).then((r) => r.text());
-    console.error(zone);
-  }
   const { syncedAt } = await lab.api("GET", `/api/v1/pools/${pool.id}/dns`).catch(() => ({}));
   return `active ${failover?.activeMemberId ?? "none"}; ${members.join(", ")}; DNS error: ${lastError ?? "none"}, synced at ${syncedAt ?? "never"}, ${lab.proxy.calls.length} provider calls; dig: ${JSON.stringify(await digAnswer(pool.name))}`;
 }
@@ -147,8 +141,7 @@ export async function digAnswer(name) {
       { timeout: 3000 },
     );
     return stdout.split("\n").filter(Boolean).sort();
-  } catch (error) {
-    if (process.env.BATON_LAB_DEBUG) console.error(`dig ${name}: ${error.message}`);
+  } catch {
     return [];
   }
 }
