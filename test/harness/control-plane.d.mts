@@ -22,6 +22,10 @@ export interface ControlPlane {
   stop(): Promise<void>;
   /** SIGKILLs what is left at once (for exit handlers). */
   killNow(): void;
+  /** Stops serving (the server's process group ends) but keeps the temp dir and its state. */
+  pause(): Promise<void>;
+  /** Serves again from the kept state; resolves once /healthz answers. */
+  resume(): Promise<ControlPlane>;
 }
 
 export type Runtime = "wrangler" | "workerd" | "workerd-direct";
@@ -37,6 +41,12 @@ export interface StartOptions {
   vars?: Record<string, string>;
   /** Prefix of the temp directory's name, e.g. "baton-bench-". */
   tempPrefix?: string;
+  /** Run every child inside this network namespace (`ip netns exec`); default: this one. */
+  netns?: string;
+  /** The address to listen on (default 127.0.0.1; `url` uses it). */
+  ip?: string;
+  /** The port to listen on (default: a free one on 127.0.0.1 of this namespace). */
+  port?: number;
 }
 
 export function startControlPlane(root: string, options?: StartOptions): Promise<ControlPlane>;

@@ -120,7 +120,11 @@ export async function startControlPlane(root, options = {}) {
   let stopped = false;
 
   const spawnTracked = (args, command = "wrangler") => {
-    const child = spawn(command, args, {
+    // options.netns: run inside that network namespace (the proving ground's lab).
+    const [file, argv] = options.netns
+      ? ["ip", ["netns", "exec", options.netns, command, ...args]]
+      : [command, args];
+    const child = spawn(file, argv, {
       cwd: src,
       env,
       detached: true,
@@ -211,10 +215,11 @@ export async function startControlPlane(root, options = {}) {
     )
       throw new SetupError(`bundling the Worker failed: ${failureLine(logFile)}`);
 
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
+    const ip = options.ip ?? "127.0.0.1";
     plane.port = port;
-    plane.url = `http://127.0.0.1:${port}`;
-    const listen = ["--ip", "127.0.0.1", "--port", String(port)];
+    plane.url = `http://${ip}:${port}`;
+    const listen = ["--ip", ip, "--port", String(port)];
     const vars = {
       ADMIN_TOKEN: plane.adminToken,
       SECRETS_KEY: plane.secretsKey,
@@ -225,7 +230,7 @@ export async function startControlPlane(root, options = {}) {
     };
     const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
     // --log-level warn: wrangler's node process would otherwise log (and pay for) every request.
-    const dev =
+    const serve = () =>
       runtime !== "wrangler"
         ? spawnTracked(
             [
@@ -240,23 +245,38 @@ export async function startControlPlane(root, options = {}) {
             "node",
           )
         : spawnTracked(["dev", ...listen, ...persist, ...varArgs, "--log-level", "warn"]);
-    plane.wranglerPid = dev.pid;
-    let exited = false;
-    dev.on("exit", () => {
-      exited = true;
-    });
-    for (const deadline = Date.now() + READY_TIMEOUT_MS; ; await sleep(250)) {
-      if (exited) throw new SetupError(`${runtime} exited: ${failureLine(logFile)}`);
-      if (Date.now() > deadline)
-        throw new SetupError(
-          `no answer on ${plane.url}/healthz after ${READY_TIMEOUT_MS / 1000} s: ${failureLine(logFile)}`,
+    /** Starts the server on the kept state and resolves once /healthz answers. */
+    const serveUntilReady = async () => {
+      const dev = serve();
+      plane.wranglerPid = dev.pid;
+      let exited = false;
+      dev.on("exit", () => {
+        exited = true;
+      });
+      for (const deadline = Date.now() + READY_TIMEOUT_MS; ; await sleep(250)) {
+        if (exited) throw new SetupError(`${runtime} exited: ${failureLine(logFile)}`);
+        if (Date.now() > deadline)
+          throw new SetupError(
+            `no answer on ${plane.url}/healthz after ${READY_TIMEOUT_MS / 1000} s: ${failureLine(logFile)}`,
+          );
+        const ok = await fetch(`${plane.url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+          (res) => res.ok,
+          () => false,
         );
-      const ok = await fetch(`${plane.url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
-        (res) => res.ok,
-        () => false,
-      );
-      if (ok) return plane;
-    }
+        if (ok) return plane;
+      }
+    };
+    // A real outage that keeps the D1 and Durable Object state: stop the server's process group
+    // (SIGTERM, then SIGKILL after 5 s), later serve again from the same state directory.
+    plane.pause = async () => {
+      const pid = plane.wranglerPid;
+      killGroup(pid, "SIGTERM");
+      for (let waited = 0; killGroup(pid, 0) && waited < 5000; waited += 50) await sleep(50);
+      killGroup(pid, "SIGKILL");
+      for (let waited = 0; killGroup(pid, 0) && waited < 2000; waited += 50) await sleep(50);
+    };
+    plane.resume = serveUntilReady;
+    return await serveUntilReady();
   } catch (error) {
     await plane.stop();
     throw error instanceof SetupError ? error : new SetupError(error.message);

@@ -1,0 +1,139 @@
+// One lab host: a namespace with a tiny backend (Node HTTP on 127.0.0.1:8080), HAProxy or nginx
+// serving it on :80 (started by the agent itself: direct mode, BATON_START_SERVICES), and the real
+// bundled agent under the system Node with the flags install.sh uses. The agent must reach the
+// control plane over loopback http (or https), so a socat forwarder on 127.0.0.1:8787 inside the
+// host carries its requests over the bridge, as a sidecar would: a cut link cuts it too.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnIn } from "./proc.mjs";
+import { ipOf, namespaceOf, pidsIn } from "./topology.mjs";
+
+export const BACKEND_PORT = 8080;
+const AGENT_NODE_FLAGS = ["--jitless", "--no-expose-wasm", "--max-semi-space-size=1"];
+
+export function haproxyConfig(site, extra = []) {
+  return [
+    "global",
+    `  stats socket ${join(site, "run", "admin.sock")} mode 600 level admin`,
+    "defaults",
+    "  mode http",
+    "  timeout connect 1s",
+    "  timeout client 5s",
+    "  timeout server 5s",
+    "frontend fe_web",
+    "  bind *:80",
+    "  default_backend be_app",
+    "backend be_app",
+    "  option httpchk GET /",
+    "  default-server inter 200ms fall 2 rise 1",
+    `  server app1 127.0.0.1:${BACKEND_PORT} check`,
+    ...extra,
+    "",
+  ].join("\n");
+}
+
+function nginxConfig(site) {
+  const varDir = join(site, "var");
+  return [
+    "worker_processes 1;",
+    `error_log ${join(varDir, "error.log")} notice;`,
+    "events { worker_connections 256; }",
+    "http {",
+    `  access_log ${join(varDir, "access.log")};`,
+    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
+      (kind) => `  ${kind}_temp_path ${join(varDir, `${kind}_temp`)};`,
+    ),
+    "  server {",
+    "    listen 80;",
+    `    location / { proxy_pass http://127.0.0.1:${BACKEND_PORT}; }`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** Writes the host's files and starts its backend and forwarder (not the agent yet). */
+export function prepareHost({ prefix, role, kind, labDir, root }) {
+  const site = join(labDir, role);
+  for (const sub of ["etc", "var", "run", "state"]) mkdirSync(join(site, sub), { recursive: true });
+  const configFile = join(site, "etc", kind === "haproxy" ? "haproxy.cfg" : "nginx.conf");
+  writeFileSync(configFile, kind === "haproxy" ? haproxyConfig(site) : nginxConfig(site));
+  // Everything comes from the environment; the agent wants its env file to exist.
+  writeFileSync(
+    join(site, "etc", "agent.env"),
+    "# proving ground: settings are in the environment\n",
+  );
+  const ns = namespaceOf(prefix, role);
+  const log = join(site, "host.log");
+  const host = { role, kind, ns, ip: ipOf(role), site, configFile, root, agent: null };
+  const backend = `require("node:http").createServer((q, s) => s.end("served by ${role}\\n")).listen(${BACKEND_PORT}, "127.0.0.1")`;
+  spawnIn(ns, "/usr/bin/node", ["-e", backend], { log });
+  spawnIn(
+    ns,
+    "socat",
+    ["TCP-LISTEN:8787,bind=127.0.0.1,fork,reuseaddr", `TCP:${ipOf("cp")}:8787,connect-timeout=2`],
+    { log },
+  );
+  return host;
+}
+
+/** Starts (or starts again) the host's agent with its enrollment secret. */
+export function startAgent(host, secret) {
+  const bundle = join(host.root, "dist", "public", "agent", "baton-agent.mjs");
+  const env = {
+    BATON_URL: "http://127.0.0.1:8787",
+    BATON_TOKEN: secret,
+    BATON_HOSTNAME: host.role,
+    BATON_PUBLIC_IP: host.ip,
+    BATON_SERVICE_MANAGER: "direct",
+    BATON_START_SERVICES: host.kind,
+    BATON_STATE_DIR: join(host.site, "state"),
+    BATON_ENV_FILE: join(host.site, "etc", "agent.env"),
+    BATON_PROBE_URL: "http://127.0.0.1:80/",
+    BATON_ALLOWED_DIRS: join(host.site, "var"),
+    BATON_HAPROXY_CONFIG:
+      host.kind === "haproxy" ? host.configFile : join(host.site, "etc", "none.cfg"),
+    BATON_NGINX_CONFIG:
+      host.kind === "nginx" ? host.configFile : join(host.site, "etc", "none.conf"),
+    ...(host.kind === "haproxy"
+      ? { BATON_HAPROXY_SOCKET: join(host.site, "run", "admin.sock") }
+      : {}),
+  };
+  host.secret = secret;
+  host.agent = spawnIn(host.ns, "/usr/bin/node", [...AGENT_NODE_FLAGS, bundle, "run"], {
+    env,
+    log: join(host.site, "agent.log"),
+  });
+  return host.agent;
+}
+
+/** PIDs in the host's namespace whose command is `name` (haproxy, nginx). */
+function processesNamed(host, name) {
+  return pidsIn(host.ns).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** SIGKILLs the host's balancer (master and workers), as a crash would. */
+export function killService(host) {
+  for (const pid of processesNamed(host, host.kind)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
+}
+
+/** SIGKILLs the agent (its process group), leaving the balancer running. */
+export function killAgent(host) {
+  if (host.agent?.pid) {
+    try {
+      process.kill(-host.agent.pid, "SIGKILL");
+    } catch {}
+  }
+}
+
+export const serviceRunning = (host) => processesNamed(host, host.kind).length > 0;

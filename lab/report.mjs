@@ -1,0 +1,84 @@
+// The proving ground's table and its targets (issue #12). Targets are printed as met/missed next
+// to the figures; only must-not-happens (false flips, flips onto a member that could not serve)
+// fail a smoke run.
+
+/** The targets that apply to a fault, each with whether its summary meets it. */
+export function targetChecks(fault, summary) {
+  const checks = [
+    { label: "0 false flips", met: summary.falseFlips === 0 },
+    { label: "0 flips onto a member that could not serve", met: summary.badFlips === 0 },
+  ];
+  const le = (figure, limit) => figure !== null && figure <= limit;
+  if (fault.kind === "service_down")
+    checks.push({
+      label: "client served again ≤ 500 ms median, ≤ 800 ms worst",
+      met: le(summary.served.median, 500) && le(summary.served.worst, 800),
+    });
+  if (fault.kind === "heartbeat_loss")
+    checks.push({
+      label: "promoted ≤ last heartbeat + delay + 300 ms (median)",
+      met: le(summary.afterDeadline.median, 300),
+    });
+  if (fault.kind === "provider_down")
+    checks.push(
+      {
+        label: "DNS answer ≤ 5 s after the provider returns (worst)",
+        met: le(summary.answer.worst, 5000),
+      },
+      { label: "≤ 12 provider calls during the 20 s outage", met: summary.maxProviderCalls <= 12 },
+    );
+  if (fault.id === "bad-config")
+    checks.push({ label: "0 client errors", met: summary.clientErrors === 0 });
+  return checks;
+}
+
+const ms = (value) => (value === null ? "never" : `${Math.round(value)}`);
+const pair = (spread) =>
+  spread.median === null && spread.never > 0 ? "—" : `${ms(spread.median)} / ${ms(spread.worst)}`;
+
+const COLUMNS = [
+  ["fault", 16],
+  ["runs", 4],
+  ["promoted ms", 13],
+  ["answer ms", 13],
+  ["served ms", 13],
+  ["false", 5],
+  ["onto dead", 9],
+  ["client err", 10],
+  ["calls", 5],
+];
+
+/** The table as a markdown-compatible text block (medians / worst, in ms from the fault). */
+export function renderTable(rows) {
+  const line = (cells) =>
+    `| ${cells.map((cell, i) => String(cell).padEnd(COLUMNS[i][1])).join(" | ")} |`;
+  const out = [
+    line(COLUMNS.map(([name]) => name)),
+    line(COLUMNS.map(([, width]) => "-".repeat(width))),
+  ];
+  for (const { fault, summary } of rows) {
+    const promoted = fault.kind === "heartbeat_loss" ? summary.afterDeadline : summary.promoted;
+    out.push(
+      line([
+        fault.id,
+        summary.runs,
+        `${pair(promoted)}${fault.kind === "heartbeat_loss" ? "*" : ""}`,
+        pair(summary.answer),
+        pair(summary.served),
+        summary.falseFlips,
+        summary.badFlips,
+        summary.clientErrors,
+        summary.providerCalls,
+      ]),
+    );
+  }
+  return out.join("\n");
+}
+
+export const LEGEND = [
+  "median / worst in ms from the fault; * = after the deadline (old active's last heartbeat + failover delay);",
+  "answer = the authoritative answer changing (dns-down-flip: from the provider's return; both-down: from the standby's start);",
+  "served = the client served again after its last error (0 = never interrupted); false = flips not due (incl. flaps);",
+  "onto dead = flips onto a member that could not serve; client err = failed client samples (100 ms apart); calls = provider calls.",
+  "For faults that must not flip, promoted shows when the false flips were decided (never = no flip in that run).",
+].join("\n");
