@@ -19,6 +19,15 @@ export class Hearing {
    * A heartbeat got through at `now`. The first one after the start, or the first after a gap
    * longer than `gapMs` in which no member was heard, starts a new hearing period.
    */
+  /**
+   * Whether no member at all has been heard for longer than `gapMs`: the control plane is cut
+   * off (or every member is at once, which it cannot tell apart). While deaf the coordinator
+   * moves no traffic: a standby that happened to beat last is no better placed than the active.
+   */
+  deaf(now: number, gapMs: number): boolean {
+    return this.lastHeardAt !== null && now - this.lastHeardAt > gapMs;
+  }
+
   heard(now: number, gapMs: number): void {
     if (this.lastHeardAt === null || now - this.lastHeardAt > gapMs) {
       this.sinceAt = Math.max(this.sinceAt, now);

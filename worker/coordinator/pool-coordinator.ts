@@ -519,7 +519,11 @@ export class PoolCoordinator extends DurableObject<Env> {
         const change: MemberChange = { kind: "offline", lastHeartbeatAt: member.lastHeartbeatAt };
         writes.push(...this.recordChanges(offline, [change], now));
       }
-      await this.commit(writes, this.evaluateFailover(now));
+      // Deaf (no member heard for over an interval): the silence may be the control plane's own,
+      // and a standby that happened to beat last is no better placed than the active. Members
+      // still go offline (that is what Baton saw), but traffic moves only once someone is heard.
+      const failover = this.deaf(now) ? { flip: null, writes: [] } : this.evaluateFailover(now);
+      await this.commit(writes, failover);
       // Retries and drift checks talk to the provider beside the queue, never holding it.
       void this.dns.tick();
       void this.alerts.send();
@@ -789,16 +793,24 @@ export class PoolCoordinator extends DurableObject<Env> {
     if (this.pool) await this.alerts.queue(this.pool, rows);
   }
 
+  /** Whether no member has been heard for more than an interval and the slack (see Hearing). */
+  private deaf(now: number): boolean {
+    const intervalMs = parseConfig(this.env).heartbeatIntervalMs;
+    return this.hearing.deaf(now, intervalMs + DEAF_GAP_SLACK_MS);
+  }
+
   /** Keeps one alarm at the earliest deadline. Heartbeats only push deadlines later, so most set none. */
   private async scheduleAlarm(): Promise<void> {
     if (!this.pool) return;
     const delayMs = this.pool.failoverDelayS * 1000;
+    // While deaf failover decides nothing, so its deadlines wait for the next heartbeat.
+    const deciding = !this.deaf(this.now());
     const deadlines = [
       ...[...this.members.values()].map((member) =>
         offlineDeadline(member, delayMs, this.hearing.since),
       ),
       ...this.jobQueue.deadlines(),
-      ...this.failover.deadlines(this.pool),
+      ...(deciding ? this.failover.deadlines(this.pool) : []),
       this.dns.dueAt(),
       this.alerts.nextDueAt(),
       this.sampler.dueAt(),

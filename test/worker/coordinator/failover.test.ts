@@ -260,6 +260,26 @@ describe("silence the control plane caused", () => {
     expect((await getPool(pool.id)).activeMemberId).toBe(a.member.id);
   });
 
+  it("moves no traffic while it hears no member, though the standby beat last (a cut-off control plane)", async () => {
+    const { pool, a, b } = await twoMembers({ failoverDelayS: 3 });
+    // The standby's last beat got through 0.9 s after the active's; then the control plane is
+    // cut off. At the active's deadline the standby looks fresher, but no one has been heard for
+    // over an interval and a second: the silence is the control plane's.
+    await setClock(pool.id, T0 + 900);
+    expect((await beat(b, "198.51.100.2")).status).toBe(200);
+    expect(await scheduledAlarm(pool.id)).toBe(T0 + 3_000);
+    expect(await fireAlarmAt(pool.id, T0 + 3_000)).toBe(true);
+    expect((await getPool(pool.id)).activeMemberId).toBe(a.member.id);
+    // What Baton saw is still said: the members go offline at their deadlines.
+    expect(await fireAlarmAt(pool.id, T0 + 3_900)).toBe(true);
+    expect(await events(pool.id, "member.offline")).toHaveLength(2);
+    await setClock(pool.id, T0 + 33_000);
+    expect((await beat(a, "198.51.100.1")).status).toBe(200);
+    expect((await beat(b, "198.51.100.2")).status).toBe(200);
+    expect(await flips(pool.id)).toHaveLength(1); // the pool's first: A at T0
+    expect(await events(pool.id, "failover.no_ready_standby")).toHaveLength(0);
+  });
+
   it("still fails over when the active stays silent for a full delay after the outage", async () => {
     const { pool, a, b } = await twoMembers({ failoverDelayS: 3 });
     await fireAlarmAt(pool.id, T0 + 3_000);
