@@ -69,6 +69,12 @@ export interface ClientOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * A heartbeat not answered within this is abandoned and retried on a fresh connection. A Worker
+ * answers in milliseconds; what takes longer is a lost packet, and waiting out TCP's own
+ * retransmissions (seconds) after a short network blip would outlast the failover delay.
+ */
+export const HEARTBEAT_TIMEOUT_MS = 1_000;
 const DEFAULT_TRANSFER_TIMEOUT_MS = 60_000;
 /** The agent bundle is about 1 MB; this leaves room to grow without accepting anything. */
 export const BUNDLE_MAX_BYTES = 32 * 1024 * 1024;
@@ -167,7 +173,9 @@ export class ControlPlaneClient {
 
   /** Sends one heartbeat; resolves with the validated answer. */
   async heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
-    const body = await this.json("POST", "/agent/v1/heartbeat", report, signal, true);
+    const body = await this.json("POST", "/agent/v1/heartbeat", report, signal, true, {
+      timeoutMs: Math.min(this.timeoutMs, HEARTBEAT_TIMEOUT_MS),
+    });
     return expect(HeartbeatResponse, body, "heartbeat");
   }
 
@@ -296,6 +304,7 @@ export class ControlPlaneClient {
     payload: unknown,
     signal: AbortSignal | undefined,
     beat = false,
+    options: { timeoutMs?: number } = {},
   ): Promise<unknown> {
     const answer = await this.send({
       method,
@@ -305,6 +314,7 @@ export class ControlPlaneClient {
       headers: { accept: "application/json" },
       signal,
       beat,
+      ...options,
     });
     return parseJson(answer);
   }

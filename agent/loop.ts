@@ -35,13 +35,19 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
  * delay from when it could hear it again, and an agent still sleeping past that looks dead.
  */
 export const HEARTBEAT_RETRY_CAP_MS = 2_000;
+/**
+ * The first retry comes within a quarter second: after a short network blip the heartbeat that
+ * gets through first is what keeps a healthy active from looking silent for a failover delay.
+ */
+export const HEARTBEAT_RETRY_BASE_MS = 250;
 
 /**
  * Equal jitter for heartbeat retries: half the ceiling fixed, half random, so members spread out
  * after an outage without any of them retrying at once in a tight loop.
  */
 export function heartbeatRetryDelay(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(HEARTBEAT_RETRY_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
+  const base = HEARTBEAT_RETRY_BASE_MS * 2 ** Math.min(attempt, 30);
+  const ceiling = Math.min(HEARTBEAT_RETRY_CAP_MS, base);
   return Math.floor(ceiling / 2 + random() * (ceiling / 2));
 }
 

@@ -7,7 +7,12 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ControlPlaneClient, Refused, Unavailable } from "../../agent/control-plane";
+import {
+  ControlPlaneClient,
+  HEARTBEAT_TIMEOUT_MS,
+  Refused,
+  Unavailable,
+} from "../../agent/control-plane";
 import { AGENT_ANSWER_MAX_BYTES } from "../../shared/limits";
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
@@ -127,6 +132,14 @@ describe("ControlPlaneClient", () => {
     const error = await failure(client.heartbeat(beat));
     expect(error).toBeInstanceOf(Unavailable);
     expect((error as Error).message).toBe("no answer within 200 ms");
+  });
+
+  it("abandons a heartbeat after 1 s even when other requests may wait 10 s (a blip must not outlast the delay)", async () => {
+    const { client } = await serve(() => {}, 10_000);
+    const error = await failure(client.heartbeat(beat));
+    expect(error).toBeInstanceOf(Unavailable);
+    expect((error as Error).message).toBe(`no answer within ${HEARTBEAT_TIMEOUT_MS} ms`);
+    expect(HEARTBEAT_TIMEOUT_MS).toBe(1_000);
   });
 
   it("the caller's abort is passed through as it is", async () => {

@@ -73,8 +73,9 @@ describe("backoff", () => {
   it("the loop retries an unavailable control plane within 2 s, resets on success and follows intervalMs", async () => {
     const down = new Unavailable("control plane answered 503", 503);
     const { delays } = await script([down, down, down, { ...OK, intervalMs: 2000 }, down, OK]);
-    // random() = 0.5, equal jitter: 0.75 of 1 s, then of the 2 s cap; the interval; 0.75 s; 1 s.
-    expect(delays).toEqual([750, 1500, 1500, 2000, 750, 1000]);
+    // random() = 0.5, equal jitter: 0.75 of 0.25 s doubling (0.25, 0.5, 1 s); the interval;
+    // 0.75 of 0.25 s again after the success; the interval.
+    expect(delays).toEqual([187, 375, 750, 2000, 187, 1000]);
   });
 
   it("a long control-plane outage never makes the agent wait longer than 2 s", async () => {
