@@ -266,3 +266,5 @@ export const FAULTS = [
 ];
 
 export const SMOKE_FAULTS = ["haproxy-kill", "blip-2s", "drained-standby"];
+/** The smoke's failover delay (see lab/run.mjs): a blip of 2 s must never flip at 5 s. */
+export const SMOKE_DELAY_S = 5;
