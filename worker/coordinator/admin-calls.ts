@@ -152,31 +152,32 @@ export function failoverStatus(state: PoolState, poolId: string) {
 
 /** Live state of every member the coordinator has heard from, for the admin API. */
 export function snapshot(state: PoolState, poolId: string): Promise<LiveMember[]> {
-  return state.queue.run(async () =>
-    (await state.open(poolId)) ? [...state.members.values()] : [],
+  return state.whenOpen(
+    poolId,
+    () => [...state.members.values()],
+    () => [],
   );
 }
 
 /** The pool's DNS settings changed through the API: reload them and write the records again. */
 export function dnsChanged(state: PoolState, poolId: string): Promise<void> {
-  return state.queue.run(async () => {
-    const loaded = state.pool?.id === poolId;
-    if (!(await state.open(poolId))) return;
-    // A coordinator that just started has read the new settings already.
-    if (loaded) await state.dns.load(state.db, state.config.secretsKey, poolId);
+  const changed = async (_pool: PoolRow, wasOpen: boolean) => {
+    // A coordinator that just opened the pool has read the new settings already.
+    if (wasOpen) await state.dns.load(state.db, state.config.secretsKey, poolId);
     state.dns.rewrite();
     syncDns(state, null);
     await state.scheduleAlarm();
-  });
+  };
+  return state.whenOpen(poolId, changed, () => undefined);
 }
 
 /** The pool's webhook settings changed through the API. */
 export function alertsChanged(state: PoolState, poolId: string): Promise<void> {
-  return state.queue.run(async () => {
-    const loaded = state.pool?.id === poolId;
-    if (!(await state.open(poolId)) || !loaded) return;
-    await state.alerts.load(state.db, state.config.secretsKey, poolId);
-  });
+  const changed = async (_pool: PoolRow, wasOpen: boolean) => {
+    // A coordinator that just opened the pool has read the new settings already.
+    if (wasOpen) await state.alerts.load(state.db, state.config.secretsKey, poolId);
+  };
+  return state.whenOpen(poolId, changed, () => undefined);
 }
 
 /** The pool's settings changed: deadlines move with the failover delay. */

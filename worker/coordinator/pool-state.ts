@@ -100,16 +100,28 @@ export class PoolState {
     return this.seams.now();
   }
 
-  /** Runs `handle` in the queue once this coordinator serves `poolId`; `missing` when it does not exist. */
+  /**
+   * Runs `handle` in the queue once this coordinator serves `poolId`, or `otherwise` when the pool
+   * does not exist. `wasOpen`: it served the pool before this call (its settings may be stale).
+   */
+  whenOpen<T>(
+    poolId: string,
+    handle: (pool: PoolRow, wasOpen: boolean) => T | Promise<T>,
+    otherwise: () => T,
+  ): Promise<T> {
+    return this.queue.run(async () => {
+      const wasOpen = this.pool?.id === poolId;
+      return (await this.open(poolId)) ? handle(this.pool as PoolRow, wasOpen) : otherwise();
+    });
+  }
+
+  /** `whenOpen` for a call that answers 404 with `missing` when the pool does not exist. */
   withPool<T>(
     poolId: string,
     handle: Handler<[PoolRow], T>,
     missing = `Pool ${poolId} does not exist`,
   ): Promise<Outcome<T>> {
-    return this.queue.run(async () => {
-      if (!(await this.open(poolId))) return refuse<T>("not_found", missing);
-      return handle(this.pool as PoolRow);
-    });
+    return this.whenOpen<Outcome<T>>(poolId, handle, () => refuse<T>("not_found", missing));
   }
 
   /** `withPool` for a call about one member of the pool: `missing` when there is no such member. */
@@ -136,12 +148,15 @@ export class PoolState {
     options: { checkIp: boolean },
     handle: Handler<[MemberRow], T>,
   ): Promise<Outcome<T>> {
-    return this.queue.run(async () => {
+    return this.whenOpen<Outcome<T>>(
+      poolId,
+      () => {
+        const verified = this.catalog.verify(caller, options);
+        return verified.ok ? handle(verified.value) : verified;
+      },
       // An unknown pool answers as an unknown secret does: the caller learns nothing more.
-      if (!(await this.open(poolId))) return refuse<T>("bad_secret", BAD_SECRET_MESSAGE);
-      const verified = this.catalog.verify(caller, options);
-      return verified.ok ? handle(verified.value) : verified;
-    });
+      () => refuse<T>("bad_secret", BAD_SECRET_MESSAGE),
+    );
   }
 
   /** Makes sure this coordinator serves `poolId`; false when the pool does not exist. */
