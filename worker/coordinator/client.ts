@@ -1,37 +1,18 @@
+import type { DurableObject } from "cloudflare:workers";
 import type { PoolCoordinator } from "./pool-coordinator";
 
-/** The coordinator's RPC methods, as callers see them. */
+/** The names of `T`'s methods that answer with a promise: what a Durable Object serves over RPC. */
+type AsyncMethodNames<T> = {
+  [K in keyof T]-?: T[K] extends (...args: never[]) => Promise<unknown> ? K : never;
+}[keyof T];
+
+/**
+ * The coordinator's RPC methods, as callers see them: every public async method of the class
+ * except the runtime's own handlers (alarm, fetch, …). A new call needs no edit here.
+ */
 export type CoordinatorApi = Pick<
   PoolCoordinator,
-  | "heartbeat"
-  | "ackJob"
-  | "reportJobResult"
-  | "whoami"
-  | "verifyAgent"
-  | "fireSchedule"
-  | "reportHaproxyStat"
-  | "jobKinds"
-  | "putSchedules"
-  | "haproxyStat"
-  | "enrollMember"
-  | "updateMember"
-  | "rotateSecret"
-  | "removeMember"
-  | "enqueueJob"
-  | "cancelJob"
-  | "snapshot"
-  | "makeActive"
-  | "cutToNextStandby"
-  | "setAutoFailover"
-  | "drain"
-  | "failoverStatus"
-  | "dnsChanged"
-  | "dnsSettled"
-  | "alertsChanged"
-  | "alertsSettled"
-  | "poolChanged"
-  | "poolDeleted"
-  | "stats"
+  Exclude<AsyncMethodNames<PoolCoordinator>, keyof DurableObject>
 >;
 
 /**

@@ -15,10 +15,8 @@ import {
   isReady,
   notReadyReasons,
 } from "../failover/decide";
-import { publicAddressProblem } from "../failover/public-address";
 import type { EventWriter } from "./job-queue";
 import type { LiveMember } from "./live-member";
-import { type Outcome, ok, refuse } from "./outcome";
 
 const MONITORED: Record<PoolProfile, MonitoredService | null> = {
   haproxy: "haproxy",
@@ -210,40 +208,6 @@ export class FailoverKeeper {
       this.event({ memberId: to, type: "failover.promoted", actor, message, data }, now),
     ];
     return { pool: after, writes, from, to, timing: { reason, detectedAt, decidedAt: now } };
-  }
-
-  /** A manual "make this member active": the flip, none if it already is, or why not. */
-  planPromote(
-    pool: PoolRow,
-    members: FailoverMember[],
-    row: MemberRow,
-    actor: string,
-    now: number,
-  ): Outcome<Flip | null> {
-    if (pool.activeMemberId === row.id) return ok(null);
-    const member = members.find((candidate) => candidate.id === row.id);
-    if (!member || !this.isReady(pool, member, now)) {
-      const address = publicAddressProblem(member?.publicIp ?? null, pool.allowPrivateAddresses);
-      return refuse(
-        "member_not_ready",
-        `${row.name} is not ready: it must be online, its service active, not draining or disabled, with a public unicast IPv4${address ? ` (${address})` : ""}`,
-      );
-    }
-    return ok(this.flip(pool, members, row.id, "manual", now, actor, now));
-  }
-
-  /** A manual cut to the best ready standby, or why not. */
-  planNext(
-    pool: PoolRow,
-    members: FailoverMember[],
-    reason: "manual" | "drain",
-    actor: string,
-    now: number,
-  ): Outcome<Flip> {
-    const next = this.nextStandby(pool, members, now);
-    if (!next)
-      return refuse("no_ready_standby", "No standby is ready to take traffic; nothing was changed");
-    return ok(this.flip(pool, members, next.id, reason, now, actor, now));
   }
 
   /** When a failback may next become due: the end of the primary's hold-down or of the flap guard. */

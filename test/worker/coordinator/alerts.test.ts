@@ -42,7 +42,7 @@ async function setup(statuses: number[] = []) {
   const pool = await createPool({ name: "edge-eu" });
   const hook = receiver(statuses);
   await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
-    instance.alertFetch = hook.fetch as typeof fetch;
+    instance.seams.alertFetch = hook.fetch as typeof fetch;
   });
   await setClock(pool.id, T0);
   const put = await admin(`/pools/${pool.id}/alerts`, {

@@ -9,7 +9,7 @@ export function coordinatorStub(poolId: string) {
 /** Sets the pool coordinator's clock: tests move time instead of sleeping. */
 export async function setClock(poolId: string, at: number): Promise<void> {
   await runInDurableObject(coordinatorStub(poolId), (instance: PoolCoordinator) => {
-    instance.now = () => at;
+    instance.seams.now = () => at;
   });
 }
 

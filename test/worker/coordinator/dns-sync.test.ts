@@ -85,7 +85,7 @@ async function setup(mode = "active_standby", ips = ["198.51.100.1", "198.51.100
   const pool = await createPool({ failoverHostname: name });
   const dns = new MemoryDns();
   await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
-    instance.dnsProviderFor = () => dns;
+    instance.seams.dnsProviderFor = () => dns;
   });
   await setClock(pool.id, T0);
   const a = await enroll(pool.id, { priority: 1 });
@@ -247,7 +247,7 @@ describe("DNS sync under a failing provider", () => {
     expect(dns.writes).toHaveLength(1);
     await abortAllDurableObjects();
     await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
-      instance.dnsProviderFor = () => dns;
+      instance.seams.dnsProviderFor = () => dns;
     });
     await setClock(pool.id, T0 + 1_000);
     await beat(a, "198.51.100.1");

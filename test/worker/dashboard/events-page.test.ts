@@ -62,7 +62,7 @@ async function failedOver(options: { dns?: boolean } = {}) {
   if (options.dns) {
     const dns = new MemoryDns();
     await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
-      instance.dnsProviderFor = () => dns;
+      instance.seams.dnsProviderFor = () => dns;
     });
     const put = await admin(`/pools/${pool.id}/dns`, {
       method: "PUT",

@@ -54,7 +54,7 @@ async function poolWithActive() {
     }),
   };
   await runInDurableObject(coordinatorStub(pool.id), (instance: PoolCoordinator) => {
-    instance.dnsProviderFor = () => memory;
+    instance.seams.dnsProviderFor = () => memory;
   });
   const edge = await enroll(pool.id);
   const beat = await heartbeat(edge, {

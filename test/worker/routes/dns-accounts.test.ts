@@ -25,7 +25,7 @@ interface Account {
 async function watchProvider(poolId: string) {
   const built: DnsProviderSettings[] = [];
   await runInDurableObject(coordinatorStub(poolId), (instance: PoolCoordinator) => {
-    instance.dnsProviderFor = (settings): DnsProvider => {
+    instance.seams.dnsProviderFor = (settings): DnsProvider => {
       built.push(settings);
       return {
         readAddresses: async () => [],

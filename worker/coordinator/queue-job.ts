@@ -1,0 +1,66 @@
+import type { CreateJob } from "../../shared/jobs";
+import type { JobRow } from "../db/schema/jobs";
+import type { MemberRow } from "../db/schema/members";
+import type { PoolRow } from "../db/schema/pools";
+import { planCanary, shapeWithCanary } from "./canary-gate";
+import { failoverView } from "./commit";
+import { policyOf } from "./failover-keeper";
+import { admitJob, admitKind } from "./job-admission";
+import type { PoolState } from "./pool-state";
+
+/**
+ * Queues a job for a member of the open pool after its admission checks (kind allowed,
+ * restore's backup), for a new job only: an admin's job and a schedule's alike.
+ */
+export async function queueJob(
+  state: PoolState,
+  member: MemberRow,
+  input: CreateJob,
+  actor: string,
+) {
+  const pool = state.pool as PoolRow;
+  const admit = () => admitJob(state.db, pool, member, state.members.get(member.id), input);
+  const shape = (drafted: JobRow) => withCanary(state, pool, member, input, actor, drafted);
+  const queued = await state.jobQueue.enqueue(
+    pool.id,
+    member,
+    input,
+    actor,
+    state.now(),
+    admit,
+    shape,
+  );
+  await state.scheduleAlarm();
+  return queued;
+}
+
+/** Holds a config change for the active behind a standby canary when it needs one (0018). */
+async function withCanary(
+  state: PoolState,
+  pool: PoolRow,
+  member: MemberRow,
+  input: CreateJob,
+  actor: string,
+  drafted: JobRow,
+) {
+  const now = state.now();
+  const plan = await planCanary({
+    db: state.db,
+    pool,
+    member,
+    kind: input.kind,
+    payload: input.payload,
+    force: input.force === true,
+    actor,
+    view: failoverView(state, now),
+    policy: policyOf(pool),
+    now,
+    rowOf: (id) => state.catalog.get(id),
+    unfinished: state.jobQueue.pending(),
+    mayRun: (id) => {
+      const row = state.catalog.get(id);
+      return row ? admitKind(pool, row, state.members.get(id), input.kind).ok : false;
+    },
+  });
+  return shapeWithCanary(plan, drafted, member.name, now);
+}
