@@ -13,12 +13,12 @@ import type { SimulatedAgent } from "./agents";
 import { screenshot } from "./browser";
 import {
   byTestId,
-  completeSetup,
   confirmClick,
   fillMemberForm,
   markNoReload,
   path,
   signIn,
+  signInNewAdmin,
   stillSameDocument,
   submitMemberForm,
 } from "./pages";
@@ -28,9 +28,7 @@ const ADMIN = { username: "members-admin", password: "correct horse battery stap
 const VIEWER = { username: "members-viewer", password: "viewer passphrase 42" };
 const AGENT_IP = "127.0.0.1";
 
-const { env, newContext, phoneContext, api } = browserSuite({
-  tempPrefix: "baton-browser-members-",
-});
+const { env, newContext, phoneContext, api } = browserSuite({});
 
 /** What the cases share, filled in as they go. */
 const state: {
@@ -114,13 +112,13 @@ function statRows(app2: "UP" | "DOWN"): HaproxyStatRow[] {
 
 describe("member workspace in Chromium", () => {
   it(
-    "signs the first admin in and creates a pool with one beating member",
+    "signs an admin in and creates a pool with one beating member",
     async () => {
       const { plane, fleet } = env();
       const context = await newContext({ viewport: { width: 1280, height: 900 } });
       await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: plane.url });
       const page = await context.newPage();
-      await completeSetup(page, plane, ADMIN);
+      await signInNewAdmin(page, plane, ADMIN);
       state.page = page;
 
       const { pool } = await api("POST", "/api/v1/pools", {

@@ -1,0 +1,25 @@
+// What test/browser/global-setup.ts shares with the browser files through vitest's provide/inject.
+import { fileURLToPath } from "node:url";
+import type { ControlPlane } from "../harness/control-plane.mjs";
+
+export const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The shared control plane's extra variables: monitoring.test.ts charts a sample every 2 s. */
+export const SHARED_PLANE_VARS = { METRIC_SAMPLE_INTERVAL_S: "2" };
+
+/** What the cases need of a control plane, shared or a file's own. */
+export type PlaneRef = Pick<ControlPlane, "url" | "adminToken">;
+
+export interface SharedWorld {
+  /** The shared control plane: http://127.0.0.1:<port>, and its bootstrap admin token. */
+  url: string;
+  adminToken: string;
+  /** Where the shared Chromium (playwright's browser server) listens. */
+  wsEndpoint: string;
+}
+
+declare module "vitest" {
+  interface ProvidedContext {
+    sharedBrowserWorld: SharedWorld | { error: string };
+  }
+}
