@@ -1,4 +1,6 @@
 // What test/browser/global-setup.ts shares with the browser files through vitest's provide/inject.
+import { existsSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { ControlPlane } from "../harness/control-plane.mjs";
 
@@ -20,6 +22,18 @@ export interface SharedWorld {
 
 declare module "vitest" {
   interface ProvidedContext {
-    sharedBrowserWorld: SharedWorld | { error: string };
+    /** Where global-setup.ts writes the SharedWorld (or why it failed) once it has started. */
+    sharedBrowserWorldFile: string;
   }
+}
+
+/** Waits for global-setup.ts to start the shared world; throws why it did not. */
+export async function sharedWorld(worldFile: string, timeoutMs: number): Promise<SharedWorld> {
+  for (const deadline = Date.now() + timeoutMs; !existsSync(worldFile); await sleep(250))
+    if (Date.now() > deadline)
+      throw new Error(`the shared Chromium and control plane were not up after ${timeoutMs} ms`);
+  const world = JSON.parse(readFileSync(worldFile, "utf8")) as SharedWorld | { error: string };
+  if ("error" in world)
+    throw new Error(`the shared Chromium or control plane did not start: ${world.error}`);
+  return world;
 }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, inject } from "vitest";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
 import { AgentFleet } from "./agents";
 import { groupAlive, type LaunchedBrowser, launchChromium } from "./browser";
-import { type PlaneRef, root } from "./shared-world";
+import { type PlaneRef, root, sharedWorld } from "./shared-world";
 
 export { root };
 export const CASE_TIMEOUT_MS = 60_000;
@@ -64,6 +64,7 @@ export function browserSuite<Extra extends object = {}>(
   let extra: Extra | undefined;
   let startError: unknown;
   const contexts: BrowserContext[] = [];
+  const startTimeoutMs = options.startTimeoutMs ?? 150_000;
 
   beforeAll(async () => {
     try {
@@ -73,9 +74,7 @@ export function browserSuite<Extra extends object = {}>(
         ownPlane = await startControlPlane(root, options.ownPlane);
         plane = ownPlane;
       } else {
-        const world = inject("sharedBrowserWorld");
-        if ("error" in world)
-          throw new Error(`the shared Chromium or control plane did not start: ${world.error}`);
+        const world = await sharedWorld(inject("sharedBrowserWorldFile"), startTimeoutMs - 30_000);
         browser = await chromium.connect(world.wsEndpoint, { timeout: 30_000 });
         plane = { url: world.url, adminToken: world.adminToken };
       }
@@ -84,7 +83,7 @@ export function browserSuite<Extra extends object = {}>(
     } catch (error) {
       startError = error; // every case then fails with it, rather than being skipped
     }
-  }, options.startTimeoutMs ?? 150_000);
+  }, startTimeoutMs);
 
   afterAll(async () => {
     await fleet?.stopAll();
