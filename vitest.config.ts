@@ -28,7 +28,8 @@ const files = testFilesByProject(root);
 export default defineConfig({
   test: {
     // Files of the daemons and browser projects mostly wait (failover delays, live refreshes), so
-    // one more worker than cores (vitest's default is one fewer) overlaps their waits.
+    // one more worker than cores (vitest's default is one fewer) overlaps their waits. test:unit,
+    // all CPU, runs one worker per core (--maxWorkers=100%).
     maxWorkers: availableParallelism() + 1,
     // The per-project timing table; .ci/run prints it before its closing line.
     reporters: ["default", "./test/vitest/durations-reporter.ts"],
