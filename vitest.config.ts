@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
@@ -26,6 +27,10 @@ const files = testFilesByProject(root);
 // `npm run test:unit` runs "unit" and "worker": nothing is started outside vitest.
 export default defineConfig({
   test: {
+    // Files of the daemons and browser projects mostly wait (failover delays, live refreshes), so
+    // one more worker than cores (vitest's default is one fewer) overlaps their waits. test:unit,
+    // all CPU, runs one worker per core (--maxWorkers=100%).
+    maxWorkers: availableParallelism() + 1,
     // The per-project timing table; .ci/run prints it before its closing line.
     reporters: ["default", "./test/vitest/durations-reporter.ts"],
     projects: [
@@ -55,11 +60,21 @@ export default defineConfig({
         },
       },
       // Pure logic of every part (worker rules, agent parsers and jobs, shared schemas) in Node.
-      { test: { name: "unit", include: files.unit, environment: "node" } },
+      // Files share their Node process and loaded modules (importing them anew per file took half
+      // the time); the few tests that touch globals (fake timers, TZ) restore them afterwards.
+      { test: { name: "unit", include: files.unit, environment: "node", isolate: false } },
       // Real HAProxy, nginx, PowerDNS and control planes (wrangler dev), driven from Node.
       { test: { name: "daemons", include: files.daemons, environment: "node" } },
       // The dashboard in Debian's Chromium (playwright-core) against a real control plane.
-      { test: { name: "browser", include: files.browser, environment: "node" } },
+      // One wrangler dev and one Chromium for the files that share them (global-setup.ts).
+      {
+        test: {
+          name: "browser",
+          include: files.browser,
+          environment: "node",
+          globalSetup: ["test/browser/global-setup.ts"],
+        },
+      },
     ],
   },
 });

@@ -77,6 +77,16 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
+/** Gives a closed browser's process group a moment to go by itself, then SIGKILLs what is left. */
+export async function endGroup(pid: number): Promise<void> {
+  for (let waited = 0; groupAlive(pid) && waited < 3_000; waited += 100) await sleep(100);
+  if (!groupAlive(pid)) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {}
+  for (let waited = 0; groupAlive(pid) && waited < 3_000; waited += 100) await sleep(100);
+}
+
 /** Launches Debian's Chromium headless; throws a one-line reason when it cannot. */
 export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<LaunchedBrowser> {
   if (!existsSync(executablePath))
@@ -119,14 +129,7 @@ export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<La
       () => "failed" as const,
     );
     await Promise.race([closed, timeout]);
-    // Give the group a moment to go by itself, then end whatever is left of it, by its PID.
-    for (let waited = 0; groupAlive(pid) && waited < 3_000; waited += 100) await sleep(100);
-    if (groupAlive(pid)) {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {}
-      for (let waited = 0; groupAlive(pid) && waited < 3_000; waited += 100) await sleep(100);
-    }
+    await endGroup(pid);
     rmSync(userDataDir, { recursive: true, force: true });
     running.delete(launched);
   };

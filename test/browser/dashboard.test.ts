@@ -29,7 +29,10 @@ const DELAY_S = 3;
 /** How long the simulated agent takes over the job the jobs page queues. */
 const JOB_RUN_MS = 4_000;
 
-const { env, newContext, phoneContext } = browserSuite({ tempPrefix: "baton-browser-" });
+const { env, newContext, phoneContext } = browserSuite({
+  // First-run setup needs a control plane without users.
+  ownPlane: { tempPrefix: "baton-browser-" },
+});
 
 /** What the cases share, filled in as they go. */
 const state: {

@@ -14,14 +14,14 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { Heartbeat } from "../../shared/heartbeat";
 import type { MemberMetrics } from "../../shared/metrics";
-import { adminApi, type ControlPlane } from "../harness/control-plane.mjs";
+import { adminApi } from "../harness/control-plane.mjs";
 import { screenshot } from "./browser";
 import { markNoReload, stillSameDocument } from "./pages";
+import type { PlaneRef } from "./shared-world";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, POLL, root } from "./suite";
 
 const bundle = join(root, "dist", "agent", "baton-agent.mjs");
 const run = promisify(execFile);
-const SAMPLE_INTERVAL_S = 2;
 const VIEWER = { username: "chart-watcher", password: "viewer passphrase 42" };
 const GIB = 1024 ** 3;
 /** What the simulated agent reports: the labels the charts must show. */
@@ -53,7 +53,7 @@ function systemNode20(): string {
   throw new Error("no system Node 20 to run the agent bundle under");
 }
 
-async function enroll(cp: ControlPlane, poolId: string, hostname: string) {
+async function enroll(cp: PlaneRef, poolId: string, hostname: string) {
   const { member, secret } = await adminApi(cp, "POST", `/api/v1/pools/${poolId}/members`, {
     name: hostname,
     hostname,
@@ -63,8 +63,7 @@ async function enroll(cp: ControlPlane, poolId: string, hostname: string) {
 }
 
 const { env, newContext, phoneContext } = browserSuite({
-  tempPrefix: "baton-browser-mon-",
-  vars: { METRIC_SAMPLE_INTERVAL_S: String(SAMPLE_INTERVAL_S) },
+  // The shared control plane samples every 2 s (SHARED_PLANE_VARS in shared-world.ts).
   startTimeoutMs: 210_000,
   // A pool with a simulated member and the real bundled agent, both beating from the start.
   setup: async ({ plane, fleet }) => {

@@ -2,7 +2,8 @@
 // setup, create a pool with the New pool form, add a member with the Add member form and read
 // its secret from the one-liner, confirm a dialog, prove a live update came without a reload.
 import type { Locator, Page } from "playwright-core";
-import type { ControlPlane } from "../harness/control-plane.mjs";
+import { adminApi } from "../harness/control-plane.mjs";
+import type { PlaneRef } from "./shared-world";
 
 export interface Credentials {
   username: string;
@@ -46,10 +47,21 @@ export async function fillSetup(page: Page, token: string, admin: Credentials) {
 }
 
 /** First-run setup with the bootstrap token: creates `admin` and leaves the page signed in. */
-export async function completeSetup(page: Page, plane: ControlPlane, admin: Credentials) {
+export async function completeSetup(page: Page, plane: PlaneRef, admin: Credentials) {
   await page.goto(`${plane.url}/setup`);
   await fillSetup(page, plane.adminToken, admin);
   await page.locator("form:has(input[name=token]) button[type=submit]").click();
+  await page.waitForURL(`${plane.url}/`);
+}
+
+/**
+ * For files on the shared control plane, where first-run setup is long done: creates `admin`
+ * with the bootstrap token and signs them in on `page`.
+ */
+export async function signInNewAdmin(page: Page, plane: PlaneRef, admin: Credentials) {
+  await adminApi(plane, "POST", "/api/v1/users", { ...admin, role: "admin" });
+  await page.goto(`${plane.url}/login`);
+  await signIn(page, admin);
   await page.waitForURL(`${plane.url}/`);
 }
 
@@ -131,7 +143,7 @@ export async function submitMemberForm(page: Page): Promise<Enrolled> {
 /** Adds a member through the Add member form, reached by its link on the pool's overview. */
 export async function addMemberByForm(
   page: Page,
-  plane: ControlPlane,
+  plane: PlaneRef,
   poolId: string,
   member: MemberFields,
 ): Promise<Enrolled> {

@@ -29,7 +29,10 @@ const ADMIN = { username: "history-admin", password: "correct horse battery stap
 const VIEWER = { username: "auditor", password: "auditor passphrase 42" };
 const HOSTNAME = "lb-history.example.com";
 
-const { env, newContext, phoneContext } = browserSuite({ tempPrefix: "baton-history-" });
+const { env, newContext, phoneContext } = browserSuite({
+  // First-run setup, and "the last admin" on the Users page: no other file's users.
+  ownPlane: { tempPrefix: "baton-history-" },
+});
 
 /** What the cases share, filled in as they go. */
 const state: {

@@ -1,17 +1,19 @@
 // One browser test file's world: Debian's Chromium, a real local control plane (`wrangler dev`)
-// and a fleet of simulated agents, started once before the file's cases and stopped after them.
-// `browserSuite()` registers the beforeAll/afterAll itself. A failed start is kept and thrown
-// by `env()`, so every case fails with it instead of being skipped; afterAll asserts that
-// nothing the file started (process groups, directories) outlives it.
+// and a fleet of simulated agents. By default the file uses the Chromium and control plane that
+// global-setup.ts started for every file, with its own browser contexts, users and pools; with
+// `ownPlane` it starts both for itself (a control plane no other file touched). The fleet is
+// always the file's own. `browserSuite()` registers the beforeAll/afterAll itself. A failed
+// start is kept and thrown by `env()`, so every case fails with it instead of being skipped;
+// afterAll asserts that nothing the file started (process groups, directories) outlives it.
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
 import { AgentFleet } from "./agents";
 import { groupAlive, type LaunchedBrowser, launchChromium } from "./browser";
+import { type PlaneRef, root, sharedWorld } from "./shared-world";
 
-export const root = fileURLToPath(new URL("../..", import.meta.url));
+export { root };
 export const CASE_TIMEOUT_MS = 60_000;
 /** How long a live change may take to show (1 s beats, a few s delay, ~1.5 s refresh, slow CI). */
 export const LIVE_TIMEOUT_MS = 20_000;
@@ -19,16 +21,17 @@ export const LIVE_TIMEOUT_MS = 20_000;
 export const POLL = { timeout: 10_000, interval: 200 };
 
 export interface SuiteEnv {
-  plane: ControlPlane;
+  plane: PlaneRef;
   browser: Browser;
   fleet: AgentFleet;
 }
 
 export interface SuiteOptions<Extra> {
-  /** Prefix of the control plane's temp directory, e.g. "baton-browser-members-". */
-  tempPrefix: string;
-  /** Extra Worker variables (`--var NAME:VALUE`). */
-  vars?: Record<string, string>;
+  /**
+   * Start a Chromium and a control plane for this file alone, for cases that need a control
+   * plane no other file touched (first-run setup, the last admin). Default: the shared ones.
+   */
+  ownPlane?: { tempPrefix: string; vars?: Record<string, string> };
   /** beforeAll's timeout. */
   startTimeoutMs?: number;
   /** What else the file needs once the browser and control plane run; failing fails every case. */
@@ -53,25 +56,34 @@ export interface Suite<Extra> {
 export function browserSuite<Extra extends object = {}>(
   options: SuiteOptions<Extra>,
 ): Suite<Extra> {
-  let plane: ControlPlane | undefined;
+  let plane: PlaneRef | undefined;
+  let ownPlane: ControlPlane | undefined;
   let launched: LaunchedBrowser | undefined;
+  let browser: Browser | undefined;
   let fleet: AgentFleet | undefined;
   let extra: Extra | undefined;
   let startError: unknown;
   const contexts: BrowserContext[] = [];
+  const startTimeoutMs = options.startTimeoutMs ?? 150_000;
 
   beforeAll(async () => {
     try {
-      launched = await launchChromium();
-      plane = await startControlPlane(root, { tempPrefix: options.tempPrefix, vars: options.vars });
+      if (options.ownPlane) {
+        launched = await launchChromium();
+        browser = launched.browser;
+        ownPlane = await startControlPlane(root, options.ownPlane);
+        plane = ownPlane;
+      } else {
+        const world = await sharedWorld(inject("sharedBrowserWorldFile"), startTimeoutMs - 30_000);
+        browser = await chromium.connect(world.wsEndpoint, { timeout: 30_000 });
+        plane = { url: world.url, adminToken: world.adminToken };
+      }
       fleet = new AgentFleet(plane.url);
-      extra = options.setup
-        ? await options.setup({ plane, browser: launched.browser, fleet })
-        : ({} as Extra);
+      extra = options.setup ? await options.setup({ plane, browser, fleet }) : ({} as Extra);
     } catch (error) {
       startError = error; // every case then fails with it, rather than being skipped
     }
-  }, options.startTimeoutMs ?? 150_000);
+  }, startTimeoutMs);
 
   afterAll(async () => {
     await fleet?.stopAll();
@@ -79,10 +91,11 @@ export function browserSuite<Extra extends object = {}>(
     await options.teardown?.().catch((error: unknown) => {
       teardownError = error;
     });
-    const groups = [...(plane?.groups() ?? []), ...(launched ? [launched.pid] : [])];
-    const dirs = [plane?.dir, launched?.userDataDir].filter((dir): dir is string => !!dir);
+    const groups = [...(ownPlane?.groups() ?? []), ...(launched ? [launched.pid] : [])];
+    const dirs = [ownPlane?.dir, launched?.userDataDir].filter((dir): dir is string => !!dir);
     for (const context of contexts) await context.close().catch(() => {});
-    await Promise.all([launched?.close(), plane?.stop()]);
+    // A shared browser is only disconnected from; global-setup.ts stops it and the shared plane.
+    await Promise.all([launched ? launched.close() : browser?.close(), ownPlane?.stop()]);
     // Nothing this file started may outlive it.
     expect(groups.filter(groupAlive), "process groups still running after stop").toEqual([]);
     expect(
@@ -93,9 +106,9 @@ export function browserSuite<Extra extends object = {}>(
   }, 60_000);
 
   const env = () => {
-    if (startError || !plane || !launched || !fleet || !extra)
+    if (startError || !plane || !browser || !fleet || !extra)
       throw startError ?? new Error("Chromium or the control plane did not start");
-    return { ...extra, plane, browser: launched.browser, fleet };
+    return { ...extra, plane, browser, fleet };
   };
 
   const newContext = async (contextOptions?: Parameters<Browser["newContext"]>[0]) => {

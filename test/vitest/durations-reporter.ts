@@ -16,6 +16,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export default class DurationsReporter implements Reporter {
   private readonly projects = new Map<string, ProjectTimes>();
+  /** When vitest started: the offsets show startup and which projects overlapped. */
+  private readonly runStartMs = Date.now();
 
   private timesOf(module: TestModule): ProjectTimes {
     const name = module.project.name || "(default)";
@@ -51,7 +53,8 @@ export default class DurationsReporter implements Reporter {
     for (const [name, t] of [...this.projects].sort(([a], [b]) => a.localeCompare(b)))
       console.log(
         `  ${name.padEnd(8)} ${String(t.files).padStart(4)} files ${String(t.tests).padStart(5)} tests` +
-          `  ${seconds(t.lastEndMs - t.firstStartMs).padStart(8)} wall  ${seconds(t.fileTimeMs).padStart(8)} in files`,
+          `  ${seconds(t.lastEndMs - t.firstStartMs).padStart(8)} wall  ${seconds(t.fileTimeMs).padStart(8)} in files` +
+          `  (+${seconds(t.firstStartMs - this.runStartMs)} to +${seconds(t.lastEndMs - this.runStartMs)})`,
       );
   }
 }
