@@ -28,6 +28,7 @@ export type CoordinatorApi = Pick<
   | "dnsChanged"
   | "dnsSettled"
   | "alertsChanged"
+  | "testAlert"
   | "alertsSettled"
   | "poolChanged"
   | "poolDeleted"

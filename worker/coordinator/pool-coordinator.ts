@@ -14,6 +14,7 @@ import {
 } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
 import { FireSchedule, type JobSchedule, type PutSchedules } from "../../shared/schedules";
+import type { AlertTestResult } from "../alerts/webhook";
 import { parseConfig } from "../config";
 import { type Db, openDb } from "../db/client";
 import { D1Meter, type D1Totals } from "../db/meter";
@@ -447,6 +448,16 @@ export class PoolCoordinator extends DurableObject<Env> {
       if (!(await this.open(poolId)) || !loaded) return;
       await this.alerts.load(this.db, parseConfig(this.env).secretsKey, poolId);
     });
+  }
+
+  /** Sends a signed `alert.test` to the pool's webhook now and says what the receiver answered. */
+  async testAlert(poolId: string, actor: string): Promise<Outcome<AlertTestResult>> {
+    const pool = await this.queue.run(async () => ((await this.open(poolId)) ? this.pool : null));
+    if (!pool) return refuse("not_found", `Pool ${poolId} does not exist`);
+    // Outside the queue: a slow receiver (up to ALERT_TIMEOUT_MS) must not hold up heartbeats.
+    const result = await this.alerts.sendTest(pool, actor);
+    if (!result) return refuse("not_found", "This pool has no webhook: save one first");
+    return ok(result);
   }
 
   /** Resolves once no alert is being sent (tests). */
