@@ -19,6 +19,7 @@ import { poolFormPages } from "./pool-form";
 import { poolSettingsPages } from "./pool-settings";
 import { recoveryPages } from "./recovery";
 import { flashOf, fragment, page } from "./render";
+import { scheduleEditPages } from "./schedule-edit";
 import { userPages } from "./users";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
@@ -102,5 +103,6 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", poolSettingsPages)
     .route("/", eventPages)
     .route("/", recoveryPages)
+    .route("/", scheduleEditPages)
     .route("/", userPages);
 }
