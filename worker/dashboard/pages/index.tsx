@@ -20,10 +20,18 @@ import { poolSettingsPages } from "./pool-settings";
 import { recoveryPages } from "./recovery";
 import { flashOf, fragment, page } from "./render";
 import { scheduleEditPages } from "./schedule-edit";
+import { tokenPages } from "./tokens";
 import { userPages } from "./users";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
-export const DASHBOARD_PATHS = ["/", "/pools/*", "/members/*", "/ui/*", "/users"] as const;
+export const DASHBOARD_PATHS = [
+  "/",
+  "/pools/*",
+  "/members/*",
+  "/ui/*",
+  "/users",
+  "/tokens",
+] as const;
 
 /** Defence in depth: a page never renders for a request that carries no session. */
 const signedIn = createMiddleware<AppEnv>(async (c, next) => {
@@ -104,5 +112,6 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", eventPages)
     .route("/", recoveryPages)
     .route("/", scheduleEditPages)
-    .route("/", userPages);
+    .route("/", userPages)
+    .route("/", tokenPages);
 }

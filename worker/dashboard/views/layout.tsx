@@ -40,6 +40,11 @@ export function Layout({ title, session, flash, children }: LayoutProps) {
                 Users
               </a>
             )}
+            {session.role === "admin" && (
+              <a href="/tokens" data-testid="nav-tokens">
+                API tokens
+              </a>
+            )}
           </nav>
           <div class="who">
             <span data-testid="signed-in-user">{session.username}</span>
