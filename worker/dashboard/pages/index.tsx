@@ -8,6 +8,7 @@ import { PoolLive } from "../views/pool-live";
 import { PoolHeading } from "../views/tabs";
 import { dashboardActions } from "./actions";
 import { addMemberPages } from "./add-member";
+import { dnsAccountPages } from "./dns-accounts";
 import { eventPages } from "./events";
 import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
@@ -31,6 +32,7 @@ export const DASHBOARD_PATHS = [
   "/ui/*",
   "/users",
   "/tokens",
+  "/dns-accounts",
 ] as const;
 
 /** Defence in depth: a page never renders for a request that carries no session. */
@@ -113,5 +115,6 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", recoveryPages)
     .route("/", scheduleEditPages)
     .route("/", userPages)
-    .route("/", tokenPages);
+    .route("/", tokenPages)
+    .route("/", dnsAccountPages);
 }

@@ -45,6 +45,11 @@ export function Layout({ title, session, flash, children }: LayoutProps) {
                 API tokens
               </a>
             )}
+            {session.role === "admin" && (
+              <a href="/dns-accounts" data-testid="nav-dns-accounts">
+                DNS accounts
+              </a>
+            )}
           </nav>
           <div class="who">
             <span data-testid="signed-in-user">{session.username}</span>
