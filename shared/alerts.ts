@@ -35,7 +35,8 @@ export type AlertSettings = z.infer<typeof AlertSettings>;
 export const AlertPayload = z.object({
   /** The event's id: the same on every retry, so receivers dedupe on it. */
   id: z.string(),
-  type: EventType,
+  /** An event type, or `alert.test` for the dashboard's "Send test event" (never recorded). */
+  type: z.union([EventType, z.literal("alert.test")]),
   poolId: z.string(),
   poolName: z.string(),
   memberId: z.string().nullable(),

@@ -291,6 +291,29 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
   );
 
   it(
+    "sends a test event from the Settings tab and shows the receiver's answer on the page",
+    async () => {
+      const { hook } = env();
+      const page = adminPage();
+      const before = hook.requests.length;
+      await page.locator("[data-testid=webhook-test-send]").click();
+      const result = page.locator("[data-testid=webhook-test-result]");
+      await result.waitFor();
+      expect(await result.getAttribute("data-ok")).toBe("true");
+      expect(await result.textContent()).toMatch(/answered HTTP 2\d\d in \d+ ms/);
+      expect(hook.requests.length).toBe(before + 1);
+      const delivery = hook.requests.at(-1);
+      expect(JSON.parse(delivery?.body ?? "{}")).toMatchObject({
+        type: "alert.test",
+        poolId: state.poolId,
+      });
+      expect(delivery?.headers["x-baton-signature"]).toBeTruthy();
+      await screenshot(page, "webhook-test-event");
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
     "gives a viewer no enabled control on either tab and refuses the viewer's direct POSTs with 403",
     async () => {
       const { plane } = env();

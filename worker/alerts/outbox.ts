@@ -61,7 +61,7 @@ export class AlertOutbox {
 
   /** Queues an alert if the settings subscribe to its type, once per event and URL. */
   enqueue(payload: AlertPayload, settings: AlertSettings, now: number): EnqueueOutcome {
-    if (!settings.events.includes(payload.type)) {
+    if (!(settings.events as string[]).includes(payload.type)) {
       return { kind: "ignored", reason: "not_subscribed" };
     }
     const delivery: PendingAlert = { payload, settings, attempt: 0, dueAt: now };

@@ -13,7 +13,7 @@ const EMOJI: Partial<Record<EventType, string>> = {
 const INFO_EMOJI = ":information_source:";
 
 /** Slack reads `&`, `<` and `>` as markup; a line break would split the one-line summary. */
-function slackEscape(text: string): string {
+export function slackEscape(text: string): string {
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")

@@ -21,6 +21,9 @@ export type SendResult =
   | { ok: true; status: number }
   | { ok: false; retryable: boolean; status?: number; retryAfterMs?: number; error: string };
 
+/** A test delivery's result: what the receiver said, how long it took and where it went. */
+export type AlertTestResult = SendResult & { durationMs: number; url: string };
+
 export interface SendOptions {
   /** Checked before every delivery, not only when the URL was saved. */
   policy: OutboundPolicy;

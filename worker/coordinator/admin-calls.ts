@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { CreateJob, JobKindAvailability } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
 import type { JobSchedule, PutSchedules } from "../../shared/schedules";
+import type { AlertTestResult } from "../alerts/webhook";
 import type { JobRow } from "../db/schema/jobs";
 import { type PoolRow, pools } from "../db/schema/pools";
 import { jobKindAvailability } from "../jobs/gating";
@@ -9,7 +10,7 @@ import * as memberStore from "../members/store";
 import { commit, evaluateFailover, failoverView, syncDns } from "./commit";
 import type { HaproxyStatTable } from "./haproxy-stat-board";
 import type { LiveMember } from "./live-member";
-import { attempt, type Outcome, ok } from "./outcome";
+import { attempt, type Outcome, ok, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import { queueJob } from "./queue-job";
 
@@ -195,4 +196,21 @@ export function poolChanged(state: PoolState, pool: PoolRow): Promise<void> {
 /** The pool is gone: forget everything. */
 export function poolDeleted(state: PoolState): Promise<void> {
   return state.queue.run(() => state.forgetPool());
+}
+
+/** Sends a signed `alert.test` to the pool's webhook now, outside the queue: what the receiver answered. */
+export async function testAlert(
+  state: PoolState,
+  poolId: string,
+  actor: string,
+): Promise<Outcome<AlertTestResult>> {
+  const pool = await state.whenOpen<PoolRow | null>(
+    poolId,
+    (open) => open,
+    () => null,
+  );
+  if (!pool) return refuse("not_found", `Pool ${poolId} does not exist`);
+  // Sent after the queue call returns: a slow receiver (up to 10 s) must not hold up heartbeats.
+  const result = await state.alerts.sendTest(pool, actor);
+  return result ? ok(result) : refuse("not_found", "This pool has no webhook: save one first");
 }

@@ -1,7 +1,8 @@
 import type { AlertSettings } from "../../shared/alerts";
 import { AlertOutbox, type OutboxData } from "../alerts/outbox";
 import { loadAlertSettings } from "../alerts/settings";
-import { alertPayload, sendAlert } from "../alerts/webhook";
+import { testPayload } from "../alerts/test-payload";
+import { type AlertTestResult, alertPayload, sendAlert } from "../alerts/webhook";
 import type { Db } from "../db/client";
 import type { EventRow } from "../db/schema/events";
 import type { PoolRow } from "../db/schema/pools";
@@ -84,6 +85,23 @@ export class AlertDispatcher {
       this.sending = null;
     });
     return this.sending;
+  }
+
+  /**
+   * Sends one signed `alert.test` event to the saved webhook now, beside the outbox (never
+   * retried, sent even when alerts are off): what the receiver answered, and how long it took.
+   * Null when the pool has no webhook.
+   */
+  async sendTest(pool: PoolRow, actor: string): Promise<AlertTestResult | null> {
+    const settings = this.settings;
+    if (!settings) return null;
+    const startedAt = Date.now();
+    const result = await sendAlert(settings, testPayload(pool, actor, this.deps.now()), {
+      fetch: this.deps.fetch(),
+      now: this.deps.now,
+      policy: this.deps.policy,
+    });
+    return { ...result, durationMs: Date.now() - startedAt, url: settings.url };
   }
 
   /** Resolves once nothing is being sent (tests). */

@@ -3,6 +3,7 @@ import type { HeartbeatResponse, Whoami } from "../../shared/heartbeat";
 import type { CreateJob, JobKindAvailability } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
 import type { JobSchedule, PutSchedules } from "../../shared/schedules";
+import type { AlertTestResult } from "../alerts/webhook";
 import { parseConfig } from "../config";
 import type { D1Totals } from "../db/meter";
 import type { JobRow } from "../db/schema/jobs";
@@ -169,6 +170,10 @@ export class PoolCoordinator extends DurableObject<Env> {
 
   async alertsChanged(poolId: string): Promise<void> {
     return admin.alertsChanged(this.state, poolId);
+  }
+
+  async testAlert(poolId: string, actor: string): Promise<Outcome<AlertTestResult>> {
+    return admin.testAlert(this.state, poolId, actor);
   }
 
   async poolChanged(pool: PoolRow): Promise<void> {

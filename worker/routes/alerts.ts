@@ -8,6 +8,7 @@ import {
 } from "../alerts/settings";
 import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
+import { unwrap } from "../coordinator/outcome";
 import { requireSecretsKey } from "../dns/settings";
 import { getPool } from "../pools/store";
 import type { AppEnv } from "../types";
@@ -41,6 +42,13 @@ export const alertRoutes = new Hono<AppEnv>()
       return c.json({ alerts });
     },
   )
+  // A signed `alert.test` through the coordinator's dispatcher: the receiver's answer and time.
+  .post("/pools/:poolId/alerts/test", allow("admin"), async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    const coordinator = coordinatorFor(c.env, pool.id);
+    const result = unwrap(await coordinator.testAlert(pool.id, c.get("actor").id));
+    return c.json({ test: result });
+  })
   .delete("/pools/:poolId/alerts", allow("admin"), async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
     await removeAlertSettings(c.get("db"), pool.id, c.get("actor").id, Date.now());

@@ -3,8 +3,8 @@ import { PutSchedules } from "../../shared/schedules";
 import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
 import { unwrap } from "../coordinator/outcome";
-import { ApiError } from "../errors";
 import { getMember } from "../members/store";
+import { refuseRepeatedSchedules } from "../schedules/repeats";
 import { listMemberSchedules } from "../schedules/store";
 import type { AppEnv } from "../types";
 import { validate } from "../validation";
@@ -21,17 +21,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     validate("json", PutSchedules),
     async (c) => {
       const input = c.req.valid("json");
-      const seen = new Set<string>();
-      for (const [index, { kind, cron }] of input.schedules.entries()) {
-        const key = `${kind} ${cron}`;
-        if (seen.has(key)) {
-          const message = `schedules.${index} repeats an earlier entry (${kind} at "${cron}"): list each once`;
-          throw new ApiError("validation_failed", `Invalid body: ${message}`, [
-            { path: `schedules.${index}`, message: "repeats an earlier entry" },
-          ]);
-        }
-        seen.add(key);
-      }
+      refuseRepeatedSchedules(input);
       const member = await getMember(c.get("db"), c.req.param("memberId"));
       const coordinator = coordinatorFor(c.env, member.poolId);
       const schedules = unwrap(

@@ -8,6 +8,7 @@ import { PoolLive } from "../views/pool-live";
 import { PoolHeading } from "../views/tabs";
 import { dashboardActions } from "./actions";
 import { addMemberPages } from "./add-member";
+import { dnsAccountPages } from "./dns-accounts";
 import { eventPages } from "./events";
 import { jobPages } from "./jobs";
 import { loadPoolList, loadPoolView } from "./load";
@@ -19,10 +20,20 @@ import { poolFormPages } from "./pool-form";
 import { poolSettingsPages } from "./pool-settings";
 import { recoveryPages } from "./recovery";
 import { flashOf, fragment, page } from "./render";
+import { scheduleEditPages } from "./schedule-edit";
+import { tokenPages } from "./tokens";
 import { userPages } from "./users";
 
 /** The dashboard's paths: the session guard covers these and nothing else of the app. */
-export const DASHBOARD_PATHS = ["/", "/pools/*", "/members/*", "/ui/*", "/users"] as const;
+export const DASHBOARD_PATHS = [
+  "/",
+  "/pools/*",
+  "/members/*",
+  "/ui/*",
+  "/users",
+  "/tokens",
+  "/dns-accounts",
+] as const;
 
 /** Defence in depth: a page never renders for a request that carries no session. */
 const signedIn = createMiddleware<AppEnv>(async (c, next) => {
@@ -102,5 +113,8 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", poolSettingsPages)
     .route("/", eventPages)
     .route("/", recoveryPages)
-    .route("/", userPages);
+    .route("/", scheduleEditPages)
+    .route("/", userPages)
+    .route("/", tokenPages)
+    .route("/", dnsAccountPages);
 }

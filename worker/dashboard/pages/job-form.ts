@@ -1,5 +1,6 @@
 import type { FieldIssue } from "../../../shared/errors";
 import { CreateJob, JOB_CATALOG, JobKind } from "../../../shared/jobs";
+import { splitTarget } from "../live/server-choices";
 
 /** The Jobs tab's form fields, by name: `kind`, `_csrf`, and each kind's payload fields. */
 export type JobFormFields = Record<string, string | File | (string | File)[]>;
@@ -12,7 +13,8 @@ function text(value: JobFormFields[string] | undefined): string | undefined {
 /**
  * The admin API's request body from the form: the kind, and the payload fields its schema names
  * (other fields of the form are ignored). An empty optional field is left out; an empty required
- * one is sent as is, so the kind's schema names it. A ticked "Skip the standby canary" is
+ * one is sent as is, so the kind's schema names it. A picked `target` ("backend/server") fills
+ * `backend` and `server`. A ticked "Skip the standby canary" is
  * `force: true`. The payload itself is checked where the API checks it, in enqueueMemberJob.
  */
 export function jobRequestFromForm(
@@ -23,11 +25,14 @@ export function jobRequestFromForm(
   const shape: Record<string, { safeParse(value: unknown): { success: boolean } }> =
     JOB_CATALOG[kind.data].payload.shape;
   const payload: Record<string, string> = {};
+  // The backend/server picker (one "backend/server" value) stands for the two text fields.
+  const picked = splitTarget(text(fields.target) ?? "");
+  const typed: JobFormFields = picked ? { ...fields, ...picked } : fields;
   for (const [name, schema] of Object.entries(shape)) {
-    const value = text(fields[name])?.trim() ?? "";
+    const value = text(typed[name])?.trim() ?? "";
     if (value === "" && schema.safeParse(undefined).success) continue;
     // Config text is sent as typed (trailing newlines matter to HAProxy and nginx).
-    payload[name] = name === "config" ? (text(fields[name]) ?? "") : value;
+    payload[name] = name === "config" ? (text(typed[name]) ?? "") : value;
   }
   const force = text(fields.force) === "on" ? { force: true } : {};
   const request = CreateJob.safeParse({ kind: kind.data, payload, ...force });

@@ -17,6 +17,7 @@ import { MemberHeading } from "../views/tabs";
 import { actorNames } from "./actors";
 import { jobRequestFromForm, notQueuedMessage } from "./job-form";
 import { flashOf, fragment, page, withFlash } from "./render";
+import { loadServerChoices } from "./server-choices-load";
 
 const LIST_LIMIT = 50;
 
@@ -55,10 +56,11 @@ export const jobPages = new Hono<AppEnv>()
     const session = c.get("session");
     const member = await getMember(db, c.req.param("memberId"));
     const pool = await getPool(db, member.poolId);
-    const [kinds, jobs, backups] = await Promise.all([
+    const [kinds, jobs, backups, servers] = await Promise.all([
       coordinatorFor(c.env, pool.id).jobKinds(pool.id, member.id),
       listJobs(db, { memberId: member.id }, undefined, { limit: LIST_LIMIT }),
       listBackups(db, { poolId: pool.id }, { limit: LIST_LIMIT }),
+      loadServerChoices(c.env, pool, member),
     ]);
     const actors = await actorNames(
       db,
@@ -73,6 +75,7 @@ export const jobPages = new Hono<AppEnv>()
           memberName={member.name}
           kinds={availabilityForRole(unwrap(kinds), session.role)}
           backups={backups.items}
+          servers={servers}
           session={session}
           canOperate={canOperate(session)}
         />

@@ -22,6 +22,7 @@ import { Layout } from "../views/layout";
 import { DeletePool, PoolSettingsForm } from "../views/pool-settings";
 import { PoolHeading } from "../views/tabs";
 import { WebhookForm } from "../views/webhook-form";
+import { WebhookTest, type WebhookTestShown } from "../views/webhook-test";
 import { apiFieldErrors, emptyForm, type FormState, firstSegment } from "./form-fields";
 import { flashOf, page, withFlash } from "./render";
 import {
@@ -44,6 +45,7 @@ const LABEL: Record<string, string> = {
 interface SettingsExtras {
   poolForm?: FormState;
   webhookForm?: { state: FormState; typedSecret: boolean };
+  webhookTest?: WebhookTestShown;
 }
 
 async function settingsPage(c: Context<AppEnv>, pool: PoolRow, extras: SettingsExtras = {}) {
@@ -92,6 +94,13 @@ async function settingsPage(c: Context<AppEnv>, pool: PoolRow, extras: SettingsE
           defaults={DEFAULT_ALERT_EVENTS}
           state={extras.webhookForm?.state ?? emptyForm()}
           typedSecret={extras.webhookForm?.typedSecret ?? false}
+          session={session}
+          canAdmin={canAdmin}
+        />
+        <WebhookTest
+          poolId={pool.id}
+          saved={alertRow !== undefined}
+          shown={extras.webhookTest ?? null}
           session={session}
           canAdmin={canAdmin}
         />
@@ -206,6 +215,15 @@ export const poolSettingsPages = new Hono<AppEnv>()
     const kept = filled.kept ? "; the stored secret was kept" : "";
     const status = checked.value.enabled ? "on" : "off";
     return c.redirect(back(pool, "ok", `Webhook saved (${status})${kept}`), 303);
+  })
+  .post("/ui/pools/:poolId/alerts/test", allow("admin"), async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    const coordinator = coordinatorFor(c.env, pool.id);
+    const outcome = await coordinator.testAlert(pool.id, c.get("actor").id);
+    const webhookTest = outcome.ok
+      ? outcome.value
+      : { ok: false as const, refused: outcome.message };
+    return settingsPage(c, pool, { webhookTest });
   })
   .post("/ui/pools/:poolId/alerts/remove", allow("admin"), async (c) => {
     const db = c.get("db");

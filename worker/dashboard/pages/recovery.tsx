@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { CreateJob, type JobKind, type JobKindAvailability } from "../../../shared/jobs";
 import { PageQuery } from "../../../shared/pagination";
 import type { PoolProfile } from "../../../shared/pools";
@@ -29,8 +29,10 @@ import {
   OrphanBackupsSection,
   RestoreForm,
 } from "../views/recovery";
+import { ScheduleEditor } from "../views/schedule-editor";
 import { PoolHeading } from "../views/tabs";
 import { actorNames } from "./actors";
+import type { FormState } from "./form-fields";
 import { notQueuedMessage } from "./job-form";
 import { flashOf, page, withFlash } from "./render";
 
@@ -38,7 +40,7 @@ import { flashOf, page, withFlash } from "./render";
 const PAGE_SIZE = 100;
 
 /** The backup jobs a member of a pool could run; the coordinator says whether it may now. */
-const BACKUP_KINDS: Record<PoolProfile, SchedulableKind[]> = {
+export const BACKUP_KINDS: Record<PoolProfile, SchedulableKind[]> = {
   haproxy: ["haproxy.backup"],
   nginx: ["nginx.backup"],
   generic: ["haproxy.backup", "nginx.backup"],
@@ -110,78 +112,98 @@ async function loadRecovery(env: Env, db: Db, pool: PoolRow, cursor: string | un
   return { memberRows, items, entries, orphans, nextCursor: listed.nextCursor };
 }
 
-/**
- * The pool's Disaster recovery tab: backups per member (download for admins), "Back up now",
- * and restoring one member's backup onto another member through the Jobs tab's restore job.
- */
-export const recoveryPages = new Hono<AppEnv>()
-  .get("/pools/:poolId/recovery", async (c) => {
-    const db = c.get("db");
-    const session = c.get("session");
-    const pool = await getPool(db, c.req.param("poolId"));
-    const query = PageQuery.safeParse({ cursor: c.req.query("cursor") || undefined });
-    const cursor = query.success ? query.data.cursor : undefined;
-    const loaded = await loadRecovery(c.env, db, pool, cursor);
-    const operate = canOperate(session);
-    const canDownload = session.role === "admin";
-    const canRestore = loaded.memberRows.length >= 2;
-    const base = `/pools/${pool.id}/recovery`;
-    return page(
-      c,
-      <Layout title={`${pool.name} · Disaster recovery`} session={session} flash={flashOf(c)}>
-        <PoolHeading pool={{ ...pool, hostname: pool.failoverHostname }} active="recovery" />
-        <section aria-labelledby="restore-title" id="restore" class="restore">
-          <h2 id="restore-title">Restore a backup onto a member</h2>
-          {!canRestore ? (
-            <p class="banner" data-testid="restore-unavailable">
-              Restoring is offered once the pool has at least two members: it puts one member's
-              backup onto another, say a replacement for a member that died. {pool.name} has{" "}
-              {loaded.memberRows.length === 0 ? "no members" : "one member"} yet; enroll another,
-              then come back here.
-            </p>
-          ) : loaded.items.length === 0 ? (
-            <p class="muted" data-testid="restore-no-backups">
-              No backups yet: press "Back up now" on a member below first.
-            </p>
-          ) : (
-            <RestoreForm
-              poolId={pool.id}
-              members={loaded.memberRows}
-              activeMemberId={pool.activeMemberId}
-              backups={loaded.items}
-              selectedBackupId={c.req.query("backup") ?? null}
-              session={session}
-              canRestore={canAdmin(session)}
-            />
-          )}
-        </section>
-        <h2>Backups by member</h2>
-        {loaded.entries.length === 0 && <p class="muted">This pool has no members yet.</p>}
-        {loaded.entries.map((entry) => (
-          <MemberBackupsSection
+/** What the tab shows again after a refused schedule: whose, and the typed input with why. */
+export interface RecoveryExtras {
+  schedule?: { memberId: string; state: FormState };
+}
+
+/** The tab itself; `extras` after a refused form (the caller sets the status). */
+export async function recoveryPage(c: Context<AppEnv>, pool: PoolRow, extras: RecoveryExtras = {}) {
+  const db = c.get("db");
+  const session = c.get("session");
+  const query = PageQuery.safeParse({ cursor: c.req.query("cursor") || undefined });
+  const cursor = query.success ? query.data.cursor : undefined;
+  const loaded = await loadRecovery(c.env, db, pool, cursor);
+  const operate = canOperate(session);
+  const canDownload = session.role === "admin";
+  const canRestore = loaded.memberRows.length >= 2;
+  const base = `/pools/${pool.id}/recovery`;
+  return page(
+    c,
+    <Layout title={`${pool.name} · Disaster recovery`} session={session} flash={flashOf(c)}>
+      <PoolHeading pool={{ ...pool, hostname: pool.failoverHostname }} active="recovery" />
+      <section aria-labelledby="restore-title" id="restore" class="restore">
+        <h2 id="restore-title">Restore a backup onto a member</h2>
+        {!canRestore ? (
+          <p class="banner" data-testid="restore-unavailable">
+            Restoring is offered once the pool has at least two members: it puts one member's backup
+            onto another, say a replacement for a member that died. {pool.name} has{" "}
+            {loaded.memberRows.length === 0 ? "no members" : "one member"} yet; enroll another, then
+            come back here.
+          </p>
+        ) : loaded.items.length === 0 ? (
+          <p class="muted" data-testid="restore-no-backups">
+            No backups yet: press "Back up now" on a member below first.
+          </p>
+        ) : (
+          <RestoreForm
             poolId={pool.id}
-            entry={entry}
+            members={loaded.memberRows}
+            activeMemberId={pool.activeMemberId}
+            backups={loaded.items}
+            selectedBackupId={c.req.query("backup") ?? null}
             session={session}
-            canOperate={operate}
-            canDownload={canDownload}
-            canRestore={canRestore}
+            canRestore={canAdmin(session)}
           />
-        ))}
-        <OrphanBackupsSection
+        )}
+      </section>
+      <h2>Backups by member</h2>
+      {loaded.entries.length === 0 && <p class="muted">This pool has no members yet.</p>}
+      {loaded.entries.map((entry) => (
+        <MemberBackupsSection
           poolId={pool.id}
-          backups={loaded.orphans}
+          entry={entry}
+          session={session}
+          canOperate={operate}
           canDownload={canDownload}
           canRestore={canRestore}
-        />
-        <nav class="pager" aria-label="Backup pages">
-          {cursor && <a href={base}>Newest backups</a>}
-          {loaded.nextCursor && (
-            <a href={`${base}?cursor=${encodeURIComponent(loaded.nextCursor)}`}>Older backups</a>
-          )}
-        </nav>
-      </Layout>,
-    );
-  })
+        >
+          <ScheduleEditor
+            member={entry.member}
+            schedules={entry.schedules}
+            kinds={BACKUP_KINDS[pool.profile]}
+            state={extras.schedule?.memberId === entry.member.id ? extras.schedule.state : null}
+            session={session}
+            canEdit={operate}
+            now={Date.now()}
+          />
+        </MemberBackupsSection>
+      ))}
+      <OrphanBackupsSection
+        poolId={pool.id}
+        backups={loaded.orphans}
+        canDownload={canDownload}
+        canRestore={canRestore}
+      />
+      <nav class="pager" aria-label="Backup pages">
+        {cursor && <a href={base}>Newest backups</a>}
+        {loaded.nextCursor && (
+          <a href={`${base}?cursor=${encodeURIComponent(loaded.nextCursor)}`}>Older backups</a>
+        )}
+      </nav>
+    </Layout>,
+  );
+}
+
+/**
+ * The pool's Disaster recovery tab: backups per member (download for admins), "Back up now",
+ * backup schedules, and restoring one member's backup onto another member through the Jobs
+ * tab's restore job.
+ */
+export const recoveryPages = new Hono<AppEnv>()
+  .get("/pools/:poolId/recovery", async (c) =>
+    recoveryPage(c, await getPool(c.get("db"), c.req.param("poolId"))),
+  )
   .get("/ui/backups/:backupId/archive", requireRole("admin"), async (c) => {
     const backupId = c.req.param("backupId");
     const row = await findArchive(c.get("db"), backupId);

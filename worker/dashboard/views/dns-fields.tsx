@@ -86,8 +86,10 @@ export function ProviderFieldsets(props: {
   stored: StoredDnsView | null;
   accounts: { id: string; name: string; kind: DnsProviderKind }[];
   state: FormState;
+  /** The DNS accounts page's own form offers the provider kinds only. */
+  withAccount?: boolean;
 }) {
-  const { stored, accounts, state } = props;
+  const { stored, accounts, state, withAccount = true } = props;
   const ownKind = stored && stored.view.accountId === null ? stored.view.provider.kind : null;
   const secretSet = (kind: DnsProviderKind) => !!stored?.secretSet && ownKind === kind;
   const cf = storedOf(stored, "cloudflare");
@@ -180,50 +182,52 @@ export function ProviderFieldsets(props: {
         />
         <Ttl kind="powerdns" state={state} value={pd("ttl") ?? "60"} />
       </Kind>
-      <Kind kind="account" legend="Saved DNS account">
-        <Message name="account" state={state} />
-        <Select
-          name="account.accountId"
-          label="Account"
-          state={state}
-          selected={stored?.view.accountId ?? null}
-          options={accounts.map((account) => ({
-            value: account.id,
-            label: `${account.name} (${KIND_LABEL[account.kind]})`,
-          }))}
-          hint="Its credentials stay with the account. Leave a field below empty to use the account's."
-        />
-        <Input
-          name="account.zoneId"
-          label="Zone ID (Cloudflare)"
-          state={state}
-          value={text(over.zoneId)}
-        />
-        <Input
-          name="account.zone"
-          label="Zone (cPanel, PowerDNS)"
-          state={state}
-          value={text(over.zone)}
-        />
-        <Input
-          name="account.serverId"
-          label="Server ID (PowerDNS)"
-          state={state}
-          value={text(over.serverId)}
-        />
-        <Select
-          name="account.proxied"
-          label="Proxied (Cloudflare)"
-          state={state}
-          selected={over.proxied === undefined ? "" : String(over.proxied)}
-          options={[
-            { value: "", label: "As the account says" },
-            { value: "true", label: "Proxied" },
-            { value: "false", label: "DNS only" },
-          ]}
-        />
-        <Ttl kind="account" state={state} value={text(over.ttl)} />
-      </Kind>
+      {withAccount && (
+        <Kind kind="account" legend="Saved DNS account">
+          <Message name="account" state={state} />
+          <Select
+            name="account.accountId"
+            label="Account"
+            state={state}
+            selected={stored?.view.accountId ?? null}
+            options={accounts.map((account) => ({
+              value: account.id,
+              label: `${account.name} (${KIND_LABEL[account.kind]})`,
+            }))}
+            hint="Its credentials stay with the account. Leave a field below empty to use the account's."
+          />
+          <Input
+            name="account.zoneId"
+            label="Zone ID (Cloudflare)"
+            state={state}
+            value={text(over.zoneId)}
+          />
+          <Input
+            name="account.zone"
+            label="Zone (cPanel, PowerDNS)"
+            state={state}
+            value={text(over.zone)}
+          />
+          <Input
+            name="account.serverId"
+            label="Server ID (PowerDNS)"
+            state={state}
+            value={text(over.serverId)}
+          />
+          <Select
+            name="account.proxied"
+            label="Proxied (Cloudflare)"
+            state={state}
+            selected={over.proxied === undefined ? "" : String(over.proxied)}
+            options={[
+              { value: "", label: "As the account says" },
+              { value: "true", label: "Proxied" },
+              { value: "false", label: "DNS only" },
+            ]}
+          />
+          <Ttl kind="account" state={state} value={text(over.ttl)} />
+        </Kind>
+      )}
     </>
   );
 }

@@ -70,6 +70,12 @@ export function DnsForm(props: DnsFormProps) {
             },
           ]}
         />
+        {canAdmin && (
+          <p class="muted" data-testid="dns-accounts-link">
+            One credential for several pools: save it on the{" "}
+            <a href="/dns-accounts">DNS accounts</a> page, then choose it here.
+          </p>
+        )}
         <ProviderFieldsets stored={stored} accounts={accounts} state={state} />
         <Radios
           name="mode"

@@ -9,7 +9,9 @@ import {
 } from "../../../shared/jobs";
 import type { DashboardSession } from "../../types";
 import { formatDuration } from "../live/format";
+import type { ServerChoices } from "../live/server-choices";
 import { ActionForm, NEEDS_OPERATOR } from "./action-form";
+import { ServerPicker } from "./server-picker";
 
 export const JOB_STATUS_LABEL: Record<JobStatus, string> = {
   held: "Held for its canary",
@@ -83,6 +85,8 @@ interface JobFormProps {
   kinds: JobKindAvailability[];
   /** The pool's backups, newest first. */
   backups: Backup[];
+  /** What the drain and ready jobs pick from: the member's latest HAProxy table. */
+  servers: ServerChoices;
   session: DashboardSession;
   canOperate: boolean;
 }
@@ -142,10 +146,7 @@ export function JobForm(props: JobFormProps) {
             </select>
           </Group>
           <Group group={SERVER}>
-            <label for="job-backend">Backend</label>{" "}
-            <input id="job-backend" name="backend" autocomplete="off" />{" "}
-            <label for="job-server">Server (optional: every server of the backend)</label>{" "}
-            <input id="job-server" name="server" autocomplete="off" />
+            <ServerPicker choices={props.servers} />
           </Group>
           <Group group={CONFIG}>
             <label for="job-config">Configuration file</label>

@@ -40,6 +40,16 @@ export function Layout({ title, session, flash, children }: LayoutProps) {
                 Users
               </a>
             )}
+            {session.role === "admin" && (
+              <a href="/tokens" data-testid="nav-tokens">
+                API tokens
+              </a>
+            )}
+            {session.role === "admin" && (
+              <a href="/dns-accounts" data-testid="nav-dns-accounts">
+                DNS accounts
+              </a>
+            )}
           </nav>
           <div class="who">
             <span data-testid="signed-in-user">{session.username}</span>

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { Backup } from "../../../shared/backups";
 import type { JobKindAvailability } from "../../../shared/jobs";
 import type { JobSchedule } from "../../../shared/schedules";
@@ -149,6 +150,8 @@ export function MemberBackupsSection(props: {
   canOperate: boolean;
   canDownload: boolean;
   canRestore: boolean;
+  /** The member's schedule editor. */
+  children?: Child;
 }) {
   const { entry } = props;
   const { member } = entry;
@@ -179,6 +182,7 @@ export function MemberBackupsSection(props: {
           </>
         )}
       </p>
+      {props.children}
       <div class="actions">
         <BackUpNow entry={entry} session={props.session} canOperate={props.canOperate} />
       </div>
