@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { hostname as osHostname } from "node:os";
 import { z } from "zod";
-import { ReleasePublicKey } from "../shared/index";
+import { ReleasePublicKey } from "../shared/agent-protocol";
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -32,7 +32,7 @@ import {
   SHA256_HEADER,
   Sha256Hex,
   Whoami,
-} from "../shared/index";
+} from "../shared/agent-protocol";
 
 /** The control plane refused the request (401/403/426, other 4xx): retrying as is won't help. */
 export class Refused extends Error {

@@ -13,7 +13,7 @@ import {
   HEARTBEAT_RTT_MAX_MS,
   Heartbeat,
   type HeartbeatResponse,
-} from "../shared/index";
+} from "../shared/agent-protocol";
 import { Refused, Unavailable } from "./control-plane";
 import { type Logger, reason } from "./log";
 import type { Probe } from "./probes/probe";

@@ -5,7 +5,7 @@
  * make a bundle this check accepts.
  */
 import { createPublicKey, verify } from "node:crypto";
-import { ReleaseSignature } from "../shared/index";
+import { ReleaseSignature } from "../shared/agent-protocol";
 
 /** Whether `signature` (base64, as served) is the pinned key's signature of `bundle`. */
 export function verifyReleaseSignature(

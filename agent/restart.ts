@@ -4,7 +4,7 @@
  * socket the agent reads from its configuration only at start. Outside systemd nothing would
  * start it again, so only agent.update (which needs a new process either way) ends it there.
  */
-import type { JobDelivery, JobResult } from "../shared/index";
+import type { JobDelivery, JobResult } from "../shared/agent-protocol";
 
 export interface RestartState {
   /** The version agent.update installed, if it did. */

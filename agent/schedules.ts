@@ -5,8 +5,9 @@
  * per schedule and minute, so a retried fire is harmless. Tasks are re-armed only when the list
  * changes, so an unchanged list on every beat costs a string comparison.
  */
+
+import type { FiredSchedule, FireSchedule, JobSchedule } from "../shared/agent-protocol";
 import { type CronTask, startCron } from "../shared/cron";
-import type { FiredSchedule, FireSchedule, JobSchedule } from "../shared/index";
 import { Refused } from "./control-plane";
 import { type Logger, reason } from "./log";
 import { backoffDelay, defaultSleep } from "./loop";

@@ -5,8 +5,7 @@
  * to thousands of rows. At most one push is in flight, so a slow socket or control plane never
  * piles pushes up, and a beat never waits for one.
  */
-import { HaproxyStatReport } from "../../shared/haproxy-stat";
-import { HAPROXY_STAT_MAX_BYTES, jsonBytes } from "../../shared/limits";
+import { HAPROXY_STAT_MAX_BYTES, HaproxyStatReport, jsonBytes } from "../../shared/agent-protocol";
 import { type Logger, reason } from "../log";
 import { showStat } from "./runtime-api";
 

@@ -13,7 +13,7 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import { MonitoredService } from "../../shared/heartbeat";
+import { MonitoredService } from "../../shared/agent-protocol";
 import { isInAllowedDir } from "../policy/allowed-dirs";
 import type { ArchiveEntry } from "./archive";
 

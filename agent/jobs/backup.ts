@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative } from "node:path";
-import { BACKUP_MAX_BYTES } from "../../shared/backups";
+import { BACKUP_MAX_BYTES } from "../../shared/agent-protocol";
 import { type ArchiveEntry, packTarGz } from "./archive";
 import {
   type BackupManifest,

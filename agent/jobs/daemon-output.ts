@@ -6,7 +6,7 @@
  * only when it appears in the configuration text the job itself supplied: a path or keyword the
  * operator wrote is shown, anything read from another file becomes '…'.
  */
-import type { MonitoredService } from "../../shared/heartbeat";
+import type { MonitoredService } from "../../shared/agent-protocol";
 
 const MESSAGE: Record<MonitoredService, RegExp> = {
   // [ALERT]    (9768) : config : parsing [h.cfg:8] : …

@@ -8,7 +8,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { JobKind, JobResult } from "../../shared/jobs";
+import { JobKind, JobResult } from "../../shared/agent-protocol";
 import { type Logger, reason } from "../log";
 
 export const JOURNAL_FILE = "jobs.json";

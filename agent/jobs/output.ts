@@ -3,7 +3,7 @@
  * accepts. The end of the output is where a failure explains itself, so the start is dropped,
  * and a marker says how much.
  */
-import { OUTPUT_TAIL_MAX_CHARS } from "../../shared/protocol";
+import { OUTPUT_TAIL_MAX_CHARS } from "../../shared/agent-protocol";
 import type { JobOutput } from "./types";
 
 /** Room kept for the marker line, which is far shorter for any count that can occur. */

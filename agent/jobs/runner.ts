@@ -10,7 +10,7 @@ import {
   type JobDelivery,
   type JobResult,
   parseJobPayload,
-} from "../../shared/index";
+} from "../../shared/agent-protocol";
 import type { AgentConfig } from "../config";
 import { Refused, Unavailable } from "../control-plane";
 import { type Logger, reason } from "../log";

@@ -3,7 +3,7 @@
  * to validate a candidate file, which certificate files the config references, and how to tell
  * that a reload really took effect. `haproxy-target.ts` and `nginx-target.ts` implement it.
  */
-import type { MonitoredService } from "../../shared/heartbeat";
+import type { MonitoredService } from "../../shared/agent-protocol";
 import { findBinary } from "../services/binary";
 import { JobFailed } from "./types";
 

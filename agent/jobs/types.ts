@@ -4,7 +4,7 @@
  * JobFailed with a one-line reason when the job did not do what it was asked.
  */
 import type { z } from "zod";
-import type { JOB_CATALOG, JobDelivery, JobKind } from "../../shared/jobs";
+import type { JOB_CATALOG, JobDelivery, JobKind } from "../../shared/agent-protocol";
 import type { AgentConfig } from "../config";
 import type { Logger } from "../log";
 import type { ServiceManager } from "../services/manager";

@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { copyFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
-import { AGENT_SIGNATURE_PATH } from "../../shared/index";
+import { AGENT_SIGNATURE_PATH } from "../../shared/agent-protocol";
 import { Refused } from "../control-plane";
 import { describeExit, exec } from "../exec";
 import { verifyReleaseSignature } from "../release-signature";

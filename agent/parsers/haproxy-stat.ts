@@ -4,7 +4,7 @@
  * in the `# pxname,svname,...` header, never by position: HAProxy appends columns between
  * versions (2.6 has ~130), and a parser keyed on positions would silently read the wrong ones.
  */
-import type { HaproxySummary } from "../../shared/heartbeat";
+import type { HaproxySummary } from "../../shared/agent-protocol";
 import type { ShowInfo } from "./haproxy-info";
 
 /** One line of `show stat`: a frontend, a backend, or one server of a backend. */

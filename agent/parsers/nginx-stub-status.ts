@@ -9,7 +9,7 @@
  * Pure, tested against a capture from a real nginx; throws on anything else, so a wrong URL
  * (an HTML page, a 404 body) fails the probe instead of reporting zeros.
  */
-import type { NginxStatus } from "../../shared/heartbeat";
+import type { NginxStatus } from "../../shared/agent-protocol";
 
 const STUB_STATUS =
   /Active connections:\s*(\d+)\s+server accepts handled requests\s+(\d+)\s+(\d+)\s+(\d+)\s+Reading:\s*(\d+)\s+Writing:\s*(\d+)\s+Waiting:\s*(\d+)/;

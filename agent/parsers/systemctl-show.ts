@@ -3,7 +3,7 @@
  * ActiveEnterTimestampMonotonic,ExecMainStartTimestamp`. Pure, so it is tested against captured
  * output without systemd; the probe that runs `systemctl` only hands it the text.
  */
-import { ServiceActiveState, type ServiceReport } from "../../shared/heartbeat";
+import { ServiceActiveState, type ServiceReport } from "../../shared/agent-protocol";
 
 /** `KEY=VALUE` lines into a map. Values may contain `=`; only the first one splits. */
 export function parseKeyValues(text: string): Map<string, string> {

@@ -7,7 +7,7 @@
  * here or set by the VM's admin in agent.env: nothing the control plane sends widens it.
  */
 import { normalize } from "node:path";
-import type { MonitoredService } from "../../shared/heartbeat";
+import type { MonitoredService } from "../../shared/agent-protocol";
 import type { AgentConfig } from "../config";
 import { allowedDirs } from "./allowed-dirs";
 import type { PolicyDirs } from "./rules";

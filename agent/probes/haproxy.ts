@@ -5,7 +5,7 @@
  * service is reported failed; any other failure (a timeout, a garbled answer) fails the probe
  * and the beat goes without the section.
  */
-import type { Heartbeat } from "../../shared/index";
+import type { Heartbeat } from "../../shared/agent-protocol";
 import { showInfo, showStat } from "../haproxy/runtime-api";
 import { summarise } from "../parsers/haproxy-stat";
 import type { Probe } from "./probe";

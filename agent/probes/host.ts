@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import { freemem, loadavg, totalmem, uptime } from "node:os";
-import type { HostMetrics } from "../../shared/index";
+import type { HostMetrics } from "../../shared/agent-protocol";
 import {
   type CpuTimes,
   defaultRouteInterface,

@@ -5,7 +5,7 @@
  * services probe's job.
  */
 import { get } from "node:http";
-import type { Heartbeat } from "../../shared/index";
+import type { Heartbeat } from "../../shared/agent-protocol";
 import { parseStubStatus } from "../parsers/nginx-stub-status";
 import type { Probe } from "./probe";
 

@@ -1,4 +1,4 @@
-import type { Heartbeat } from "../../shared/index";
+import type { Heartbeat } from "../../shared/agent-protocol";
 
 /** One section of the heartbeat, collected fresh for every beat. */
 export interface Probe {

@@ -5,7 +5,7 @@
  * (IPv6 egress, a proxy's address form) is not reported.
  */
 import { isIPv4 } from "node:net";
-import type { Whoami } from "../../shared/index";
+import type { Whoami } from "../../shared/agent-protocol";
 import type { Probe } from "./probe";
 
 export const WHOAMI_CACHE_MS = 5 * 60_000;

@@ -6,7 +6,7 @@
  * that cannot serve.
  */
 import { request } from "node:http";
-import type { Heartbeat } from "../../shared/index";
+import type { Heartbeat } from "../../shared/agent-protocol";
 import type { Probe } from "./probe";
 
 const REQUEST_TIMEOUT_MS = 1_000;

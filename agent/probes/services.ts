@@ -5,7 +5,7 @@
  * reused for `refreshMs` (a few seconds) to keep the agent's own CPU use low, unless the
  * manager says it may be out of date (a unit's main process died): then it is asked at once.
  */
-import type { MonitoredService, ServiceReport } from "../../shared/heartbeat";
+import type { MonitoredService, ServiceReport } from "../../shared/agent-protocol";
 import type { ServiceManager } from "../services/manager";
 import type { Probe } from "./probe";
 

@@ -3,7 +3,7 @@
  * (production: `systemctl show`, `systemctl reload|restart`) and `direct` (the agent runs the
  * daemon itself with a pid file, for hosts without systemd and for tests).
  */
-import { MonitoredService, type ServiceReport } from "../../shared/heartbeat";
+import { MonitoredService, type ServiceReport } from "../../shared/agent-protocol";
 
 export { MonitoredService, type ServiceReport };
 

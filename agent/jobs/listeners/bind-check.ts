@@ -8,7 +8,7 @@
  */
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { createServer, isIP } from "node:net";
-import type { MonitoredService } from "../../../shared/heartbeat";
+import type { MonitoredService } from "../../../shared/agent-protocol";
 import type { Listener } from "../../parsers/listeners";
 import { isWildcardAddress, parseListeningSockets } from "../../parsers/proc-net-tcp";
 
