@@ -4,13 +4,13 @@ import type { JobScheduleRow } from "../db/schema/backups";
 import type { MemberRow } from "../db/schema/members";
 import type { PoolRow } from "../db/schema/pools";
 import type { Write } from "../db/writes";
+import { admitKind } from "../jobs/admission";
 import {
   loadPoolSchedules,
   planSchedules,
   replaceSchedules,
   toJobSchedule,
 } from "../schedules/store";
-import { admitKind } from "./job-admission";
 import type { EventWriter } from "./job-queue";
 import type { LiveMember } from "./live-member";
 import { type Outcome, ok } from "./outcome";

@@ -1,11 +1,11 @@
 import type { CreateJob, JobKind } from "../../shared/jobs";
 import { findBackup } from "../backups/store";
+import type { LiveMember } from "../coordinator/live-member";
+import { type Outcome, ok, refuse } from "../coordinator/outcome";
 import type { Db } from "../db/client";
 import type { MemberRow } from "../db/schema/members";
 import type { PoolRow } from "../db/schema/pools";
-import { gateJobKind } from "../jobs/gating";
-import type { LiveMember } from "./live-member";
-import { type Outcome, ok, refuse } from "./outcome";
+import { gateJobKind } from "./gating";
 
 const RESTORES: Partial<Record<JobKind, "haproxy" | "nginx">> = {
   "haproxy.restore": "haproxy",
