@@ -1,7 +1,7 @@
-// Copies the dashboard's static files (dashboard/*.css, *.js, *.svg) into the Worker's assets as
-// dist/public/dashboard/, where wrangler [assets] serves them. No bundler: they are plain files.
-// Written to a temporary name and renamed, like the agent bundle, so a running server never
-// serves half a file. Also writes dist/public/_headers: the Worker's security headers for the
+// Copies the dashboard's static files (worker/dashboard/assets/*.css, *.js, *.svg) into the
+// Worker's assets as dist/public/dashboard/, where wrangler [assets] serves them. No bundler:
+// they are plain files. Written to a temporary name and renamed, like the agent bundle, so a
+// running server never serves half a file. Also writes dist/public/_headers: the Worker's security headers for the
 // assets, which are answered without running the Worker.
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { transformSync } from "../node_modules/esbuild/lib/main.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const source = join(root, "dashboard");
+const source = join(root, "worker", "dashboard", "assets");
 const target = join(root, "dist", "public", "dashboard");
 
 /** `_headers` from worker/middleware/security-header-values.ts (no imports: evaluated as is). */

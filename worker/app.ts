@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { authenticateAdmin } from "./auth/admin";
 import { dashboardAuthRoutes } from "./dashboard/auth/routes";
-import { DASHBOARD_PATHS, dashboardPages } from "./dashboard/pages";
-import { errorPage, wantsErrorPage } from "./dashboard/pages/error-page";
+import { errorPage, wantsErrorPage } from "./dashboard/common/error-page";
+import { DASHBOARD_PATHS, dashboardPages } from "./dashboard/index";
 import { requireSession, verifyCsrf } from "./dashboard/session";
 import { D1Meter } from "./db/meter";
 import { noRoute, onError, onNotFound, toApiError } from "./errors";

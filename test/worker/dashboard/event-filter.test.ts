@@ -7,7 +7,7 @@ import {
   eventTypesOf,
   filterQuery,
   inCategory,
-} from "../../../worker/dashboard/live/event-filter";
+} from "../../../worker/dashboard/events/filter";
 
 describe("Events tab categories", () => {
   it("put every event type Baton records in some category", () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
+import { formatDuration } from "../../../worker/dashboard/common/format";
 import {
   actorLabel,
   eventText,
   failoverText,
   noStandbyText,
-} from "../../../worker/dashboard/live/event-text";
-import { formatDuration } from "../../../worker/dashboard/live/format";
+} from "../../../worker/dashboard/events/text";
 
 const T0 = Date.UTC(2030, 0, 1, 12);
 const names = {

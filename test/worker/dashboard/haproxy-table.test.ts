@@ -7,7 +7,7 @@ import {
   STAT_STALE_MS,
   statTableView,
   statTone,
-} from "../../../worker/dashboard/live/haproxy-table";
+} from "../../../worker/dashboard/member-status/haproxy-table";
 
 const NOW = 1_700_000_000_000;
 

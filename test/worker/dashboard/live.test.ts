@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LiveMember } from "../../../worker/coordinator/live-member";
-import { formatAge, formatBytes } from "../../../worker/dashboard/live/format";
-import { type PoolViewInput, poolView } from "../../../worker/dashboard/live/pool-view";
+import { formatAge, formatBytes } from "../../../worker/dashboard/common/format";
+import { type PoolViewInput, poolView } from "../../../worker/dashboard/overview/pool-view";
 import type { MemberRow } from "../../../worker/db/schema/members";
 import type { PoolRow } from "../../../worker/db/schema/pools";
 import {

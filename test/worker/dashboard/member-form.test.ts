@@ -8,7 +8,7 @@ import {
   memberFormInput,
   memberFormOf,
   memberPatchFromForm,
-} from "../../../worker/dashboard/pages/member-form";
+} from "../../../worker/dashboard/member-settings/form";
 
 // The member forms (Settings, Add member) read as the admin API's CreateMember and UpdateMember.
 const CURRENT = {

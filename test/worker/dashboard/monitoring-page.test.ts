@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { MemberMetrics } from "../../../shared/metrics";
-import { refreshMs } from "../../../worker/dashboard/pages/monitoring";
+import { refreshMs } from "../../../worker/dashboard/monitoring/routes";
 import { admin, BASE, createPool, enroll } from "../helpers";
 import { createUser, signIn as signInThroughForm } from "./auth-helpers";
 import { byTestId, textOf } from "./html";

@@ -6,7 +6,7 @@ import type { Event } from "../../../shared/events";
 import type { Member } from "../../../shared/members";
 import type { Pool } from "../../../shared/pools";
 import type { Role } from "../../../shared/tokens";
-import { dashboardPages } from "../../../worker/dashboard/pages";
+import { dashboardPages } from "../../../worker/dashboard/index";
 import { D1Meter } from "../../../worker/db/meter";
 import { onError, onNotFound } from "../../../worker/errors";
 import { requestContext } from "../../../worker/middleware/request-context";

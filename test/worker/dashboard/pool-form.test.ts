@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Pool } from "../../../shared/pools";
-import { poolRequestOf } from "../../../worker/dashboard/pages/pool-form";
+import { poolRequestOf } from "../../../worker/dashboard/pool-settings/new-pool";
 import { admin } from "../helpers";
 import { byTestId, textOf } from "./html";
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MemberMetrics, MetricPoint } from "../../../../shared/metrics";
-import { figuresOf, formatNumber } from "../../../../worker/dashboard/charts/figures";
+import { figuresOf, formatNumber } from "../../../../worker/dashboard/monitoring/figures";
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;

@@ -11,7 +11,7 @@ import {
   timeLabel,
   timeTicks,
   valueTicks,
-} from "../../../../worker/dashboard/charts/line-chart";
+} from "../../../../worker/dashboard/monitoring/line-chart";
 
 const T = Date.UTC(2030, 0, 15, 10, 7, 0); // 10:07 UTC
 const S = 30_000;

@@ -1,0 +1,305 @@
+// Baton dashboard: progressive enhancement over server-rendered pages. Without this file every
+// page still works (forms post, a reload shows fresh state). With it:
+//  - [data-live-src] regions are refreshed from their fragment URL every 1.5 s, or every
+//    data-live-interval-ms when the region says so (charts of 30 s samples) (a setTimeout
+//    chain, restarted on visibilitychange/online/pageshow and by a watchdog, so polling comes
+//    back after the laptop sleeps);
+//  - heartbeat ages tick each second from data-last-heartbeat-at and the server's clock;
+//  - when updates stop for two refreshes the page is dimmed under a banner that says since when
+//    what it shows is old, and a pool's health word ([data-health-label]) leads the page title;
+//    Once the region holds a [data-live-done] element (a finished job) polling stops and the
+//    status line says the attribute's text;
+//  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
+//    fieldset, submit) only while that select has one of the values;
+//  - forms with data-confirm ask first in the shared <dialog>, naming the chosen options
+//    ({field} in the question) with data-confirm-verb on the button, red with data-confirm-danger;
+//  - [data-keep-scroll][id] elements (wide tables) keep their scroll position across refreshes;
+//  - [data-copy="<id>"] buttons (hidden without this script) copy that element's text, or
+//    select it for Ctrl+C when the clipboard is not available.
+//  - a button with data-inline-result="<element id>" posts its form with fetch and shows the
+//    answer (an HTML fragment) in that element, leaving the form as typed.
+(() => {
+  const POLL_MS = 1500;
+  const RETRY_MS = 5000;
+  const REQUEST_TIMEOUT_MS = 8000;
+  const STALE_MS = 10000;
+
+  const region = document.querySelector("[data-live-src]");
+  const pollMs = Math.max(POLL_MS, Number(region?.getAttribute("data-live-interval-ms")) || 0);
+  const staleMs = pollMs + STALE_MS;
+  const status = document.querySelector("[data-live-status]");
+  const dialog = document.getElementById("confirm-dialog");
+  let offsetMs = 0; // server clock minus this clock
+  let timer = 0;
+  const baseTitle = document.title;
+  let staleBanner = null;
+  let inFlight = false;
+  let lastSuccessAt = Date.now();
+  let movedUntil = 0;
+  let done = false;
+
+  // Same wording as worker/dashboard/common/format.ts formatAge.
+  function formatAge(ageMs) {
+    const seconds = Math.max(0, Math.floor(ageMs / 1000));
+    if (seconds < 60) return `${seconds} s ago`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return `${minutes} min ago`;
+    const hours = Math.floor(minutes / 60);
+    if (hours < 48) return `${hours} h ago`;
+    return `${Math.floor(hours / 24)} d ago`;
+  }
+
+  function readServerClock(root) {
+    const stamp = root.querySelector("[data-server-now]");
+    const at = Number(stamp?.getAttribute("data-server-now"));
+    if (at > 0) offsetMs = at - Date.now();
+  }
+
+  function tick() {
+    for (const element of document.querySelectorAll("[data-last-heartbeat-at]")) {
+      const at = Number(element.getAttribute("data-last-heartbeat-at"));
+      element.textContent = at > 0 ? formatAge(Date.now() + offsetMs - at) : "never";
+    }
+    markStale();
+  }
+
+  // A page that stopped updating must not read as live: dim it and say since when it is old.
+  function markStale() {
+    if (!region || done) return;
+    const silentMs = Date.now() - lastSuccessAt;
+    const stale = silentMs > 2 * pollMs + 1000;
+    document.body.toggleAttribute("data-stale", stale);
+    if (!stale) {
+      if (staleBanner) staleBanner.hidden = true;
+      return;
+    }
+    if (!staleBanner) {
+      staleBanner = document.createElement("p");
+      staleBanner.className = "stale-banner";
+      staleBanner.setAttribute("role", "alert");
+      staleBanner.dataset.testid = "stale-banner";
+      region.before(staleBanner);
+    }
+    staleBanner.hidden = false;
+    const at = new Date(lastSuccessAt).toLocaleTimeString();
+    staleBanner.textContent = `No update from the control plane for ${formatAge(silentMs).replace(" ago", "")}: what you see below is how things were at ${at}, not now.`;
+  }
+
+  function showHealthInTitle(root) {
+    const label = root.querySelector("[data-health-label]")?.getAttribute("data-health-label");
+    document.title = label ? `${label} · ${baseTitle}` : baseTitle;
+  }
+
+  function say(text, state) {
+    if (!status) return;
+    status.textContent = text;
+    status.dataset.state = state;
+  }
+
+  // A finished region does not change any more: stop asking for it.
+  function checkDone() {
+    const marker = region?.querySelector("[data-live-done]");
+    if (!marker) return false;
+    done = true;
+    clearTimeout(timer);
+    say(marker.getAttribute("data-live-done") || "Finished", "done");
+    return true;
+  }
+
+  function activeMemberOf(root) {
+    return root.querySelector("[data-active-member-id]")?.getAttribute("data-active-member-id");
+  }
+
+  function swap(html) {
+    const focused = document.activeElement;
+    const focusedId = focused && region.contains(focused) ? focused.id : "";
+    const before = activeMemberOf(region);
+    const scrolled = [...region.querySelectorAll("[data-keep-scroll][id]")].map((element) => [
+      element.id,
+      element.scrollLeft,
+      element.scrollTop,
+    ]);
+    region.innerHTML = html;
+    for (const [id, left, top] of scrolled) {
+      const element = document.getElementById(id);
+      if (element) element.scrollTo(left, top);
+    }
+    readServerClock(region);
+    showHealthInTitle(region);
+    tick();
+    if (focusedId) document.getElementById(focusedId)?.focus();
+    const after = activeMemberOf(region);
+    if (before !== undefined && after && before !== after) {
+      // A failover moved the flow: make it visible for a moment.
+      region.querySelector('[data-testid="flow-active"]')?.classList.add("moved");
+      const name = region.querySelector(
+        `[data-testid="member-card"][data-member-id="${after}"] h3`,
+      );
+      say(`Traffic moved to ${name?.textContent ?? "another member"}`, "moved");
+      movedUntil = Date.now() + 5000;
+    }
+  }
+
+  async function refresh() {
+    clearTimeout(timer);
+    if (!region || inFlight || done) return;
+    inFlight = true;
+    let delay = pollMs;
+    const abort = new AbortController();
+    const timeout = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await fetch(region.getAttribute("data-live-src"), {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { Accept: "text/html" },
+        signal: abort.signal,
+      });
+      if (response.ok && response.headers.get("X-Baton-Fragment") === "1") {
+        const html = await response.text();
+        // Never pull a form from under an open confirmation.
+        if (!dialog?.open) swap(html);
+        lastSuccessAt = Date.now();
+        if (checkDone()) return;
+        if (Date.now() > movedUntil) say("Live", "live");
+      } else if (response.redirected || response.status === 401) {
+        say("Signed out: reload the page to sign in again", "signed-out");
+        delay = RETRY_MS;
+      } else {
+        say(`Not updating (HTTP ${response.status}); retrying`, "error");
+        delay = RETRY_MS;
+      }
+    } catch {
+      say("Connection lost; retrying", "error");
+      delay = RETRY_MS;
+    } finally {
+      clearTimeout(timeout);
+      inFlight = false;
+      if (!document.hidden && !done) timer = setTimeout(refresh, delay);
+    }
+  }
+
+  // "{kind}" in a question is the chosen option's text (or the value) of the form's field "kind".
+  function confirmText(form) {
+    return form.dataset.confirm.replace(/\{([A-Za-z]+)\}/g, (whole, name) => {
+      const field = form.elements.namedItem(name);
+      if (field instanceof HTMLSelectElement) return field.selectedOptions[0]?.text ?? whole;
+      return field && "value" in field && field.value ? field.value : whole;
+    });
+  }
+
+  function confirmBeforeSubmit(event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    event.preventDefault();
+    dialog.querySelector("[data-confirm-text]").textContent = confirmText(form);
+    // The button says what happens ("Restore", "Delete pool"), red when it destroys.
+    const ok = dialog.querySelector("[data-testid=confirm-ok]");
+    ok.textContent = form.dataset.confirmVerb || "Confirm";
+    ok.className = form.hasAttribute("data-confirm-danger") ? "danger" : "primary";
+    dialog.returnValue = "";
+    dialog.onclose = () => {
+      dialog.onclose = null;
+      if (dialog.returnValue === "confirm") form.submit();
+    };
+    dialog.showModal();
+  }
+
+  function showFor(select) {
+    for (const element of document.querySelectorAll(`[data-shown-by="${select.id}"]`)) {
+      const values = (element.getAttribute("data-shown-for") || "").split(/\s+/);
+      const shown = values.includes(select.value);
+      element.hidden = !shown;
+      if (element instanceof HTMLFieldSetElement) element.disabled = !shown;
+    }
+  }
+
+  for (const select of document.querySelectorAll("select[id]")) {
+    if (!document.querySelector(`[data-shown-by="${select.id}"]`)) continue;
+    // In a disabled form (a viewer's) an enabled inner fieldset stays disabled by its ancestor.
+    select.addEventListener("change", () => showFor(select));
+    showFor(select);
+  }
+
+  function selectText(element) {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const selection = window.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+  }
+
+  async function copy(button) {
+    const source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    const label = button.dataset.label || button.textContent;
+    button.dataset.label = label;
+    try {
+      // Not trimStart: the install one-liner's leading space keeps it out of shell history.
+      await navigator.clipboard.writeText(source.textContent.trimEnd());
+      button.textContent = "Copied";
+    } catch {
+      selectText(source);
+      button.textContent = "Selected: press Ctrl+C";
+    }
+    setTimeout(() => {
+      button.textContent = label;
+    }, 3000);
+  }
+
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => copy(button));
+  }
+
+  async function postInline(event) {
+    const button = event.target instanceof Element && event.target.closest("[data-inline-result]");
+    const target = button && document.getElementById(button.getAttribute("data-inline-result"));
+    if (!button?.form || button.disabled || !target) return;
+    event.preventDefault();
+    button.disabled = true;
+    target.textContent = "Working…";
+    try {
+      // formAction falls back to the page's URL, not the form's action, when the button has none.
+      const action = button.hasAttribute("formaction") ? button.formAction : button.form.action;
+      const response = await fetch(action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-Baton-Inline": "1" },
+        body: new URLSearchParams(new FormData(button.form)),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3),
+      });
+      if (response.ok && response.headers.get("X-Baton-Fragment") === "1") {
+        target.innerHTML = await response.text();
+      } else {
+        target.textContent = `Failed: HTTP ${response.status}; reload the page and try again`;
+      }
+    } catch {
+      target.textContent = "No answer; try again";
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  document.addEventListener("submit", confirmBeforeSubmit);
+  document.addEventListener("click", postInline);
+  if (region && !checkDone()) {
+    readServerClock(region);
+    showHealthInTitle(region);
+    timer = setTimeout(refresh, pollMs);
+    const now = () => {
+      if (!document.hidden) refresh();
+    };
+    document.addEventListener("visibilitychange", now);
+    window.addEventListener("online", now);
+    window.addEventListener("pageshow", now);
+    window.addEventListener("focus", now);
+  }
+  setInterval(() => {
+    tick();
+    // After a sleep a timer chain can be lost; restart it when updates have stalled.
+    if (region && !done && !document.hidden && !inFlight && Date.now() - lastSuccessAt > staleMs)
+      refresh();
+  }, 1000);
+  tick();
+})();

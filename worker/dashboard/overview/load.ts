@@ -1,0 +1,82 @@
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { coordinatorFor } from "../../coordinator/client";
+import type { Db } from "../../db/client";
+import { dnsSettings } from "../../db/schema/dns";
+import { events } from "../../db/schema/events";
+import { members } from "../../db/schema/members";
+import { pools } from "../../db/schema/pools";
+import { getPool } from "../../pools/store";
+import { failoverText } from "../events/text";
+import { type PoolListRow, poolListRow } from "./pool-list";
+import { type PoolView, poolView } from "./pool-view";
+
+const dnsColumns = {
+  poolId: dnsSettings.poolId,
+  kind: dnsSettings.kind,
+  mode: dnsSettings.mode,
+  writeVerifiedAt: dnsSettings.writeVerifiedAt,
+  writeVerifiedBy: dnsSettings.writeVerifiedBy,
+  writeCheckError: dnsSettings.writeCheckError,
+};
+
+/** Every pool for the list: three D1 reads, no coordinator calls (liveness from D1). */
+export async function loadPoolList(db: Db): Promise<PoolListRow[]> {
+  const [poolRows, memberRows, dnsRows] = await Promise.all([
+    db.select().from(pools).orderBy(asc(pools.name), asc(pools.id)),
+    db.select().from(members),
+    db.select(dnsColumns).from(dnsSettings),
+  ]);
+  const dns = new Map(dnsRows.map((row) => [row.poolId, row]));
+  return poolRows.map((pool) => poolListRow(pool, memberRows, dns.get(pool.id) ?? null));
+}
+
+/**
+ * One pool's overview: catalog rows from D1, live state from the pool's coordinator and, in an
+ * HAProxy pool, the active member's `show stat` table (asking for it also keeps the agent
+ * sending it while someone watches).
+ */
+export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<PoolView> {
+  const pool = await getPool(db, poolId);
+  const coordinator = coordinatorFor(env, pool.id);
+  const [memberRows, dns, live] = await Promise.all([
+    db.select().from(members).where(eq(members.poolId, pool.id)).orderBy(asc(members.id)),
+    db.select(dnsColumns).from(dnsSettings).where(eq(dnsSettings.poolId, pool.id)).get(),
+    coordinator.snapshot(pool.id),
+  ]);
+  let activeStat = null;
+  if (pool.profile === "haproxy" && pool.activeMemberId) {
+    const table = await coordinator.haproxyStat(pool.id, pool.activeMemberId);
+    activeStat = table.ok && table.value.collectedAt !== null ? table.value.rows : null;
+  }
+  const view = poolView({
+    pool,
+    members: memberRows,
+    live,
+    dns: dns ?? null,
+    activeStat,
+    now: Date.now(),
+  });
+  return { ...view, lastFailover: await lastFailover(db, pool.id, memberRows) };
+}
+
+/** The pool's latest move of traffic in words ("edge-a → edge-b after 5.0 s: heartbeats missed"), or null. */
+async function lastFailover(db: Db, poolId: string, memberRows: { id: string; name: string }[]) {
+  const row = await db
+    .select({ data: events.data, at: events.at })
+    .from(events)
+    .where(
+      and(
+        eq(events.poolId, poolId),
+        eq(events.type, "failover.promoted"),
+        // A move from one member to another, not the pool's first active taking the traffic.
+        sql`json_extract(${events.data}, '$.from') is not null`,
+      ),
+    )
+    .orderBy(desc(events.id))
+    .limit(1)
+    .get();
+  if (!row) return null;
+  const names = { members: new Map(memberRows.map((m) => [m.id, m.name])), users: new Map() };
+  // Without the actor: who switched by hand is in the Events tab, with the user's name.
+  return { at: row.at, text: failoverText(row.data, names, undefined).text };
+}
