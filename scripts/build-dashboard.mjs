@@ -1,8 +1,8 @@
 // Copies the dashboard's static files (worker/dashboard/assets/*.css, *.js, *.svg) into the
 // Worker's assets as dist/public/dashboard/, where wrangler [assets] serves them. No bundler:
 // they are plain files. Written to a temporary name and renamed, like the agent bundle, so a
-// running server never serves half a file. Also writes dist/public/_headers: the Worker's security headers for the
-// assets, which are answered without running the Worker.
+// running server never serves half a file. Also writes dist/public/_headers: the Worker's
+// security headers for the assets, which are answered without running the Worker.
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
