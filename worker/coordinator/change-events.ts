@@ -1,11 +1,17 @@
+import type { MonitoredService } from "../../shared/heartbeat";
 import type { NewEvent } from "../events/store";
 import type { LiveMember, MemberChange } from "./live-member";
 
-/** The event recording one change of a member, or null for changes that are not events. */
+/**
+ * The event recording one change of a member, or null for changes that are not events. In a
+ * HAProxy or nginx pool only that service's changes are events: every agent also reports the
+ * other one (usually "inactive"), which would be one line of noise per member.
+ */
 export function changeEvent(
   member: LiveMember,
   change: MemberChange,
   failoverDelayS: number,
+  monitored: MonitoredService | null = null,
 ): Omit<NewEvent, "poolId"> | null {
   const base = { memberId: member.memberId, actor: "system" };
   const name = member.name;
@@ -34,6 +40,7 @@ export function changeEvent(
         data: { lastHeartbeatAt: change.lastHeartbeatAt, failoverDelayS },
       };
     case "service": {
+      if (monitored && change.service !== monitored) return null;
       const was = change.from ? ` (was ${change.from})` : "";
       return {
         ...base,

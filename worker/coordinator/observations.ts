@@ -3,6 +3,7 @@ import { members } from "../db/schema/members";
 import { metricSamples } from "../db/schema/metrics";
 import type { Write } from "../db/writes";
 import { changeEvent } from "./change-events";
+import { policyOf } from "./failover-keeper";
 import type { LiveMember, MemberChange } from "./live-member";
 import type { PoolState } from "./pool-state";
 
@@ -14,9 +15,10 @@ export function recordChanges(
   now: number,
 ): Write[] {
   const delayS = state.pool?.failoverDelayS ?? 0;
+  const monitored = state.pool ? policyOf(state.pool).monitoredService : null;
   const writes: Write[] = [];
   for (const change of changes) {
-    const event = changeEvent(member, change, delayS);
+    const event = changeEvent(member, change, delayS, monitored);
     if (event) writes.push(state.ledger.event(event, now));
   }
   const { status, lastHeartbeatAt, agentVersion, publicIp } = member;

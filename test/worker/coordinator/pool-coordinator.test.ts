@@ -85,6 +85,21 @@ describe("liveness", () => {
     expect(changes[0]?.message).toBe(`haproxy on ${edge.member.name} is inactive (was active)`);
   });
 
+  it("records only the pool's own service: nginx's state is no event in a HAProxy pool", async () => {
+    const pool = await createPool({ profile: "haproxy" });
+    const edge = await enroll(pool.id);
+    const both = (nginx: string) => ({
+      services: {
+        haproxy: { installed: true, activeState: "active" },
+        nginx: { installed: false, activeState: nginx },
+      },
+    });
+    await heartbeat(edge, both("inactive") as never);
+    await heartbeat(edge, both("failed") as never);
+    const changes = await events(pool.id, "member.service_changed");
+    expect(changes.map((event) => event.data.service)).toEqual(["haproxy"]);
+  });
+
   it("never marks a member offline because the coordinator restarted", async () => {
     const pool = await createPool({ failoverDelayS: 10 });
     const edge = await enroll(pool.id);
