@@ -177,7 +177,7 @@ const DNS = {
 } as const;
 
 describe("poolView", () => {
-  it("puts the active first and standbys by priority, each with role, tone and readiness", () => {
+  it("keeps members in priority order whoever is active, each with role, tone and readiness", () => {
     const view = poolView({
       pool: POOL,
       members: [row("m3", 5), row("m1", 9), row("m2", 1), row("m4", 2)],
@@ -186,12 +186,14 @@ describe("poolView", () => {
       activeStat: null,
       now: NOW,
     });
+    // Cards do not jump when traffic moves: the active (m1, priority 9) keeps its place.
     expect(view.members.map((member) => [member.id, member.role, member.tone])).toEqual([
-      ["m1", "active", "active"],
       ["m2", "standby", "ready"],
       ["m4", "standby", "offline"],
       ["m3", "standby", "not-ready"],
+      ["m1", "active", "active"],
     ]);
+    expect(view.standbys.map((member) => member.id)).toEqual(["m2", "m4", "m3"]);
     expect(view.standbys.find((member) => member.id === "m3")?.notReadyReasons).toEqual([
       "haproxy failed",
     ]);

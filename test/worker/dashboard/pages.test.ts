@@ -201,6 +201,7 @@ describe("GET /pools/:poolId (overview)", () => {
     expect(textOf(html, "member-card")).toContain("Not ready: never seen");
     const banner = textOf(html, "setup-banner");
     expect(banner).toContain("DNS is not connected");
+    expect(byTestId(html, "setup-dns-link")[0]?.href).toBe(`/pools/${pool.id}/dns`);
     expect(banner).toContain("The pool has 1 member: failover needs at least two.");
     expect(banner).toContain(`${edge.member.name} has never been seen`);
   });

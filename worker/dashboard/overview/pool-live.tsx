@@ -44,6 +44,14 @@ function SetupBanner({ view, session }: { view: PoolView; session: DashboardSess
                 <AddMemberLink poolId={view.id} testId="setup-add-member" />
               </>
             )}
+            {item.key === "dns" && (
+              <>
+                {" "}
+                <a href={`/pools/${view.id}/dns`} data-testid="setup-dns-link">
+                  Connect DNS
+                </a>
+              </>
+            )}
           </li>
         ))}
       </ul>

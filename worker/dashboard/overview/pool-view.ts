@@ -98,7 +98,10 @@ export interface PoolView {
   dns: DnsView;
   active: MemberView | null;
   standbys: MemberView[];
-  /** Active first, then standbys by priority. */
+  /**
+   * Every member by priority, then id: an order a failover does not change, so cards stay where
+   * the operator's eyes are (the badge and the diagram say which one is active).
+   */
   members: MemberView[];
   backends: BackendView[];
   setup: SetupItem[];
@@ -242,15 +245,16 @@ export function setupItems(pool: PoolRow, dns: DnsView, members: MemberView[]): 
   return items;
 }
 
+const byPriority = (a: MemberView, b: MemberView) =>
+  a.priority - b.priority || (a.id < b.id ? -1 : 1);
+
 /** Turns a pool, its members and the coordinator's live state into what the overview draws. */
 export function poolView(input: PoolViewInput): PoolView {
   const { pool, now } = input;
   const live = new Map(input.live.map((member) => [member.memberId, member]));
   const views = input.members.map((row) => memberView(pool, row, live.get(row.id), now));
   const active = views.find((member) => member.role === "active") ?? null;
-  const standbys = views
-    .filter((member) => member.role === "standby")
-    .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
+  const standbys = views.filter((member) => member.role === "standby").sort(byPriority);
   const dns = dnsViewOf(pool, input.dns);
   return {
     id: pool.id,
@@ -262,7 +266,7 @@ export function poolView(input: PoolViewInput): PoolView {
     dns,
     active,
     standbys,
-    members: active ? [active, ...standbys] : standbys,
+    members: [...views].sort(byPriority),
     backends: active ? backendsOf(live.get(active.id), input.activeStat) : [],
     setup: setupItems(pool, dns, views),
     health: poolHealth({ autoFailover: pool.autoFailover, dns, active, standbys }),
