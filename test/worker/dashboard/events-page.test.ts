@@ -139,6 +139,11 @@ describe("the pool's Events tab", () => {
         (event) => event.type === "member.enrolled" && event.meta.includes("the bootstrap token"),
       ),
     ).toBe(true);
+    // When: relative at a glance, the exact UTC time on hover.
+    const [when] = [...html.matchAll(/<time ([^>]*)>([^<]*)<\/time>/g)];
+    expect(when?.[2]).toMatch(/^(\d+ (s|min|h|d) ago|in \d+ (s|min|h|d))$/);
+    expect(when?.[1]).toMatch(/title="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"/);
+    expect(when?.[1]).toMatch(/data-at="\d+"/);
   });
 
   it("says when DNS confirmed the flip", async () => {

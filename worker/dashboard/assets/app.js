@@ -4,7 +4,8 @@
 //    data-live-interval-ms when the region says so (charts of 30 s samples) (a setTimeout
 //    chain, restarted on visibilitychange/online/pageshow and by a watchdog, so polling comes
 //    back after the laptop sleeps);
-//  - heartbeat ages tick each second from data-last-heartbeat-at and the server's clock;
+//  - heartbeat ages tick each second from data-last-heartbeat-at and the server's clock, as do
+//    <time data-at> moments ("5 min ago"), whose hover adds the browser's own time zone;
 //  - when updates stop for two refreshes the page is dimmed under a banner that says since when
 //    what it shows is old, and a pool's health word ([data-health-label]) leads the page title;
 //    Once the region holds a [data-live-done] element (a finished job) polling stops and the
@@ -59,6 +60,16 @@
     for (const element of document.querySelectorAll("[data-last-heartbeat-at]")) {
       const at = Number(element.getAttribute("data-last-heartbeat-at"));
       element.textContent = at > 0 ? formatAge(Date.now() + offsetMs - at) : "never";
+    }
+    // <time data-at> (worker/dashboard/common/when.tsx): relative text, exact time on hover.
+    for (const element of document.querySelectorAll("time[data-at]")) {
+      const at = Number(element.getAttribute("data-at"));
+      const age = Date.now() + offsetMs - at;
+      element.textContent = age >= 0 ? formatAge(age) : `in ${formatAge(-age).replace(" ago", "")}`;
+      if (!element.dataset.localTime) {
+        element.dataset.localTime = new Date(at).toLocaleString();
+        element.title = `${element.dataset.localTime} (your time) · ${element.title}`;
+      }
     }
     markStale();
   }

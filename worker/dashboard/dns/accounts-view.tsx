@@ -3,7 +3,7 @@ import type { DashboardSession } from "../../types";
 import { ActionForm } from "../common/action-form";
 import { FormError, Input, Select } from "../common/fields";
 import type { FormState } from "../common/form-fields";
-import { formatTime } from "../jobs/view";
+import { formatTime } from "../common/when";
 import { KIND_LABEL, ProviderFieldsets } from "./fields";
 
 /** An account as the page lists it: never its credential. */

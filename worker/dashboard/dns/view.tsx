@@ -4,7 +4,7 @@ import type { DashboardSession } from "../../types";
 import { ActionForm, NEEDS_ADMIN, NEEDS_OPERATOR } from "../common/action-form";
 import { formatAge } from "../common/format";
 import { dnsLabel } from "../common/labels";
-import { formatTime } from "../jobs/view";
+import { formatTime } from "../common/when";
 import type { DnsLiveView } from "./status";
 import { DnsWriteFact } from "./write";
 

@@ -1,4 +1,4 @@
-import { formatTime } from "../jobs/view";
+import { formatTime } from "../common/when";
 import type { DnsView } from "../overview/pool-view";
 
 /** "by a record update Baton made", "by user:…": who or what proved write access. */

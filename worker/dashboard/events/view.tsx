@@ -1,5 +1,5 @@
 import type { Event } from "../../../shared/events";
-import { formatTime } from "../jobs/view";
+import { When } from "../common/when";
 import { categoryOf, EVENT_CATEGORIES, type EventFilter, filterQuery } from "./filter";
 import { actorLabel, type DnsConfirmation, type EventNames, eventText } from "./text";
 
@@ -104,8 +104,7 @@ export function EventTimeline(props: TimelineProps) {
                 data-category={category}
               >
                 <p class="event-head">
-                  <span class="event-cat">{CATEGORY_LABEL[category]}</span>{" "}
-                  <time datetime={new Date(event.at).toISOString()}>{formatTime(event.at)}</time>
+                  <span class="event-cat">{CATEGORY_LABEL[category]}</span> <When at={event.at} />
                 </p>
                 <p class="event-text" data-testid="event-text">
                   {said.text}

@@ -1,6 +1,6 @@
+import { formatTime } from "../common/when";
 import type { ServerChoices } from "./server-choices";
 import { targetValue } from "./server-choices";
-import { formatTime } from "./view";
 
 /**
  * The drain and ready jobs' target, picked from the member's latest HAProxy table: one select

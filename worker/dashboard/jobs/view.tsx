@@ -10,6 +10,7 @@ import {
 import type { DashboardSession } from "../../types";
 import { ActionForm, NEEDS_OPERATOR } from "../common/action-form";
 import { formatDuration } from "../common/format";
+import { formatTime, When } from "../common/when";
 import type { ServerChoices } from "./server-choices";
 import { ServerPicker } from "./server-picker";
 
@@ -26,12 +27,6 @@ export const JOB_STATUS_LABEL: Record<JobStatus, string> = {
 
 export function isFinished(status: JobStatus): boolean {
   return FINISHED_JOB_STATUSES.includes(status);
-}
-
-/** A moment as the dashboard prints it: UTC to the second. */
-export function formatTime(at: number | null): string {
-  if (at === null) return "not yet";
-  return `${new Date(at).toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
 function duration(job: Job): string | null {
@@ -243,7 +238,9 @@ export function JobList({
                   {JOB_STATUS_LABEL[job.status]}
                   {job.canaryNote && <CanaryNote job={job} />}
                 </td>
-                <td>{formatTime(job.createdAt)}</td>
+                <td>
+                  <When at={job.createdAt} />
+                </td>
                 <td>{actors.get(job.createdBy) ?? job.createdBy}</td>
               </tr>
             ))}
@@ -306,24 +303,28 @@ export function JobDetail({ job, actor, session, canOperate }: JobDetailProps) {
         <dd data-testid="job-exit-code">{job.exitCode === null ? "none" : String(job.exitCode)}</dd>
         <dt>Created</dt>
         <dd>
-          {formatTime(job.createdAt)} by {actor}
+          <When at={job.createdAt} /> by {actor}
         </dd>
         <dt>Delivered</dt>
         <dd>
-          {formatTime(job.deliveredAt)}
+          <When at={job.deliveredAt} />
           {job.deliveryCount > 1 && ` (${job.deliveryCount} deliveries)`}
         </dd>
         <dt>Started</dt>
-        <dd>{formatTime(job.startedAt)}</dd>
+        <dd>
+          <When at={job.startedAt} />
+        </dd>
         <dt>Finished</dt>
         <dd>
-          {formatTime(job.finishedAt)}
+          <When at={job.finishedAt} />
           {took && ` (took ${took})`}
         </dd>
         {!finished && (
           <>
             <dt>Deadline</dt>
-            <dd>{formatTime(job.deadlineAt)}</dd>
+            <dd>
+              <When at={job.deadlineAt} />
+            </dd>
           </>
         )}
       </dl>

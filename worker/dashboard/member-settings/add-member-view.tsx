@@ -1,7 +1,7 @@
 import type { DashboardSession } from "../../types";
 import { FormError } from "../common/fields";
 import type { FormState } from "../common/form-fields";
-import { formatTime } from "../jobs/view";
+import { formatTime } from "../common/when";
 import type { FirstHeartbeat } from "./first-heartbeat";
 import { InstallCommand } from "./install-command";
 import { MemberFields } from "./member-form";

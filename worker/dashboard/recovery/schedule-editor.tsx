@@ -3,7 +3,7 @@ import type { DashboardSession } from "../../types";
 import { ActionForm, NEEDS_OPERATOR } from "../common/action-form";
 import { Input, Select } from "../common/fields";
 import type { FormState } from "../common/form-fields";
-import { formatTime } from "../jobs/view";
+import { formatTime } from "../common/when";
 
 /**
  * A member's backup schedules on the Disaster recovery tab: each one with its next run and a

@@ -5,7 +5,7 @@ import type { JobSchedule } from "../../../shared/schedules";
 import type { DashboardSession } from "../../types";
 import { ActionForm, NEEDS_ADMIN, NEEDS_OPERATOR } from "../common/action-form";
 import { formatBytes } from "../common/format";
-import { formatTime } from "../jobs/view";
+import { formatTime } from "../common/when";
 import { backupUploader, shortSha } from "./backups";
 
 /** A backup as the Disaster recovery tab lists it. */
