@@ -8,32 +8,10 @@ import {
   FLAP_GUARD_MS,
   isReady,
 } from "../../../worker/failover/decide";
+import { failoverMember, NOW, POLICY } from "./fixtures";
 
-const NOW = 1_000_000;
-const policy: FailoverPolicy = {
-  autoFailover: true,
-  failoverDelayMs: 10_000,
-  monitoredService: "haproxy",
-  preferredPrimaryId: null,
-  failbackHoldDownMs: 120_000,
-  // The members' addresses are documentation ones (203.0.113.x): a lab pool.
-  allowPrivateAddresses: true,
-};
-
-/** A healthy, ready member that beat a second ago. */
-function member(id: string, overrides: Partial<FailoverMember> = {}): FailoverMember {
-  return {
-    id,
-    priority: 100,
-    lastHeartbeatAt: NOW - 1_000,
-    services: { haproxy: "active" },
-    draining: false,
-    disabled: false,
-    publicIp: `203.0.113.${id.charCodeAt(0)}`,
-    readySince: NOW - 600_000,
-    ...overrides,
-  };
-}
+const policy = POLICY;
+const member = failoverMember;
 
 const activeA: FailoverState = { activeMemberId: "a", lastFlipAt: null };
 

@@ -1,31 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { JobRow } from "../../../worker/db/schema/jobs";
-import type { FailoverMember, FailoverPolicy } from "../../../worker/failover/decide";
 import { canaryFailure, contentHash, pickCanaryMember } from "../../../worker/jobs/canary";
+import { failoverMember, NOW, POLICY } from "../failover/fixtures";
 
-const NOW = 1_000_000;
-const policy: FailoverPolicy = {
-  autoFailover: true,
-  failoverDelayMs: 10_000,
-  monitoredService: "haproxy",
-  preferredPrimaryId: null,
-  failbackHoldDownMs: 60_000,
-  allowPrivateAddresses: true,
-};
-
-function member(id: string, overrides: Partial<FailoverMember> = {}): FailoverMember {
-  return {
-    id,
-    priority: 10,
-    lastHeartbeatAt: NOW - 1_000,
-    services: { haproxy: "active" },
-    draining: false,
-    disabled: false,
-    publicIp: "198.51.100.1",
-    readySince: NOW - 60_000,
-    ...overrides,
-  };
-}
+const policy = POLICY;
+const member = failoverMember;
 
 describe("pickCanaryMember", () => {
   const anyone = () => true;
