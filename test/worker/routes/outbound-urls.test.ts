@@ -168,3 +168,17 @@ describe("webhook URLs are a credential", () => {
     }
   });
 });
+
+describe("a DNS provider nothing answers at (local development)", () => {
+  it("names the address and what to check, not workerd's bare 'Network connection lost'", async () => {
+    const pool = await createPool();
+    const tested = await admin<{ check: { ok: boolean; detail: string } }>(
+      `/pools/${pool.id}/dns/test`,
+      { method: "POST", body: { provider: powerdns("http://127.0.0.1:1") } },
+    );
+    expect(tested.status).toBe(200);
+    expect(tested.body.check.ok).toBe(false);
+    expect(tested.body.check.detail).toContain("could not connect to 127.0.0.1:1");
+    expect(tested.body.check.detail).not.toContain("Network connection lost");
+  });
+});

@@ -17,7 +17,7 @@ interface AddMemberFormProps {
 export function AddMemberForm({ poolId, state, session, canAdmin }: AddMemberFormProps) {
   return (
     <section aria-labelledby="add-title">
-      <h2 id="add-title">Add member</h2>
+      <h2 id="add-title">The member's name, hostname and addresses</h2>
       <p>
         Enroll a VM of this pool. The answer is its install command, with a secret that is shown
         only once.

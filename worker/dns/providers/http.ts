@@ -96,6 +96,10 @@ function failureReason(host: string, error: unknown): string {
   // Node's fetch says only "fetch failed"; the cause names the system error (ECONNREFUSED, …).
   const code = (error.cause as { code?: unknown } | undefined)?.code;
   if (code === "ECONNREFUSED") return `connection refused to ${host}`;
+  // workerd's words for a refused or reset connection name neither the address nor the cause.
+  if (/network connection lost/i.test(error.message)) {
+    return `could not connect to ${host}: the connection was refused or dropped (check the address, the port and that the API is enabled)`;
+  }
   if (code === "ENOTFOUND") return `${host} not found in DNS`;
   return `request to ${host} failed: ${error.message}${typeof code === "string" ? ` (${code})` : ""}`;
 }
