@@ -124,7 +124,11 @@ describe("GET /pools/:poolId (overview)", () => {
     expect(byTestId(html, "flow-standby")).toEqual([
       expect.objectContaining({ "data-member-id": b.id, "data-ready": "true" }),
     ]);
-    expect(textOf(html, "flow-backend")).toContain("web · 2/3 up");
+    expect(textOf(html, "flow-backend")).toContain("web · 2/3 up · 4 sess");
+    // Some servers down: amber, not the green of all up; the box leads to the backend's rows.
+    expect(byTestId(html, "flow-backend")[0]?.["data-tone"]).toBe("some-down");
+    expect(html).toContain(`href="/members/${a.id}/status#backend-web"`);
+    expect(textOf(html, "flow-sessions")).toBe("4 sessions");
     expect(cardOf(html, a)).toMatchObject({ "data-role": "active", "data-online": "true" });
     expect(cardOf(html, b)).toMatchObject({ "data-role": "standby", "data-online": "true" });
     const ages = byTestId(html, "heartbeat-age");

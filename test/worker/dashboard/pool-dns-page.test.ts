@@ -153,7 +153,7 @@ describe("the pool's DNS tab", () => {
 
     const page = await htmlOf(session, `/pools/${pool.id}/dns`);
     expect(byTestId(page, "dns-actual")[0]?.["data-ok"]).toBe("false");
-    expect(textOf(page, "dns-actual-error")).toContain("PowerDNS: request to 127.0.0.1:1 failed");
+    expect(textOf(page, "dns-actual-error")).toContain("PowerDNS: could not connect to 127.0.0.1:1");
 
     // The saved settings, inline (as dashboard/app.js asks): a fragment with the result.
     const inline = await postForm(
@@ -168,7 +168,7 @@ describe("the pool's DNS tab", () => {
     expect(byTestId(fragment, "dns-check")[0]?.["data-ok"]).toBe("false");
     expect(textOf(fragment, "dns-check")).toContain("saved settings");
     expect(textOf(fragment, "dns-check-detail")).toContain(
-      "PowerDNS: request to 127.0.0.1:1 failed",
+      "PowerDNS: could not connect to 127.0.0.1:1",
     );
 
     // The form's values without scripts: the whole page with the result and the input kept.
@@ -253,7 +253,7 @@ describe("the pool's DNS tab", () => {
       expect(textOf(html, "dns-write")).toContain("DNS write not verified");
     }
     expect(textOf(await htmlOf(session, `/pools/${pool.id}/dns`), "dns-write")).toContain(
-      "PowerDNS: request to 127.0.0.1:1 failed",
+      "PowerDNS: could not connect to 127.0.0.1:1",
     );
 
     // A record update the provider accepts proves it (here the coordinator's in-memory DNS).

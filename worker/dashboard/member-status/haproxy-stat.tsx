@@ -102,7 +102,7 @@ function Scroll({ id, label, children }: { id: string; label: string; children: 
 
 function Backend({ group }: { group: BackendGroup }) {
   return (
-    <tbody data-testid="stat-backend" data-proxy={group.name}>
+    <tbody data-testid="stat-backend" data-proxy={group.name} id={`backend-${group.name}`}>
       {group.backend && <BackendRow row={group.backend} server={false} />}
       {group.servers.map((row) => (
         <BackendRow row={row} server />

@@ -80,8 +80,33 @@ function backendHeight(backend: BackendView): number {
   return 24 + Math.min(backend.servers.length, MAX_SERVERS) * LINE + 6;
 }
 
-/** `lastKnown`: the active is not reporting, so these are its last report, not its state now. */
-function Backends({ backends, lastKnown }: { backends: BackendView[]; lastKnown: boolean }) {
+/** all up, some down, or none up (a backend without servers goes by its own status). */
+export function backendTone(backend: BackendView): "up" | "some-down" | "down" {
+  if (backend.serversTotal === 0) return backend.status.startsWith("UP") ? "up" : "down";
+  if (backend.serversUp === 0) return "down";
+  return backend.serversUp < backend.serversTotal ? "some-down" : "up";
+}
+
+/** ▲ up, ▼ down, ◐ draining, ■ in maintenance: HAProxy's own states, marked apart. */
+function serverMark(status: string, up: boolean): string {
+  if (status.startsWith("DRAIN")) return "◐";
+  if (status.startsWith("MAINT")) return "■";
+  return up ? "▲" : "▼";
+}
+
+/**
+ * The active's backends, each box linking to that backend in the member's Status tab.
+ * `lastKnown`: the active is not reporting, so these are its last report, not its state now.
+ */
+function Backends({
+  backends,
+  memberId,
+  lastKnown,
+}: {
+  backends: BackendView[];
+  memberId: string;
+  lastKnown: boolean;
+}) {
   let y = BACKEND_TOP;
   return (
     <g data-testid="flow-backends">
@@ -89,33 +114,37 @@ function Backends({ backends, lastKnown }: { backends: BackendView[]; lastKnown:
         const top = y;
         const height = backendHeight(backend);
         y += height + 8;
-        const healthy = backend.serversUp > 0 && backend.status.startsWith("UP");
+        const tone = lastKnown ? "stale" : backendTone(backend);
         return (
-          <g
-            class={`node backend ${lastKnown ? "tone-stale" : healthy ? "tone-up" : "tone-down"}`}
-            data-testid="flow-backend"
-            data-last-known={String(lastKnown)}
-          >
-            <Box x={ACTIVE.x} y={top} w={ACTIVE.w} h={height} />
-            <text x={ACTIVE.x + 10} y={top + 17} class="strong">
-              {clip(
-                `${lastKnown ? "last known: " : ""}${backend.name} · ${backend.serversUp}/${backend.serversTotal} up`,
-                36,
-              )}
-            </text>
-            {backend.servers.slice(0, MAX_SERVERS).map((server, index) => (
-              <text
-                x={ACTIVE.x + 16}
-                y={top + 17 + (index + 1) * LINE}
-                class={`small ${server.up ? "up" : "down"}`}
-              >
+          <a href={`/members/${memberId}/status#backend-${backend.name}`}>
+            <g
+              class={`node backend tone-${tone}`}
+              data-testid="flow-backend"
+              data-tone={tone}
+              data-last-known={String(lastKnown)}
+            >
+              <title>{`${backend.name}: ${backend.serversUp} of ${backend.serversTotal} servers up, ${backend.currentSessions} sessions`}</title>
+              <Box x={ACTIVE.x} y={top} w={ACTIVE.w} h={height} />
+              <text x={ACTIVE.x + 10} y={top + 17} class="strong">
                 {clip(
-                  `${server.up ? "▲" : "▼"} ${server.name} ${server.addr ?? ""} ${server.status}`,
-                  36,
+                  `${lastKnown ? "last known: " : ""}${backend.name} · ${backend.serversUp}/${backend.serversTotal} up · ${backend.currentSessions} sess`,
+                  38,
                 )}
               </text>
-            ))}
-          </g>
+              {backend.servers.slice(0, MAX_SERVERS).map((server, index) => (
+                <text
+                  x={ACTIVE.x + 16}
+                  y={top + 17 + (index + 1) * LINE}
+                  class={`small ${server.up ? "up" : "down"}`}
+                >
+                  {clip(
+                    `${serverMark(server.status, server.up)} ${server.name} ${server.addr ?? ""} ${server.status}`,
+                    36,
+                  )}
+                </text>
+              ))}
+            </g>
+          </a>
         );
       })}
     </g>
@@ -189,9 +218,17 @@ export function FlowDiagram({ view }: { view: PoolView }) {
           class="edge edge-idle"
         />
       )}
-      <ActiveMember member={view.active} />
+      {view.active ? (
+        <a href={`/members/${view.active.id}/status`}>
+          <ActiveMember member={view.active} />
+        </a>
+      ) : (
+        <ActiveMember member={null} />
+      )}
       {view.standbys.map((member, index) => (
-        <Standby member={member} index={index} />
+        <a href={`/members/${member.id}/status`}>
+          <Standby member={member} index={index} />
+        </a>
       ))}
       {view.backends.length > 0 && (
         <line
@@ -203,7 +240,23 @@ export function FlowDiagram({ view }: { view: PoolView }) {
           marker-end="url(#arrow)"
         />
       )}
-      <Backends backends={view.backends} lastKnown={view.active?.liveness !== "online"} />
+      {view.backends.length > 0 && (
+        <text
+          x={ACTIVE.x + ACTIVE.w / 2 + 8}
+          y={(ACTIVE.y + ACTIVE.h + BACKEND_TOP) / 2 + 4}
+          class="small"
+          data-testid="flow-sessions"
+        >
+          {`${view.backends.reduce((sum, backend) => sum + backend.currentSessions, 0)} sessions`}
+        </text>
+      )}
+      {view.active && (
+        <Backends
+          backends={view.backends}
+          memberId={view.active.id}
+          lastKnown={view.active.liveness !== "online"}
+        />
+      )}
     </svg>
   );
 }
