@@ -153,7 +153,9 @@ describe("the pool's DNS tab", () => {
 
     const page = await htmlOf(session, `/pools/${pool.id}/dns`);
     expect(byTestId(page, "dns-actual")[0]?.["data-ok"]).toBe("false");
-    expect(textOf(page, "dns-actual-error")).toContain("PowerDNS: could not connect to 127.0.0.1:1");
+    expect(textOf(page, "dns-actual-error")).toContain(
+      "PowerDNS: could not connect to 127.0.0.1:1",
+    );
 
     // The saved settings, inline (as dashboard/app.js asks): a fragment with the result.
     const inline = await postForm(
