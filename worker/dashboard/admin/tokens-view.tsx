@@ -1,15 +1,10 @@
-import { type ApiToken, Role } from "../../../shared/tokens";
+import type { ApiToken } from "../../../shared/tokens";
 import type { DashboardSession } from "../../types";
 import { ActionForm } from "../common/action-form";
-import { FormError, Input, Select } from "../common/fields";
+import { FormError, Input } from "../common/fields";
 import type { FormState } from "../common/form-fields";
 import { formatTime } from "../common/when";
-
-const ROLE_HELP: Record<Role, string> = {
-  viewer: "viewer: reads everything, changes nothing",
-  operator: "operator: also jobs, cutover, drain, schedules",
-  admin: "admin: everything, including settings, DNS credentials, users and tokens",
-};
+import { RoleSelect } from "./role-select";
 
 /** Creates a token through the API's CreateApiToken and createApiToken. */
 export function NewTokenForm(props: { csrf: string; state: FormState }) {
@@ -26,14 +21,7 @@ export function NewTokenForm(props: { csrf: string; state: FormState }) {
         required
         hint="Say what uses it, e.g. terraform-ci: the list and the audit events show it."
       />
-      <Select
-        name="role"
-        id="token-role"
-        label="Role"
-        state={state}
-        options={Role.options.map((role) => ({ value: role, label: ROLE_HELP[role] }))}
-        selected="viewer"
-      />
+      <RoleSelect id="token-role" state={state} />
       <div class="actions">
         <button type="submit" class="primary" data-testid="token-submit">
           Create token

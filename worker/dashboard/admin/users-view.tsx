@@ -2,15 +2,10 @@ import { Role } from "../../../shared/tokens";
 import { MIN_PASSWORD_LENGTH, type User } from "../../../shared/users";
 import type { DashboardSession } from "../../types";
 import { ActionForm } from "../common/action-form";
-import { ariaOf, FormError, Input, Select } from "../common/fields";
+import { ariaOf, FormError, Input } from "../common/fields";
 import type { FormState } from "../common/form-fields";
 import { formatTime } from "../common/when";
-
-const ROLE_HELP: Record<Role, string> = {
-  viewer: "viewer: sees everything, changes nothing",
-  operator: "operator: also jobs, cutover, drain",
-  admin: "admin: also settings, DNS credentials, users, API tokens",
-};
+import { RoleSelect } from "./role-select";
 
 /** Adds a user through the users API's CreateUser and createUser. */
 export function NewUserForm(props: { csrf: string; state: FormState }) {
@@ -30,14 +25,7 @@ export function NewUserForm(props: { csrf: string; state: FormState }) {
         required
         hint={`At least ${MIN_PASSWORD_LENGTH} characters; give it to the person another way.`}
       />
-      <Select
-        name="role"
-        id="user-role"
-        label="Role"
-        state={state}
-        options={Role.options.map((role) => ({ value: role, label: ROLE_HELP[role] }))}
-        selected="viewer"
-      />
+      <RoleSelect id="user-role" state={state} />
       <div class="actions">
         <button type="submit" class="primary" data-testid="user-submit">
           Add user
