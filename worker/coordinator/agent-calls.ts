@@ -9,7 +9,6 @@ import type { Write } from "../db/writes";
 import { ipAllowed } from "../lib/ip";
 import type { AgentCaller } from "./catalog";
 import { commit, evaluateFailover } from "./commit";
-import { DEAF_GAP_SLACK_MS } from "./hearing";
 import { liveFromRow, observeHeartbeat } from "./live-member";
 import { recordChanges, takeSample } from "./observations";
 import { type Outcome, ok, parseBody, refuse } from "./outcome";
@@ -143,7 +142,7 @@ async function applyHeartbeat(
   const now = state.now();
   state.heartbeats += 1;
   const intervalMs = state.config.heartbeatIntervalMs;
-  state.hearing.heard(now, intervalMs + DEAF_GAP_SLACK_MS);
+  state.hearing.heard(now);
   const writes: Write[] = [];
 
   const known = state.members.get(row.id) ?? liveFromRow(row);

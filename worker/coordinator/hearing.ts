@@ -7,8 +7,15 @@
 export class Hearing {
   private lastHeardAt: number | null = null;
 
-  /** `startedAt`: when this coordinator instance started (nothing could be heard before). */
-  constructor(private sinceAt: number) {}
+  /**
+   * `sinceAt`: when this coordinator instance started (nothing could be heard before). `gapMs`:
+   * how long the whole pool may go unheard before the silence counts as the control plane's
+   * (one heartbeat interval plus DEAF_GAP_SLACK_MS).
+   */
+  constructor(
+    private sinceAt: number,
+    private readonly gapMs: number,
+  ) {}
 
   /** The moment from which a member's silence counts. */
   get since(): number {
@@ -17,19 +24,19 @@ export class Hearing {
 
   /**
    * A heartbeat got through at `now`. The first one after the start, or the first after a gap
-   * longer than `gapMs` in which no member was heard, starts a new hearing period.
+   * longer than the gap in which no member was heard, starts a new hearing period.
    */
   /**
-   * Whether no member at all has been heard for longer than `gapMs`: the control plane is cut
+   * Whether no member at all has been heard for longer than the gap: the control plane is cut
    * off (or every member is at once, which it cannot tell apart). While deaf the coordinator
    * moves no traffic: a standby that happened to beat last is no better placed than the active.
    */
-  deaf(now: number, gapMs: number): boolean {
-    return this.lastHeardAt !== null && now - this.lastHeardAt > gapMs;
+  deaf(now: number): boolean {
+    return this.lastHeardAt !== null && now - this.lastHeardAt > this.gapMs;
   }
 
-  heard(now: number, gapMs: number): void {
-    if (this.lastHeardAt === null || now - this.lastHeardAt > gapMs) {
+  heard(now: number): void {
+    if (this.lastHeardAt === null || now - this.lastHeardAt > this.gapMs) {
       this.sinceAt = Math.max(this.sinceAt, now);
     }
     this.lastHeardAt = Math.max(this.lastHeardAt ?? now, now);

@@ -56,7 +56,7 @@ export class PoolState {
   readonly dns: DnsSync;
   readonly alerts: AlertDispatcher;
   /** Since when this instance could hear its members (replaced on load). */
-  hearing = new Hearing(0);
+  hearing: Hearing;
   heartbeats = 0;
   private alarmAt: number | null = null;
 
@@ -66,6 +66,7 @@ export class PoolState {
     private readonly seams: Seams,
   ) {
     this.config = parseConfig(env);
+    this.hearing = this.newHearing(0);
     this.db = openDb(env.DB, this.meter);
     this.alerts = new AlertDispatcher({
       storage,
@@ -180,7 +181,7 @@ export class PoolState {
       ? { ...pool, activeMemberId: loaded.activeMemberId, lastFlipAt: loaded.lastFlipAt }
       : pool;
     if (loaded) return;
-    this.hearing = new Hearing(this.now());
+    this.hearing = this.newHearing(this.now());
     await this.storage.put("poolId", pool.id);
     await this.catalog.load(this.db, pool.id);
     await this.schedules.load(pool.id);
@@ -231,7 +232,11 @@ export class PoolState {
   /** Keeps one alarm at the earliest deadline. Heartbeats only push deadlines later, so most set none. */
   /** Whether no member has been heard for more than an interval and the slack (see Hearing). */
   deaf(now: number): boolean {
-    return this.hearing.deaf(now, this.config.heartbeatIntervalMs + DEAF_GAP_SLACK_MS);
+    return this.hearing.deaf(now);
+  }
+
+  private newHearing(startedAt: number): Hearing {
+    return new Hearing(startedAt, this.config.heartbeatIntervalMs + DEAF_GAP_SLACK_MS);
   }
 
   async scheduleAlarm(options: { reset?: boolean } = {}): Promise<void> {

@@ -8,7 +8,7 @@ export function formatTime(at: number | null): string {
 
 /** "in 12 s", "in 5 min": a moment still to come. */
 function formatUntil(ms: number): string {
-  return formatAge(ms).replace(/ ago$/, "").replace(/^/, "in ");
+  return `in ${formatAge(ms).replace(/ ago$/, "")}`;
 }
 
 /**
