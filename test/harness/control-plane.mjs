@@ -56,16 +56,28 @@ function installExitHook() {
   });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+/**
+ * A loopback port free right now, drawn below the kernel's ephemeral range: a port from
+ * listen(0) is an ephemeral one, which any outgoing connection (another test's fetch) may take as
+ * its source port before wrangler binds it.
+ */
+async function freePort() {
+  let low = 32768;
+  try {
+    low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").split(/\s+/)[0]);
+  } catch {}
+  const floor = Math.min(10_000, low - 1000);
+  for (let tries = 0; tries < 50; tries++) {
+    const port = floor + Math.floor(Math.random() * (low - floor));
+    const free = await new Promise((resolve) => {
+      const server = createServer();
+      server.unref();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new SetupError("found no free port on 127.0.0.1");
 }
 
 /** The line of wrangler's output that says what went wrong: its first error, else its last line. */
@@ -215,11 +227,14 @@ export async function startControlPlane(root, options = {}) {
     )
       throw new SetupError(`bundling the Worker failed: ${failureLine(logFile)}`);
 
-    const port = options.port ?? (await freePort());
     const ip = options.ip ?? "127.0.0.1";
-    plane.port = port;
-    plane.url = `http://${ip}:${port}`;
-    const listen = ["--ip", ip, "--port", String(port)];
+    let port = 0;
+    const usePort = (chosen) => {
+      port = chosen;
+      plane.port = port;
+      plane.url = `http://${ip}:${port}`;
+    };
+    usePort(options.port ?? (await freePort()));
     const vars = {
       ADMIN_TOKEN: plane.adminToken,
       SECRETS_KEY: plane.secretsKey,
@@ -244,7 +259,14 @@ export async function startControlPlane(root, options = {}) {
             ],
             "node",
           )
-        : spawnTracked(["dev", ...listen, ...persist, ...varArgs, "--log-level", "warn"]);
+        : spawnTracked([
+            "dev",
+            ...["--ip", ip, "--port", String(port)],
+            ...persist,
+            ...varArgs,
+            "--log-level",
+            "warn",
+          ]);
     /** Starts the server on the kept state and resolves once /healthz answers. */
     const serveUntilReady = async () => {
       const dev = serve();
@@ -276,7 +298,18 @@ export async function startControlPlane(root, options = {}) {
       for (let waited = 0; killGroup(pid, 0) && waited < 2000; waited += 50) await sleep(50);
     };
     plane.resume = serveUntilReady;
-    return await serveUntilReady();
+    // A port found free can still be taken before the server binds it: start again on another
+    // (twice at most) unless the caller chose the port.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await serveUntilReady();
+      } catch (error) {
+        const taken = /address already in use/i.test(String(error.message));
+        if (!taken || options.port || attempt >= 3) throw error;
+        await plane.pause();
+        usePort(await freePort());
+      }
+    }
   } catch (error) {
     await plane.stop();
     throw error instanceof SetupError ? error : new SetupError(error.message);
