@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import type { AgentConfig } from "../../../agent/config";
 import { DirectServiceManager } from "../../../agent/services/direct";
+import { haproxyPrelude } from "../../harness/haproxy-site.mjs";
 import { findHaproxy } from "../haproxy/haproxy-instance";
 import { findNginx } from "../nginx/nginx-instance";
 
@@ -47,13 +48,7 @@ export function get(port: number, path = "/"): Promise<string> {
 /** An HAProxy config: `fe_web` on `port` answering `body`, and `be_app` with two servers. */
 export function haproxyConfig(o: { socket: string; port: number; body: string; upstream: number }) {
   return [
-    "global",
-    `    stats socket ${o.socket} mode 600 level admin`,
-    "defaults",
-    "    mode http",
-    "    timeout connect 1s",
-    "    timeout client 5s",
-    "    timeout server 5s",
+    ...haproxyPrelude(o.socket, "    "),
     "frontend fe_web",
     `    bind 127.0.0.1:${o.port}`,
     `    http-request return status 200 content-type text/plain string "${o.body}"`,
