@@ -6,12 +6,13 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer, request, type Server } from "node:http";
+import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import type { AgentConfig } from "../../../agent/config";
 import { DirectServiceManager } from "../../../agent/services/direct";
-import { haproxyPrelude } from "../../harness/haproxy-site.mjs";
+import { haproxyPrelude, listenOnLoopback } from "../../harness/haproxy-site.mjs";
 import { findHaproxy } from "../haproxy/haproxy-instance";
 import { findNginx } from "../nginx/nginx-instance";
 
@@ -43,6 +44,13 @@ export function get(port: number, path = "/"): Promise<string> {
     req.on("error", reject);
     req.end();
   });
+}
+
+/** A loopback port something else holds, as a port another program took would be. */
+export async function holdPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const holder = createTcpServer();
+  const port = await listenOnLoopback(holder);
+  return { port, release: () => new Promise((resolve) => holder.close(() => resolve())) };
 }
 
 /** An HAProxy config: `fe_web` on `port` answering `body`, and `be_app` with two servers. */
