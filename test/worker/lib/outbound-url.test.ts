@@ -21,20 +21,20 @@ describe("outboundUrlRefusal, deployed (public https only)", () => {
     ["https://[::ffff:127.0.0.1]/", "::ffff:7f00:1 is a loopback address"],
     [
       "https://[::ffff:169.254.169.254]/",
-      "::ffff:a9fe:a9fe is a link-local (cloud metadata) address",
+      "::ffff:a9fe:a9fe is a link-local address",
     ],
     [
       "https://169.254.169.254/latest/meta-data/",
-      "169.254.169.254 is a link-local (cloud metadata) address",
+      "169.254.169.254 is a link-local address",
     ],
-    ["https://[fe80::1]/", "fe80::1 is a link-local (cloud metadata) address"],
+    ["https://[fe80::1]/", "fe80::1 is a link-local address"],
     ["https://0.0.0.0/", "0.0.0.0 is an unspecified address"],
     ["https://10.1.2.3/", "10.1.2.3 is a private address"],
     ["https://172.16.0.1/", "172.16.0.1 is a private address"],
     ["https://172.31.255.255/", "172.31.255.255 is a private address"],
     ["https://172.32.0.1/", null],
     ["https://192.168.1.1/", "192.168.1.1 is a private address"],
-    ["https://100.64.0.1/", "100.64.0.1 is a private address"],
+    ["https://100.64.0.1/", "100.64.0.1 is a shared address space (CGNAT) address"],
     ["https://[fd00::1]/", "fd00::1 is a private address"],
     ["https://224.0.0.1/", "224.0.0.1 is a multicast address"],
     ["https://255.255.255.255/", "255.255.255.255 is a reserved or broadcast address"],
@@ -65,7 +65,7 @@ describe("outboundUrlRefusal, development (ALLOW_PRIVATE_URLS)", () => {
       "http://hooks.example.com/",
       "must use https:// (http:// only to loopback and private addresses)",
     ],
-    ["http://169.254.169.254/", "169.254.169.254 is a link-local (cloud metadata) address"],
+    ["http://169.254.169.254/", "169.254.169.254 is a link-local address"],
     ["http://0.0.0.0:8081/", "0.0.0.0 is an unspecified address"],
   ])("%s → %s", (href, refusal) => {
     expect(outboundUrlRefusal(href, DEVELOPMENT)).toBe(refusal);
