@@ -19,14 +19,8 @@ describe("outboundUrlRefusal, deployed (public https only)", () => {
     ["https://0x7f.1/", "127.0.0.1 is a loopback address"],
     ["https://0177.0.0.1/", "127.0.0.1 is a loopback address"],
     ["https://[::ffff:127.0.0.1]/", "::ffff:7f00:1 is a loopback address"],
-    [
-      "https://[::ffff:169.254.169.254]/",
-      "::ffff:a9fe:a9fe is a link-local address",
-    ],
-    [
-      "https://169.254.169.254/latest/meta-data/",
-      "169.254.169.254 is a link-local address",
-    ],
+    ["https://[::ffff:169.254.169.254]/", "::ffff:a9fe:a9fe is a link-local address"],
+    ["https://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"],
     ["https://[fe80::1]/", "fe80::1 is a link-local address"],
     ["https://0.0.0.0/", "0.0.0.0 is an unspecified address"],
     ["https://10.1.2.3/", "10.1.2.3 is a private address"],
