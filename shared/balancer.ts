@@ -66,14 +66,16 @@ const hostPattern = z
  * a comment at `#`; nginx ends a directive at `;` and reads `$` as a variable.
  */
 const URL_PATH = /^\/[A-Za-z0-9\-._~%:@!*+,=&/]*$/;
-const urlPath = (what: string) =>
+/** A health check may also send a query string. */
+const URL_PATH_AND_QUERY = /^\/[A-Za-z0-9\-._~%:@!*+,=&/?]*$/;
+const urlPath = (what: string, query = false) =>
   z
     .string()
     .max(256, "must be at most 256 characters")
     .refine((value) => value.startsWith("/"), `must start with "/" (${what})`)
     .refine(
-      (value) => !value.startsWith("/") || URL_PATH.test(value),
-      "may hold only letters, digits and - . _ ~ % : @ ! * + , = & /",
+      (value) => !value.startsWith("/") || (query ? URL_PATH_AND_QUERY : URL_PATH).test(value),
+      `may hold only letters, digits and - . _ ~ % : @ ! * + , = & /${query ? " ?" : ""}`,
     );
 
 const serverAddress = z.union(
@@ -138,7 +140,7 @@ export const BalancerStrategy = z.enum(["round_robin", "least_conn", "source", "
 export type BalancerStrategy = z.infer<typeof BalancerStrategy>;
 
 export const BalancerHealthCheck = z.strictObject({
-  path: urlPath("a path such as /healthz").default("/"),
+  path: urlPath("a path such as /healthz", true).default("/"),
   intervalMs: durationMs(100, 3_600_000).default(2_000),
   timeoutMs: durationMs(100, 600_000).default(1_000),
   /** Consecutive passes that bring a server back. */

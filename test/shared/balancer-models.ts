@@ -54,7 +54,7 @@ export function fullModel(): BalancerModelInput {
         servers: [
           { name: "app1", address: "10.0.0.11", port: 8080, weight: 2, maxConnections: 500 },
           { name: "app2", address: "10.0.0.12", port: 8080, state: "drain" },
-          { name: "app3", address: "app3.internal", port: 8080, backup: true },
+          { name: "app3", address: "localhost", port: 8080 },
         ],
       },
       {
@@ -64,6 +64,7 @@ export function fullModel(): BalancerModelInput {
         servers: [
           { name: "api1", address: "10.0.1.11", port: 9000 },
           { name: "api2", address: "fd00::12", port: 9000, state: "maint" },
+          { name: "api3", address: "10.0.1.13", port: 9000, backup: true },
         ],
         timeouts: { connectMs: 2_000, serverMs: 120_000 },
       },
