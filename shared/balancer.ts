@@ -8,6 +8,15 @@ import { balancerModelProblems } from "./balancer-checks";
  * renderer writes when the field is left out.
  */
 
+const KiB = 1024;
+/** `PUT …/balancer`: the model as JSON. */
+export const BALANCER_REQUEST_MAX_BYTES = 256 * KiB;
+/**
+ * A rendered file: the agent receives it inside a job (JOB_PAYLOAD_MAX_BYTES, 512 KiB), where
+ * JSON escaping may grow it; 200 KiB leaves room for that and the certificates' list.
+ */
+export const BALANCER_TEXT_MAX_BYTES = 200 * KiB;
+
 /** What a revision is rendered for. */
 export const BalancerTarget = z.enum(["haproxy", "nginx"]);
 export type BalancerTarget = z.infer<typeof BalancerTarget>;
