@@ -95,7 +95,10 @@ function serverLine(
 
 function upstreamLines(backend: BalancerBackend, b: number, context: Context): string[] {
   const at = `backends.${b}`;
-  const lines = [`  upstream ${backend.name} {`];
+  // Shared memory: without a zone each worker keeps its own connection counts and failures, so
+  // least_conn, max_conns and max_fails would each hold per worker only.
+  const zoneKiB = 64 + backend.servers.length;
+  const lines = [`  upstream ${backend.name} {`, `    zone ${backend.name} ${zoneKiB}k;`];
   const balance = balanceLine(backend, b, context);
   if (balance) lines.push(`    ${balance}`);
   if (backend.healthCheck) {
