@@ -56,7 +56,7 @@ export async function tally(port: number, count: number, options: GetOptions = {
   let errors = 0;
   for (let i = 0; i < count; i++) {
     const answer = await get(port, options).catch(() => null);
-    if (!answer || answer.status !== 200 || !answer.server) errors++;
+    if (answer?.status !== 200 || !answer.server) errors++;
     else byServer[answer.server] = (byServer[answer.server] ?? 0) + 1;
   }
   return { byServer, errors };
