@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
   type BalancerAnswer,
@@ -199,6 +199,26 @@ describe("PUT /api/v1/pools/:poolId/balancer", () => {
     expect(saved.body.balancer?.author).toBe(`token:${operator.apiToken.id}`);
     expect((await withToken(viewer.token, path)).status).toBe(200);
     expectError(await call(`/api/v1${path}`), 401, "unauthorized");
+  });
+
+  it("numbers two saves sent at once 1 and 2, never the same number twice", async () => {
+    const pool = await createPool({ name: "edge-race" });
+    const [a, b] = await Promise.all([put(pool.id, minimalModel()), put(pool.id, fullModel())]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const numbers = [a.body.balancer?.revision, b.body.balancer?.revision].sort();
+    expect(numbers).toEqual([1, 2]);
+  });
+
+  it("goes with its pool: deleting the pool deletes its revisions", async () => {
+    const pool = await createPool({ name: "edge-deleted" });
+    await put(pool.id, minimalModel());
+    const count = () =>
+      env.DB.prepare("SELECT count(*) AS n FROM balancer_revisions WHERE pool_id = ?")
+        .bind(pool.id)
+        .first<{ n: number }>();
+    expect((await count())?.n).toBe(1);
+    expect((await admin(`/pools/${pool.id}`, { method: "DELETE" })).status).toBe(200);
+    expect((await count())?.n).toBe(0);
   });
 
   it("answers 404 for a pool that does not exist", async () => {
