@@ -234,9 +234,10 @@ function serverBlock(frontend: BalancerFrontend, f: number, context: Context): s
 function locationLines(frontend: BalancerFrontend, f: number, context: Context): string[] {
   const at = `frontends.${f}`;
   const { log, model } = context;
-  const backends = reachable(frontend, model).map((b) => model.backends[b]);
-  const connectMs = Math.max(...backends.map((backend) => backend?.timeouts.connectMs ?? 0));
-  const serverMs = Math.max(...backends.map((backend) => backend?.timeouts.serverMs ?? 0));
+  const indexes = reachable(frontend, model);
+  const backends = indexes.flatMap((b) => model.backends[b] ?? []);
+  const connectMs = Math.max(...backends.map((backend) => backend.timeouts.connectMs));
+  const serverMs = Math.max(...backends.map((backend) => backend.timeouts.serverMs));
   const lines = [
     "    location / {",
     `      proxy_pass http://${target(frontend, f)};`,
@@ -251,12 +252,12 @@ function locationLines(frontend: BalancerFrontend, f: number, context: Context):
       ? "the route map's default"
       : `proxy_pass http://${frontend.defaultBackend};`,
   );
-  if (backends.length > 1) {
-    log.nearest(
-      `${at}.backendTimeouts`,
-      `proxy_connect_timeout ${duration(connectMs)}; proxy_read_timeout ${duration(serverMs)}`,
-      NGINX_NOTES.backendTimeouts,
-    );
+  const timeouts = `proxy_connect_timeout ${duration(connectMs)}; proxy_read_timeout ${duration(serverMs)} (frontend ${frontend.name})`;
+  for (const b of indexes) {
+    const own = model.backends[b]?.timeouts;
+    if (own?.connectMs === connectMs && own.serverMs === serverMs) {
+      log.same(`backends.${b}.timeouts`, timeouts);
+    } else log.nearest(`backends.${b}.timeouts`, timeouts, NGINX_NOTES.backendTimeouts);
   }
   if (frontend.forwardedHeaders) {
     lines.push(

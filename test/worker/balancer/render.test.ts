@@ -66,6 +66,17 @@ describe("renderBalancer", () => {
     );
   });
 
+  it("gives an nginx frontend the largest timeouts of its backends and says which backends differ", () => {
+    const { mapping, text } = renderBalancer(BalancerModel.parse(fullModel()), "nginx", META);
+    // Frontend web reaches app (5 s / 30 s), api (2 s / 120 s), api-legacy and assets (defaults).
+    expect(text).toContain("proxy_connect_timeout 5s;\n      proxy_read_timeout 120s;");
+    const forBackend = (b: number) =>
+      mapping.filter((entry) => entry.path === `backends.${b}.timeouts`).map((e) => e.fidelity);
+    expect(forBackend(0)).toEqual(["nearest"]);
+    // api is also the only backend of frontend internal, where its own timeouts hold.
+    expect(forBackend(1)).toEqual(["nearest", "same"]);
+  });
+
   it("maps cookie stickiness to a consistent hash on the cookie in nginx, insertion in HAProxy", () => {
     const model = BalancerModel.parse(VARIANTS["sticky-cookie"]);
     const nginx = renderBalancer(model, "nginx", META);
