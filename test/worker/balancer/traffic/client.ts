@@ -1,7 +1,9 @@
 import { request } from "node:http";
+import { request as tlsRequest } from "node:https";
 
 export interface Answer {
   status: number;
+  location: string | null;
   /** The backend that answered (X-Server), or null for an answer of the balancer itself. */
   server: string | null;
   setCookie: string[];
@@ -15,6 +17,8 @@ export interface GetOptions {
   host?: string;
   /** Gives up after this long (default 10 s). */
   timeoutMs?: number;
+  /** TLS with SNI `host` (the test's self-signed certificate is accepted). */
+  tls?: boolean;
 }
 
 /** One GET on a fresh connection (no keep-alive), so every request is balanced anew. */
@@ -22,8 +26,13 @@ export function get(port: number, options: GetOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Host: options.host ?? "www.example.com" };
     if (options.cookie) headers.Cookie = options.cookie;
-    const req = request(
+    const send = options.tls ? tlsRequest : request;
+    const req = send(
       {
+        ...(options.tls && {
+          servername: (options.host ?? "www.example.com").split(":")[0],
+          rejectUnauthorized: false,
+        }),
         host: "127.0.0.1",
         port,
         path: options.path ?? "/",
@@ -38,6 +47,7 @@ export function get(port: number, options: GetOptions = {}): Promise<Answer> {
           const server = response.headers["x-server"];
           resolve({
             status: response.statusCode ?? 0,
+            location: response.headers.location ?? null,
             server: typeof server === "string" ? server : null,
             setCookie: response.headers["set-cookie"] ?? [],
           });

@@ -11,7 +11,9 @@ import { renderBalancer } from "../../../../worker/balancer/render";
 import { startForegroundDaemon } from "../../../agent/foreground-daemon";
 import { findHaproxy } from "../../../agent/haproxy/haproxy-instance";
 import { findNginx } from "../../../agent/nginx/nginx-instance";
+import { placeCertificates } from "../certificates";
 import { localise } from "../localise";
+import { CERTIFICATE_IDS } from "../variants";
 
 export interface RunningBalancer {
   dir: string;
@@ -26,8 +28,11 @@ export async function runBalancer(
   target: BalancerTarget,
   model: BalancerModelInput,
   port: number,
+  /** A PEM (chain + key) placed as every certificate of CERTIFICATE_IDS, as the agent would. */
+  certificatePem?: string,
 ): Promise<RunningBalancer> {
   const dir = await mkdtemp(join(tmpdir(), `baton-traffic-${target}-`));
+  if (certificatePem) placeCertificates(dir, certificatePem, CERTIFICATE_IDS);
   const meta = { poolId: "pool_traffic", poolName: "traffic", revision: 1 };
   const { text } = renderBalancer(BalancerModel.parse(model), target, meta);
   const file = join(dir, target === "haproxy" ? "haproxy.cfg" : "nginx.conf");
