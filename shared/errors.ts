@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   "username_taken",
   "backup_exists",
   "payload_too_large",
+  "balancer_unsupported",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

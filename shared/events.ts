@@ -37,6 +37,7 @@ export const EVENT_TYPES = [
   "user.created",
   "user.updated",
   "user.deleted",
+  "balancer.revised",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
