@@ -32,6 +32,14 @@ export const ERROR_CODES = [
   "username_taken",
   "backup_exists",
   "payload_too_large",
+  "certificate_unreadable",
+  "private_key_unreadable",
+  "key_unsupported",
+  "key_mismatch",
+  "chain_out_of_order",
+  "certificate_expired",
+  "certificate_not_yet_valid",
+  "certificate_in_use",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

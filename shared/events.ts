@@ -37,6 +37,10 @@ export const EVENT_TYPES = [
   "user.created",
   "user.updated",
   "user.deleted",
+  "certificate.uploaded",
+  "certificate.deleted",
+  "certificate.expiring",
+  "certificate.expired",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

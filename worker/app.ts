@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { authenticateAdmin } from "./auth/admin";
+import { certificateRoutes } from "./certificates/routes";
 import { dashboardAuthRoutes } from "./dashboard/auth/routes";
 import { errorPage, wantsErrorPage } from "./dashboard/common/error-page";
 import { DASHBOARD_PATHS, dashboardPages } from "./dashboard/index";
@@ -44,6 +45,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", dnsRoutes)
   .route("/", dnsAccountRoutes)
   .route("/", alertRoutes)
+  .route("/", certificateRoutes)
   .route("/", tokenRoutes)
   .route("/", systemRoutes(requestMeter));
 

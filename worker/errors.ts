@@ -34,6 +34,14 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   username_taken: 409,
   backup_exists: 409,
   payload_too_large: 413,
+  certificate_unreadable: 400,
+  private_key_unreadable: 400,
+  key_unsupported: 400,
+  key_mismatch: 400,
+  chain_out_of_order: 400,
+  certificate_expired: 400,
+  certificate_not_yet_valid: 400,
+  certificate_in_use: 409,
 };
 
 /** The one error class of the control plane: a stable code, a message a person can act on. */
