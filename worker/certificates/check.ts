@@ -1,6 +1,5 @@
 import type { UploadCertificate } from "../../shared/certificates";
 import type { ErrorCode } from "../../shared/errors";
-import { ApiError } from "../errors";
 import { DerError } from "./der";
 import {
   keyTypeOf,
@@ -24,8 +23,21 @@ export interface CheckedUpload {
 const KEY_LABELS = new Set(["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]);
 const DAY = (at: number) => new Date(at).toISOString().slice(0, 10);
 
-function refuse(code: ErrorCode, field: "certificate" | "privateKey", message: string): never {
-  throw new ApiError(code, message, [{ path: field, message }]);
+export type CertificateField = "certificate" | "privateKey";
+
+/** Why an upload was refused: a stable API error code, the field it concerns, what to do. */
+export class CertificateRefusal extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly field: CertificateField,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function refuse(code: ErrorCode, field: CertificateField, message: string): never {
+  throw new CertificateRefusal(code, field, message);
 }
 
 /** Who a certificate is for, in a message: its CN, else its subject. */
@@ -135,8 +147,8 @@ function checkDates(chain: ParsedCertificate[], now: number): void {
 /**
  * Checks an upload the way a TLS server and its clients would: the key must be the leaf's (the
  * public halves compared), the chain leaf first with each certificate issued by the next, every
- * certificate inside its validity at `now`. Throws ApiError with a stable code per failure and the
- * field it concerns.
+ * certificate inside its validity at `now`. Throws CertificateRefusal with a stable code per
+ * failure and the field it concerns.
  */
 export async function checkUpload(input: UploadCertificate, now: number): Promise<CheckedUpload> {
   const chain = readChain(input.certificate);

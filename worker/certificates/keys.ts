@@ -54,6 +54,16 @@ function wrapSec1(der: Uint8Array): Uint8Array {
   return wrapPkcs8(encodeDer(TAG.sequence, encodeOid(OID.ecPublicKey), encodedOf(curve)), der);
 }
 
+/** The members of a JWK that make up a public key. */
+interface PublicJwk {
+  kty?: string;
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
 function importParams(algorithm: KeyAlgorithm): {
   name: string;
   hash?: string;
@@ -65,7 +75,7 @@ function importParams(algorithm: KeyAlgorithm): {
 }
 
 /** The public half as JWK members: `n`+`e` for RSA, `crv`+`x`+`y` for EC. */
-function publicParts(jwk: JsonWebKey): string {
+function publicParts(jwk: PublicJwk): string {
   return [jwk.kty, jwk.n, jwk.e, jwk.crv, jwk.x, jwk.y].join(" ");
 }
 
@@ -82,7 +92,7 @@ export async function publicPartsOfKey(key: ParsedKey): Promise<string> {
     true,
     ["sign"],
   );
-  return publicParts((await crypto.subtle.exportKey("jwk", imported)) as JsonWebKey);
+  return publicParts((await crypto.subtle.exportKey("jwk", imported)) as PublicJwk);
 }
 
 /** The certificate's public key as the same comparable text; null when it cannot be read. */
@@ -95,7 +105,7 @@ export async function publicPartsOfCertificate(
     const imported = await crypto.subtle.importKey("spki", certificate.spki, params, true, [
       "verify",
     ]);
-    return publicParts((await crypto.subtle.exportKey("jwk", imported)) as JsonWebKey);
+    return publicParts((await crypto.subtle.exportKey("jwk", imported)) as PublicJwk);
   } catch {
     return null;
   }

@@ -9,8 +9,8 @@ import { requireSecretsKey } from "../dns/settings";
 import { bodyCap } from "../middleware/body-cap";
 import type { AppEnv } from "../types";
 import { validate } from "../validation";
-import { checkUpload } from "./check";
-import { deleteCertificate, getCertificate, listCertificates, storeCertificate } from "./store";
+import { deleteCertificate, getCertificate, listCertificates } from "./store";
+import { uploadCertificate } from "./upload";
 
 // The two PEM fields, JSON-escaped (a newline becomes two characters), and room for the rest.
 const UPLOAD_MAX_BYTES = 2 * (CERTIFICATE_PEM_MAX_CHARS + PRIVATE_KEY_PEM_MAX_CHARS) + 4096;
@@ -28,18 +28,13 @@ export const certificateRoutes = new Hono<AppEnv>()
     validate("json", UploadCertificate),
     async (c) => {
       const key = requireSecretsKey(c.get("config").secretsKey);
-      const input = c.req.valid("json");
-      const now = Date.now();
-      const checked = await checkUpload(input, now);
-      const { db, actor } = { db: c.get("db"), actor: c.get("actor").id };
-      const certificate = await storeCertificate(
-        db,
+      const certificate = await uploadCertificate(
+        c.get("db"),
         key,
         c.req.param("poolId"),
-        input,
-        checked,
-        actor,
-        now,
+        c.req.valid("json"),
+        c.get("actor").id,
+        Date.now(),
       );
       return c.json({ certificate }, 201);
     },

@@ -30,7 +30,7 @@ export function toCertificate(row: CertificateRow): Certificate {
   return shown;
 }
 
-/** Stores a checked upload, sealed with SECRETS_KEY, with its `certificate.uploaded` event. */
+/** Stores a checked upload (upload.ts checks it), sealed with SECRETS_KEY, with its `certificate.uploaded` event. */
 export async function storeCertificate(
   db: Db,
   secretsKey: string,
@@ -40,7 +40,6 @@ export async function storeCertificate(
   actor: string,
   now: number,
 ): Promise<Certificate> {
-  await getPool(db, poolId);
   const { leaf } = checked;
   const row: CertificateRow = {
     id: newCertificateId(),

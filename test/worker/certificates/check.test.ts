@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkUpload } from "../../../worker/certificates/check";
-import { ApiError } from "../../../worker/errors";
+import { CertificateRefusal, checkUpload } from "../../../worker/certificates/check";
 import * as fx from "./fixtures";
 
 const NOW = Date.UTC(2030, 0, 1);
@@ -10,8 +9,8 @@ async function refusal(certificate: string, privateKey: string, now = NOW) {
   try {
     await checkUpload({ certificate, privateKey }, now);
   } catch (error) {
-    if (error instanceof ApiError) {
-      return { code: error.code, field: error.issues?.[0]?.path, message: error.message };
+    if (error instanceof CertificateRefusal) {
+      return { code: error.code, field: error.field, message: error.message };
     }
     throw error;
   }

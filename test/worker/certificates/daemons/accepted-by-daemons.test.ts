@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CERTIFICATE_DIRECTORY, certificateFileName } from "../../../shared/certificates";
-import { checkUpload } from "../../../worker/certificates/check";
-import * as fx from "./fixtures";
+import { CERTIFICATE_DIRECTORY, certificateFileName } from "../../../../shared/certificates";
+import { checkUpload } from "../../../../worker/certificates/check";
+import * as fx from "../fixtures";
 
 const run = promisify(execFile);
 let dir = "";
