@@ -197,6 +197,18 @@ describe("certificates API", () => {
   });
 });
 
+describe("a pool's certificates and the pool", () => {
+  it("go with it when the pool is deleted (no sealed key is left behind)", async () => {
+    const pool = await createPool();
+    const certificate = await upload(pool.id);
+    expect((await admin(`/pools/${pool.id}`, { method: "DELETE" })).status).toBe(200);
+    const row = await env.DB.prepare("SELECT id FROM certificates WHERE id = ?")
+      .bind(certificate.id)
+      .first();
+    expect(row).toBeNull();
+  });
+});
+
 describe("GET /agent/v1/certificates/:certId", () => {
   it("gives a member of the pool the chain then the key, and its SHA-256", async () => {
     const pool = await createPool();
