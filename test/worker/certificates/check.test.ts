@@ -184,3 +184,47 @@ describe("checkUpload refuses, naming the field and what to do", () => {
     expect(answer.message).toMatch(/^The certificate expired/);
   });
 });
+
+describe("checkUpload on damaged input", () => {
+  // Every damaged upload must be refused with a reason, never crash the request (a 500).
+  const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+  const derOf = (pem: string) =>
+    Uint8Array.from(atob(pem.replace(/-----[A-Z ]+-----|\s/g, "")), (char) => char.charCodeAt(0));
+  const pemOf = (label: string, bytes: Uint8Array) =>
+    `-----BEGIN ${label}-----\n${toBase64(bytes)}\n-----END ${label}-----\n`;
+
+  /** A small deterministic generator, so a failure can be replayed. */
+  function random(seed: number) {
+    let state = seed;
+    return (below: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return state % below;
+    };
+  }
+
+  it.each([
+    ["certificate", fx.P256_LEAF, "CERTIFICATE"],
+    ["privateKey", fx.P256_KEY_SEC1, "EC PRIVATE KEY"],
+    ["privateKey", fx.RSA_KEY, "PRIVATE KEY"],
+  ])(
+    "%s: 300 corruptions and truncations are each refused or accepted, never thrown",
+    async (field, pem, label) => {
+      const next = random(field.length * 7 + label.length);
+      const der = derOf(pem);
+      for (let round = 0; round < 300; round++) {
+        const damaged = der.slice(0, round % 3 === 0 ? next(der.length) : der.length);
+        for (let flips = 0; flips < 1 + next(4); flips++) damaged[next(damaged.length)] = next(256);
+        const input = {
+          certificate: fx.P256_LEAF,
+          privateKey: fx.P256_KEY_SEC1,
+          [field]: pemOf(label, damaged),
+        };
+        try {
+          await checkUpload(input, NOW);
+        } catch (error) {
+          expect(error, `round ${round}`).toBeInstanceOf(CertificateRefusal);
+        }
+      }
+    },
+  );
+});
