@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   "certificate_expired",
   "certificate_not_yet_valid",
   "certificate_in_use",
+  "chain_signature_invalid",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -42,6 +42,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   certificate_expired: 400,
   certificate_not_yet_valid: 400,
   certificate_in_use: 409,
+  chain_signature_invalid: 400,
 };
 
 /** The one error class of the control plane: a stable code, a message a person can act on. */

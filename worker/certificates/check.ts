@@ -9,6 +9,7 @@ import {
   publicPartsOfKey,
 } from "./keys";
 import { type PemBlock, pemBlocks, toPem } from "./pem";
+import { signedBy } from "./signatures";
 import { type ParsedCertificate, parseCertificate } from "./x509";
 
 /** An upload that passed every check: the chain leaf first, its key, the file the VM gets. */
@@ -125,6 +126,21 @@ function checkOrder(chain: ParsedCertificate[]): void {
   }
 }
 
+/** Names alone can line up by accident (an old or cross-signed CA of the same name): check who signed. */
+async function checkSignatures(chain: ParsedCertificate[]): Promise<void> {
+  for (let i = 0; i + 1 < chain.length; i++) {
+    if (
+      (await signedBy(chain[i] as ParsedCertificate, chain[i + 1] as ParsedCertificate)) !== false
+    )
+      continue;
+    refuse(
+      "chain_signature_invalid",
+      "certificate",
+      `${at(chain, i + 1)} has the right name but did not sign ${at(chain, i)}: it is another CA certificate of the same name (an older or cross-signed one). Use the intermediate your CA sent with this certificate`,
+    );
+  }
+}
+
 function checkDates(chain: ParsedCertificate[], now: number): void {
   chain.forEach((certificate, index) => {
     if (certificate.notAfter <= now) {
@@ -146,9 +162,9 @@ function checkDates(chain: ParsedCertificate[], now: number): void {
 
 /**
  * Checks an upload the way a TLS server and its clients would: the key must be the leaf's (the
- * public halves compared), the chain leaf first with each certificate issued by the next, every
- * certificate inside its validity at `now`. Throws CertificateRefusal with a stable code per
- * failure and the field it concerns.
+ * public halves compared), the chain leaf first with each certificate issued (named and signed)
+ * by the next, every certificate inside its validity at `now`. Throws CertificateRefusal with a
+ * stable code per failure and the field it concerns.
  */
 export async function checkUpload(input: UploadCertificate, now: number): Promise<CheckedUpload> {
   const chain = readChain(input.certificate);
@@ -186,6 +202,7 @@ export async function checkUpload(input: UploadCertificate, now: number): Promis
     );
   }
   checkOrder(chain);
+  await checkSignatures(chain);
   checkDates(chain, now);
   const pem =
     chain.map((certificate) => toPem({ label: "CERTIFICATE", der: certificate.der })).join("") +

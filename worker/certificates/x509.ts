@@ -42,6 +42,8 @@ export interface ParsedCertificate {
   /** Null when the key is of a kind Baton does not accept (the OID says which). */
   keyAlgorithm: KeyAlgorithm | null;
   keyOid: string;
+  /** What the issuer signed (the TBSCertificate's DER), how, and the signature's bytes. */
+  signed: { tbs: Uint8Array; algorithmOid: string; signature: Uint8Array };
 }
 
 /** The algorithm of an AlgorithmIdentifier (`SEQUENCE { oid, parameters }`), or null if unsupported. */
@@ -102,7 +104,9 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   if (certificate.tag !== TAG.sequence || certificate.end !== der.length) {
     throw new DerError("not a certificate");
   }
-  const tbs = childrenOf(childAt(certificate, 0, TAG.sequence));
+  const tbsNode = childAt(certificate, 0, TAG.sequence);
+  const signatureBits = contentOf(childAt(certificate, 2, TAG.bitString));
+  const tbs = childrenOf(tbsNode);
   const fields = tbs[0]?.tag === 0xa0 ? tbs.slice(1) : tbs; // [0] version is optional
   const [, , issuer, validity, subject, spki] = fields;
   if (!issuer || !validity || !subject || !spki) throw new DerError("certificate fields missing");
@@ -122,5 +126,10 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     spki: encodedOf(spki),
     keyAlgorithm: algorithm,
     keyOid: oid,
+    signed: {
+      tbs: encodedOf(tbsNode),
+      algorithmOid: oidOf(childAt(childAt(certificate, 1, TAG.sequence), 0)),
+      signature: signatureBits.subarray(1), // after the count of unused bits
+    },
   };
 }

@@ -37,6 +37,13 @@ describe("checkUpload accepts", () => {
     ["ECDSA P-256, PKCS#8 key", chain(fx.P256_LEAF, fx.INTERMEDIATE), fx.P256_KEY, "ecdsa-p256", 2],
     ["ECDSA P-256, SEC1 key", fx.P256_LEAF, fx.P256_KEY_SEC1, "ecdsa-p256", 1],
     ["ECDSA P-384", fx.P384_LEAF, fx.P384_KEY, "ecdsa-p384", 1],
+    [
+      "an ECDSA chain up to the RSA root (ECDSA and RSA signatures checked)",
+      chain(fx.EC_SIGNED_LEAF, fx.EC_INTERMEDIATE, fx.ROOT),
+      fx.EC_SIGNED_KEY,
+      "ecdsa-p256",
+      3,
+    ],
   ])("%s", async (_name, certificate, privateKey, keyType, length) => {
     const checked = await checkUpload({ certificate, privateKey }, NOW);
     expect(checked.keyType).toBe(keyType);
@@ -119,6 +126,14 @@ describe("checkUpload refuses, naming the field and what to do", () => {
       "chain_out_of_order",
       "certificate",
       /certificate 1 \(shop\.example\.test\) was issued by CN=Baton Test Intermediate/,
+    ],
+    [
+      "an intermediate of the right name that did not sign the leaf",
+      chain(fx.RSA_LEAF, fx.IMPOSTOR_INTERMEDIATE),
+      fx.RSA_KEY,
+      "chain_signature_invalid",
+      "certificate",
+      /certificate 2 \(Baton Test Intermediate\) has the right name but did not sign certificate 1/,
     ],
     [
       "an expired certificate",

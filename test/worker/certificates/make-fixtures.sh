@@ -2,7 +2,8 @@
 # Writes fixtures.ts: test-only certificates and keys made with openssl (no secret is real).
 # Run it again to replace them: bash test/worker/certificates/make-fixtures.sh
 # A chain root → intermediate → leaf (RSA, valid ~100 years), ECDSA P-256 and P-384 leaves,
-# a leaf that expired in 2021 and one valid only from 2090 (openssl ca sets past/future dates).
+# a leaf that expired in 2021 and one valid only from 2090 (openssl ca sets past/future dates),
+# and a CA certificate with the intermediate's name but another key.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
@@ -43,6 +44,10 @@ printf 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign\n' > in
 openssl x509 -req -in inter.csr -CA root.pem -CAkey root.key -CAcreateserial -days "$days" \
   -extfile inter.ext -out inter.pem 2>/dev/null
 
+# Same name as the intermediate, another key: a chain whose names line up but whose signature does not.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout impostor.key -subj "/O=Baton Test/CN=Baton Test Intermediate" \
+  -days "$days" -addext "basicConstraints=critical,CA:true" -out impostor.pem 2>/dev/null
+
 leaf() { # name, key-args..., subject, SANs
   local name="$1" subj="$2" san="$3"; shift 3
   openssl req -new "$@" -nodes -keyout "$name.key" -subj "$subj" -addext "subjectAltName=$san" \
@@ -54,6 +59,16 @@ leaf() { # name, key-args..., subject, SANs
 leaf rsa "/O=Example Shop/CN=shop.example.test" "DNS:shop.example.test,DNS:www.shop.example.test,IP:192.0.2.10" -newkey rsa:2048
 leaf p256 "/CN=p256.example.test" "DNS:p256.example.test" -newkey ec -pkeyopt ec_paramgen_curve:P-256
 leaf p384 "/CN=p384.example.test" "DNS:p384.example.test" -newkey ec -pkeyopt ec_paramgen_curve:P-384
+# An ECDSA chain: a P-384 intermediate (signed by the RSA root) that signs a P-256 leaf.
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout ecinter.key \
+  -subj "/O=Baton Test/CN=Baton Test EC Intermediate" -out ecinter.csr 2>/dev/null
+openssl x509 -req -in ecinter.csr -CA root.pem -CAkey root.key -CAcreateserial -days "$days" \
+  -extfile inter.ext -out ecinter.pem 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ecleaf.key \
+  -subj "/CN=ec.example.test" -addext "subjectAltName=DNS:ec.example.test" -out ecleaf.csr 2>/dev/null
+printf 'basicConstraints=CA:false\nsubjectAltName=DNS:ec.example.test\n' > ecleaf.ext
+openssl x509 -req -in ecleaf.csr -CA ecinter.pem -CAkey ecinter.key -CAcreateserial -days "$days" \
+  -extfile ecleaf.ext -out ecleaf.pem 2>/dev/null
 # Traditional key encodings: PKCS#1 for RSA, SEC1 for EC (what older tools and certbot may write).
 openssl pkey -in rsa.key -traditional -out rsa-pkcs1.key
 openssl pkey -in p256.key -traditional -out p256-sec1.key
@@ -74,6 +89,7 @@ emit() { printf 'export const %s = `%s\n`;\n\n' "$1" "$(cat "$2")"; }
   echo
   emit ROOT root.pem
   emit INTERMEDIATE inter.pem
+  emit IMPOSTOR_INTERMEDIATE impostor.pem
   emit RSA_LEAF rsa.pem
   emit RSA_KEY rsa.key
   emit RSA_KEY_PKCS1 rsa-pkcs1.key
@@ -82,6 +98,9 @@ emit() { printf 'export const %s = `%s\n`;\n\n' "$1" "$(cat "$2")"; }
   emit P256_LEAF p256.pem
   emit P256_KEY p256.key
   emit P256_KEY_SEC1 p256-sec1.key
+  emit EC_INTERMEDIATE ecinter.pem
+  emit EC_SIGNED_LEAF ecleaf.pem
+  emit EC_SIGNED_KEY ecleaf.key
   emit P384_LEAF p384.pem
   emit P384_KEY p384.key
   emit EXPIRED_LEAF expired.pem

@@ -81,6 +81,12 @@ describe("certificates API", () => {
       keyType: "ecdsa-p256",
       sans: ["p256.example.test"],
     });
+    // Signatures of the chain checked with workerd's WebCrypto: ECDSA (P-384) and RSA.
+    const chained = await upload(pool.id, {
+      certificate: fx.EC_SIGNED_LEAF + fx.EC_INTERMEDIATE + fx.ROOT,
+      privateKey: fx.EC_SIGNED_KEY,
+    });
+    expect(chained).toMatchObject({ name: "ec.example.test", chainLength: 3 });
   });
 
   it.each([
@@ -96,6 +102,13 @@ describe("certificates API", () => {
       "chain_out_of_order",
       "certificate",
     ],
+    [
+      "an intermediate of the right name that did not sign the leaf",
+      { certificate: fx.RSA_LEAF + fx.IMPOSTOR_INTERMEDIATE },
+      "chain_signature_invalid",
+      "certificate",
+    ],
+
     [
       "an expired certificate",
       { certificate: fx.EXPIRED_LEAF, privateKey: fx.EXPIRED_KEY },
