@@ -8,6 +8,15 @@ import type { NewEvent } from "../events/store";
 const DAY_MS = 86_400_000;
 export const EXPIRY_WARNING_MS = CERTIFICATE_EXPIRY_WARNING_DAYS * DAY_MS;
 
+/**
+ * Where a certificate stands at `now`: `expired` from its end, `expiring` within the warning
+ * window before it, else `valid`. The notices and the dashboard's badge both read it.
+ */
+export function expiryStanding(notAfter: number, now: number): "expired" | "expiring" | "valid" {
+  if (notAfter <= now) return "expired";
+  return notAfter - now <= EXPIRY_WARNING_MS ? "expiring" : "valid";
+}
+
 export type ExpiryNotice = { kind: "expiring"; daysLeft: number } | { kind: "expired" };
 
 /**
@@ -19,10 +28,11 @@ export function expiryNoticeFor(
   certificate: Pick<CertificateRow, "notAfter" | "expiringNoticedAt" | "expiredNoticedAt">,
   now: number,
 ): ExpiryNotice | null {
-  if (certificate.notAfter <= now) {
+  const standing = expiryStanding(certificate.notAfter, now);
+  if (standing === "expired") {
     return certificate.expiredNoticedAt === null ? { kind: "expired" } : null;
   }
-  if (certificate.notAfter - now <= EXPIRY_WARNING_MS && certificate.expiringNoticedAt === null) {
+  if (standing === "expiring" && certificate.expiringNoticedAt === null) {
     return { kind: "expiring", daysLeft: Math.ceil((certificate.notAfter - now) / DAY_MS) };
   }
   return null;

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Certificate } from "../../../shared/certificates";
 import * as fx from "../certificates/fixtures";
@@ -33,6 +34,26 @@ describe("Certificates tab", () => {
     expect(textOf(html, "certificate-upload-disabled")).toContain("Needs the admin role");
     expect(byTestId(html, "certificate-delete")[0]).toHaveProperty("disabled");
     expect(html).not.toContain("PRIVATE KEY");
+  });
+
+  it("marks a certificate that expires within 14 days, and one that has expired", async () => {
+    const pool = await createPool();
+    const uploaded = await admin<{ certificate: Certificate }>(`/pools/${pool.id}/certificates`, {
+      body: UPLOAD,
+    });
+    const endAt = (at: number) =>
+      env.DB.prepare("UPDATE certificates SET not_after = ? WHERE id = ?")
+        .bind(at, uploaded.body.certificate.id)
+        .run();
+    const viewer = await browserAs("viewer");
+    await endAt(Date.now() + 3 * 86_400_000);
+    let html = await htmlOf(viewer, `/pools/${pool.id}/certificates`);
+    expect(byTestId(html, "certificate-expiry")[0]?.["data-standing"]).toBe("expiring");
+    expect(textOf(html, "certificate-expiry")).toMatch(/^Expires soon in 2 d /);
+    await endAt(Date.now() - 86_400_000);
+    html = await htmlOf(viewer, `/pools/${pool.id}/certificates`);
+    expect(byTestId(html, "certificate-expiry")[0]?.["data-standing"]).toBe("expired");
+    expect(textOf(html, "certificate-expiry")).toMatch(/^Expired 24 h ago /);
   });
 
   it("uploads as an admin and says so", async () => {

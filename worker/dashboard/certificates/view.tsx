@@ -1,18 +1,10 @@
 import type { Certificate } from "../../../shared/certificates";
-import { CERTIFICATE_EXPIRY_WARNING_DAYS } from "../../../shared/certificates";
+import { expiryStanding } from "../../certificates/expiry";
 import type { DashboardSession } from "../../types";
 import { ActionForm, NEEDS_ADMIN } from "../common/action-form";
 import { FormError, Input, Textarea } from "../common/fields";
 import type { FormState } from "../common/form-fields";
 import { formatTime, When } from "../common/when";
-
-const DAY_MS = 86_400_000;
-
-/** Where a certificate stands, as the list's badge says it. */
-export function expiryStanding(notAfter: number, now: number): "expired" | "expiring" | "valid" {
-  if (notAfter <= now) return "expired";
-  return notAfter - now <= CERTIFICATE_EXPIRY_WARNING_DAYS * DAY_MS ? "expiring" : "valid";
-}
 
 const STANDING_TEXT = { expired: "Expired", expiring: "Expires soon", valid: "Valid" } as const;
 const STANDING_CLASS = { expired: "error-text", expiring: "warn", valid: "ok" } as const;
