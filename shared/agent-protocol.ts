@@ -13,6 +13,11 @@ export {
   SHA256_HEADER,
   Sha256Hex,
 } from "./backups";
+export {
+  AgentCertificate,
+  CERTIFICATE_DIRECTORY,
+  certificateFileName,
+} from "./certificates";
 export { HaproxyStatReport } from "./haproxy-stat";
 export {
   type HaproxySummary,

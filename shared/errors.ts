@@ -33,6 +33,15 @@ export const ERROR_CODES = [
   "backup_exists",
   "payload_too_large",
   "balancer_unsupported",
+  "certificate_unreadable",
+  "private_key_unreadable",
+  "key_unsupported",
+  "key_mismatch",
+  "chain_out_of_order",
+  "certificate_expired",
+  "certificate_not_yet_valid",
+  "certificate_in_use",
+  "chain_signature_invalid",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -38,6 +38,10 @@ export const EVENT_TYPES = [
   "user.updated",
   "user.deleted",
   "balancer.revised",
+  "certificate.uploaded",
+  "certificate.deleted",
+  "certificate.expiring",
+  "certificate.expired",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

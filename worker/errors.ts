@@ -35,6 +35,15 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   backup_exists: 409,
   payload_too_large: 413,
   balancer_unsupported: 400,
+  certificate_unreadable: 400,
+  private_key_unreadable: 400,
+  key_unsupported: 400,
+  key_mismatch: 400,
+  chain_out_of_order: 400,
+  certificate_expired: 400,
+  certificate_not_yet_valid: 400,
+  certificate_in_use: 409,
+  chain_signature_invalid: 400,
 };
 
 /** The one error class of the control plane: a stable code, a message a person can act on. */
