@@ -49,8 +49,11 @@ const count = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-/** The form of a certificate id (`crt_` + lowercase letters and digits); certs mints them. */
-export const CertificateId = z
+/**
+ * The form of a certificate id (`crt_` + lowercase letters and digits); certs mints them and
+ * shared/certificates.ts owns the exported schema.
+ */
+const certificateId = z
   .string()
   .regex(/^crt_[a-z0-9]{8,32}$/, "must be a certificate id such as crt_0123456789abcdef");
 
@@ -104,7 +107,7 @@ export const BalancerBind = z.strictObject({
   address: z.ipv4("must be an IPv4 address such as 0.0.0.0 or 127.0.0.1").optional(),
   port,
   /** TLS on this port with a certificate of the pool (the agent writes it beside the config). */
-  tls: z.strictObject({ certificateId: CertificateId }).optional(),
+  tls: z.strictObject({ certificateId }).optional(),
 });
 export type BalancerBind = z.infer<typeof BalancerBind>;
 
@@ -306,10 +309,11 @@ export const BalancerRevisionParam = z.object({
  * what the file on disk claims to be; a file whose hash then differs was edited by hand.
  */
 export function balancerHeader(revision: number, poolName: string, poolId: string): string {
-  return `# Baton balancer revision ${revision} of pool ${poolName} (${poolId}). Managed by Baton: a hand edit here is reported as drift.`;
+  return `# Baton balancer of pool ${poolName} (${poolId}), revision ${revision}. Managed by Baton: a hand edit here is reported as drift.`;
 }
 
-const HEADER = /^# Baton balancer revision (\d+) /;
+// The revision comes last so that a pool name holding "revision 5" cannot be read for it.
+const HEADER = /^# Baton balancer of pool .*, revision (\d+)\. Managed by Baton/;
 
 /** The revision a rendered file's first line names, or null for a file Baton did not render. */
 export function balancerHeaderRevision(text: string): number | null {

@@ -32,7 +32,7 @@ describe("renderBalancer", () => {
   it.each(BALANCER_TARGETS)("%s: starts with the header naming pool and revision", (target) => {
     const { text } = renderBalancer(BalancerModel.parse(minimalModel()), target, META);
     expect(text.split("\n")[0]).toBe(
-      "# Baton balancer revision 7 of pool edge (pool_golden). Managed by Baton: a hand edit here is reported as drift.",
+      "# Baton balancer of pool edge (pool_golden), revision 7. Managed by Baton: a hand edit here is reported as drift.",
     );
     expect(balancerHeaderRevision(text)).toBe(7);
   });

@@ -316,7 +316,7 @@ describe("GET /api/v1/pools/:poolId/balancer/render", () => {
     expect(newest.headers.get("X-Baton-Sha256")).toBe(await sha256Hex(newest.text));
     const first = await render(pool.id, "target=haproxy&revision=1");
     expect(first.text.split("\n")[0]).toBe(
-      `# Baton balancer revision 1 of pool edge-render (${pool.id}). Managed by Baton: a hand edit here is reported as drift.`,
+      `# Baton balancer of pool edge-render (${pool.id}), revision 1. Managed by Baton: a hand edit here is reported as drift.`,
     );
     expect(first.text).toBe(
       renderBalancer(BalancerModel.parse(fullModel()), "haproxy", { ...meta, revision: 1 }).text,
