@@ -1,13 +1,12 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  type BalancerAnswer,
-  BalancerModel,
-  type BalancerModelInput,
-  type BalancerRevision,
-  type BalancerRevisionDiff,
-  type BalancerRevisionSummary,
-} from "../../../shared/balancer";
+import { BalancerModel, type BalancerModelInput } from "../../../shared/balancer";
+import type {
+  BalancerAnswer,
+  BalancerRevision,
+  BalancerRevisionDiff,
+  BalancerRevisionSummary,
+} from "../../../shared/balancer-api";
 import type { ErrorBody } from "../../../shared/errors";
 import type { Event } from "../../../shared/events";
 import { renderBalancer } from "../../../worker/balancer/render";
