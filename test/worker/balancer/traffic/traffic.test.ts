@@ -21,7 +21,13 @@ afterAll(async () => {
   for (const backend of backends) await backend.kill();
 });
 
-function modelFor(port: number, fields: BackendFields): BalancerModelInput {
+type ServerFields = Partial<BalancerModelInput["backends"][number]["servers"][number]>;
+
+function modelFor(
+  port: number,
+  fields: BackendFields,
+  servers: Record<string, ServerFields> = {},
+): BalancerModelInput {
   return {
     frontends: [{ name: "web", binds: [{ address: "127.0.0.1", port }], defaultBackend: "app" }],
     backends: [
@@ -31,6 +37,7 @@ function modelFor(port: number, fields: BackendFields): BalancerModelInput {
           name: backend.name,
           address: "127.0.0.1",
           port: backend.port,
+          ...servers[backend.name],
         })),
         ...fields,
       },
@@ -43,9 +50,10 @@ async function withBalancer(
   target: BalancerTarget,
   fields: BackendFields,
   body: (port: number) => Promise<void>,
+  servers: Record<string, ServerFields> = {},
 ) {
   const port = await freePort();
-  const balancer = await runBalancer(target, modelFor(port, fields), port);
+  const balancer = await runBalancer(target, modelFor(port, fields, servers), port);
   try {
     await body(port);
   } finally {
@@ -75,6 +83,37 @@ describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target)
       expect(headers["x-forwarded-host"]).toBe("www.example.com");
       expect(headers.host).toBe("www.example.com");
     });
+  });
+
+  it("weights share 400 requests 2:1:1 within ±10 %", async () => {
+    const weights = { app1: { weight: 2 } };
+    await withBalancer(
+      target,
+      {},
+      async (port) => {
+        const { byServer, errors } = await tally(port, 400);
+        expect(errors).toBe(0);
+        expect(byServer.app1).toBeGreaterThanOrEqual(180);
+        expect(byServer.app1).toBeLessThanOrEqual(220);
+        for (const name of ["app2", "app3"]) {
+          expect(byServer[name]).toBeGreaterThanOrEqual(90);
+          expect(byServer[name]).toBeLessThanOrEqual(110);
+        }
+      },
+      weights,
+    );
+  });
+
+  it("sends no new client to a draining server and nothing to one in maintenance", async () => {
+    const states = { app1: { state: "drain" }, app2: { state: "maint" } } as const;
+    await withBalancer(
+      target,
+      {},
+      async (port) => {
+        expect(await tally(port, 30)).toEqual({ byServer: { app3: 30 }, errors: 0 });
+      },
+      states,
+    );
   });
 
   it("least_conn sends nothing to a server holding slow requests while others are idle", async () => {
