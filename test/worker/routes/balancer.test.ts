@@ -180,6 +180,21 @@ describe("PUT /api/v1/pools/:poolId/balancer", () => {
     );
   });
 
+  it("answers 413 for a request over 256 KiB before reading it, 400 for a body that is not JSON", async () => {
+    const pool = await createPool({ name: "edge-body" });
+    const oversized = await put(pool.id, { ...minimalModel(), padding: "x".repeat(300 * 1024) });
+    expectError(oversized, 413, "payload_too_large");
+    expect((oversized.body as unknown as ErrorBody).error.message).toContain("256 KiB");
+    expectError(await put(pool.id, "{ not json"), 400, "validation_failed");
+  });
+
+  it("saves on a generic pool what nginx refuses, listing the refusals", async () => {
+    const pool = await createPool({ name: "edge-generic", profile: "generic" });
+    const saved = await put(pool.id, VARIANTS["nginx-refusals"]);
+    expect(saved.status).toBe(201);
+    expect(saved.body.refusals.nginx).toHaveLength(2);
+  });
+
   it("takes an operator; a viewer may read but not change", async () => {
     const pool = await createPool({ name: "edge-roles" });
     const viewer = await createApiToken("viewer");
