@@ -364,3 +364,19 @@ describe("GET /api/v1/pools/:poolId/balancer/render", () => {
     expect((JSON.parse(apache.text) as ErrorBody).error.issues?.[0]?.path).toBe("target");
   });
 });
+
+describe("GET /api/v1/balancer/mapping", () => {
+  it("lists per field what HAProxy and nginx render, marking nginx's nearest equivalents", async () => {
+    type Mapping = {
+      fields: { field: string; haproxy: string; nginx: string; nginxFidelity: string }[];
+      nginxNotes: Record<string, string>;
+    };
+    const result = await admin<Mapping>("/balancer/mapping");
+    expect(result.status).toBe(200);
+    expect(result.body.fields).toContainEqual(
+      expect.objectContaining({ field: "backends[].healthCheck", nginxFidelity: "nearest" }),
+    );
+    expect(result.body.nginxNotes.healthCheck).toContain("no active health checks");
+    expectError(await call("/api/v1/balancer/mapping"), 401, "unauthorized");
+  });
+});
