@@ -66,6 +66,25 @@ describe("renderBalancer", () => {
     );
   });
 
+  it("retries on nginx the 5xx answers a health check would fail, and only those", () => {
+    const line = (expectStatus?: { min: number; max: number }) => {
+      const model = minimalModel();
+      if (expectStatus) {
+        model.backends = model.backends.map((backend) => ({
+          ...backend,
+          healthCheck: { expectStatus },
+        }));
+      }
+      const { text } = renderBalancer(BalancerModel.parse(model), "nginx", META);
+      return /proxy_next_upstream .*;/.exec(text)?.[0] ?? null;
+    };
+    expect(line()).toBeNull();
+    expect(line({ min: 200, max: 399 })).toBe(
+      "proxy_next_upstream error timeout http_500 http_502 http_503 http_504;",
+    );
+    expect(line({ min: 200, max: 503 })).toBe("proxy_next_upstream error timeout http_504;");
+  });
+
   it("gives an nginx frontend the largest timeouts of its backends and says which backends differ", () => {
     const { mapping, text } = renderBalancer(BalancerModel.parse(fullModel()), "nginx", META);
     // Frontend web reaches app (5 s / 30 s), api (2 s / 120 s), api-legacy and assets (defaults).

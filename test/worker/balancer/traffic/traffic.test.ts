@@ -164,6 +164,22 @@ describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target)
     });
   });
 
+  it("a server answering 503 leaves rotation; clients keep getting answers from the others", async () => {
+    const healthCheck = { path: "/health", intervalMs: 300, timeoutMs: 200, rise: 2, fall: 2 };
+    const sick = backends[1] as Backend;
+    await withBalancer(target, { healthCheck }, async (port) => {
+      sick.sick = true;
+      try {
+        await sleep(healthCheck.intervalMs * (healthCheck.fall + 1));
+        const { byServer, errors } = await tally(port, 30);
+        expect(errors).toBe(0);
+        expect(byServer[sick.name] ?? 0).toBe(0);
+      } finally {
+        sick.sick = false;
+      }
+    });
+  });
+
   it("a killed backend leaves rotation within fall × interval and returns after rise × interval", async () => {
     const healthCheck = { path: "/health", intervalMs: 300, timeoutMs: 200, rise: 2, fall: 2 };
     const victim = backends[2] as Backend;
