@@ -151,6 +151,41 @@ describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target)
     });
   });
 
+  it("uri_hash keeps a path on one server whatever its query, and spreads paths", async () => {
+    await withBalancer(target, { strategy: "uri_hash" }, async (port) => {
+      const servers = new Set<string>();
+      for (let i = 0; i < 10; i++) {
+        servers.add((await get(port, { path: `/catalog/item?page=${i}` })).server ?? "none");
+      }
+      expect(servers.size).toBe(1);
+      const spread = new Set<string>();
+      for (let i = 0; i < 30; i++)
+        spread.add((await get(port, { path: `/p${i}` })).server ?? "none");
+      expect(spread.size).toBeGreaterThan(1);
+      expect(spread.has("none")).toBe(false);
+    });
+  });
+
+  it("a backup server takes traffic only when no other server can", async () => {
+    await withBalancer(
+      target,
+      {},
+      async (port) => {
+        const { byServer } = await tally(port, 30);
+        expect(byServer).toEqual({ app1: 15, app2: 15 });
+      },
+      { app3: { backup: true } },
+    );
+    await withBalancer(
+      target,
+      {},
+      async (port) => {
+        expect(await tally(port, 10)).toEqual({ byServer: { app3: 10 }, errors: 0 });
+      },
+      { app1: { state: "maint" }, app2: { state: "maint" }, app3: { backup: true } },
+    );
+  });
+
   it("a cookie-sticky client stays on its server; clients without the cookie spread", async () => {
     await withBalancer(target, { sticky: { type: "cookie", name: "SRV" } }, async (port) => {
       const first = await get(port);
