@@ -11,6 +11,13 @@ import { runBalancer } from "./run-balancer";
  * model, to three real backends on loopback: what a client sees of each strategy, stickiness
  * and health checking.
  */
+/**
+ * Waits after a change are the bound the issue sets (fall × interval, rise × interval) plus two
+ * intervals: the first check after the change may come one interval later, and a busy machine
+ * delays timers.
+ */
+const SLACK_INTERVALS = 2;
+
 type BackendFields = Partial<BalancerModelInput["backends"][number]>;
 
 let backends: Backend[];
@@ -121,8 +128,11 @@ describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target)
       const slow = backends[0] as Backend;
       slow.slow = true;
       try {
-        const burst = Array.from({ length: 6 }, () => get(port));
+        let answered = 0;
+        const burst = Array.from({ length: 6 }, () => get(port).finally(() => answered++));
         await until(() => slow.heldCount() > 0, `${slow.name} to hold a request`);
+        // Only the held requests stay open: the others' servers are idle again.
+        await until(() => answered + slow.heldCount() === 6, "the other requests to finish");
         // A request sent to the held server would hang: it counts as an error after 2 s.
         const { byServer, errors } = await tally(port, 30, { timeoutMs: 2_000 });
         expect(errors).toBe(0);
@@ -205,7 +215,7 @@ describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target)
     await withBalancer(target, { healthCheck }, async (port) => {
       sick.sick = true;
       try {
-        await sleep(healthCheck.intervalMs * (healthCheck.fall + 1));
+        await sleep(healthCheck.intervalMs * (healthCheck.fall + SLACK_INTERVALS));
         const { byServer, errors } = await tally(port, 30);
         expect(errors).toBe(0);
         expect(byServer[sick.name] ?? 0).toBe(0);
@@ -225,7 +235,7 @@ describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target)
         // Requests while it is still in rotation are retried on another server.
         const during = await tally(port, 10);
         expect(during.errors).toBe(0);
-        await sleep(healthCheck.intervalMs * (healthCheck.fall + 1));
+        await sleep(healthCheck.intervalMs * (healthCheck.fall + SLACK_INTERVALS));
         const after = await tally(port, 30);
         expect(after.errors).toBe(0);
         expect(after.byServer[victim.name] ?? 0).toBe(0);
@@ -233,7 +243,8 @@ describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target)
         await victim.start();
       }
       // nginx tries a failed server again after fail_timeout (interval × rise, at least 1 s).
-      const back = Math.max(healthCheck.intervalMs * (healthCheck.rise + 1), 1_300);
+      const riseMs = Math.max(healthCheck.intervalMs * healthCheck.rise, 1_000);
+      const back = riseMs + healthCheck.intervalMs * SLACK_INTERVALS;
       await sleep(back);
       const returned = await tally(port, 30);
       expect(returned.errors).toBe(0);
