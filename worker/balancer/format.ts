@@ -1,4 +1,5 @@
-import type { BalancerMappingEntry, BalancerServer } from "../../shared/balancer";
+import type { BalancerServer } from "../../shared/balancer";
+import type { BalancerMappingEntry } from "../../shared/balancer-api";
 
 /**
  * Paths the rendered files name on every member alike: certificates (shared/certificates.ts:
