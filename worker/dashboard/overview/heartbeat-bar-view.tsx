@@ -1,0 +1,36 @@
+import { formatTime } from "../common/when";
+import { BAR_CELL_MS, BAR_CELLS, type BeatState, beatSummary } from "./heartbeat-bar";
+import type { MemberView } from "./pool-view";
+
+const BEAT_WORD: Record<BeatState, string> = {
+  heard: "heard",
+  late: "late (silent past half the failover delay)",
+  missed: "missed (silent past the failover delay)",
+  none: "no data (the control plane was not listening yet)",
+};
+
+/**
+ * A member's heartbeats over the last few minutes, Uptime Kuma style: one cell per 10 s, green
+ * heard, amber late, red missed, grey no data; each cell says its time and state on hover.
+ */
+export function HeartbeatBar({ member }: { member: MemberView }) {
+  if (member.beats.length === 0) return null;
+  const minutes = Math.round((BAR_CELLS * BAR_CELL_MS) / 60_000);
+  return (
+    <div
+      class="beat-bar"
+      role="img"
+      data-testid="heartbeat-bar"
+      data-member-id={member.id}
+      aria-label={`Heartbeats of the last ${minutes} min: ${beatSummary(member.beats)}`}
+    >
+      {member.beats.map((cell) => (
+        <span
+          class={`beat beat-${cell.state}`}
+          data-beat={cell.state}
+          title={`${formatTime(cell.from)}: ${BEAT_WORD[cell.state]}`}
+        />
+      ))}
+    </div>
+  );
+}
