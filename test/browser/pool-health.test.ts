@@ -82,6 +82,8 @@ describe("pool health in Chromium", () => {
     async () => {
       const page = adminPage();
       const activeId = need(state.activeId, "the active");
+      // A phone watches too, open before the silence: "late" lasts only half the delay.
+      const lateOnPhone = await phonePage(page);
       await env().fleet.get(activeId).stop();
       const card = page.locator(`[data-testid=member-card][data-member-id="${activeId}"]`);
       // Past half the delay and before all of it: late, still online.
@@ -89,10 +91,9 @@ describe("pool health in Chromium", () => {
       expect(await card.getAttribute("data-online")).toBe("true");
       expect(await card.locator("[data-testid=member-liveness]").innerText()).toBe("Late");
       await screenshot(page, "pool-health-late-1366");
-      const lateOnPhone = await phonePage(page);
       await lateOnPhone
         .locator(`[data-testid=member-card][data-member-id="${activeId}"][data-late=true]`)
-        .waitFor();
+        .waitFor({ timeout: LIVE_TIMEOUT_MS });
       await screenshot(lateOnPhone, "pool-health-late-390");
 
       const health = byTestId(page, "pool-health");
