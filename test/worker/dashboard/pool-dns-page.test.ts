@@ -240,7 +240,10 @@ describe("the pool's DNS tab", () => {
       "account.zoneId": "0123456789abcdef0123456789abcdef",
     });
     expect(misfit.status).toBe(400);
-    expect(textOf(await misfit.text(), "error-account")).toContain("do not fit a powerdns account");
+    // In the form's words: the field's label, not the API's `zoneId`.
+    const misfitError = textOf(await misfit.text(), "error-account");
+    expect(misfitError).toContain("Zone ID (Cloudflare) does not fit a PowerDNS account");
+    expect(misfitError).not.toContain("zoneId");
     expect(await storedSettings(pool.id)).toMatchObject({ zone: "example.org" });
   });
 

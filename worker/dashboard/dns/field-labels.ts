@@ -1,3 +1,5 @@
+import type { DnsProviderKind } from "../../../shared/dns";
+
 /**
  * The DNS form's labels by field name (`<source>.<field>`). The form draws its labels from here
  * and its messages name fields with the same words, so a person is never shown an internal path
@@ -40,4 +42,37 @@ export function fieldErrorsInWords(errors: Record<string, string>): string {
   return Object.entries(errors)
     .map(([field, message]) => (field === "form" ? message : `${dnsFieldLabel(field)}: ${message}`))
     .join("; ");
+}
+
+const KIND_WORD: Record<DnsProviderKind, string> = {
+  cloudflare: "Cloudflare",
+  cpanel: "cPanel / WHM",
+  powerdns: "PowerDNS",
+};
+
+/** Which kinds of account each override of the pool's DNS form applies to. */
+const OVERRIDE_KINDS: Record<string, DnsProviderKind[]> = {
+  zoneId: ["cloudflare"],
+  proxied: ["cloudflare"],
+  zone: ["cpanel", "powerdns"],
+  serverId: ["powerdns"],
+  ttl: ["cloudflare", "cpanel", "powerdns"],
+};
+
+/**
+ * The store's "… do not fit a powerdns account" in the form's words: which filled-in overrides
+ * the chosen account cannot take ("Zone ID (Cloudflare) does not fit a PowerDNS account: leave
+ * it empty"). The message unchanged when it is about something else.
+ */
+export function accountMisfitInWords(message: string, overrides: Record<string, unknown>): string {
+  const kind = /do not fit an? (cloudflare|cpanel|powerdns) account/.exec(message)?.[1] as
+    | DnsProviderKind
+    | undefined;
+  if (!kind) return message;
+  const misfits = Object.keys(overrides)
+    .filter((name) => !(OVERRIDE_KINDS[name] ?? []).includes(kind))
+    .map((name) => dnsFieldLabel(`account.${name}`));
+  if (misfits.length === 0) return message;
+  const verb = misfits.length === 1 ? "does" : "do";
+  return `${misfits.join(", ")} ${verb} not fit a ${KIND_WORD[kind]} account: leave ${misfits.length === 1 ? "it" : "them"} empty`;
 }
