@@ -1,4 +1,3 @@
-import { formatTime } from "../common/when";
 import { BAR_CELL_MS, BAR_CELLS, type BeatState, beatSummary } from "./heartbeat-bar";
 import type { MemberView } from "./pool-view";
 
@@ -8,6 +7,9 @@ const BEAT_WORD: Record<BeatState, string> = {
   missed: "missed (silent past the failover delay)",
   none: "no data (the control plane was not listening yet)",
 };
+
+/** "03:12:20": a cell's start, time of day in UTC. */
+const clock = (at: number) => new Date(at).toISOString().slice(11, 19);
 
 /**
  * A member's heartbeats over the last few minutes, Uptime Kuma style: one cell per 10 s, green
@@ -25,11 +27,9 @@ export function HeartbeatBar({ member }: { member: MemberView }) {
       aria-label={`Heartbeats of the last ${minutes} min: ${beatSummary(member.beats)}`}
     >
       {member.beats.map((cell) => (
-        <span
-          class={`beat beat-${cell.state}`}
-          data-beat={cell.state}
-          title={`${formatTime(cell.from)}: ${BEAT_WORD[cell.state]}`}
-        />
+        // No class: the state is the style's key too (app.css), so a cell stays short (every
+        // member's 30 cells are in each 1.5 s refresh).
+        <span data-beat={cell.state} title={`${clock(cell.from)} UTC: ${BEAT_WORD[cell.state]}`} />
       ))}
     </div>
   );
