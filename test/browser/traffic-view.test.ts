@@ -185,6 +185,14 @@ describe("the traffic view in Chromium", () => {
       // The pool is younger than the bar: its oldest cells have no data, its latest were heard.
       expect(await cells.first().getAttribute("data-beat")).toBe("none");
       expect(await cells.last().getAttribute("data-beat")).toBe("heard");
+      // Pointing at a cell says its time and state (again after a refresh redrew the bar).
+      await expect
+        .poll(async () => {
+          await page.mouse.move(0, 0);
+          await cells.last().hover();
+          return cells.last().getAttribute("title");
+        }, POLL)
+        .toMatch(/^\d\d:\d\d:\d\d UTC: heard$/);
       // edge-a (now a standby) goes silent past the failover delay, then beats again.
       const stoppedAt = Date.now();
       await env().fleet.stop(a);

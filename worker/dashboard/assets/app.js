@@ -453,6 +453,24 @@
     }
   }
 
+  // A heartbeat bar's cell (worker/dashboard/overview/heartbeat-bar-view.tsx) gets its time and
+  // state as a tooltip when the pointer reaches it: the cells are sent bare to keep refreshes small.
+  const BEAT_WORDS = {
+    heard: "heard",
+    late: "late (silent past half the failover delay)",
+    missed: "missed (silent past the failover delay)",
+    none: "no data (the control plane was not listening yet)",
+  };
+  document.addEventListener("pointerover", (event) => {
+    const cell = event.target instanceof Element && event.target.closest("[data-beat]");
+    const bar = cell?.parentElement;
+    if (!cell || cell.title || !bar?.hasAttribute("data-beats-from")) return;
+    const index = [...bar.children].indexOf(cell);
+    const from = Number(bar.getAttribute("data-beats-from"));
+    const at = from + index * Number(bar.getAttribute("data-beat-ms"));
+    const state = cell.getAttribute("data-beat");
+    cell.title = `${new Date(at).toISOString().slice(11, 19)} UTC: ${BEAT_WORDS[state] ?? state}`;
+  });
   document.addEventListener("pointermove", chartAt);
   document.addEventListener("keydown", chartKeys);
   document.addEventListener("focusin", (event) => {
