@@ -16,6 +16,7 @@ import { EventLedger } from "./event-ledger";
 import { FailoverKeeper } from "./failover-keeper";
 import { HaproxyStatBoard } from "./haproxy-stat-board";
 import { DEAF_GAP_SLACK_MS, Hearing } from "./hearing";
+import { HeartbeatLog } from "./heartbeat-log";
 import { JobQueue } from "./job-queue";
 import { type LiveMember, offlineDeadline, resumeAfterRestart } from "./live-member";
 import { type Outcome, refuse } from "./outcome";
@@ -53,6 +54,8 @@ export class PoolState {
   readonly failover: FailoverKeeper;
   readonly schedules: ScheduleBook;
   readonly haproxyStats = new HaproxyStatBoard();
+  /** Recent heartbeat arrivals for the dashboard's heartbeat bars (memory only). */
+  readonly heartbeatLog: HeartbeatLog;
   readonly dns: DnsSync;
   readonly alerts: AlertDispatcher;
   /** Since when this instance could hear its members (replaced on load). */
@@ -67,6 +70,7 @@ export class PoolState {
   ) {
     this.config = parseConfig(env);
     this.hearing = this.newHearing(0);
+    this.heartbeatLog = new HeartbeatLog(this.now());
     this.db = openDb(env.DB, this.meter);
     this.alerts = new AlertDispatcher({
       storage,
@@ -214,6 +218,7 @@ export class PoolState {
     this.failover.forget(memberId);
     this.schedules.forget(memberId);
     this.haproxyStats.forget(memberId);
+    this.heartbeatLog.forget(memberId);
     await this.storage.delete(`member:${memberId}`);
   }
 
@@ -226,6 +231,7 @@ export class PoolState {
     this.jobQueue.clear();
     this.schedules.clear();
     this.haproxyStats.clear();
+    this.heartbeatLog.clear();
     this.alarmAt = null;
   }
 
