@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { SOCKET_PING, SOCKET_PONG } from "../../shared/agent-socket";
 import type { HeartbeatResponse, Whoami } from "../../shared/heartbeat";
 import type { CreateJob, JobKindAvailability } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
@@ -11,9 +12,10 @@ import type { MemberRow } from "../db/schema/members";
 import type { PoolRow } from "../db/schema/pools";
 import { createDnsProvider } from "../dns/providers";
 import * as manual from "../failover/manual-actions";
-import { setLogLevel } from "../log";
+import { log, setLogLevel } from "../log";
 import * as admin from "./admin-calls";
 import * as agent from "./agent-calls";
+import { acceptAgentSocket, onAgentMessage, pushDueJobs, pushTo } from "./agent-sockets";
 import { onAlarm } from "./alarm";
 import type { AgentCaller } from "./catalog";
 import type { HaproxyStatTable } from "./haproxy-stat-board";
@@ -48,6 +50,8 @@ export class PoolCoordinator extends DurableObject<Env> {
     super(ctx, env);
     // A coordinator may run in an isolate that has served no request: set its log level here.
     setLogLevel(parseConfig(env).logLevel);
+    // Keep-alive pings are answered by the runtime: they never wake the object nor bill a request.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SOCKET_PING, SOCKET_PONG));
   }
 
   // ── Agents (agent-calls.ts) ───────────────────────────────────────────────────────────────
@@ -65,7 +69,8 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async reportJobResult(poolId: string, caller: AgentCaller, jobId: string, body: string) {
-    return agent.reportJobResult(this.state, poolId, caller, jobId, body);
+    // A result may release a job held behind a canary: push it to its member now.
+    return this.thenPushJobs(agent.reportJobResult(this.state, poolId, caller, jobId, body));
   }
 
   async whoami(poolId: string, caller: AgentCaller): Promise<Outcome<Whoami>> {
@@ -77,7 +82,7 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async fireSchedule(poolId: string, caller: AgentCaller, scheduleId: string, body: string) {
-    return agent.fireSchedule(this.state, poolId, caller, scheduleId, body);
+    return this.thenPushJobs(agent.fireSchedule(this.state, poolId, caller, scheduleId, body));
   }
 
   async reportHaproxyStat(poolId: string, caller: AgentCaller, body: string) {
@@ -103,11 +108,15 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async enqueueJob(poolId: string, memberId: string, input: CreateJob, actor: string) {
-    return admin.enqueueJob(this.state, poolId, memberId, input, actor);
+    return this.thenPushJobs(admin.enqueueJob(this.state, poolId, memberId, input, actor));
   }
 
   async cancelJob(poolId: string, jobId: string, actor: string): Promise<Outcome<JobRow>> {
-    return admin.cancelJob(this.state, poolId, jobId, actor);
+    const outcome = await admin.cancelJob(this.state, poolId, jobId, actor);
+    if (outcome.ok) pushTo(this.ctx, outcome.value.memberId, { type: "cancel", jobId });
+    // Cancelling a canary may release or fail the jobs held behind it.
+    await pushDueJobs(this.ctx, this.state);
+    return outcome;
   }
 
   async jobKinds(poolId: string, memberId: string): Promise<Outcome<JobKindAvailability[]>> {
@@ -204,5 +213,33 @@ export class PoolCoordinator extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await onAlarm(this.state);
+    // Deliveries nobody acknowledged become due again; sockets get them without waiting for a beat.
+    await pushDueJobs(this.ctx, this.state);
+  }
+
+  /** An agent's WebSocket upgrade, authenticated by the Worker (routes/agent.ts). */
+  override async fetch(request: Request): Promise<Response> {
+    return acceptAgentSocket(this.ctx, this.state, request);
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (await onAgentMessage(this.state, ws, message)) await pushDueJobs(this.ctx, this.state);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    const memberId = this.ctx.getTags(ws)[0];
+    log("info", { msg: "agent socket closed", memberId, code, reason });
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    const memberId = this.ctx.getTags(ws)[0];
+    log("warn", { msg: "agent socket failed", memberId, error: String(error) });
+  }
+
+  /** Runs a call, then pushes whatever jobs it made due to their members' sockets. */
+  private async thenPushJobs<T>(pending: Promise<T>): Promise<T> {
+    const result = await pending;
+    await pushDueJobs(this.ctx, this.state);
+    return result;
   }
 }
