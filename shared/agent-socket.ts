@@ -73,9 +73,8 @@ export const SocketEnvelope = z.object({
 });
 export type SocketEnvelope = z.infer<typeof SocketEnvelope>;
 
-/** Coordinator → agent. */
-export const SocketPush = z.discriminatedUnion("type", [
-  /** The answer to request `id`: the HTTP route's body, or its error with the HTTP status. */
+/** The answer to request `id`: the HTTP route's body, or its error with the HTTP status. */
+export const SocketReply = z.discriminatedUnion("ok", [
   z.object({ type: z.literal("reply"), id: requestId, ok: z.literal(true), body: z.unknown() }),
   z.object({
     type: z.literal("reply"),
@@ -84,14 +83,22 @@ export const SocketPush = z.discriminatedUnion("type", [
     status: z.number().int(),
     error: z.object({ code: z.string(), message: z.string() }),
   }),
-  /** Jobs queued for this member, delivered now instead of on the next heartbeat. */
-  z.object({ type: z.literal("jobs"), jobs: z.array(JobDelivery) }),
-  /** An operator cancelled this job: do not start it (a running one is stopped). */
-  z.object({ type: z.literal("cancel"), jobId: id64 }),
-  /** The heartbeat interval to keep from now on. */
-  z.object({ type: z.literal("interval"), intervalMs: z.number().int().positive() }),
-  /** Send a heartbeat now (the control plane wants fresh facts). */
-  z.object({ type: z.literal("report-now") }),
-  z.object({ type: z.literal("pong") }),
+]);
+export type SocketReply = z.infer<typeof SocketReply>;
+
+/** Coordinator → agent: a reply, or news the coordinator pushes unasked. */
+export const SocketPush = z.union([
+  SocketReply,
+  z.discriminatedUnion("type", [
+    /** Jobs queued for this member, delivered now instead of on the next heartbeat. */
+    z.object({ type: z.literal("jobs"), jobs: z.array(JobDelivery) }),
+    /** An operator cancelled this job: do not start it. */
+    z.object({ type: z.literal("cancel"), jobId: id64 }),
+    /** The heartbeat interval to keep from now on. */
+    z.object({ type: z.literal("interval"), intervalMs: z.number().int().positive() }),
+    /** Send a heartbeat now (the control plane wants fresh facts). */
+    z.object({ type: z.literal("report-now") }),
+    z.object({ type: z.literal("pong") }),
+  ]),
 ]);
 export type SocketPush = z.infer<typeof SocketPush>;
