@@ -133,8 +133,9 @@ export class AgentTransport {
 
   close(): void {
     clearInterval(this.keepalive);
-    this.socket?.close();
-    this.socket = null;
+    const socket = this.socket;
+    this.socket = null; // stopping: its close is no loss to log
+    socket?.close();
   }
 
   /** The open socket, or a new one; null when heartbeats go over HTTP for now. */

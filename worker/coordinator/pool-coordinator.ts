@@ -25,6 +25,9 @@ import { PoolState, type Seams } from "./pool-state";
 
 export interface CoordinatorStats extends D1Totals {
   heartbeats: number;
+  /** Messages agents sent on their WebSockets (billed 20:1 as requests), and alarms run. */
+  socketMessages: number;
+  alarms: number;
 }
 
 /**
@@ -194,7 +197,8 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async stats(): Promise<CoordinatorStats> {
-    return { ...this.state.meter.totals, heartbeats: this.state.heartbeats };
+    const { heartbeats, socketMessages, alarms } = this.state;
+    return { ...this.state.meter.totals, heartbeats, socketMessages, alarms };
   }
 
   // ── Tests and benchmarks ──────────────────────────────────────────────────────────────────
@@ -212,6 +216,7 @@ export class PoolCoordinator extends DurableObject<Env> {
   // ── The runtime ───────────────────────────────────────────────────────────────────────────
 
   override async alarm(): Promise<void> {
+    this.state.alarms += 1;
     await onAlarm(this.state);
     // Deliveries nobody acknowledged become due again; sockets get them without waiting for a beat.
     await pushDueJobs(this.ctx, this.state);
@@ -223,6 +228,7 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.state.socketMessages += 1;
     if (await onAgentMessage(this.state, ws, message)) await pushDueJobs(this.ctx, this.state);
   }
 
