@@ -3,6 +3,7 @@
 declare module "ws" {
   import type { EventEmitter } from "node:events";
   import type { ClientRequest, IncomingMessage } from "node:http";
+  import type { Duplex } from "node:stream";
 
   interface ClientOptions {
     headers?: Record<string, string>;
@@ -30,6 +31,18 @@ declare module "ws" {
     ): this;
   }
 
+  /** The server side, for tests that play the control plane. */
+  class WebSocketServer extends EventEmitter {
+    constructor(options: { noServer: true });
+    handleUpgrade(
+      request: IncomingMessage,
+      socket: Duplex,
+      head: Buffer,
+      callback: (ws: WebSocket) => void,
+    ): void;
+    close(): void;
+  }
+
   export default WebSocket;
-  export { WebSocket };
+  export { WebSocket, WebSocketServer };
 }
