@@ -5,25 +5,26 @@
 // heartbeats, then over one WebSocket each, and counts what billing counts: Worker requests,
 // Durable Object requests, incoming WebSocket messages (billed 20:1), alarms, D1 rows read and
 // written (GET /api/v1/system/stats, from D1's own metadata). Prints per member-day the billed
-// units and the cost on the free and paid plans from bench/lib/prices.mjs, and how many members
-// at 1 s / 2 s / 5 s fit the free plan. A measurement: exits 0 when targets are missed.
+// units and the cost on the free and paid plans from shared/run-cost.ts (the one price table;
+// npm runs this under Node 22, which strips its types), and how many members at 1 s / 2 s / 5 s
+// fit the free plan. A measurement: exits 0 when targets are missed.
 import { Agent, request } from "node:http";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import {
+  ALWAYS_ON_GB_SECONDS_PER_DAY,
+  CONNECTS_PER_MEMBER_DAY,
+  CLOUDFLARE_PRICES as PRICES,
+  paidUsdPerMonth,
+} from "../shared/run-cost.ts";
 import { adminApi, SetupError, startControlPlane, wasInterrupted } from "./lib/control-plane.mjs";
-import { PRICES } from "./lib/prices.mjs";
 import { openSockets } from "./lib/socket-agents.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DAY_S = 86_400;
 const MONTH_DAYS = 30;
-/**
- * WebSocket (re)connections per member-day, assumed, not measured: deploys and network changes
- * drop sockets now and then. Each costs one Worker request and one object request.
- */
-const CONNECTS_PER_MEMBER_DAY = 24;
 const TARGETS = { freeMembersAt1s: 20, paidUsdPerMemberMonth: 0.05 };
 
 function options() {
@@ -148,16 +149,7 @@ async function measure(plane, transport, members, seconds, statsCost) {
 }
 
 /** Dollars per member-month on the paid plan, beyond what its $5 includes. */
-function paidUsdPerMemberMonth(units) {
-  const p = PRICES.paid;
-  const perMonth = (perDay, usdPerMillion) => (perDay * MONTH_DAYS * usdPerMillion) / 1e6;
-  return (
-    perMonth(units.workerRequests, p.workerUsdPerMillion) +
-    perMonth(units.objectRequests, p.objectUsdPerMillion) +
-    perMonth(units.d1RowsRead, p.d1ReadUsdPerMillion) +
-    perMonth(units.d1RowsWritten, p.d1WriteUsdPerMillion)
-  );
-}
+const paidUsdPerMemberMonth = (units) => paidUsdPerMonth(units);
 
 /**
  * Members of one pool that fit the free plan at `intervalS`: heartbeat-driven units scale with
@@ -213,12 +205,12 @@ function report(print, results, opts) {
       `\nTargets (WebSocket): ≥ ${TARGETS.freeMembersAt1s} members at 1 s on the free plan: ${free} (${free >= TARGETS.freeMembersAt1s ? "met" : "missed"}); ≤ $${TARGETS.paidUsdPerMemberMonth} per member-month paid: $${usd.toFixed(3)} (${usd <= TARGETS.paidUsdPerMemberMonth ? "met" : "missed"})`,
     );
   }
-  const gbSeconds = PRICES.objectGb * DAY_S;
+  const gbSeconds = ALWAYS_ON_GB_SECONDS_PER_DAY;
   print(
     `Duration, per pool (either transport): a coordinator hearing a beat every second never idles the ~10 s it needs to hibernate, so it is billed ${fmt(gbSeconds)} GB-s a day (free plan: ${fmt(PRICES.free.objectGbSecondsPerDay)} a day, one pool; paid: ${fmt(PRICES.paid.objectGbSecondsIncludedPerMonth)} a month included, then $${PRICES.paid.objectUsdPerMillionGbSeconds}/M GB-s ≈ $${((gbSeconds * MONTH_DAYS * PRICES.paid.objectUsdPerMillionGbSeconds) / 1e6).toFixed(2)} per pool-month).`,
   );
   print(
-    `WebSocket connections: ${CONNECTS_PER_MEMBER_DAY} per member-day assumed (1 Worker + 1 object request each). Prices: bench/lib/prices.mjs (checked ${PRICES.checked}).`,
+    `WebSocket connections: ${CONNECTS_PER_MEMBER_DAY} per member-day assumed (1 Worker + 1 object request each). Prices: shared/run-cost.ts (checked ${PRICES.checked}).`,
   );
 }
 
