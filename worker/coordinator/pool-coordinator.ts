@@ -136,7 +136,11 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async haproxyStat(poolId: string, memberId: string): Promise<Outcome<HaproxyStatTable>> {
-    return admin.haproxyStat(this.state, poolId, memberId);
+    const alreadyWanted = this.state.haproxyStats.wanted(memberId, this.state.now());
+    const outcome = await admin.haproxyStat(this.state, poolId, memberId);
+    // Newly wanted: an agent on a socket beats now (its answer asks for the table), not in an interval.
+    if (outcome.ok && !alreadyWanted) pushTo(this.ctx, memberId, { type: "report-now" });
+    return outcome;
   }
 
   // ── Admins: traffic (failover/manual-actions.ts) ──────────────────────────────────────────

@@ -88,6 +88,17 @@ describe("an agent's WebSocket", () => {
     expect(await socket.nextPush()).toEqual({ type: "cancel", jobId: job.id });
   });
 
+  it("asks the agent to report now when someone starts watching its HAProxy table", async () => {
+    const pool = await createPool();
+    const edge = await enroll(pool.id);
+    const socket = await connect(edge);
+    await socket.nextPush(); // interval
+    expect((await admin(`/members/${edge.member.id}/haproxy/stat`)).status).toBe(200);
+    expect(await socket.nextPush()).toEqual({ type: "report-now" });
+    const reply = await socketBeat(socket, edge);
+    expect(reply).toMatchObject({ ok: true, body: { wants: { haproxyStat: true } } });
+  });
+
   it("answers a keep-alive ping", async () => {
     const pool = await createPool();
     const edge = await enroll(pool.id);
