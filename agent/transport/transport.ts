@@ -67,11 +67,12 @@ export class AgentTransport {
   }
 
   async heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
-    const socket = await this.usableSocket();
-    if (socket) {
+    const opened = await this.usableSocket();
+    let trouble = typeof opened === "string" ? opened : null;
+    if (opened instanceof AgentSocket) {
       try {
         const body = await this.send(
-          socket,
+          opened,
           { type: "heartbeat", body: { ...report, transport: "ws" } },
           HEARTBEAT_TIMEOUT_MS,
           signal,
@@ -81,10 +82,16 @@ export class AgentTransport {
       } catch (error) {
         if (error instanceof Refused || signal?.aborted) throw error;
         // No reply in time: the socket may be half-open. Drop it; this beat goes over HTTP.
-        this.socketFailed(socket, reason(error));
+        trouble = reason(error);
+        opened.terminate(trouble);
+        if (this.socket === opened) this.socket = null;
       }
     }
-    return this.options.http.heartbeat({ ...report, transport: "http" }, signal);
+    const answer = await this.options.http.heartbeat({ ...report, transport: "http" }, signal);
+    // Counted only when HTTP got through: with the control plane down, both fail, and that is
+    // no reason to leave the WebSocket once it is back.
+    if (trouble !== null) this.countFailure(trouble);
+    return answer;
   }
 
   ackJob(jobId: string, ack: JobAck, signal?: AbortSignal): Promise<void> {
@@ -138,8 +145,11 @@ export class AgentTransport {
     socket?.close();
   }
 
-  /** The open socket, or a new one; null when heartbeats go over HTTP for now. */
-  private async usableSocket(): Promise<AgentSocket | null> {
+  /**
+   * The open socket, or a new one; null when heartbeats go over HTTP for now, or why the socket
+   * could not be opened (a failure to count once HTTP is known to get through).
+   */
+  private async usableSocket(): Promise<AgentSocket | string | null> {
     if (this.socket?.isOpen) return this.socket;
     if (this.now() < this.httpUntil) return null;
     const { url, token, version, hostname, log } = this.options;
@@ -161,9 +171,11 @@ export class AgentTransport {
       return socket;
     } catch (error) {
       if (error instanceof Refused) throw error;
-      if (error instanceof UpgradeRefused) this.fallBack(error.message);
-      else this.countFailure(reason(error));
-      return null;
+      if (error instanceof UpgradeRefused) {
+        this.fallBack(error.message);
+        return null;
+      }
+      return reason(error);
     }
   }
 
@@ -194,12 +206,6 @@ export class AgentTransport {
   ) {
     this.lastSentAt = this.now();
     return socket.request(request, timeoutMs, signal);
-  }
-
-  private socketFailed(socket: AgentSocket, why: string): void {
-    socket.terminate(why);
-    if (this.socket === socket) this.socket = null;
-    this.countFailure(why);
   }
 
   private countFailure(why: string): void {

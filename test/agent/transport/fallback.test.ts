@@ -12,7 +12,7 @@ import {
   SOCKET_FAILURES_BEFORE_FALLBACK,
 } from "../../../agent/transport/transport";
 
-type Upgrades = "refuse" | "accept" | "silent" | "bad_secret";
+type Upgrades = "refuse" | "accept" | "silent" | "bad_secret" | "down";
 
 const answer = () => ({ jobs: [], intervalMs: 1_000, serverTime: Date.now() });
 const report = { hostname: "edge-1", agentVersion: "1.0.0" };
@@ -31,6 +31,10 @@ function fakeControlPlane(): Promise<string> {
     let body = "";
     request.on("data", (chunk) => (body += chunk));
     request.on("end", () => {
+      if (upgrades === "down") {
+        response.writeHead(503).end();
+        return;
+      }
       httpBeats.push(JSON.parse(body));
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify(answer()));
@@ -38,7 +42,9 @@ function fakeControlPlane(): Promise<string> {
   });
   server.on("upgrade", (request: IncomingMessage, socket, head) => {
     upgradeAttempts += 1;
-    if (upgrades === "refuse") {
+    if (upgrades === "down") {
+      socket.destroy();
+    } else if (upgrades === "refuse") {
       socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
     } else if (upgrades === "bad_secret") {
       const body = JSON.stringify({
@@ -136,6 +142,17 @@ describe("the agent's transport", () => {
     await transport.heartbeat(report);
     expect(upgradeAttempts).toBe(SOCKET_FAILURES_BEFORE_FALLBACK);
   }, 15_000);
+
+  it("stays with the WebSocket through an outage of the whole control plane", async () => {
+    upgrades = "down";
+    for (let i = 0; i < SOCKET_FAILURES_BEFORE_FALLBACK + 1; i++) {
+      await expect(transport.heartbeat(report)).rejects.toThrow(/503/);
+    }
+    expect(said("transport: HTTP (WebSocket unavailable)")).toEqual([]);
+    upgrades = "accept";
+    await transport.heartbeat(report);
+    expect(socketBeats).toBe(1);
+  });
 
   it("treats the control plane's own refusal of the upgrade as a refused heartbeat", async () => {
     upgrades = "bad_secret";
