@@ -6,6 +6,7 @@ import type {
   NginxStatus,
   ServeProbe,
   ServiceActiveState,
+  Transport,
 } from "../../shared/heartbeat";
 import type { MemberStatus } from "../../shared/members";
 import type { MemberRow } from "../db/schema/members";
@@ -28,6 +29,8 @@ export interface LiveMember {
   host: HostMetrics | null;
   /** The latest heartbeat's request through the member's own frontend; null when it had none. */
   probe?: ServeProbe | null;
+  /** How the latest heartbeat travelled, as the agent said (null: an agent older than the field). */
+  transport?: Transport | null;
 }
 
 export type MemberChange =
@@ -74,6 +77,7 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
     nginx: report.nginx ?? null,
     host: report.host ?? null,
     probe: report.probe ?? null,
+    transport: report.transport ?? null,
   };
   const changes: MemberChange[] = [];
   if (previous.status !== "online") {
