@@ -19,6 +19,18 @@ import type { LiveMember } from "./live-member";
 
 export type FlipReason = Extract<Decision, { kind: "promote" }>["reason"] | "manual" | "drain";
 
+/**
+ * How long a promotion the active's own report calls for (its service down, or it would not
+ * serve) waits for the standby's fresh word when the standby can be asked to report now (it has
+ * a WebSocket). Both members killed at once: the active's death report arrives first, and the
+ * standby's last report, from before its own death, still says it serves. An answer takes a
+ * round trip; without one in time, the standby's last report decides.
+ */
+export const CONFIRM_WAIT_MS = 300;
+
+/** Asks a member's agent to report now; false when it cannot be asked (no WebSocket). */
+export type AskToReport = (memberId: string) => boolean;
+
 /** A flip the coordinator has decided: the writes that record it, and the pool after it. */
 export interface Flip {
   pool: PoolRow;
@@ -38,6 +50,8 @@ export class FailoverKeeper {
   /** Member names for the messages people read (alerts, the events list). */
   private names = new Map<string, string>();
   private openAlert: string | null = null;
+  /** A promotion waiting for the standby's fresh report: asked at `since`. */
+  private confirming: { from: string | null; to: string; since: number } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -73,17 +87,25 @@ export class FailoverKeeper {
     pool: PoolRow,
     members: FailoverMember[],
     now: number,
+    askToReport?: AskToReport,
   ): { flip: Flip | null; writes: Write[] } {
     const state = { activeMemberId: pool.activeMemberId, lastFlipAt: pool.lastFlipAt };
     const decision = decideFailover(policyOf(pool), state, members, now);
+    const asked = this.confirming;
+    if (decision.kind === "promote" && this.awaitsStandby(decision, members, now, askToReport)) {
+      return { flip: null, writes: [] };
+    }
+    this.confirming = null;
     if (decision.kind === "promote") {
       this.openAlert = null;
+      // Detected when the active reported, even when the standby's answer was awaited.
+      const waited = asked?.from === decision.from ? asked.since : now;
       const flip = this.flip(
         pool,
         members,
         decision.to,
         decision.reason,
-        decision.detectedAt,
+        Math.min(decision.detectedAt, waited),
         "system",
         now,
       );
@@ -115,6 +137,28 @@ export class FailoverKeeper {
     }
     if (decision.reason === "healthy") this.openAlert = null;
     return { flip: null, writes: [] };
+  }
+
+  /**
+   * Whether the promotion waits for the standby's fresh report (see CONFIRM_WAIT_MS): only for
+   * failures the active reported itself, and only for a standby that can be asked and has not
+   * reported since it was asked (or since the failure, when its own beat brought us here).
+   */
+  private awaitsStandby(
+    decision: Extract<Decision, { kind: "promote" }>,
+    members: FailoverMember[],
+    now: number,
+    askToReport: AskToReport | undefined,
+  ): boolean {
+    if (decision.reason !== "service_down" && decision.reason !== "cannot_serve") return false;
+    const heardAt = members.find((member) => member.id === decision.to)?.lastHeartbeatAt ?? 0;
+    const pending = this.confirming;
+    if (pending?.to === decision.to && pending.from === decision.from) {
+      return heardAt < pending.since && now < pending.since + CONFIRM_WAIT_MS;
+    }
+    if (heardAt >= now || !askToReport?.(decision.to)) return false;
+    this.confirming = { from: decision.from, to: decision.to, since: now };
+    return true;
   }
 
   /** The best ready member other than the active, for "cut to the next standby" and drains. */
@@ -169,6 +213,11 @@ export class FailoverKeeper {
 
   /** When a failback may next become due: the end of the primary's hold-down or of the flap guard. */
   deadlines(pool: PoolRow): number[] {
+    const confirmBy = this.confirming ? [this.confirming.since + CONFIRM_WAIT_MS] : [];
+    return [...confirmBy, ...this.failbackDeadlines(pool)];
+  }
+
+  private failbackDeadlines(pool: PoolRow): number[] {
     if (!pool.preferredPrimaryId || pool.preferredPrimaryId === pool.activeMemberId) return [];
     const since = this.readySince.get(pool.preferredPrimaryId);
     if (since === undefined) return [];

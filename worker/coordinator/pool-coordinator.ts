@@ -48,7 +48,9 @@ export class PoolCoordinator extends DurableObject<Env> {
     alertFetch: (input, init) => fetch(input, init),
     dnsProviderFor: (settings) => createDnsProvider(settings, parseConfig(this.env)),
   };
-  private readonly state = new PoolState(this.ctx.storage, this.env, this.seams);
+  private readonly state = new PoolState(this.ctx.storage, this.env, this.seams, (memberId) =>
+    pushTo(this.ctx, memberId, { type: "report-now" }),
+  );
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);

@@ -13,7 +13,7 @@ import { AlertDispatcher } from "./alert-dispatcher";
 import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { DnsSync } from "./dns-sync";
 import { EventLedger } from "./event-ledger";
-import { FailoverKeeper } from "./failover-keeper";
+import { type AskToReport, FailoverKeeper } from "./failover-keeper";
 import { HaproxyStatBoard } from "./haproxy-stat-board";
 import { DEAF_GAP_SLACK_MS, Hearing } from "./hearing";
 import { HeartbeatLog } from "./heartbeat-log";
@@ -70,6 +70,8 @@ export class PoolState {
     readonly storage: DurableObjectStorage,
     env: Env,
     private readonly seams: Seams,
+    /** Asks a member's agent to report now over its WebSocket; false when it has none. */
+    readonly askToReport: AskToReport = () => false,
   ) {
     this.config = parseConfig(env);
     this.hearing = this.newHearing(0);
