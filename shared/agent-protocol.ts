@@ -13,6 +13,13 @@ export {
   SHA256_HEADER,
   Sha256Hex,
 } from "./backups";
+export {
+  AgentCertificate,
+  BalancerApplyPayload,
+  BalancerOnDisk,
+  CERTIFICATE_ID_PATTERN,
+  revisionFromHeader,
+} from "./balancer-apply";
 export { HaproxyStatReport } from "./haproxy-stat";
 export {
   type HaproxySummary,

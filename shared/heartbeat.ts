@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BalancerOnDisk } from "./balancer-apply";
 import { JobDelivery } from "./jobs";
 import { refuseHiddenCharacters } from "./names";
 import { JobSchedule } from "./schedules";
@@ -111,6 +112,12 @@ export const Heartbeat = z.object({
   host: HostMetrics.optional(),
   publicIp: z.ipv4().optional(),
   probe: ServeProbe.optional(),
+  /**
+   * The managed balancer file on disk now: its revision (from its header comment, null when the
+   * header is gone) and the SHA-256 of its bytes, so a hand edit shows as drift. Absent when the
+   * agent finds no config file, or from agents older than the field.
+   */
+  balancer: BalancerOnDisk.optional(),
   runningJob: z.object({ id: z.string().max(64), startedAt: count }).optional(),
   /**
    * Round-trip of this agent's previous accepted heartbeat (request sent → answer read, on a

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { BalancerApplyPayload, revisionFromHeader } from "../../shared/balancer-apply";
+
+describe("revisionFromHeader", () => {
+  it.each([
+    ["# Baton managed balancer for pool edge (pool_1), revision 7\nglobal\n", 7],
+    ["# pool edge · revision: 12\n", 12],
+    ["#revision 3", 3],
+    ["global\n# revision 7\n", null],
+    ["# hand written\n", null],
+    ["", null],
+  ])("%j → %s", (text, revision) => {
+    expect(revisionFromHeader(text)).toBe(revision);
+  });
+});
+
+describe("BalancerApplyPayload", () => {
+  const good = {
+    target: "haproxy",
+    revision: 1,
+    sha256: "a".repeat(64),
+    text: "# revision 1\n",
+    certificates: [{ id: "crt_0123456789abcdef", sha256: "b".repeat(64) }],
+  };
+  it("accepts a revision with certificates by id", () => {
+    expect(BalancerApplyPayload.safeParse(good).success).toBe(true);
+  });
+  it.each([
+    [
+      "a path as a certificate id",
+      { certificates: [{ id: "../../etc/shadow", sha256: "b".repeat(64) }] },
+    ],
+    ["another service", { target: "apache" }],
+    ["a path to write", { path: "/etc/passwd" }],
+    ["an oversized text", { text: "x".repeat(512 * 1024 + 1) }],
+  ])("refuses %s", (_what, change) => {
+    expect(BalancerApplyPayload.safeParse({ ...good, ...change }).success).toBe(false);
+  });
+});
