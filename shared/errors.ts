@@ -32,6 +32,9 @@ export const ERROR_CODES = [
   "username_taken",
   "backup_exists",
   "payload_too_large",
+  "rollout_running",
+  "rollout_finished",
+  "balancer_managed",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -37,6 +37,13 @@ export const EVENT_TYPES = [
   "user.created",
   "user.updated",
   "user.deleted",
+  "rollout.started",
+  "rollout.succeeded",
+  "rollout.failed",
+  "rollout.aborted",
+  "balancer.drift",
+  "balancer.detached",
+  "balancer.settings_updated",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

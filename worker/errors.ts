@@ -34,6 +34,9 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   username_taken: 409,
   backup_exists: 409,
   payload_too_large: 413,
+  rollout_running: 409,
+  rollout_finished: 409,
+  balancer_managed: 409,
 };
 
 /** The one error class of the control plane: a stable code, a message a person can act on. */

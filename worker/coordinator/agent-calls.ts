@@ -14,6 +14,7 @@ import { recordChanges, takeSample } from "./observations";
 import { type Outcome, ok, parseBody, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import { queueJob } from "./queue-job";
+import { advanceRollout, onBalancerHeartbeat } from "./rollout-calls";
 
 // Calls from the pool's agents. Each passes the caller's checks first (PoolState.withAgent).
 
@@ -55,9 +56,11 @@ export function reportJobResult(
   jobId: string,
   body: string,
 ) {
-  return withBody(state, poolId, caller, JobResult, body, (_member, result) =>
-    state.jobQueue.report(caller.memberId, jobId, result, state.now()),
-  );
+  return withBody(state, poolId, caller, JobResult, body, async (_member, result) => {
+    const reported = await state.jobQueue.report(caller.memberId, jobId, result, state.now());
+    if (reported.ok) await advanceRollout(state);
+    return reported;
+  });
 }
 
 /** The caller's address as seen here, and whether the member allows it (no IP check). */
@@ -153,6 +156,9 @@ async function applyHeartbeat(
     await state.putLive(next);
   }
 
+  state.rollouts.refreshParity(state.members, state.pool?.activeMemberId ?? null);
+  // Before deliveries: a member that never had the live revision gets it in this answer.
+  writes.push(...(await onBalancerHeartbeat(state, row, next)));
   state.sampler.offer(next.memberId, report, now);
   writes.push(...takeSample(state, now), ...state.jobQueue.expire(now));
   const { deliveries, writes: deliveryWrites } = state.jobQueue.deliver(next.memberId, now);
@@ -160,6 +166,7 @@ async function applyHeartbeat(
 
   // A service-down report acts on the heartbeat that carries it.
   await commit(state, writes, evaluateFailover(state, now));
+  await advanceRollout(state);
   await state.scheduleAlarm();
   return {
     jobs: deliveries,

@@ -57,6 +57,7 @@ export function failoverMemberOf(
     readySince: null,
     probe: live?.probe ?? null,
     backends: live?.haproxy?.backends ?? null,
+    configParity: live?.parityProblem ?? null,
   };
 }
 

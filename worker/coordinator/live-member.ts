@@ -1,3 +1,4 @@
+import type { BalancerOnDisk } from "../../shared/balancer-apply";
 import type {
   HaproxySummary,
   Heartbeat,
@@ -28,6 +29,10 @@ export interface LiveMember {
   host: HostMetrics | null;
   /** The latest heartbeat's request through the member's own frontend; null when it had none. */
   probe?: ServeProbe | null;
+  /** The managed balancer file the latest heartbeat reported; null when it had none. */
+  balancer?: BalancerOnDisk | null;
+  /** Why its config is out of parity with the active's (RolloutBook.refreshParity); null when not. */
+  parityProblem?: string | null;
 }
 
 export type MemberChange =
@@ -74,6 +79,7 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
     nginx: report.nginx ?? null,
     host: report.host ?? null,
     probe: report.probe ?? null,
+    balancer: report.balancer ?? null,
   };
   const changes: MemberChange[] = [];
   if (previous.status !== "online") {

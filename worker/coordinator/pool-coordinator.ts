@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { HeartbeatResponse, Whoami } from "../../shared/heartbeat";
 import type { CreateJob, JobKindAvailability } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
+import type { BalancerState, CreateRollout, PutConfigParity } from "../../shared/rollouts";
 import type { JobSchedule, PutSchedules } from "../../shared/schedules";
 import type { AlertTestResult } from "../alerts/webhook";
 import { parseConfig } from "../config";
@@ -18,8 +19,9 @@ import { onAlarm } from "./alarm";
 import type { AgentCaller } from "./catalog";
 import type { HaproxyStatTable } from "./haproxy-stat-board";
 import type { LiveMember } from "./live-member";
-import type { Outcome } from "./outcome";
+import { type Outcome, ok } from "./outcome";
 import { PoolState, type Seams } from "./pool-state";
+import * as rollouts from "./rollout-calls";
 
 export interface CoordinatorStats extends D1Totals {
   heartbeats: number;
@@ -125,6 +127,28 @@ export class PoolCoordinator extends DurableObject<Env> {
 
   async haproxyStat(poolId: string, memberId: string): Promise<Outcome<HaproxyStatTable>> {
     return admin.haproxyStat(this.state, poolId, memberId);
+  }
+
+  // ── Admins: the managed balancer's rollouts (rollout-calls.ts) ─────────────────────────────
+
+  async startRollout(poolId: string, input: CreateRollout, actor: string) {
+    return rollouts.startRollout(this.state, poolId, input, actor);
+  }
+
+  async abortRollout(poolId: string, rolloutId: string, actor: string) {
+    return rollouts.abortRollout(this.state, poolId, rolloutId, actor);
+  }
+
+  async detachBalancer(poolId: string, actor: string) {
+    return rollouts.detachBalancer(this.state, poolId, actor);
+  }
+
+  async setConfigParity(poolId: string, input: PutConfigParity, actor: string) {
+    return rollouts.setConfigParity(this.state, poolId, input, actor);
+  }
+
+  async balancerState(poolId: string): Promise<Outcome<BalancerState>> {
+    return this.state.withPool(poolId, () => ok(rollouts.balancerStateOf(this.state)));
   }
 
   // ── Admins: traffic (failover/manual-actions.ts) ──────────────────────────────────────────

@@ -9,6 +9,7 @@ import { type PoolRow, pools } from "../db/schema/pools";
 import type { Write } from "../db/writes";
 import type { DnsProvider } from "../dns/provider";
 import { SerialQueue } from "../lib/serial";
+import { type RevisionSource, storedRevision } from "../rollouts/revision-source";
 import { AlertDispatcher } from "./alert-dispatcher";
 import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { DnsSync } from "./dns-sync";
@@ -19,16 +20,19 @@ import { DEAF_GAP_SLACK_MS, Hearing } from "./hearing";
 import { JobQueue } from "./job-queue";
 import { type LiveMember, offlineDeadline, resumeAfterRestart } from "./live-member";
 import { type Outcome, refuse } from "./outcome";
+import { RolloutBook } from "./rollout-book";
 import { Sampler } from "./sampler";
 import { ScheduleBook } from "./schedule-book";
 
 const UNFINISHED: JobRow["status"][] = ["held", "queued", "delivered", "running"];
 
-/** What tests replace on a coordinator: the clock, the webhook sender, the DNS provider. */
+/** What tests replace on a coordinator: the clock, the webhook sender, the DNS provider, revisions. */
 export interface Seams {
   now: () => number;
   alertFetch: typeof fetch;
   dnsProviderFor: (settings: DnsProviderSettings) => DnsProvider;
+  /** Rendered balancer revisions for rollouts (rollouts/revision-source.ts). */
+  revisionSource?: RevisionSource;
 }
 
 type Handler<Args extends unknown[], T> = (...args: Args) => Outcome<T> | Promise<Outcome<T>>;
@@ -53,6 +57,7 @@ export class PoolState {
   readonly failover: FailoverKeeper;
   readonly schedules: ScheduleBook;
   readonly haproxyStats = new HaproxyStatBoard();
+  readonly rollouts = new RolloutBook();
   readonly dns: DnsSync;
   readonly alerts: AlertDispatcher;
   /** Since when this instance could hear its members (replaced on load). */
@@ -100,6 +105,10 @@ export class PoolState {
   now(): number {
     return this.seams.now();
   }
+
+  /** A rendered revision of the pool's balancer, or null when it does not exist. */
+  readonly revisionSource: RevisionSource = (...args) =>
+    (this.seams.revisionSource ?? storedRevision)(...args);
 
   /**
    * Runs `handle` in the queue once this coordinator serves `poolId`, or `otherwise` when the pool
@@ -196,6 +205,7 @@ export class PoolState {
     this.jobQueue.load(rows);
     await this.dns.load(this.db, this.config.secretsKey, pool.id);
     await this.alerts.load(this.db, this.config.secretsKey, pool.id);
+    await this.rollouts.load(this.db, pool.id);
     this.alarmAt = await this.storage.getAlarm();
   }
 
@@ -214,6 +224,7 @@ export class PoolState {
     this.failover.forget(memberId);
     this.schedules.forget(memberId);
     this.haproxyStats.forget(memberId);
+    this.rollouts.forget(memberId);
     await this.storage.delete(`member:${memberId}`);
   }
 
@@ -226,6 +237,7 @@ export class PoolState {
     this.jobQueue.clear();
     this.schedules.clear();
     this.haproxyStats.clear();
+    this.rollouts.clear();
     this.alarmAt = null;
   }
 

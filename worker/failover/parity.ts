@@ -1,0 +1,30 @@
+/**
+ * Config parity (issue #16): with a managed balancer, a standby is ready only when it runs the
+ * same config as the active, so a failover never moves traffic to a member whose balancer
+ * does something else. "The same" is the SHA-256 of the file on disk each agent reports
+ * (identical text on every member: the renderers reference certificates relatively); the
+ * revision numbers only make the reason readable.
+ */
+import type { BalancerOnDisk } from "../../shared/balancer-apply";
+
+/**
+ * Why `member`'s balancer config keeps it from being ready, or null: it lacks one, or its file
+ * hashes differently from the active's. Null when parity is not required, for the active itself,
+ * and when the active has not reported its file (nothing to compare with).
+ */
+export function parityProblem(
+  member: BalancerOnDisk | null | undefined,
+  active: BalancerOnDisk | null | undefined,
+  required: boolean,
+): string | null {
+  if (!required || !active?.sha256) return null;
+  if (member?.sha256 === active.sha256) return null;
+  const activeRevision =
+    active.revision === null ? "an unnumbered config" : `revision ${active.revision}`;
+  if (!member?.sha256) return `no managed balancer config yet (the active runs ${activeRevision})`;
+  if (member.revision !== null && member.revision === active.revision) {
+    return `balancer config differs from the active's (both say revision ${member.revision}: edited by hand?)`;
+  }
+  const own = member.revision === null ? "an unnumbered config" : `revision ${member.revision}`;
+  return `runs balancer ${own}, the active runs ${activeRevision}`;
+}
