@@ -19,12 +19,17 @@ export function parityProblem(
 ): string | null {
   if (!required || !active?.sha256) return null;
   if (member?.sha256 === active.sha256) return null;
-  const activeRevision =
-    active.revision === null ? "an unnumbered config" : `revision ${active.revision}`;
-  if (!member?.sha256) return `no managed balancer config yet (the active runs ${activeRevision})`;
+  const theActive =
+    active.revision === null
+      ? "the active runs a config without a revision header"
+      : `the active runs revision ${active.revision}`;
+  if (!member?.sha256) return `no managed balancer config reported (${theActive})`;
   if (member.revision !== null && member.revision === active.revision) {
     return `balancer config differs from the active's (both say revision ${member.revision}: edited by hand?)`;
   }
-  const own = member.revision === null ? "an unnumbered config" : `revision ${member.revision}`;
-  return `runs balancer ${own}, the active runs ${activeRevision}`;
+  const own =
+    member.revision === null
+      ? "a balancer config without a revision header"
+      : `balancer revision ${member.revision}`;
+  return `runs ${own}, ${theActive}`;
 }
