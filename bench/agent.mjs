@@ -19,6 +19,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
+import { signalGroup, stopGroup } from "../test/harness/process-group.mjs";
 import { sampleProcess, summarise } from "./lib/agent-sampler.mjs";
 import { adminApi, SetupError, startControlPlane, wasInterrupted } from "./lib/control-plane.mjs";
 import { findHaproxy, startHaproxy } from "./lib/haproxy.mjs";
@@ -30,11 +31,7 @@ const HEAP_PREFIX = "baton-bench-heap ";
 /** Process groups (agent, HAProxy) still running: SIGKILLed if the benchmark exits first. */
 const liveGroups = new Set();
 process.on("exit", () => {
-  for (const pid of liveGroups) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {}
-  }
+  for (const pid of liveGroups) signalGroup(pid, "SIGKILL");
 });
 /** Where scripts/build-agent.mjs has written the bundle, newest layout first. */
 const BUNDLE_CANDIDATES = ["dist/public/agent/baton-agent.mjs", "dist/agent/baton-agent.mjs"];
@@ -165,14 +162,7 @@ async function measure(node, args, env, { seconds, warmup }) {
       if (k >= warmup) samples.push(sample);
     }
   } finally {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {}
-    for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++)
-      await sleep(100);
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
+    await stopGroup(child.pid, 5000);
     liveGroups.delete(child.pid);
   }
   return { figures: summarise(samples), lines, heap, stderr };
@@ -233,7 +223,7 @@ async function main() {
   try {
     const haproxyBinary = opts.haproxy ? findHaproxy() : null;
     if (haproxyBinary) {
-      haproxy = await startHaproxy(haproxyBinary);
+      haproxy = await startHaproxy();
       liveGroups.add(haproxy.pid);
     }
     print(

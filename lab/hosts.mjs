@@ -5,6 +5,7 @@
 // host carries its requests over the bridge, as a sidecar would: a cut link cuts it too.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { haproxySiteConfig } from "../test/harness/haproxy-site.mjs";
 import { spawnIn } from "./proc.mjs";
 import { ipOf, namespaceOf, pidsIn } from "./topology.mjs";
 
@@ -12,24 +13,13 @@ export const BACKEND_PORT = 8080;
 const AGENT_NODE_FLAGS = ["--jitless", "--no-expose-wasm", "--max-semi-space-size=1"];
 
 export function haproxyConfig(site, extra = []) {
-  return [
-    "global",
-    `  stats socket ${join(site, "run", "admin.sock")} mode 600 level admin`,
-    "defaults",
-    "  mode http",
-    "  timeout connect 1s",
-    "  timeout client 5s",
-    "  timeout server 5s",
-    "frontend fe_web",
-    "  bind *:80",
-    "  default_backend be_app",
-    "backend be_app",
-    "  option httpchk GET /",
-    "  default-server inter 200ms fall 2 rise 1",
-    `  server app1 127.0.0.1:${BACKEND_PORT} check`,
-    ...extra,
-    "",
-  ].join("\n");
+  return haproxySiteConfig({
+    adminSocket: join(site, "run", "admin.sock"),
+    bind: "*:80",
+    servers: [["app1", `127.0.0.1:${BACKEND_PORT}`]],
+    inter: "200ms",
+    extra,
+  });
 }
 
 function nginxConfig(site) {

@@ -2,19 +2,10 @@
 // output to a log file. Every one is tracked until it has exited, and stopped by its group.
 import { spawn } from "node:child_process";
 import { openSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
+import { signalGroup, stopGroup as stopProcessGroup } from "../test/harness/process-group.mjs";
 
 /** Process groups started and not known to be gone. */
 const groups = new Set();
-
-const signalGroup = (pid, signal) => {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Starts `command` in namespace `ns`. `log`: a file for stdout and stderr, or "pipe" (the caller
@@ -39,11 +30,7 @@ export function spawnIn(ns, command, args, { env = {}, log, cwd } = {}) {
 
 /** Stops one process group: SIGTERM, then SIGKILL what is left after 3 s. */
 export async function stopGroup(pid, graceMs = 3000) {
-  if (pid === undefined) return;
-  signalGroup(pid, "SIGTERM");
-  for (let waited = 0; signalGroup(pid, 0) && waited < graceMs; waited += 50) await sleep(50);
-  signalGroup(pid, "SIGKILL");
-  for (let waited = 0; signalGroup(pid, 0) && waited < 2000; waited += 50) await sleep(50);
+  await stopProcessGroup(pid, graceMs);
   groups.delete(pid);
 }
 

@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { signalGroup, stopGroup } from "./process-group.mjs";
 
 /** What `wrangler dev` needs from the repository; node_modules is linked, not copied. */
 const SOURCES = [
@@ -95,16 +96,6 @@ function failureLine(file) {
   }
 }
 
-/** Signals a whole process group; false when it is gone (signal 0 only asks). */
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Starts the control plane from the repository at `root`. Resolves once GET /healthz answers;
  * on any failure everything started is stopped and a SetupError says why.
@@ -146,7 +137,7 @@ export async function startControlPlane(root, options = {}) {
     if (child.pid === undefined) throw new SetupError(`could not start ${command} ${args[0]}`);
     groups.add(child.pid);
     // Forget the group only once it is empty: wrangler's own children may outlive it.
-    child.on("exit", () => killGroup(child.pid, 0) || groups.delete(child.pid));
+    child.on("exit", () => signalGroup(child.pid, 0) || groups.delete(child.pid));
     return child;
   };
 
@@ -156,7 +147,7 @@ export async function startControlPlane(root, options = {}) {
    */
   const stopGracefully = async () => {
     const all = [...groups];
-    const alive = () => all.filter((pid) => killGroup(pid, 0));
+    const alive = () => all.filter((pid) => signalGroup(pid, 0));
     const waitGone = async (ms) => {
       for (let waited = 0; alive().length > 0 && waited < ms; waited += 100) await sleep(100);
     };
@@ -166,9 +157,9 @@ export async function startControlPlane(root, options = {}) {
       } catch {}
     }
     await waitGone(5000);
-    for (const pid of alive()) killGroup(pid, "SIGTERM");
+    for (const pid of alive()) signalGroup(pid, "SIGTERM");
     await waitGone(2000);
-    for (const pid of alive()) killGroup(pid, "SIGKILL");
+    for (const pid of alive()) signalGroup(pid, "SIGKILL");
     await waitGone(2000);
     groups.clear();
     closeSync(log);
@@ -194,7 +185,7 @@ export async function startControlPlane(root, options = {}) {
     /** Synchronous last resort (exit handlers cannot wait): SIGKILL every group, drop the dir. */
     killNow: () => {
       if (stopped) return;
-      for (const pid of groups) killGroup(pid, "SIGKILL");
+      for (const pid of groups) signalGroup(pid, "SIGKILL");
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -211,7 +202,7 @@ export async function startControlPlane(root, options = {}) {
     const runWrangler = (args) => {
       const child = spawnTracked(args);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), MIGRATE_TIMEOUT_MS);
+        const timer = setTimeout(() => signalGroup(child.pid, "SIGKILL"), MIGRATE_TIMEOUT_MS);
         child.on("exit", (code) => {
           clearTimeout(timer);
           resolve(code ?? 1);
@@ -290,13 +281,7 @@ export async function startControlPlane(root, options = {}) {
     };
     // A real outage that keeps the D1 and Durable Object state: stop the server's process group
     // (SIGTERM, then SIGKILL after 5 s), later serve again from the same state directory.
-    plane.pause = async () => {
-      const pid = plane.wranglerPid;
-      killGroup(pid, "SIGTERM");
-      for (let waited = 0; killGroup(pid, 0) && waited < 5000; waited += 50) await sleep(50);
-      killGroup(pid, "SIGKILL");
-      for (let waited = 0; killGroup(pid, 0) && waited < 2000; waited += 50) await sleep(50);
-    };
+    plane.pause = () => stopGroup(plane.wranglerPid, 5000);
     plane.resume = serveUntilReady;
     // A port found free can still be taken before the server binds it: start again on another
     // (twice at most) unless the caller chose the port.

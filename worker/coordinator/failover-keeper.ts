@@ -1,6 +1,4 @@
 import { eq } from "drizzle-orm";
-import type { MonitoredService } from "../../shared/heartbeat";
-import type { PoolProfile } from "../../shared/pools";
 import type { Db } from "../db/client";
 import type { MemberRow } from "../db/schema/members";
 import { type PoolRow, pools } from "../db/schema/pools";
@@ -15,51 +13,9 @@ import {
   isReady,
   notReadyReasons,
 } from "../failover/decide";
+import { failoverMemberOf, policyOf } from "../failover/inputs";
 import type { EventWriter } from "./job-queue";
 import type { LiveMember } from "./live-member";
-
-const MONITORED: Record<PoolProfile, MonitoredService | null> = {
-  haproxy: "haproxy",
-  nginx: "nginx",
-  generic: null,
-};
-
-export function policyOf(pool: PoolRow): FailoverPolicy {
-  return {
-    autoFailover: pool.autoFailover,
-    failoverDelayMs: pool.failoverDelayS * 1000,
-    monitoredService: MONITORED[pool.profile],
-    preferredPrimaryId: pool.preferredPrimaryId,
-    failbackHoldDownMs: pool.failbackHoldDownS * 1000,
-    allowPrivateAddresses: pool.allowPrivateAddresses,
-  };
-}
-
-/**
- * One member as failover sees it: its catalog row and what its latest heartbeats said.
- * `hearingSince`: silence before it is the control plane's and does not count. The dashboard
- * builds its members with this too, so it shows failover's own readiness.
- */
-export function failoverMemberOf(
-  row: MemberRow,
-  live: LiveMember | undefined,
-  hearingSince?: number,
-): FailoverMember {
-  return {
-    id: row.id,
-    priority: row.priority,
-    lastHeartbeatAt: live?.lastHeartbeatAt ?? row.lastHeartbeatAt ?? null,
-    ...(hearingSince === undefined ? {} : { silenceCountsFrom: hearingSince }),
-    services: live?.services ?? {},
-    draining: row.draining,
-    disabled: row.disabled,
-    publicIp: live?.publicIp ?? row.publicIp,
-    readySince: null,
-    probe: live?.probe ?? null,
-    backends: live?.haproxy?.backends ?? null,
-    configParity: live?.parityProblem ?? null,
-  };
-}
 
 export type FlipReason = Extract<Decision, { kind: "promote" }>["reason"] | "manual" | "drain";
 

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { members } from "../db/schema/members";
 import { metricSamples } from "../db/schema/metrics";
 import type { Write } from "../db/writes";
+import { policyOf } from "../failover/inputs";
 import { changeEvent } from "./change-events";
-import { policyOf } from "./failover-keeper";
 import type { LiveMember, MemberChange } from "./live-member";
 import type { PoolState } from "./pool-state";
 

@@ -2,10 +2,10 @@ import type { CreateJob, JobKind } from "../../shared/jobs";
 import type { JobRow } from "../db/schema/jobs";
 import type { MemberRow } from "../db/schema/members";
 import type { PoolRow } from "../db/schema/pools";
+import { policyOf } from "../failover/inputs";
 import { admitJob, admitKind } from "../jobs/admission";
 import { planCanary, shapeWithCanary } from "./canary-gate";
 import { failoverView } from "./commit";
-import { policyOf } from "./failover-keeper";
 import { refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 

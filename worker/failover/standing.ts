@@ -1,8 +1,8 @@
-import { failoverMemberOf, policyOf } from "../coordinator/failover-keeper";
 import type { LiveMember } from "../coordinator/live-member";
 import type { MemberRow } from "../db/schema/members";
 import type { PoolRow } from "../db/schema/pools";
 import { type FailoverMember, failureOf, notReadyReasons, servingProblem } from "./decide";
+import { failoverMemberOf, policyOf } from "./inputs";
 
 export type Liveness = "online" | "offline" | "never_seen";
 

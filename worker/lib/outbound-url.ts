@@ -1,4 +1,5 @@
-import { ipAllowed, parseIp } from "./ip";
+import { parseIp } from "./ip";
+import { type SpecialRangeKind, specialRangeOf } from "./special-ranges";
 
 /** Whether the control plane may call loopback and private addresses: local development only. */
 export interface OutboundPolicy {
@@ -9,40 +10,38 @@ export interface OutboundPolicy {
 export const PUBLIC_ONLY: OutboundPolicy = { allowPrivateUrls: false };
 
 // Reachable only on the machine or network the control plane runs on: allowed for development.
-const PRIVATE_RANGES: Record<string, readonly string[]> = {
-  loopback: ["127.0.0.0/8", "::1/128"],
-  private: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"],
-};
+// Loopback first: ::1 also lies in the IPv4-compatible ::/96.
+const PRIVATE_KINDS: readonly SpecialRangeKind[] = ["loopback", "private", "sharedAddressSpace"];
 
 // Never a provider or a webhook: metadata services live in link-local, and the rest is not
-// unicast on the Internet. IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as the IPv4 it carries.
-const NEVER_RANGES: Record<string, readonly string[]> = {
-  "link-local (cloud metadata)": ["169.254.0.0/16", "fe80::/10"],
-  unspecified: ["0.0.0.0/8", "::/128"],
-  multicast: ["224.0.0.0/4", "ff00::/8"],
-  "reserved or broadcast": ["240.0.0.0/4", "192.0.0.0/24", "198.18.0.0/15", "fec0::/10"],
-  "IPv4-compatible or NAT64": ["::/96", "64:ff9b::/96", "64:ff9b:1::/48"],
-};
+// unicast on the Internet.
+const NEVER_KINDS: readonly SpecialRangeKind[] = [
+  "linkLocal",
+  "unspecified",
+  "multicast",
+  "reserved",
+  "protocolAssignments",
+  "benchmarking",
+  "translation",
+];
 
 // Names that resolve inside a network, not on the Internet (RFC 6761, 6762, 8375; cloud DNS).
 const LOCAL_NAME = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/;
 
-/** "a loopback address", "an unspecified address": the kind of range `ip` lies in, or null. */
-function rangeKind(ip: string, table: Record<string, readonly string[]>): string | null {
-  for (const [kind, ranges] of Object.entries(table)) {
-    if (ipAllowed(ip, ranges)) return `${/^[aeiouI]/.test(kind) ? "an" : "a"} ${kind} address`;
-  }
-  return null;
+/** "a loopback address", "an unspecified address": the kind of block `ip` lies in, or null. */
+function rangeKind(ip: string, kinds: readonly SpecialRangeKind[]): string | null {
+  const found = specialRangeOf(ip, kinds);
+  if (!found) return null;
+  return `${/^[aeiouI]/.test(found.label) ? "an" : "a"} ${found.label} address`;
 }
 
 /** Why `host` (a WHATWG-normalised hostname) is not public, or null when it is. */
 function hostRefusal(host: string, policy: OutboundPolicy): string | null {
   const name = host.replace(/^\[|\]$/g, "").replace(/\.$/, "");
   if (parseIp(name)) {
-    // Private first: ::1 also lies in the IPv4-compatible ::/96.
-    const local = rangeKind(name, PRIVATE_RANGES);
+    const local = rangeKind(name, PRIVATE_KINDS);
     if (local) return policy.allowPrivateUrls ? null : `${name} is ${local}`;
-    const never = rangeKind(name, NEVER_RANGES);
+    const never = rangeKind(name, NEVER_KINDS);
     return never ? `${name} is ${never}` : null;
   }
   if (policy.allowPrivateUrls) return null;
@@ -80,7 +79,7 @@ export function outboundUrlRefusal(href: string, policy: OutboundPolicy): string
 
 function isPrivateHost(host: string): boolean {
   const name = host.replace(/^\[|\]$/g, "").replace(/\.$/, "");
-  if (parseIp(name)) return rangeKind(name, PRIVATE_RANGES) !== null;
+  if (parseIp(name)) return rangeKind(name, PRIVATE_KINDS) !== null;
   return LOCAL_NAME.test(name) || !name.includes(".");
 }
 

@@ -4,14 +4,13 @@
  * restored on another. Ports are loopback; everything lives in temp dirs removed afterwards.
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { createServer as createTcpServer } from "node:net";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { showStat } from "../../../agent/haproxy/runtime-api";
 import { haproxyHandlers } from "../../../agent/jobs/haproxy";
 import { freePort } from "../haproxy/haproxy-instance";
 import { failure, MemoryJobApi, testJob } from "./job-context";
-import { get, haproxyConfig, startHaproxySite, useSiteLab } from "./sites";
+import { get, haproxyConfig, holdPort, startHaproxySite, useSiteLab } from "./sites";
 
 const lab = useSiteLab("baton-haproxy-jobs-");
 
@@ -67,10 +66,7 @@ describe("haproxy.config.apply, haproxy.reload, drain and ready", () => {
   }, 30_000);
 
   it("refuses, before any reload, a config that validates but cannot bind its port, and keeps serving", async () => {
-    const busy = createTcpServer();
-    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
-    const address = busy.address();
-    const busyPort = typeof address === "object" && address ? address.port : 0;
+    const { port: busyPort, release } = await holdPort();
     try {
       const before = await readFile(edge.configFile, "utf8");
       const served = await get(edge.port);
@@ -90,7 +86,7 @@ describe("haproxy.config.apply, haproxy.reload, drain and ready", () => {
       expect((await edge.services.status("haproxy")).activeState).toBe("active");
       expect(await readdir(edge.confDir)).toEqual(["conf.d", "haproxy.cfg"]);
     } finally {
-      await new Promise((resolve) => busy.close(resolve));
+      await release();
     }
   }, 40_000);
 

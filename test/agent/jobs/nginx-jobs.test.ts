@@ -4,14 +4,13 @@
  * Loopback ports; temp dirs removed afterwards.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nginxHandlers } from "../../../agent/jobs/nginx";
 import { freePort } from "../haproxy/haproxy-instance";
 import { failure, MemoryJobApi, testJob } from "./job-context";
-import { get, nginxConfig, type Site, startNginxSite } from "./sites";
+import { get, holdPort, nginxConfig, type Site, startNginxSite } from "./sites";
 
 /** Where nginx's logs and pid go: one per group of sites that take turns. */
 const runtimes: string[] = [];
@@ -68,10 +67,7 @@ describe("nginx.config.apply and nginx.reload", () => {
   }, 30_000);
 
   it("refuses, before any reload, a config that validates but cannot bind its port, and keeps serving", async () => {
-    const busy = createTcpServer();
-    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
-    const address = busy.address();
-    const busyPort = typeof address === "object" && address ? address.port : 0;
+    const { port: busyPort, release } = await holdPort();
     try {
       const before = await readFile(edge.configFile, "utf8");
       const { ctx } = job("nginx.config.apply");
@@ -89,7 +85,7 @@ describe("nginx.config.apply and nginx.reload", () => {
       expect(await get(edge.port)).toBe("two");
       expect((await edge.services.status("nginx")).activeState).toBe("active");
     } finally {
-      await new Promise((resolve) => busy.close(resolve));
+      await release();
     }
   }, 40_000);
 

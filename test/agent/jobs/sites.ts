@@ -6,11 +6,13 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer, request, type Server } from "node:http";
+import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import type { AgentConfig } from "../../../agent/config";
 import { DirectServiceManager } from "../../../agent/services/direct";
+import { haproxyPrelude, listenOnLoopback } from "../../harness/haproxy-site.mjs";
 import { findHaproxy } from "../haproxy/haproxy-instance";
 import { findNginx } from "../nginx/nginx-instance";
 
@@ -44,16 +46,17 @@ export function get(port: number, path = "/"): Promise<string> {
   });
 }
 
+/** A loopback port something else holds, as a port another program took would be. */
+export async function holdPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const holder = createTcpServer();
+  const port = await listenOnLoopback(holder);
+  return { port, release: () => new Promise((resolve) => holder.close(() => resolve())) };
+}
+
 /** An HAProxy config: `fe_web` on `port` answering `body`, and `be_app` with two servers. */
 export function haproxyConfig(o: { socket: string; port: number; body: string; upstream: number }) {
   return [
-    "global",
-    `    stats socket ${o.socket} mode 600 level admin`,
-    "defaults",
-    "    mode http",
-    "    timeout connect 1s",
-    "    timeout client 5s",
-    "    timeout server 5s",
+    ...haproxyPrelude(o.socket, "    "),
     "frontend fe_web",
     `    bind 127.0.0.1:${o.port}`,
     `    http-request return status 200 content-type text/plain string "${o.body}"`,

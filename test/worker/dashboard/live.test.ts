@@ -57,7 +57,7 @@ describe("notReadyReasons: what the dashboard says and failover decides by", () 
     [
       "a member reporting 0.0.0.0",
       { publicIp: "0.0.0.0" },
-      ["public IP 0.0.0.0 is not a unicast address (this network 0.0.0.0/8)"],
+      ["public IP 0.0.0.0 is not a unicast address (unspecified 0.0.0.0/8)"],
     ],
     [
       "a member whose probe got a 503",

@@ -98,5 +98,5 @@ it("a provider URL on a metadata address is refused even in development", async 
   const settings = settingsFor("powerdns", "http://169.254.169.254/latest/meta-data");
   const error = await caught(createDnsProvider(settings, DEVELOPMENT).readAddresses(NAME));
   expect(error).toMatchObject({ retryable: false });
-  expect(error.message).toContain("169.254.169.254 is a link-local (cloud metadata) address");
+  expect(error.message).toContain("169.254.169.254 is a link-local address");
 });

@@ -33,7 +33,7 @@ describe("a deployed control plane refuses to call private addresses", () => {
   it.each([
     ["http://127.0.0.1:8081/?", "127.0.0.1 is a loopback address"],
     ["https://2130706433/", "127.0.0.1 is a loopback address"],
-    ["https://169.254.169.254/", "169.254.169.254 is a link-local (cloud metadata) address"],
+    ["https://169.254.169.254/", "169.254.169.254 is a link-local address"],
     ["https://10.0.0.8/", "10.0.0.8 is a private address"],
     ["https://metadata.google.internal/", "metadata.google.internal is a local name"],
   ])("DNS provider at %s: not saved, not tested", async (baseUrl, why) => {
@@ -69,7 +69,7 @@ describe("a deployed control plane refuses to call private addresses", () => {
     });
     expectError(webhook, 400, "validation_failed");
     expect(issues(webhook)?.map((issue) => issue.path)).toEqual(["url", "secret"]);
-    expect(issues(webhook)?.[0]?.message).toContain("link-local (cloud metadata)");
+    expect(issues(webhook)?.[0]?.message).toContain("link-local address");
   });
 
   it("refuses a provider at a bare public IP address, which a deployed Worker cannot fetch", async () => {

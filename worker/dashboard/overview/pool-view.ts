@@ -2,10 +2,10 @@ import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
 import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
 import type { MonitoredService, ServiceActiveState } from "../../../shared/heartbeat";
 import type { PoolProfile } from "../../../shared/pools";
-import { policyOf } from "../../coordinator/failover-keeper";
 import type { LiveMember } from "../../coordinator/live-member";
 import type { MemberRow } from "../../db/schema/members";
 import type { PoolRow } from "../../db/schema/pools";
+import { policyOf } from "../../failover/inputs";
 import { type PoolHealth, poolHealth } from "../../failover/pool-health";
 import { type Liveness, memberStanding } from "../../failover/standing";
 

@@ -1,6 +1,6 @@
 import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { MonitoredService } from "../../../shared/heartbeat";
-import { members } from "./members";
+import { memberOwned, members } from "./members";
 import { pools } from "./pools";
 
 /**
@@ -49,12 +49,7 @@ export const jobSchedules = sqliteTable(
   "job_schedules",
   {
     id: text("id").primaryKey(),
-    poolId: text("pool_id")
-      .notNull()
-      .references(() => pools.id, { onDelete: "cascade" }),
-    memberId: text("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    ...memberOwned(),
     kind: text("kind").notNull(),
     cron: text("cron").notNull(),
     createdAt: integer("created_at").notNull(),

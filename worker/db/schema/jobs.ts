@@ -1,18 +1,13 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { JobKind, JobPayload, JobStatus } from "../../../shared/jobs";
-import { members } from "./members";
+import { memberOwned } from "./members";
 import { pools } from "./pools";
 
 export const jobs = sqliteTable(
   "jobs",
   {
     id: text("id").primaryKey(),
-    poolId: text("pool_id")
-      .notNull()
-      .references(() => pools.id, { onDelete: "cascade" }),
-    memberId: text("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
+    ...memberOwned(),
     kind: text("kind").$type<JobKind>().notNull(),
     payload: text("payload", { mode: "json" }).$type<JobPayload>().notNull(),
     status: text("status").$type<JobStatus>().notNull(),

@@ -47,3 +47,18 @@ export const memberCredentials = sqliteTable(
 );
 
 export type MemberRow = typeof members.$inferSelect;
+
+/**
+ * The pool and member a row belongs to, removed with either: the first columns of a member's
+ * jobs and job schedules.
+ */
+export function memberOwned() {
+  return {
+    poolId: text("pool_id")
+      .notNull()
+      .references(() => pools.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+  };
+}
