@@ -14,7 +14,7 @@ export {
   Sha256Hex,
 } from "./backups";
 export {
-  AgentCertificate,
+  AgentCertificateAnswer,
   BalancerApplyPayload,
   BalancerOnDisk,
   CERTIFICATE_ID_PATTERN,

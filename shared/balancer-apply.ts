@@ -36,13 +36,17 @@ export const BalancerApplyPayload = z.strictObject({
 });
 export type BalancerApplyPayload = z.infer<typeof BalancerApplyPayload>;
 
-/** Answer of `GET /agent/v1/certificates/:certId`: the chain then the key, and its SHA-256. */
-export const AgentCertificate = z.object({
+/**
+ * Answer of `GET /agent/v1/certificates/:certId`: the chain then the key, and its SHA-256. The
+ * same shape as certs' `AgentCertificate` (shared/certificates.ts): written against the contract
+ * before certs merged; keep one of the two.
+ */
+export const AgentCertificateAnswer = z.object({
   id: certificateId,
   pem: z.string().min(1).max(CERTIFICATE_PEM_MAX_CHARS),
   sha256: sha256Hex,
 });
-export type AgentCertificate = z.infer<typeof AgentCertificate>;
+export type AgentCertificateAnswer = z.infer<typeof AgentCertificateAnswer>;
 
 /** What the heartbeat says about the managed file on disk (see Heartbeat.balancer). */
 export const BalancerOnDisk = z.object({
