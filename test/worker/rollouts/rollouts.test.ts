@@ -4,11 +4,12 @@
  * step stops the rollout before the active; abort; the live revision; refusing raw config apply
  * on a managed pool until an admin detaches it.
  */
+import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
 import type { Job } from "../../../shared/jobs";
-import { fireAlarmAt } from "../coordinator/clock";
-import { admin, createApiToken, expectError, queueJob, withToken } from "../helpers";
+import { fireAlarmAt, setClock } from "../coordinator/clock";
+import { admin, agentCall, createApiToken, expectError, queueJob, withToken } from "../helpers";
 import {
   at,
   beat,
@@ -20,6 +21,7 @@ import {
   startRollout,
   stepStates,
   T0,
+  useHandRenderedRevisions,
 } from "./world";
 
 async function events(poolId: string, type: string): Promise<Event[]> {
@@ -77,6 +79,35 @@ describe("a rolling rollout", () => {
     expect(succeeded.map((event) => event.message)).toEqual([
       "Balancer revision 2 is live on edge-3, edge-2, edge-1",
     ]);
+  });
+
+  it("carries on after the coordinator was evicted mid-rollout: state comes back from D1", async () => {
+    const { pool, members } = await poolOf(3);
+    const started = await startRollout(pool.id, { revision: 7 });
+    const delivered = await beat(at(members, 2));
+    const [job] = delivered.body.jobs;
+    await abortAllDurableObjects();
+    await setClock(pool.id, T0 + 1_000);
+    await useHandRenderedRevisions(pool.id);
+    // The result of a job delivered before the eviction arrives at the new instance.
+    const member = at(members, 2);
+    await agentCall(member.enrolled, `/jobs/${job?.id}/ack`, { body: { startedAt: T0 } });
+    const result = {
+      status: "succeeded",
+      exitCode: 0,
+      outputTail: "",
+      startedAt: T0,
+      finishedAt: T0 + 900,
+    };
+    expect(
+      (await agentCall(member.enrolled, `/jobs/${job?.id}/result`, { body: result })).status,
+    ).toBe(200);
+    expect(await runApplies(at(members, 1))).toHaveLength(1);
+    expect(await runApplies(at(members, 0))).toHaveLength(1);
+    const done = await rolloutNow(pool.id, started.body.rollout.id);
+    expect(done.status).toBe("succeeded");
+    // Nothing is left running: the next rollout may start.
+    expect((await startRollout(pool.id, { revision: 8 })).status).toBe(201);
   });
 
   it("parallel runs every standby at once, then the active", async () => {
