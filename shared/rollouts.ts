@@ -9,8 +9,9 @@ export type RolloutStrategy = z.infer<typeof RolloutStrategy>;
 
 /**
  * Body of `POST /api/v1/pools/:poolId/rollouts`. `force` starts even when members are offline:
- * their steps are skipped (they stay on what they run, not ready under parity) instead of the
- * rollout being refused.
+ * their steps are skipped instead of the rollout being refused. A skipped member keeps what it
+ * runs (not ready under parity); one that never had a managed revision gets the live one when
+ * it is heard again (scale-out).
  */
 export const CreateRollout = z.strictObject({
   revision: z.number().int().positive(),

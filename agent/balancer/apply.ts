@@ -12,7 +12,7 @@
  * health state. Any failure puts the previous file and certificates back byte for byte and
  * reloads them (config-swap.ts); the output says what happened and for how long.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { type BalancerApplyPayload, revisionFromHeader } from "../../shared/agent-protocol";
 import { adoptModeAndOwner, applyConfigChange, type Replacement } from "../jobs/config-swap";
@@ -63,6 +63,17 @@ function checkText(payload: BalancerApplyPayload): void {
   }
 }
 
+const WORK_PREFIX = ".baton-balancer-";
+
+/** Work directories an agent stopped mid-job left behind (jobs run one at a time). */
+async function removeStaleWork(configDir: string): Promise<void> {
+  const names = await readdir(configDir).catch(() => [] as string[]);
+  const stale = names.filter((name) => name.startsWith(WORK_PREFIX));
+  await Promise.all(
+    stale.map((name) => rm(join(configDir, name), { recursive: true, force: true })),
+  );
+}
+
 export async function applyBalancer(
   payload: BalancerApplyPayload,
   ctx: JobContext,
@@ -71,8 +82,9 @@ export async function applyBalancer(
   checkText(payload);
   const target = await targetOf(payload, ctx, options);
   const began = Date.now();
+  await removeStaleWork(target.configDir);
   // A sibling of the live files: every swap is a rename within one filesystem.
-  const work = await mkdtemp(join(target.configDir, ".baton-balancer-")).catch((error) => {
+  const work = await mkdtemp(join(target.configDir, WORK_PREFIX)).catch((error) => {
     throw new JobFailed(`cannot write in ${target.configDir}: ${(error as Error).message}`);
   });
   try {

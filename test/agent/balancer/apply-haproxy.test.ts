@@ -5,7 +5,7 @@
  * heartbeat's `balancer` section follows the file on disk, hand edits included.
  */
 
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer as createTcpServer } from "node:net";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -82,12 +82,15 @@ describe("balancer.apply on HAProxy", () => {
   });
 
   it("keeps a certificate it already has: the next revision fetches nothing", async () => {
+    // What an agent stopped mid-job would leave: removed by the next apply.
+    await mkdir(join(edge.confDir, ".baton-balancer-stale1"));
     const { ctx, lines } = job();
     const asked = api.certificateRequests.length;
     await applyBalancer(payloadFor("haproxy", 2, revision(2), [{ id: CERT_ID, pem }]), ctx);
     expect(api.certificateRequests.length).toBe(asked);
     expect(lines.join("\n")).toMatch(/certificates: 1 already here, 0 fetched/);
     expect(await readFile(edge.configFile, "utf8")).toBe(revision(2));
+    expect((await readdir(edge.confDir)).sort()).toEqual(["baton-certs", "conf.d", "haproxy.cfg"]);
   }, 30_000);
 
   it("refuses a certificate whose hash is not the revision's, and changes nothing", async () => {
