@@ -13,7 +13,7 @@ import type { LiveMember } from "./live-member";
 import { attempt, type Outcome, ok, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import { queueJob } from "./queue-job";
-import { advanceRollout } from "./rollout-calls";
+import { advanceRollout } from "./rollout-progress";
 
 // Calls from the admin API and the dashboard: members, jobs, schedules, settings, reads.
 // (The manual failover actions are in failover/manual-actions.ts.)

@@ -7,6 +7,7 @@ import type { JobRow } from "../db/schema/jobs";
 import type { MemberRow } from "../db/schema/members";
 import type { Write } from "../db/writes";
 import { ipAllowed } from "../lib/ip";
+import { onBalancerHeartbeat } from "./balancer-heartbeat";
 import type { AgentCaller } from "./catalog";
 import { commit, evaluateFailover } from "./commit";
 import { liveFromRow, observeHeartbeat } from "./live-member";
@@ -14,7 +15,7 @@ import { recordChanges, takeSample } from "./observations";
 import { type Outcome, ok, parseBody, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import { queueJob } from "./queue-job";
-import { advanceRollout, onBalancerHeartbeat } from "./rollout-calls";
+import { advanceRollout } from "./rollout-progress";
 
 // Calls from the pool's agents. Each passes the caller's checks first (PoolState.withAgent).
 

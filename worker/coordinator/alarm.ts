@@ -4,7 +4,7 @@ import { commit, evaluateFailover } from "./commit";
 import { type LiveMember, type MemberChange, silentMembers } from "./live-member";
 import { recordChanges, takeSample } from "./observations";
 import type { PoolState } from "./pool-state";
-import { advanceRollout } from "./rollout-calls";
+import { advanceRollout } from "./rollout-progress";
 
 /** Fires at the earliest deadline: members gone silent, jobs past their deadline, samples due. */
 export function onAlarm(state: PoolState): Promise<void> {
