@@ -48,7 +48,8 @@ async function managedPair() {
   return { pool, active, standby };
 }
 
-describe("config parity", () => {
+// Many requests each: room for a loaded machine.
+describe("config parity", { timeout: 20_000 }, () => {
   it("a standby on another revision than the active is not ready, until it is on the same again", async () => {
     const { pool, active, standby } = await managedPair();
     standby.onDisk = { revision: 2, sha256: await sha256(revisionText(2)) };
@@ -90,7 +91,8 @@ describe("config parity", () => {
   });
 });
 
-describe("drift", () => {
+// Many requests each: room for a loaded machine.
+describe("drift", { timeout: 20_000 }, () => {
   it("a file changed by hand is recorded once, with what was given and what is there", async () => {
     const { pool, standby } = await managedPair();
     standby.onDisk = {
@@ -110,7 +112,8 @@ describe("drift", () => {
   });
 });
 
-describe("scale-out", () => {
+// Many requests each: room for a loaded machine.
+describe("scale-out", { timeout: 20_000 }, () => {
   it("a member enrolled into a managed pool gets the live revision on its first heartbeat and is not ready until it runs it", async () => {
     const { pool } = await managedPair();
     const enrolled = await enroll(pool.id, { priority: 5, name: "edge-new" });

@@ -28,7 +28,8 @@ async function events(poolId: string, type: string): Promise<Event[]> {
   return (await admin<{ events: Event[] }>(`/pools/${poolId}/events?type=${type}`)).body.events;
 }
 
-describe("a rolling rollout", () => {
+// Many requests each: room for a loaded machine.
+describe("a rolling rollout", { timeout: 20_000 }, () => {
   it("goes standby by standby, least preferred first, the active last, each after the previous succeeded", async () => {
     const { pool, members } = await poolOf(3);
     const [active, second, third] = [at(members, 0), at(members, 1), at(members, 2)];
@@ -198,7 +199,8 @@ describe("a rolling rollout", () => {
   });
 });
 
-describe("refusals", () => {
+// Many requests each: room for a loaded machine.
+describe("refusals", { timeout: 20_000 }, () => {
   it("one rollout at a time; unknown revision; offline members unless forced; body errors; roles", async () => {
     const { pool, members } = await poolOf(2);
     expectError(await startRollout(pool.id, { revision: 42 }), 404, "not_found");
