@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   "username_taken",
   "backup_exists",
   "payload_too_large",
+  "balancer_unsupported",
   "rollout_running",
   "rollout_finished",
   "balancer_managed",

@@ -37,6 +37,7 @@ export const EVENT_TYPES = [
   "user.created",
   "user.updated",
   "user.deleted",
+  "balancer.revised",
   "rollout.started",
   "rollout.succeeded",
   "rollout.failed",

@@ -34,6 +34,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   username_taken: 409,
   backup_exists: 409,
   payload_too_large: 413,
+  balancer_unsupported: 400,
   rollout_running: 409,
   rollout_finished: 409,
   balancer_managed: 409,

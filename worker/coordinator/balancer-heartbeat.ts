@@ -57,7 +57,10 @@ export async function onBalancerHeartbeat(
   const target = targetOf(pool);
   if (needsSync && target) {
     book.synced.add(row.id);
-    const rendered = await state.revisionSource(state.db, pool.id, live_.revision, target);
+    // Not loadable now (a certificate gone): tried again after the coordinator restarts.
+    const rendered = await state
+      .revisionSource(state.db, pool.id, live_.revision, target)
+      .catch(() => null);
     if (rendered)
       await createRollout(
         state,

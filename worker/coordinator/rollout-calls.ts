@@ -6,7 +6,7 @@
 import type { BalancerState, CreateRollout, PutConfigParity, Rollout } from "../../shared/rollouts";
 import type { RolloutRow } from "../db/schema/rollouts";
 import { saveSettings, toRollout, updateRollout, updateStep } from "../rollouts/store";
-import { ok, refuse } from "./outcome";
+import { attempt, ok, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import {
   advanceRollout,
@@ -48,7 +48,11 @@ export function startRollout(
         `Pool ${pool.name} has the generic profile: set its profile to haproxy or nginx so Baton knows which config to roll out`,
       );
     }
-    const rendered = await state.revisionSource(state.db, pool.id, input.revision, target);
+    const loaded = await attempt(() =>
+      state.revisionSource(state.db, pool.id, input.revision, target),
+    );
+    if (!loaded.ok) return loaded;
+    const rendered = loaded.value;
     if (!rendered) {
       return refuse(
         "not_found",

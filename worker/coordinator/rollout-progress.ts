@@ -37,12 +37,10 @@ async function renderedFor(
 ): Promise<RenderedRevision | null> {
   const cached = state.rollouts.rendered;
   if (cached?.revision === rollout.revision && cached.target === rollout.target) return cached;
-  const rendered = await state.revisionSource(
-    state.db,
-    rollout.poolId,
-    rollout.revision,
-    rollout.target,
-  );
+  // What cannot be loaded any more (a certificate deleted since) fails the step that needs it.
+  const rendered = await state
+    .revisionSource(state.db, rollout.poolId, rollout.revision, rollout.target)
+    .catch(() => null);
   state.rollouts.rendered = rendered;
   return rendered;
 }

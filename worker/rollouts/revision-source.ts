@@ -1,11 +1,13 @@
 /**
  * Where a rollout gets the text it applies: revision `revision` of the pool's balancer rendered
- * for `target`, and the certificates it references with the SHA-256 of each one's PEM (what
- * the agent checks). Revisions are the model's (worker/balancer/revisions.ts, `loadRevision`)
- * and certificates are the certs' (worker/certificates/store.ts); until both are merged the
- * default source says so, and tests hand the coordinator a source of hand-rendered texts.
+ * for `target` (model's `loadRevision`), and the certificates its binds name with the SHA-256 of
+ * each one's PEM, which the agent checks what it fetches against. Tests hand the coordinator a
+ * source of hand-rendered texts instead (Seams.revisionSource).
  */
+import type { BalancerModel } from "../../shared/balancer";
+import { loadRevision } from "../balancer/revisions";
 import type { Db } from "../db/client";
+import { ApiError } from "../errors";
 
 export interface RenderedRevision {
   revision: number;
@@ -15,6 +17,7 @@ export interface RenderedRevision {
   certificates: { id: string; sha256: string }[];
 }
 
+/** The rendered revision, null when it does not exist; throws ApiError when it cannot be sent. */
 export type RevisionSource = (
   db: Db,
   poolId: string,
@@ -22,5 +25,34 @@ export type RevisionSource = (
   target: "haproxy" | "nginx",
 ) => Promise<RenderedRevision | null>;
 
-/** TODO(model, certs): loadRevision + certificate hashes once worker/balancer and worker/certificates are merged. */
-export const storedRevision: RevisionSource = async () => null;
+/** The certificate ids the model's TLS binds name, once each. */
+export function certificateIds(model: BalancerModel): string[] {
+  const ids = model.frontends.flatMap((frontend) =>
+    frontend.binds.flatMap((bind) => (bind.tls ? [bind.tls.certificateId] : [])),
+  );
+  return [...new Set(ids)];
+}
+
+/**
+ * TODO(certs): `certificateHashes` from worker/certificates/store.ts once the certs branch is
+ * merged. Until then a revision with TLS cannot be rolled out: its certificates have no hash.
+ */
+async function certificateHashes(
+  _db: Db,
+  poolId: string,
+  ids: string[],
+): Promise<{ id: string; sha256: string }[]> {
+  if (ids.length === 0) return [];
+  throw new ApiError(
+    "not_found",
+    `Certificates ${ids.join(", ")} are not stored in pool ${poolId} yet: upload them before rolling out a revision that uses them`,
+  );
+}
+
+export const storedRevision: RevisionSource = async (db, poolId, revision, target) => {
+  const stored = await loadRevision(db, poolId, revision);
+  if (!stored) return null;
+  const rendered = stored[target];
+  const certificates = await certificateHashes(db, poolId, certificateIds(stored.model));
+  return { revision, target, text: rendered.text, sha256: rendered.sha256, certificates };
+};

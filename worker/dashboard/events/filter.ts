@@ -31,6 +31,7 @@ export const EVENT_CATEGORIES = [
       "backup.deleted",
       "job.queued",
       "job.cancelled",
+      "balancer.revised",
     ],
   },
 ] as const satisfies { id: string; label: string; types: string[] }[];

@@ -1,5 +1,6 @@
 export * from "./alerts";
 export * from "./backups";
+export * from "./balancer";
 export * from "./dns";
 export * from "./events";
 export * from "./jobs";
