@@ -56,12 +56,12 @@ export const BalancerOnDisk = z.object({
 export type BalancerOnDisk = z.infer<typeof BalancerOnDisk>;
 
 /**
- * The revision a rendered file's header names, or null. The renderers start the text with a
- * `#` comment naming the pool and `revision N` (both daemons read `#` as a comment); only the
- * first line counts, so a hand edit further down keeps the revision but changes the hash.
+ * The revision a rendered file's header names, or null. The renderers start the text with
+ * `# Baton balancer revision N of pool …` (balancerHeader in shared/balancer.ts; both daemons read
+ * `#` as a comment); only the first line counts, so a hand edit further down keeps the revision
+ * but changes the hash.
  */
 export function revisionFromHeader(text: string): number | null {
-  const firstLine = text.slice(0, text.indexOf("\n") === -1 ? text.length : text.indexOf("\n"));
-  const match = /^#.*\brevision[\s:#]+(\d{1,9})\b/i.exec(firstLine);
+  const match = /^# Baton balancer revision (\d{1,9}) /.exec(text);
   return match ? Number(match[1]) : null;
 }

@@ -309,10 +309,8 @@ export function balancerHeader(revision: number, poolName: string, poolId: strin
   return `# Baton balancer revision ${revision} of pool ${poolName} (${poolId}). Managed by Baton: a hand edit here is reported as drift.`;
 }
 
-const HEADER = /^# Baton balancer revision (\d+) /;
-
-/** The revision a rendered file's first line names, or null for a file Baton did not render. */
-export function balancerHeaderRevision(text: string): number | null {
-  const match = HEADER.exec(text);
-  return match ? Number(match[1]) : null;
-}
+/**
+ * The revision a rendered file's first line names, or null for a file Baton did not render: the
+ * agent's own reader (agent protocol), so the header is parsed by one rule on both sides.
+ */
+export { revisionFromHeader as balancerHeaderRevision } from "./balancer-apply";

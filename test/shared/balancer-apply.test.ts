@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { balancerHeader } from "../../shared/balancer";
 import { BalancerApplyPayload, revisionFromHeader } from "../../shared/balancer-apply";
 
 describe("revisionFromHeader", () => {
   it.each([
-    ["# Baton managed balancer for pool edge (pool_1), revision 7\nglobal\n", 7],
-    ["# pool edge · revision: 12\n", 12],
-    ["#revision 3", 3],
-    ["global\n# revision 7\n", null],
+    [`${balancerHeader(7, "edge", "pool_1")}\nglobal\n`, 7],
+    [balancerHeader(123, "a pool", "pool_2"), 123],
+    ["global\n# Baton balancer revision 7 of pool edge\n", null],
+    ["# revision 3 of my own config\n", null],
     ["# hand written\n", null],
     ["", null],
   ])("%j → %s", (text, revision) => {

@@ -8,13 +8,14 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { balancerHeader } from "../../../shared/balancer";
 import type { BalancerApplyPayload } from "../../../shared/balancer-apply";
 
 export const sha256 = (text: string | Uint8Array) =>
   createHash("sha256").update(text).digest("hex");
 
 export function header(revision: number): string {
-  return `# Baton managed balancer for pool edge (pool_test), revision ${revision}`;
+  return balancerHeader(revision, "edge", "pool_test");
 }
 
 export function payloadFor(
@@ -79,7 +80,7 @@ export function haproxyRevision(o: HaproxyRevision): string {
     "    default_backend be_app",
     "backend be_app",
     "    option httpchk GET /",
-    `    server app1 127.0.0.1:${o.upstream}${o.check === false ? "" : " check inter 200ms rise 1 fall 1"}`,
+    `    server app1 127.0.0.1:${o.upstream}${o.check === false ? "" : " check inter 500ms rise 2 fall 3"}`,
     "",
   ].join("\n");
 }

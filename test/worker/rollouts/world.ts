@@ -5,6 +5,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
+import { balancerHeader } from "../../../shared/balancer";
 import type { Pool } from "../../../shared/pools";
 import type { Rollout } from "../../../shared/rollouts";
 import type { PoolCoordinator } from "../../../worker/coordinator/pool-coordinator";
@@ -21,7 +22,7 @@ export async function sha256(text: string): Promise<string> {
 }
 
 export function revisionText(revision: number): string {
-  return `# Baton managed balancer for pool edge, revision ${revision}\nglobal\n  maxconn ${revision}00\n`;
+  return `${balancerHeader(revision, "edge", "pool_test")}\nglobal\n  maxconn ${revision}00\n`;
 }
 
 /** Revisions 1 to 9 exist; anything else does not. */
