@@ -23,6 +23,10 @@ if (assets.status !== 0) {
 
 const files = testFilesByProject(root);
 
+// A test may wait this long before it is called hung (vitest's default, 5 s, failed tests that
+// only waited for a loaded machine: a test must never fail because the machine was slow).
+const SLOW_MACHINE_TIMEOUT_MS = 30_000;
+
 // Four projects; test/vitest/projects.ts says which file runs where (from what it imports).
 // `npm run test:unit` runs "unit" and "worker": nothing is started outside vitest.
 export default defineConfig({
@@ -52,6 +56,7 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
+          testTimeout: SLOW_MACHINE_TIMEOUT_MS,
           include: files.worker,
           // One workerd and one loaded Worker for all files (loading it took most of each file's
           // time); test/worker/setup.ts empties storage and stops Durable Objects between files.
@@ -62,7 +67,15 @@ export default defineConfig({
       // Pure logic of every part (worker rules, agent parsers and jobs, shared schemas) in Node.
       // Files share their Node process and loaded modules (importing them anew per file took half
       // the time); the few tests that touch globals (fake timers, TZ) restore them afterwards.
-      { test: { name: "unit", include: files.unit, environment: "node", isolate: false } },
+      {
+        test: {
+          name: "unit",
+          include: files.unit,
+          environment: "node",
+          isolate: false,
+          testTimeout: SLOW_MACHINE_TIMEOUT_MS,
+        },
+      },
       // Real HAProxy, nginx, PowerDNS and control planes (wrangler dev), driven from Node.
       { test: { name: "daemons", include: files.daemons, environment: "node" } },
       // The dashboard in Debian's Chromium (playwright-core) against a real control plane.

@@ -15,7 +15,7 @@ import {
   AGENT_ANSWER_MAX_BYTES,
   AGENT_SIGNATURE_PATH,
   AGENT_USER_AGENT_PREFIX,
-  AgentCertificateAnswer,
+  AgentCertificate,
   BACKUP_MAX_BYTES,
   FiredSchedule,
   type FireSchedule,
@@ -296,13 +296,9 @@ export class ControlPlaneClient {
    * `GET /agent/v1/certificates/:certId`: one certificate of this member's pool (chain then key)
    * with its SHA-256 as the control plane recorded it; the caller checks the hash.
    */
-  async downloadCertificate(certId: string, signal?: AbortSignal): Promise<AgentCertificateAnswer> {
+  async downloadCertificate(certId: string, signal?: AbortSignal): Promise<AgentCertificate> {
     const path = `/agent/v1/certificates/${encodeURIComponent(certId)}`;
-    return expect(
-      AgentCertificateAnswer,
-      await this.json("GET", path, undefined, signal),
-      "certificate",
-    );
+    return expect(AgentCertificate, await this.json("GET", path, undefined, signal), "certificate");
   }
 
   /** Closes the connections (in-flight requests are aborted). */

@@ -9,6 +9,8 @@ export const DEFAULT_ALERT_EVENTS = [
   "member.online",
   "dns.error",
   "dns.recovered",
+  "certificate.expiring",
+  "certificate.expired",
 ] as const satisfies readonly EventType[];
 
 /**

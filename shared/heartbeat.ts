@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { BalancerOnDisk } from "./balancer-apply";
 import { JobDelivery } from "./jobs";
 import { refuseHiddenCharacters } from "./names";
 import { JobSchedule } from "./schedules";
@@ -91,6 +90,16 @@ export const ServeProbe = z.object({
   error: z.string().max(200).optional(),
 });
 export type ServeProbe = z.infer<typeof ServeProbe>;
+
+/** What the heartbeat says about the managed file on disk (Heartbeat.balancer). */
+export const BalancerOnDisk = z.object({
+  revision: z.number().int().positive().nullable(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters")
+    .nullable(),
+});
+export type BalancerOnDisk = z.infer<typeof BalancerOnDisk>;
 
 /**
  * The largest heartbeat round-trip an agent reports, in ms. The agent's request timeout (10 s)

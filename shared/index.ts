@@ -1,5 +1,6 @@
 export * from "./alerts";
 export * from "./backups";
+export * from "./certificates";
 export * from "./dns";
 export * from "./errors";
 export * from "./events";

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { authenticateAdmin } from "./auth/admin";
 import { balancerRoutes } from "./balancer/routes/index";
+import { certificateRoutes } from "./certificates/routes";
 import { dashboardAuthRoutes } from "./dashboard/auth/routes";
 import { errorPage, wantsErrorPage } from "./dashboard/common/error-page";
 import { DASHBOARD_PATHS, dashboardPages } from "./dashboard/index";
@@ -47,6 +48,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", dnsRoutes)
   .route("/", dnsAccountRoutes)
   .route("/", alertRoutes)
+  .route("/", certificateRoutes)
   .route("/", tokenRoutes)
   .route("/", balancerRoutes)
   .route("/", systemRoutes(requestMeter));

@@ -1,6 +1,7 @@
 import { app, requestMeter } from "./app";
 import { parseConfig } from "./config";
 import { openDb } from "./db/client";
+import { checkCertificateExpiry } from "./housekeeping/certificate-expiry";
 import { sweep } from "./housekeeping/sweep";
 import { log } from "./log";
 
@@ -11,7 +12,11 @@ export default {
   async scheduled(controller, env) {
     const startedAt = Date.now();
     const config = parseConfig(env);
-    const result = await sweep(openDb(env.DB, requestMeter), config.metricRetentionDays, startedAt);
+    const db = openDb(env.DB, requestMeter);
+    const result = {
+      ...(await sweep(db, config.metricRetentionDays, startedAt)),
+      ...(await checkCertificateExpiry(db, env, startedAt)),
+    };
     log("info", {
       msg: "cron sweep",
       cron: controller.cron,

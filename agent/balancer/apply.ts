@@ -14,14 +14,18 @@
  */
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { type BalancerApplyPayload, revisionFromHeader } from "../../shared/agent-protocol";
+import {
+  type BalancerApplyPayload,
+  CERTIFICATE_DIRECTORY,
+  revisionFromHeader,
+} from "../../shared/agent-protocol";
 import { adoptModeAndOwner, applyConfigChange, type Replacement } from "../jobs/config-swap";
 import { haproxyTarget } from "../jobs/haproxy-target";
 import { nginxTarget } from "../jobs/nginx-target";
 import type { ServiceTarget } from "../jobs/target";
 import { type JobContext, JobFailed } from "../jobs/types";
 import { readBackendsUp, verifyBackendHealth } from "./backend-health";
-import { CERTS_DIR_NAME, sha256Hex, stageCertificates } from "./certificates";
+import { sha256Hex, stageCertificates } from "./certificates";
 
 export interface BalancerApplyOptions {
   /** The daemons' binaries (default: found on PATH, then sbin). */
@@ -91,8 +95,8 @@ export async function applyBalancer(
     const candidate = join(work, basename(target.configFile));
     await writeFile(candidate, payload.text, { mode: 0o644, flag: "wx" });
     await adoptModeAndOwner(candidate, target.configFile);
-    const liveCerts = join(target.configDir, CERTS_DIR_NAME);
-    const stagedCerts = join(work, CERTS_DIR_NAME);
+    const liveCerts = join(target.configDir, CERTIFICATE_DIRECTORY);
+    const stagedCerts = join(work, CERTIFICATE_DIRECTORY);
     const certs = await stageCertificates(ctx, payload.certificates, liveCerts, stagedCerts);
     if (payload.certificates.length > 0) {
       ctx.out.line(`certificates: ${certs.kept} already here, ${certs.fetched} fetched`);

@@ -14,9 +14,6 @@ import { type BalancerApplyPayload, CERTIFICATE_ID_PATTERN } from "../../shared/
 import { type JobContext, JobFailed } from "../jobs/types";
 import { reason } from "../log";
 
-/** The certificate directory's name beside the managed config (the renderers' contract). */
-export const CERTS_DIR_NAME = "baton-certs";
-
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }

@@ -7,6 +7,8 @@ const EMOJI: Partial<Record<EventType, string>> = {
   "failover.no_ready_standby": ":rotating_light:",
   "member.offline": ":rotating_light:",
   "dns.error": ":rotating_light:",
+  "certificate.expired": ":rotating_light:",
+  "certificate.expiring": ":warning:",
   "member.online": ":white_check_mark:",
   "dns.recovered": ":white_check_mark:",
 };

@@ -1,14 +1,7 @@
 import type { BalancerModel } from "../../shared/balancer";
 import type { FieldIssue } from "../../shared/errors";
+import { certificateExists } from "../certificates/store";
 import type { Db } from "../db/client";
-
-/**
- * TODO(certs): replace with `certificateExists` from worker/certificates/store.ts once the certs
- * branch is merged (balancer contract). Until then every well-formed id is taken as existing.
- */
-async function certificateExists(_db: Db, _poolId: string, _certId: string): Promise<boolean> {
-  return true;
-}
 
 /** The binds naming a certificate the pool does not have, as field issues. */
 export async function unknownCertificates(

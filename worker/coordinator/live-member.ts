@@ -1,5 +1,5 @@
-import type { BalancerOnDisk } from "../../shared/balancer-apply";
 import type {
+  BalancerOnDisk,
   HaproxySummary,
   Heartbeat,
   HostMetrics,

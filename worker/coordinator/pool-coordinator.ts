@@ -17,6 +17,7 @@ import * as admin from "./admin-calls";
 import * as agent from "./agent-calls";
 import { onAlarm } from "./alarm";
 import type { AgentCaller } from "./catalog";
+import { raiseCertificateExpiry } from "./certificate-expiry";
 import type { HaproxyStatTable } from "./haproxy-stat-board";
 import type { LiveMember } from "./live-member";
 import { type Outcome, ok } from "./outcome";
@@ -202,6 +203,11 @@ export class PoolCoordinator extends DurableObject<Env> {
 
   async poolChanged(pool: PoolRow): Promise<void> {
     return admin.poolChanged(this.state, pool);
+  }
+
+  /** The cron: raises the pool's due certificate expiry notices (certificate-expiry.ts). */
+  async certificateExpiry(poolId: string, now: number): Promise<number> {
+    return raiseCertificateExpiry(this.state, poolId, now);
   }
 
   async poolDeleted(): Promise<void> {

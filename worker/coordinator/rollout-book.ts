@@ -4,7 +4,7 @@
  * Loaded from D1 when the coordinator opens the pool; rollout-calls.ts changes it, writing D1
  * first.
  */
-import type { BalancerOnDisk } from "../../shared/balancer-apply";
+import type { BalancerOnDisk } from "../../shared/heartbeat";
 import type { Db } from "../db/client";
 import type { BalancerSettingsRow } from "../db/schema/rollouts";
 import { parityProblem } from "../failover/parity";

@@ -4,6 +4,7 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
 import { tokenPages } from "./admin/tokens-routes";
 import { userPages } from "./admin/users-routes";
+import { certificatePages } from "./certificates/routes";
 import { Layout } from "./common/layout";
 import { flashOf, fragment, page } from "./common/render";
 import { PoolHeading } from "./common/tabs";
@@ -110,6 +111,7 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", addMemberPages)
     .route("/", monitoringPages)
     .route("/", poolDnsPages)
+    .route("/", certificatePages)
     .route("/", poolSettingsPages)
     .route("/", eventPages)
     .route("/", recoveryPages)

@@ -5,7 +5,7 @@
  * (identical text on every member: the renderers reference certificates relatively); the
  * revision numbers only make the reason readable.
  */
-import type { BalancerOnDisk } from "../../shared/balancer-apply";
+import type { BalancerOnDisk } from "../../shared/heartbeat";
 
 /**
  * Why `member`'s balancer config keeps it from being ready, or null: it lacks one, or its file

@@ -6,8 +6,8 @@
  */
 import type { BalancerModel } from "../../shared/balancer";
 import { loadRevision } from "../balancer/revisions";
+import { certificateHashes } from "../certificates/store";
 import type { Db } from "../db/client";
-import { ApiError } from "../errors";
 
 export interface RenderedRevision {
   revision: number;
@@ -31,22 +31,6 @@ export function certificateIds(model: BalancerModel): string[] {
     frontend.binds.flatMap((bind) => (bind.tls ? [bind.tls.certificateId] : [])),
   );
   return [...new Set(ids)];
-}
-
-/**
- * TODO(certs): `certificateHashes` from worker/certificates/store.ts once the certs branch is
- * merged. Until then a revision with TLS cannot be rolled out: its certificates have no hash.
- */
-async function certificateHashes(
-  _db: Db,
-  poolId: string,
-  ids: string[],
-): Promise<{ id: string; sha256: string }[]> {
-  if (ids.length === 0) return [];
-  throw new ApiError(
-    "not_found",
-    `Certificates ${ids.join(", ")} are not stored in pool ${poolId} yet: upload them before rolling out a revision that uses them`,
-  );
 }
 
 export const storedRevision: RevisionSource = async (db, poolId, revision, target) => {

@@ -15,6 +15,7 @@ import { ApiError } from "../errors";
 import { bodyCap } from "../middleware/body-cap";
 import type { AppEnv } from "../types";
 import { agentBackupRoutes } from "./agent-backups";
+import { agentCertificateRoutes } from "./agent-certificates";
 
 /** A request without the protocol header speaks version 1; an unknown version gets 426. */
 const protocolCheck = createMiddleware<AppEnv>(async (c, next) => {
@@ -84,4 +85,5 @@ export const agentRoutes = new Hono<AppEnv>()
     unwrap(await coordinatorFor(c.env, poolId).reportHaproxyStat(poolId, caller, body));
     return c.body(null, 204);
   })
-  .route("/", agentBackupRoutes);
+  .route("/", agentBackupRoutes)
+  .route("/", agentCertificateRoutes);

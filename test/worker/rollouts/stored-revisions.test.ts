@@ -1,15 +1,17 @@
 /**
  * Rollouts of revisions the model stored (PUT /balancer): each step's job carries exactly the
- * text the render endpoint answers for the pool's profile, with its SHA-256; a revision whose TLS
- * binds name certificates the pool cannot send yet is refused with the ids.
+ * text the render endpoint answers for the pool's profile, with its SHA-256, and each certificate
+ * its TLS binds name with the hash of what the agent will fetch.
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { AgentCertificate, Certificate } from "../../../shared/certificates";
 import type { Job } from "../../../shared/jobs";
-import { fullModel, minimalModel } from "../../shared/balancer-models";
+import { minimalModel } from "../../shared/balancer-models";
 import { VARIANTS } from "../balancer/variants";
+import * as fx from "../certificates/fixtures";
 import { setClock } from "../coordinator/clock";
-import { ADMIN, admin, BASE, createPool, enroll, expectError, heartbeat } from "../helpers";
+import { ADMIN, admin, agentCall, BASE, createPool, enroll, heartbeat } from "../helpers";
 import { sha256, T0 } from "./world";
 
 async function render(poolId: string, query: string): Promise<string> {
@@ -46,19 +48,33 @@ describe("rolling out a stored revision", { timeout: 20_000 }, () => {
     });
   });
 
-  it("refuses a revision whose certificates cannot be sent, naming them", async () => {
+  it("names each certificate a revision's TLS binds use, with the hash the agent will check", async () => {
     const pool = await createPool({ name: "edge-tls" });
     await setClock(pool.id, T0);
     const member = await enroll(pool.id);
     await heartbeat(member, { publicIp: "198.51.100.8" });
-    const model = VARIANTS["tls-redirect"] ?? fullModel();
+    const uploaded = await admin<{ certificate: Certificate }>(`/pools/${pool.id}/certificates`, {
+      body: { certificate: fx.RSA_LEAF + fx.INTERMEDIATE, privateKey: fx.RSA_KEY },
+    });
+    expect(uploaded.status).toBe(201);
+    const certId = uploaded.body.certificate.id;
+    const model = JSON.parse(
+      JSON.stringify(VARIANTS["tls-redirect"]).replaceAll("crt_0123456789abcdef", certId),
+    );
     expect((await admin(`/pools/${pool.id}/balancer`, { method: "PUT", body: model })).status).toBe(
       201,
     );
-    const refused = await admin(`/pools/${pool.id}/rollouts`, { body: { revision: 1 } });
-    expectError(refused, 404, "not_found");
-    expect((refused.body as { error: { message: string } }).error.message).toMatch(
-      /^Certificates crt_0123456789abcdef are not stored/,
+    const started = await admin<{ rollout: { steps: { jobId: string | null }[] } }>(
+      `/pools/${pool.id}/rollouts`,
+      { body: { revision: 1 } },
     );
+    expect(started.status).toBe(201);
+    const job = (await admin<{ job: Job }>(`/jobs/${started.body.rollout.steps[0]?.jobId}`)).body
+      .job;
+    const served = await agentCall<AgentCertificate>(member, `/certificates/${certId}`);
+    expect(served.status).toBe(200);
+    expect((job.payload as { certificates: unknown }).certificates).toEqual([
+      { id: certId, sha256: await sha256(served.body.pem) },
+    ]);
   });
 });

@@ -24,9 +24,12 @@ import {
   expectError,
   withToken,
 } from "../helpers";
+import { withPoolCertificates } from "./seed-certificates";
 
-function put(poolId: string, model: unknown) {
-  return admin<BalancerAnswer>(`/pools/${poolId}/balancer`, { method: "PUT", body: model });
+/** Saves `model` with its certificates made the pool's own (withPoolCertificates). */
+async function put(poolId: string, model: unknown) {
+  const body = poolId === "pool_missing" ? model : await withPoolCertificates(poolId, model);
+  return admin<BalancerAnswer>(`/pools/${poolId}/balancer`, { method: "PUT", body });
 }
 
 /** The render endpoint answers text, not JSON. */
@@ -55,7 +58,9 @@ describe("PUT /api/v1/pools/:poolId/balancer", () => {
     expect(saved.status).toBe(201);
     expect(saved.body.created).toBe(true);
     expect(saved.body.balancer).toMatchObject({ revision: 1, author: "bootstrap" });
-    expect(saved.body.balancer?.model).toEqual(BalancerModel.parse(fullModel()));
+    expect(saved.body.balancer?.model).toEqual(
+      BalancerModel.parse(await withPoolCertificates(pool.id, fullModel())),
+    );
     expect(saved.body.mapping.nginx).toContainEqual(
       expect.objectContaining({ path: "backends.0.healthCheck", fidelity: "nearest" }),
     );
@@ -155,6 +160,22 @@ describe("PUT /api/v1/pools/:poolId/balancer", () => {
     const saved = await put(haproxyPool.id, VARIANTS["nginx-refusals"]);
     expect(saved.status).toBe(201);
     expect(saved.body.refusals.nginx.map((refusal) => refusal.path)).toContain("backends.0.sticky");
+  });
+
+  it("refuses a TLS bind naming a certificate the pool does not have, at its field", async () => {
+    const pool = await createPool({ name: "edge-no-cert" });
+    const result = await admin<BalancerAnswer>(`/pools/${pool.id}/balancer`, {
+      method: "PUT",
+      body: VARIANTS["tls-redirect"],
+    });
+    expectError(result, 400, "validation_failed");
+    const issues = (result.body as unknown as ErrorBody).error.issues ?? [];
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        path: "frontends.1.binds.0.tls.certificateId",
+        message: expect.stringContaining("upload it first"),
+      }),
+    );
   });
 
   it("answers 413 for a model whose rendered file would not fit the job that applies it", async () => {
@@ -319,7 +340,11 @@ describe("GET /api/v1/pools/:poolId/balancer/render", () => {
       `# Baton balancer revision 1 of pool edge-render (${pool.id}). Managed by Baton: a hand edit here is reported as drift.`,
     );
     expect(first.text).toBe(
-      renderBalancer(BalancerModel.parse(fullModel()), "haproxy", { ...meta, revision: 1 }).text,
+      renderBalancer(
+        BalancerModel.parse(await withPoolCertificates(pool.id, fullModel())),
+        "haproxy",
+        { ...meta, revision: 1 },
+      ).text,
     );
   });
 

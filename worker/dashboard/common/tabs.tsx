@@ -4,7 +4,7 @@
  */
 
 export type MemberTab = "status" | "jobs" | "monitoring" | "settings";
-export type PoolTab = "overview" | "dns" | "recovery" | "events" | "settings";
+export type PoolTab = "overview" | "dns" | "certificates" | "recovery" | "events" | "settings";
 
 interface TabSpec<T extends string> {
   id: T;
@@ -28,6 +28,12 @@ const MEMBER_TABS: TabSpec<MemberTab>[] = [
 const POOL_TABS: TabSpec<PoolTab>[] = [
   { id: "overview", label: "Overview", path: (id) => `/pools/${id}`, built: true },
   { id: "dns", label: "DNS", path: (id) => `/pools/${id}/dns`, built: true },
+  {
+    id: "certificates",
+    label: "Certificates",
+    path: (id) => `/pools/${id}/certificates`,
+    built: true,
+  },
   {
     id: "recovery",
     label: "Disaster recovery",

@@ -10,6 +10,7 @@ export const EVENT_CATEGORIES = [
   { id: "members", label: "Members", types: ["member.*"] },
   { id: "jobs", label: "Jobs and backups", types: ["job.*", "backup.*"] },
   { id: "dns", label: "DNS", types: ["dns.*"] },
+  { id: "certificates", label: "Certificates", types: ["certificate.*"] },
   {
     id: "changes",
     label: "Changes (audit)",
@@ -29,6 +30,8 @@ export const EVENT_CATEGORIES = [
       "dns.account_saved",
       "dns.account_removed",
       "backup.deleted",
+      "certificate.uploaded",
+      "certificate.deleted",
       "job.queued",
       "job.cancelled",
       "balancer.revised",

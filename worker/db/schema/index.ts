@@ -1,6 +1,7 @@
 export * from "./alerts";
 export * from "./backups";
 export * from "./balancer";
+export * from "./certificates";
 export * from "./dns";
 export * from "./events";
 export * from "./jobs";
