@@ -57,8 +57,11 @@ export type RolloutProgress =
 /** What a running rollout does next, given its steps' states. */
 export function nextMove(steps: readonly StepState[], strategy: RolloutStrategy): RolloutProgress {
   const failed = steps.find((step) => step.status === "failed");
-  if (failed) return { kind: "failed", position: failed.position };
   const running = steps.filter((step) => step.status === "running");
+  // Nothing new starts after a failure, but the rollout ends only once every running step is
+  // settled (parallel standbys), so none is left "running" in its record.
+  if (failed)
+    return running.length > 0 ? { kind: "wait" } : { kind: "failed", position: failed.position };
   const pending = steps.filter((step) => step.status === "pending");
   if (pending.length === 0) return running.length > 0 ? { kind: "wait" } : { kind: "succeeded" };
   if (running.length > 0 && strategy === "rolling") return { kind: "wait" };

@@ -67,6 +67,12 @@ describe("nextMove", () => {
       { kind: "failed", position: 1 },
     ],
     [
+      "a failure waits for the standbys still running, starting nothing",
+      "parallel",
+      ["failed", "running", "pending"],
+      { kind: "wait" },
+    ],
+    [
       "done when nothing is left",
       "rolling",
       ["succeeded", "skipped", "succeeded"],

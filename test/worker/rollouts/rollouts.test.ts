@@ -127,6 +127,27 @@ describe("a rolling rollout", { timeout: 20_000 }, () => {
     expect((await rolloutNow(pool.id, started.body.rollout.id)).status).toBe("succeeded");
   });
 
+  it("parallel: a failed standby stops the rollout once the other running standby is settled", async () => {
+    const { pool, members } = await poolOf(3);
+    const started = await startRollout(pool.id, { revision: 3, strategy: "parallel" });
+    const id = started.body.rollout.id;
+    await runApplies(at(members, 2), "failed", "failed: haproxy -c rejected the configuration");
+    expect(stepStates(await rolloutNow(pool.id, id))).toEqual([
+      "edge-3:standby:failed",
+      "edge-2:standby:running",
+      "edge-1:active:pending",
+    ]);
+    await runApplies(at(members, 1));
+    const stopped = await rolloutNow(pool.id, id);
+    expect(stopped.status).toBe("failed");
+    expect(stepStates(stopped)).toEqual([
+      "edge-3:standby:failed",
+      "edge-2:standby:succeeded",
+      "edge-1:active:skipped",
+    ]);
+    expect(await runApplies(at(members, 0))).toEqual([]);
+  });
+
   it("stops at a failed standby: the active is never reached and the live revision stays", async () => {
     const { pool, members } = await poolOf(3);
     const [active, second, third] = [at(members, 0), at(members, 1), at(members, 2)];
