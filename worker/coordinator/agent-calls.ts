@@ -155,6 +155,9 @@ async function applyHeartbeat(
   if (changes.length > 0) {
     writes.push(...recordChanges(state, next, changes, now));
     await state.putLive(next);
+  } else if (known.balancer?.sha256 !== next.balancer?.sha256) {
+    // Parity after a restart compares with this: store it when the member's file changes.
+    await state.putLive(next);
   }
 
   state.rollouts.refreshParity(state.members, state.pool?.activeMemberId ?? null);

@@ -26,9 +26,9 @@ export async function onBalancerHeartbeat(
   const applied = book.applied.get(row.id);
   const writes: Write[] = [];
   if (applied && onDisk && !book.stepRunningFor(row.id)) {
-    if (onDisk.sha256 === applied.sha256) book.drifted.delete(row.id);
-    else if (book.drifted.get(row.id) !== onDisk.sha256) {
-      book.drifted.set(row.id, onDisk.sha256 ?? "");
+    if (onDisk.sha256 === applied.sha256) await book.clearDrift(row.id);
+    else if (!book.driftRecorded(row.id, onDisk.sha256 ?? "")) {
+      await book.noteDrift(row.id, onDisk.sha256 ?? "");
       const now =
         onDisk.revision === null
           ? "a file without a revision header"
@@ -52,11 +52,11 @@ export async function onBalancerHeartbeat(
     live_ &&
     !applied &&
     !book.running &&
-    !book.synced.has(row.id) &&
+    !book.wasSynced(row.id) &&
     onDisk?.sha256 !== live_.sha256;
   const target = targetOf(pool);
   if (needsSync && target) {
-    book.synced.add(row.id);
+    await book.noteSynced(row.id);
     // Not loadable now (a certificate gone): tried again after the coordinator restarts.
     const rendered = await state
       .revisionSource(state.db, pool.id, live_.revision, target)

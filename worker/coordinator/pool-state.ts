@@ -57,7 +57,7 @@ export class PoolState {
   readonly failover: FailoverKeeper;
   readonly schedules: ScheduleBook;
   readonly haproxyStats = new HaproxyStatBoard();
-  readonly rollouts = new RolloutBook();
+  readonly rollouts: RolloutBook;
   readonly dns: DnsSync;
   readonly alerts: AlertDispatcher;
   /** Since when this instance could hear its members (replaced on load). */
@@ -73,6 +73,7 @@ export class PoolState {
     this.config = parseConfig(env);
     this.hearing = this.newHearing(0);
     this.db = openDb(env.DB, this.meter);
+    this.rollouts = new RolloutBook(storage);
     this.alerts = new AlertDispatcher({
       storage,
       now: () => this.now(),
@@ -224,7 +225,7 @@ export class PoolState {
     this.failover.forget(memberId);
     this.schedules.forget(memberId);
     this.haproxyStats.forget(memberId);
-    this.rollouts.forget(memberId);
+    await this.rollouts.forget(memberId);
     await this.storage.delete(`member:${memberId}`);
   }
 

@@ -19,6 +19,9 @@ import {
 } from "../rollouts/store";
 import type { LiveMember } from "./live-member";
 
+const DRIFT = "balancer-drift:";
+const SYNCED = "balancer-synced:";
+
 export class RolloutBook {
   settings: BalancerSettingsRow | null = null;
   live: Applied | null = null;
@@ -27,16 +30,50 @@ export class RolloutBook {
   running: RolloutWithSteps | null = null;
   /** The running rollout's rendered revision, loaded once (again after a restart). */
   rendered: RenderedRevision | null = null;
-  /** The SHA-256 each drift event named, so one drift is recorded once. */
-  readonly drifted = new Map<string, string>();
-  /** Members sent the live revision by a sync since this coordinator started (tried once). */
-  readonly synced = new Set<string>();
+  /**
+   * The SHA-256 each drift event named, so one drift is recorded once, and the members sent the
+   * live revision by a sync (tried once). Kept in the object's storage too: an evicted
+   * coordinator must not record the same drift again nor sync again.
+   */
+  private drifted = new Map<string, string>();
+  private synced = new Set<string>();
+
+  constructor(private readonly storage: DurableObjectStorage) {}
 
   async load(db: Db, poolId: string): Promise<void> {
     this.settings = (await loadSettings(db, poolId)) ?? null;
     this.live = await liveRevision(db, poolId);
     this.applied = await appliedByMember(db, poolId);
     this.running = await runningRollout(db, poolId);
+    const drifted = await this.storage.list<string>({ prefix: DRIFT });
+    this.drifted = new Map([...drifted].map(([key, sha]) => [key.slice(DRIFT.length), sha]));
+    const synced = await this.storage.list({ prefix: SYNCED });
+    this.synced = new Set([...synced.keys()].map((key) => key.slice(SYNCED.length)));
+  }
+
+  /** Whether a drift to `sha256` was recorded for the member already. */
+  driftRecorded(memberId: string, sha256: string): boolean {
+    return this.drifted.get(memberId) === sha256;
+  }
+
+  async noteDrift(memberId: string, sha256: string): Promise<void> {
+    this.drifted.set(memberId, sha256);
+    await this.storage.put(`${DRIFT}${memberId}`, sha256);
+  }
+
+  /** The member's file is what it was given again (or given anew): a later change is new drift. */
+  async clearDrift(memberId: string): Promise<void> {
+    if (!this.drifted.delete(memberId)) return;
+    await this.storage.delete(`${DRIFT}${memberId}`);
+  }
+
+  wasSynced(memberId: string): boolean {
+    return this.synced.has(memberId);
+  }
+
+  async noteSynced(memberId: string): Promise<void> {
+    this.synced.add(memberId);
+    await this.storage.put(`${SYNCED}${memberId}`, true);
   }
 
   clear(): void {
@@ -49,10 +86,11 @@ export class RolloutBook {
     this.synced.clear();
   }
 
-  forget(memberId: string): void {
+  /** A removed member: nothing about it stays, in memory or in storage. */
+  async forget(memberId: string): Promise<void> {
     this.applied.delete(memberId);
-    this.drifted.delete(memberId);
-    this.synced.delete(memberId);
+    await this.clearDrift(memberId);
+    if (this.synced.delete(memberId)) await this.storage.delete(`${SYNCED}${memberId}`);
   }
 
   /** Baton manages the config: a rollout completed and no admin detached it since. */

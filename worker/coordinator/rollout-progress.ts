@@ -156,7 +156,7 @@ export async function advanceRollout(state: PoolState): Promise<void> {
         revision: running.rollout.revision,
         sha256: running.rollout.sha256,
       });
-      book.drifted.delete(step.memberId);
+      await book.clearDrift(step.memberId);
     }
   }
   if (running.rollout.status === "aborted") {

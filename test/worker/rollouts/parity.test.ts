@@ -4,8 +4,10 @@
  * wherever readiness is shown), a hand edit is recorded once as drift, and a member enrolled
  * later gets the live revision on its first heartbeat and is not ready until it runs it.
  */
+import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
+import { setClock } from "../coordinator/clock";
 import { admin, enroll } from "../helpers";
 import {
   at,
@@ -16,6 +18,7 @@ import {
   runApplies,
   sha256,
   startRollout,
+  T0,
 } from "./world";
 
 interface FailoverStatus {
@@ -100,6 +103,10 @@ describe("drift", { timeout: 20_000 }, () => {
       sha256: await sha256(`${revisionText(1)}# tuned by hand\n`),
     };
     for (let i = 0; i < 3; i++) await beat(standby);
+    // An evicted coordinator (hibernation, a deploy) remembers it recorded this drift.
+    await abortAllDurableObjects();
+    await setClock(pool.id, T0 + 1_000);
+    await beat(standby);
     const drift = await events(pool.id, "balancer.drift");
     expect(drift).toHaveLength(1);
     expect(drift[0]?.memberId).toBe(standby.enrolled.member.id);
