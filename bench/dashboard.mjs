@@ -5,7 +5,7 @@
 // A local control plane on loopback, one pool of two members whose heartbeats (1 Hz, sent here)
 // carry host figures, a signed-in admin (through the real /login form); then each live fragment
 // is fetched `--requests` times back to back. Prints p50/p99 latency and the D1 statements per
-// fetch (from GET /api/v1/system/stats). A measurement: exits 0 whatever the
+// fetch (from GET /api/v1/system/stats) and each answer's size. A measurement: exits 0 whatever the
 // figures, 1 (with a one-line reason) when setup fails.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,10 +120,11 @@ const percentile = (sorted, p) =>
 async function measure(plane, [label, path], cookie, headers, requests) {
   const before = await d1Totals(plane);
   const times = [];
+  let bytes = 0;
   for (let i = 0; i < requests; i++) {
     const startedAt = performance.now();
     const res = await fetch(`${plane.url}${path}`, { headers: { ...headers, Cookie: cookie } });
-    await res.arrayBuffer();
+    bytes = (await res.arrayBuffer()).byteLength;
     if (res.status !== 200) throw new SetupError(`GET ${path} answered ${res.status}`);
     times.push(performance.now() - startedAt);
   }
@@ -136,6 +137,8 @@ async function measure(plane, [label, path], cookie, headers, requests) {
     p50Ms: Number(percentile(times, 0.5).toFixed(1)),
     p99Ms: Number(percentile(times, 0.99).toFixed(1)),
     statementsPerFetch: Number(((after.statements - before.statements) / requests).toFixed(2)),
+    /** The last answer's size, uncompressed: what each refresh carries. */
+    bytes,
   };
 }
 
@@ -183,7 +186,7 @@ async function main() {
     for (const r of results) {
       console.log(
         `${r.path.padEnd(36)} p50 ${String(r.p50Ms).padStart(6)} ms  p99 ${String(r.p99Ms).padStart(6)} ms  ` +
-          `${r.statementsPerFetch} D1 statements per fetch`,
+          `${r.statementsPerFetch} D1 statements per fetch  ${(r.bytes / 1024).toFixed(1)} KB`,
       );
     }
   } finally {

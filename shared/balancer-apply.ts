@@ -31,11 +31,15 @@ export type BalancerApplyPayload = z.infer<typeof BalancerApplyPayload>;
 
 /**
  * The revision a rendered file's header names, or null. The renderers start the text with
- * `# Baton balancer revision N of pool …` (balancerHeader in shared/balancer.ts; both daemons read
- * `#` as a comment); only the first line counts, so a hand edit further down keeps the revision
- * but changes the hash.
+ * `# Baton balancer of pool <name> (<id>), revision N. Managed by Baton…` (balancerHeader in
+ * shared/balancer.ts; both daemons read `#` as a comment). The revision comes last so a pool
+ * name holding "revision 5" cannot be read for it. Only the first line counts, so a hand edit
+ * further down keeps the revision but changes the hash.
  */
 export function revisionFromHeader(text: string): number | null {
-  const match = /^# Baton balancer revision (\d{1,9}) /.exec(text);
+  const firstLine = text.split("\n", 1)[0] ?? "";
+  const match = /^# Baton balancer of pool .*, revision (\d{1,9})\. Managed by Baton/.exec(
+    firstLine,
+  );
   return match ? Number(match[1]) : null;
 }

@@ -1,5 +1,7 @@
 export * from "./alerts";
 export * from "./backups";
+export * from "./balancer";
+export * from "./balancer-api";
 export * from "./certificates";
 export * from "./dns";
 export * from "./errors";

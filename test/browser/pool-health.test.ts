@@ -4,7 +4,8 @@
 // failover paused once edge-a carries the traffic. The active's agent stops: its card turns late, then the pool is at risk
 // with the reason and the dead arrow, in the pools list too; the cut to the standby names both
 // members; a dashboard cut off from the control plane dims under a banner. The cases run in
-// order and build on each other. Screenshots at 1366 px and 390 px go to test-results/screenshots/.
+// order and build on each other. Screenshots at 1366 px and 390 px (the late member, the alarm, the
+// named cut and the cut-off page) go to test-results/screenshots/ (`npm run screenshots`).
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshot } from "./browser";
@@ -18,6 +19,15 @@ const { env, newContext, api } = browserSuite({});
 
 const state: { page?: Page; poolId?: string; activeId?: string; standbyId?: string } = {};
 const adminPage = () => need(state.page, "the signed-in admin's page");
+
+/** The page `page` shows, opened at a phone's width by the same user. */
+async function phonePage(page: Page): Promise<Page> {
+  const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+  await phone.addCookies(await page.context().cookies());
+  const small = await phone.newPage();
+  await small.goto(page.url());
+  return small;
+}
 
 async function member(poolId: string, name: string, priority: number, ip: string) {
   const { member, secret } = await api("POST", `/api/v1/pools/${poolId}/members`, {
@@ -72,6 +82,8 @@ describe("pool health in Chromium", () => {
     async () => {
       const page = adminPage();
       const activeId = need(state.activeId, "the active");
+      // A phone watches too, open before the silence: "late" lasts only half the delay.
+      const lateOnPhone = await phonePage(page);
       await env().fleet.get(activeId).stop();
       const card = page.locator(`[data-testid=member-card][data-member-id="${activeId}"]`);
       // Past half the delay and before all of it: late, still online.
@@ -79,6 +91,10 @@ describe("pool health in Chromium", () => {
       expect(await card.getAttribute("data-online")).toBe("true");
       expect(await card.locator("[data-testid=member-liveness]").innerText()).toBe("Late");
       await screenshot(page, "pool-health-late-1366");
+      await lateOnPhone
+        .locator(`[data-testid=member-card][data-member-id="${activeId}"][data-late=true]`)
+        .waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await screenshot(lateOnPhone, "pool-health-late-390");
 
       const health = byTestId(page, "pool-health");
       await page
@@ -96,10 +112,7 @@ describe("pool health in Chromium", () => {
       expect(await page.title()).toMatch(/^At risk · /);
       await screenshot(page, "pool-health-at-risk-1366");
 
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await page.context().cookies());
-      const small = await phone.newPage();
-      await small.goto(page.url());
+      const small = await phonePage(page);
       await small.locator("[data-testid=pool-health][data-health=at_risk]").waitFor();
       await screenshot(small, "pool-health-at-risk-390");
 
@@ -127,8 +140,13 @@ describe("pool health in Chromium", () => {
       expect(await dialog.locator("[data-testid=confirm-ok]").innerText()).toBe(
         "Cut to next standby",
       );
+      await screenshot(page, "pool-health-cut-dialog-1366");
       await dialog.locator("button[value=cancel]").click();
       await dialog.waitFor({ state: "hidden" });
+      const small = await phonePage(page);
+      await small.locator("[data-testid=action-cut-next]").click();
+      await small.locator("[data-testid=confirm-dialog]").waitFor({ state: "visible" });
+      await screenshot(small, "pool-health-cut-dialog-390");
     },
     CASE_TIMEOUT_MS,
   );
@@ -144,6 +162,10 @@ describe("pool health in Chromium", () => {
       expect(await banner.innerText()).toMatch(/^No update from the control plane for \d+ s:/);
       expect(await page.locator("body").getAttribute("data-stale")).not.toBeNull();
       await screenshot(page, "pool-health-cut-off-1366");
+      const small = await phonePage(page);
+      await small.route(live, (route) => route.abort("connectionrefused"));
+      await byTestId(small, "stale-banner").waitFor({ state: "visible", timeout: LIVE_TIMEOUT_MS });
+      await screenshot(small, "pool-health-cut-off-390");
       await page.unroute(live);
       await banner.waitFor({ state: "hidden", timeout: LIVE_TIMEOUT_MS });
       expect(await page.locator("body").getAttribute("data-stale")).toBeNull();

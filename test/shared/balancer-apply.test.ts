@@ -6,7 +6,8 @@ describe("revisionFromHeader", () => {
   it.each([
     [`${balancerHeader(7, "edge", "pool_1")}\nglobal\n`, 7],
     [balancerHeader(123, "a pool", "pool_2"), 123],
-    ["global\n# Baton balancer revision 7 of pool edge\n", null],
+    ["global\n# Baton balancer of pool edge (pool_1), revision 7. Managed by Baton\n", null],
+    [balancerHeader(2, "revision 5", "pool_3"), 2],
     ["# revision 3 of my own config\n", null],
     ["# hand written\n", null],
     ["", null],

@@ -265,4 +265,9 @@ describe("balancerHeader", () => {
     expect(balancerHeaderRevision(`${header}\nglobal\n`)).toBe(12);
     expect(balancerHeaderRevision("global\n")).toBeNull();
   });
+
+  it("is not fooled by a pool name that holds a revision", () => {
+    const header = balancerHeader(3, "edge, revision 5. Managed by Baton", "pool_x");
+    expect(balancerHeaderRevision(`${header}\n`)).toBe(3);
+  });
 });

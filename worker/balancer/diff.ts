@@ -58,6 +58,19 @@ function walkBack(a: string[], b: string[], trace: Int32Array[]): Op[] {
   return ops.reverse();
 }
 
+/**
+ * A lower bound of the edits from `a` to `b`: every line one side holds more often than the
+ * other must be removed or added. Cheap, so a rewrite skips the search at once.
+ */
+function editsAtLeast(a: string[], b: string[]): number {
+  const balance = new Map<string, number>();
+  for (const line of a) balance.set(line, (balance.get(line) ?? 0) + 1);
+  for (const line of b) balance.set(line, (balance.get(line) ?? 0) - 1);
+  let edits = 0;
+  for (const count of balance.values()) edits += Math.abs(count);
+  return edits;
+}
+
 function editScript(a: string[], b: string[]): Op[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
@@ -72,7 +85,9 @@ function editScript(a: string[], b: string[]): Op[] {
   const same = (lines: string[]) => lines.map((line): Op => ({ kind: " ", line }));
   const middleA = a.slice(head, a.length - tail);
   const middleB = b.slice(head, b.length - tail);
-  const middle = shortestEdit(middleA, middleB, MAX_EDITS) ?? [
+  const searched =
+    editsAtLeast(middleA, middleB) > MAX_EDITS ? null : shortestEdit(middleA, middleB, MAX_EDITS);
+  const middle = searched ?? [
     ...middleA.map((line): Op => ({ kind: "-", line })),
     ...middleB.map((line): Op => ({ kind: "+", line })),
   ];

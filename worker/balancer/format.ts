@@ -1,17 +1,15 @@
-import type { BalancerMappingEntry, BalancerServer } from "../../shared/balancer";
+import type { BalancerServer } from "../../shared/balancer";
+import type { BalancerMappingEntry } from "../../shared/balancer-api";
 
 /**
- * Paths the rendered files name on every member alike: where the agent writes certificates
- * (relative to the config file's directory, see the balancer contract), HAProxy's admin socket
+ * Paths the rendered files name on every member alike: certificates (shared/certificates.ts:
+ * relative to the config file's directory, where the agent writes them), HAProxy's admin socket
  * (the agent's default BATON_HAPROXY_SOCKET) and nginx's logs (Debian's and RHEL's places).
  */
-export const CERTIFICATE_DIR = "baton-certs";
 export const HAPROXY_ADMIN_SOCKET = "/run/haproxy/admin.sock";
 export const NGINX_LOG_DIR = "/var/log/nginx";
 
-export function certificatePath(certificateId: string): string {
-  return `${CERTIFICATE_DIR}/${certificateId}.pem`;
-}
+export { certificateFileName as certificatePath } from "../../shared/certificates";
 
 /** A duration both HAProxy and nginx read: whole seconds as `30s`, anything else as `1500ms`. */
 export function duration(ms: number): string {

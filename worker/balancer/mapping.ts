@@ -16,7 +16,7 @@ export interface FieldMapping {
 /** Why an nginx rendering is only the nearest equivalent, per field. */
 export const NGINX_NOTES = {
   healthCheck:
-    "nginx open source has no active health checks: a server is skipped for fail_timeout after max_fails failed attempts (connection errors and timeouts), and the path and expected status are not checked",
+    "nginx open source has no active health checks: a server is skipped for fail_timeout after max_fails failed requests (connection errors, timeouts, and 500/502/503/504 answers outside the expected status range, which are retried on another server); the health path itself is never requested",
   stickyCookie:
     "nginx open source cannot insert a server cookie: requests hash on the cookie's value (consistent), and a client without it gets a random one on its first answer, so it stays on one server from then on",
   stickySource:
@@ -101,7 +101,8 @@ export const FIELD_MAPPING: readonly FieldMapping[] = [
     field: "backends[].healthCheck",
     haproxy:
       "`option httpchk GET <path>`, `http-check expect status <min>-<max>`, `timeout check`, `default-server inter <interval> rise <rise> fall <fall>`, `check` on each server",
-    nginx: "`max_fails=<fall> fail_timeout=<interval × rise>` on each server (passive)",
+    nginx:
+      "`max_fails=<fall> fail_timeout=<interval × rise>` on each server + `proxy_next_upstream error timeout http_5xx` (passive)",
     nginxFidelity: "nearest",
   },
   {

@@ -1,9 +1,5 @@
-import {
-  BALANCER_TARGETS,
-  type BalancerAnswer,
-  type BalancerModel,
-  type BalancerTarget,
-} from "../../shared/balancer";
+import { BALANCER_TARGETS, type BalancerModel, type BalancerTarget } from "../../shared/balancer";
+import type { BalancerAnswer } from "../../shared/balancer-api";
 import { type RenderedBalancer, type RenderMeta, renderBalancer } from "./render";
 
 export type Renderings = Record<BalancerTarget, RenderedBalancer>;

@@ -1,4 +1,5 @@
-import type { BalancerBackend, BalancerModel, BalancerRefusal } from "../../shared/balancer";
+import type { BalancerBackend, BalancerModel } from "../../shared/balancer";
+import type { BalancerRefusal } from "../../shared/balancer-api";
 
 /** Stickiness nginx can combine with the backend's strategy: it has one method per upstream. */
 function stickyFits(backend: BalancerBackend): boolean {

@@ -246,6 +246,13 @@ function locationLines(frontend: BalancerFrontend, f: number, context: Context):
     `      proxy_send_timeout ${duration(serverMs)};`,
     "      proxy_set_header Host $http_host;",
   ];
+  const failing = failingStatuses(backends);
+  if (failing.length > 0) {
+    // Health-checked backends: a 5xx the check would fail counts against the server and the
+    // request goes to another, as HAProxy takes such a server out of rotation.
+    const codes = failing.map((code) => `http_${code}`).join(" ");
+    lines.push(`      proxy_next_upstream error timeout ${codes};`);
+  }
   log.same(
     `${at}.defaultBackend`,
     frontend.routes.length > 0
@@ -272,6 +279,15 @@ function locationLines(frontend: BalancerFrontend, f: number, context: Context):
   }
   lines.push("    }");
   return lines;
+}
+
+/** The 5xx statuses nginx can retry on that every health-checked backend's check counts as failed. */
+function failingStatuses(backends: BalancerBackend[]): number[] {
+  const checked = backends.flatMap((backend) => backend.healthCheck ?? []);
+  if (checked.length === 0) return [];
+  return [500, 502, 503, 504].filter((code) =>
+    checked.every(({ expectStatus }) => code < expectStatus.min || code > expectStatus.max),
+  );
 }
 
 /** The model as a complete nginx 1.22 `nginx.conf` (events + http), after the caller's header. */

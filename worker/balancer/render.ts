@@ -1,10 +1,5 @@
-import {
-  type BalancerMappingEntry,
-  type BalancerModel,
-  type BalancerRefusal,
-  type BalancerTarget,
-  balancerHeader,
-} from "../../shared/balancer";
+import { type BalancerModel, type BalancerTarget, balancerHeader } from "../../shared/balancer";
+import type { BalancerMappingEntry, BalancerRefusal } from "../../shared/balancer-api";
 import { sha256HexSync } from "../lib/sha256-sync";
 import { nginxRefusals } from "./refusals";
 import { renderHaproxy } from "./render-haproxy";

@@ -1,4 +1,5 @@
-import { BALANCER_TARGETS, type BalancerRevisionDiff } from "../../shared/balancer";
+import { BALANCER_TARGETS } from "../../shared/balancer";
+import type { BalancerRevisionDiff } from "../../shared/balancer-api";
 import type { Db } from "../db/client";
 import { unifiedDiff } from "./diff";
 import { loadRevision, type StoredRevision } from "./revisions";

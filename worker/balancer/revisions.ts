@@ -1,10 +1,6 @@
 import { and, desc, eq, lt } from "drizzle-orm";
-import type {
-  BalancerModel,
-  BalancerRevision,
-  BalancerRevisionSummary,
-  BalancerTarget,
-} from "../../shared/balancer";
+import type { BalancerModel, BalancerTarget } from "../../shared/balancer";
+import type { BalancerRevision, BalancerRevisionSummary } from "../../shared/balancer-api";
 import type { PageQuery } from "../../shared/pagination";
 import type { Db } from "../db/client";
 import { type BalancerRevisionRow, balancerRevisions } from "../db/schema/balancer";

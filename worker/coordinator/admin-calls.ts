@@ -9,6 +9,7 @@ import { jobKindAvailability } from "../jobs/gating";
 import * as memberStore from "../members/store";
 import { commit, evaluateFailover, failoverView, syncDns } from "./commit";
 import type { HaproxyStatTable } from "./haproxy-stat-board";
+import type { HeartbeatLogSnapshot } from "./heartbeat-log";
 import type { LiveMember } from "./live-member";
 import { attempt, type Outcome, ok, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
@@ -163,6 +164,21 @@ export function snapshot(state: PoolState, poolId: string): Promise<LiveMember[]
     poolId,
     () => [...state.members.values()],
     () => [],
+  );
+}
+
+/** What the overview's traffic view needs beyond the snapshot: heartbeat arrivals, DNS served. */
+export interface TrafficFacts {
+  heartbeats: HeartbeatLogSnapshot;
+  /** The addresses the provider serves as last confirmed; null when not known. */
+  dnsServes: string[] | null;
+}
+
+export function trafficFacts(state: PoolState, poolId: string): Promise<TrafficFacts | null> {
+  return state.whenOpen(
+    poolId,
+    () => ({ heartbeats: state.heartbeatLog.snapshot(), dnsServes: state.dns.served }),
+    () => null,
   );
 }
 

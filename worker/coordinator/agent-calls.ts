@@ -147,6 +147,7 @@ async function applyHeartbeat(
   state.heartbeats += 1;
   const intervalMs = state.config.heartbeatIntervalMs;
   state.hearing.heard(now);
+  state.heartbeatLog.heard(row.id, now);
   const writes: Write[] = [];
 
   const known = state.members.get(row.id) ?? liveFromRow(row);

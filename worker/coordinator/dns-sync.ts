@@ -71,6 +71,14 @@ export class DnsSync {
     return this.target?.mode ?? null;
   }
 
+  /**
+   * What the provider serves as this instance last confirmed it (written, read back, or found at
+   * a drift check): where clients go. Null when not known since the start or the last settings.
+   */
+  get served(): string[] | null {
+    return this.confirmed;
+  }
+
   /** Loads the pool's settings (credentials decrypted with SECRETS_KEY) and configures the sync. */
   async load(db: Db, secretsKey: string | undefined, poolId: string): Promise<void> {
     try {

@@ -189,6 +189,10 @@ export class PoolCoordinator extends DurableObject<Env> {
     return admin.snapshot(this.state, poolId);
   }
 
+  async trafficFacts(poolId: string): Promise<admin.TrafficFacts | null> {
+    return admin.trafficFacts(this.state, poolId);
+  }
+
   async dnsChanged(poolId: string): Promise<void> {
     return admin.dnsChanged(this.state, poolId);
   }

@@ -17,6 +17,7 @@ import { EventLedger } from "./event-ledger";
 import { FailoverKeeper } from "./failover-keeper";
 import { HaproxyStatBoard } from "./haproxy-stat-board";
 import { DEAF_GAP_SLACK_MS, Hearing } from "./hearing";
+import { HeartbeatLog } from "./heartbeat-log";
 import { JobQueue } from "./job-queue";
 import { type LiveMember, offlineDeadline, resumeAfterRestart } from "./live-member";
 import { type Outcome, refuse } from "./outcome";
@@ -58,6 +59,8 @@ export class PoolState {
   readonly schedules: ScheduleBook;
   readonly haproxyStats = new HaproxyStatBoard();
   readonly rollouts: RolloutBook;
+  /** Recent heartbeat arrivals for the dashboard's heartbeat bars (memory only). */
+  readonly heartbeatLog: HeartbeatLog;
   readonly dns: DnsSync;
   readonly alerts: AlertDispatcher;
   /** Since when this instance could hear its members (replaced on load). */
@@ -72,6 +75,7 @@ export class PoolState {
   ) {
     this.config = parseConfig(env);
     this.hearing = this.newHearing(0);
+    this.heartbeatLog = new HeartbeatLog(this.now());
     this.db = openDb(env.DB, this.meter);
     this.rollouts = new RolloutBook(storage);
     this.alerts = new AlertDispatcher({
@@ -226,6 +230,7 @@ export class PoolState {
     this.schedules.forget(memberId);
     this.haproxyStats.forget(memberId);
     await this.rollouts.forget(memberId);
+    this.heartbeatLog.forget(memberId);
     await this.storage.delete(`member:${memberId}`);
   }
 
@@ -239,6 +244,7 @@ export class PoolState {
     this.schedules.clear();
     this.haproxyStats.clear();
     this.rollouts.clear();
+    this.heartbeatLog.clear();
     this.alarmAt = null;
   }
 

@@ -82,7 +82,7 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
       const session = c.get("session");
       return page(
         c,
-        <Layout title={view.name} session={session} flash={flashOf(c)}>
+        <Layout title={view.name} session={session} flash={flashOf(c)} health={view.health.state}>
           <PoolHeading pool={view} active="overview" />
           <div
             id="pool-live"

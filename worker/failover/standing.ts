@@ -49,6 +49,11 @@ export function memberStanding(
     late:
       liveness === "online" &&
       lastHeartbeatAt !== null &&
-      now - lastHeartbeatAt > policy.failoverDelayMs / 2,
+      isLate(now - lastHeartbeatAt, policy.failoverDelayMs),
   };
+}
+
+/** Silent for longer than half the failover delay: failover may be near. */
+export function isLate(silentMs: number, failoverDelayMs: number): boolean {
+  return silentMs > failoverDelayMs / 2;
 }

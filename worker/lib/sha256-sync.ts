@@ -28,15 +28,15 @@ function compress(h: Uint32Array, w: Uint32Array, view: DataView, offset: number
     const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
     w[i] = (at(w, i - 16) + s0 + at(w, i - 7) + s1) >>> 0;
   }
-  const v = h.slice();
+  let a = at(h, 0);
+  let b = at(h, 1);
+  let c = at(h, 2);
+  let d = at(h, 3);
+  let e = at(h, 4);
+  let f = at(h, 5);
+  let g = at(h, 6);
+  let hh = at(h, 7);
   for (let i = 0; i < 64; i++) {
-    const a = at(v, 0);
-    const b = at(v, 1);
-    const c = at(v, 2);
-    const e = at(v, 4);
-    const f = at(v, 5);
-    const g = at(v, 6);
-    const hh = at(v, 7);
     const t1 =
       (hh +
         (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) +
@@ -45,12 +45,17 @@ function compress(h: Uint32Array, w: Uint32Array, view: DataView, offset: number
         at(w, i)) >>>
       0;
     const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
-    // a..h move down one place; e and a take the new words.
-    v.copyWithin(1, 0, 7);
-    v[4] = (at(v, 4) + t1) >>> 0;
-    v[0] = (t1 + t2) >>> 0;
+    hh = g;
+    g = f;
+    f = e;
+    e = (d + t1) >>> 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) >>> 0;
   }
-  for (let i = 0; i < 8; i++) h[i] = (at(h, i) + at(v, i)) >>> 0;
+  const mixed = [a, b, c, d, e, f, g, hh];
+  for (let i = 0; i < 8; i++) h[i] = (at(h, i) + (mixed[i] ?? 0)) >>> 0;
 }
 
 export function sha256HexSync(text: string): string {

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CERTIFICATE_DIR, certificatePath } from "../../../worker/balancer/format";
+import { CERTIFICATE_DIRECTORY as CERTIFICATE_DIR } from "../../../shared/certificates";
+import { certificatePath } from "../../../worker/balancer/format";
 
 /** A self-signed certificate and its key as one PEM (chain first, then key), made by openssl. */
 export function selfSignedPem(workDir: string, commonName = "www.example.com"): string {

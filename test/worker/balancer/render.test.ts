@@ -32,7 +32,7 @@ describe("renderBalancer", () => {
   it.each(BALANCER_TARGETS)("%s: starts with the header naming pool and revision", (target) => {
     const { text } = renderBalancer(BalancerModel.parse(minimalModel()), target, META);
     expect(text.split("\n")[0]).toBe(
-      "# Baton balancer revision 7 of pool edge (pool_golden). Managed by Baton: a hand edit here is reported as drift.",
+      "# Baton balancer of pool edge (pool_golden), revision 7. Managed by Baton: a hand edit here is reported as drift.",
     );
     expect(balancerHeaderRevision(text)).toBe(7);
   });
@@ -64,6 +64,25 @@ describe("renderBalancer", () => {
     expect(text).toContain(
       "server 10.0.0.11:8080 weight=2 max_conns=500 max_fails=3 fail_timeout=2s;",
     );
+  });
+
+  it("retries on nginx the 5xx answers a health check would fail, and only those", () => {
+    const line = (expectStatus?: { min: number; max: number }) => {
+      const model = minimalModel();
+      if (expectStatus) {
+        model.backends = model.backends.map((backend) => ({
+          ...backend,
+          healthCheck: { expectStatus },
+        }));
+      }
+      const { text } = renderBalancer(BalancerModel.parse(model), "nginx", META);
+      return /proxy_next_upstream .*;/.exec(text)?.[0] ?? null;
+    };
+    expect(line()).toBeNull();
+    expect(line({ min: 200, max: 399 })).toBe(
+      "proxy_next_upstream error timeout http_500 http_502 http_503 http_504;",
+    );
+    expect(line({ min: 200, max: 503 })).toBe("proxy_next_upstream error timeout http_504;");
   });
 
   it("gives an nginx frontend the largest timeouts of its backends and says which backends differ", () => {

@@ -91,7 +91,7 @@ describe("the member's Monitoring tab", () => {
     const { member } = await sampledMember();
     const html = await htmlOf(cookie, `/members/${member.id}/monitoring`);
     expect(html).toContain(
-      '<svg viewBox="0 0 400 170" role="img" aria-labelledby="chart-rtt-title chart-rtt-desc">',
+      'viewBox="0 0 400 176" role="img" aria-labelledby="chart-rtt-title chart-rtt-desc"',
     );
     expect(html).toContain(
       '<title id="chart-rtt-title">Heartbeat round-trip, the last hour</title>',

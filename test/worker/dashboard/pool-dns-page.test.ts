@@ -185,14 +185,17 @@ describe("the pool's DNS tab", () => {
     expect(byTestId(formHtml, "field-powerdns.zone")[0]?.value).toBe("example.net");
     expect(formHtml).not.toContain(KEY);
 
-    // A form the schema refuses is not tested.
+    // A form the schema refuses is not tested; the answer names the field by its label.
     const refused = await postForm(
       session,
       `/ui/pools/${pool.id}/dns/test`,
       { ...FORM, "powerdns.baseUrl": "ftp://x" },
       { "X-Baton-Inline": "1" },
     );
-    expect(textOf(await refused.text(), "dns-check-detail")).toContain("not tested");
+    const refusal = textOf(await refused.text(), "dns-check");
+    expect(refusal).toContain("Not tested");
+    expect(refusal).toContain("API address: must be an http(s):// URL");
+    expect(refusal).not.toContain("powerdns.baseUrl");
   });
 
   it("uses a saved DNS account with this pool's zone, and says when an override does not fit it", async () => {
@@ -237,7 +240,10 @@ describe("the pool's DNS tab", () => {
       "account.zoneId": "0123456789abcdef0123456789abcdef",
     });
     expect(misfit.status).toBe(400);
-    expect(textOf(await misfit.text(), "error-account")).toContain("do not fit a powerdns account");
+    // In the form's words: the field's label, not the API's `zoneId`.
+    const misfitError = textOf(await misfit.text(), "error-account");
+    expect(misfitError).toContain("Zone ID (Cloudflare) does not fit a PowerDNS account");
+    expect(misfitError).not.toContain("zoneId");
     expect(await storedSettings(pool.id)).toMatchObject({ zone: "example.org" });
   });
 

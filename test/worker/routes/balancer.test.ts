@@ -1,13 +1,12 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  type BalancerAnswer,
-  BalancerModel,
-  type BalancerModelInput,
-  type BalancerRevision,
-  type BalancerRevisionDiff,
-  type BalancerRevisionSummary,
-} from "../../../shared/balancer";
+import { BalancerModel, type BalancerModelInput } from "../../../shared/balancer";
+import type {
+  BalancerAnswer,
+  BalancerRevision,
+  BalancerRevisionDiff,
+  BalancerRevisionSummary,
+} from "../../../shared/balancer-api";
 import type { ErrorBody } from "../../../shared/errors";
 import type { Event } from "../../../shared/events";
 import { renderBalancer } from "../../../worker/balancer/render";
@@ -202,6 +201,21 @@ describe("PUT /api/v1/pools/:poolId/balancer", () => {
     );
   });
 
+  it("answers 413 for a request over 256 KiB before reading it, 400 for a body that is not JSON", async () => {
+    const pool = await createPool({ name: "edge-body" });
+    const oversized = await put(pool.id, { ...minimalModel(), padding: "x".repeat(300 * 1024) });
+    expectError(oversized, 413, "payload_too_large");
+    expect((oversized.body as unknown as ErrorBody).error.message).toContain("256 KiB");
+    expectError(await put(pool.id, "{ not json"), 400, "validation_failed");
+  });
+
+  it("saves on a generic pool what nginx refuses, listing the refusals", async () => {
+    const pool = await createPool({ name: "edge-generic", profile: "generic" });
+    const saved = await put(pool.id, VARIANTS["nginx-refusals"]);
+    expect(saved.status).toBe(201);
+    expect(saved.body.refusals.nginx).toHaveLength(2);
+  });
+
   it("takes an operator; a viewer may read but not change", async () => {
     const pool = await createPool({ name: "edge-roles" });
     const viewer = await createApiToken("viewer");
@@ -337,7 +351,7 @@ describe("GET /api/v1/pools/:poolId/balancer/render", () => {
     expect(newest.headers.get("X-Baton-Sha256")).toBe(await sha256Hex(newest.text));
     const first = await render(pool.id, "target=haproxy&revision=1");
     expect(first.text.split("\n")[0]).toBe(
-      `# Baton balancer revision 1 of pool edge-render (${pool.id}). Managed by Baton: a hand edit here is reported as drift.`,
+      `# Baton balancer of pool edge-render (${pool.id}), revision 1. Managed by Baton: a hand edit here is reported as drift.`,
     );
     expect(first.text).toBe(
       renderBalancer(
@@ -373,5 +387,21 @@ describe("GET /api/v1/pools/:poolId/balancer/render", () => {
     const apache = await render(pool.id, "target=apache");
     expect(apache.status).toBe(400);
     expect((JSON.parse(apache.text) as ErrorBody).error.issues?.[0]?.path).toBe("target");
+  });
+});
+
+describe("GET /api/v1/balancer/mapping", () => {
+  it("lists per field what HAProxy and nginx render, marking nginx's nearest equivalents", async () => {
+    type Mapping = {
+      fields: { field: string; haproxy: string; nginx: string; nginxFidelity: string }[];
+      nginxNotes: Record<string, string>;
+    };
+    const result = await admin<Mapping>("/balancer/mapping");
+    expect(result.status).toBe(200);
+    expect(result.body.fields).toContainEqual(
+      expect.objectContaining({ field: "backends[].healthCheck", nginxFidelity: "nearest" }),
+    );
+    expect(result.body.nginxNotes.healthCheck).toContain("no active health checks");
+    expectError(await call("/api/v1/balancer/mapping"), 401, "unauthorized");
   });
 });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { BalancerRenderQuery } from "../../../shared/balancer";
+import { BalancerRenderQuery } from "../../../shared/balancer-api";
 import { getPool } from "../../pools/store";
 import type { AppEnv } from "../../types";
 import { validate } from "../../validation";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { BalancerRevisionParam } from "../../../shared/balancer";
+import { BalancerRevisionParam } from "../../../shared/balancer-api";
 import { PageQuery } from "../../../shared/pagination";
 import { getPool } from "../../pools/store";
 import type { AppEnv } from "../../types";

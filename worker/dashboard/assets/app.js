@@ -7,18 +7,22 @@
 //  - heartbeat ages tick each second from data-last-heartbeat-at and the server's clock, as do
 //    <time data-at> moments ("5 min ago"), whose hover adds the browser's own time zone;
 //  - when updates stop for two refreshes the page is dimmed under a banner that says since when
-//    what it shows is old, and a pool's health word ([data-health-label]) leads the page title;
+//    what it shows is old, and a pool's health word ([data-health-label]) leads the page title
+//    and picks the favicon's badge;
 //    Once the region holds a [data-live-done] element (a finished job) polling stops and the
 //    status line says the attribute's text;
 //  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
 //    fieldset, submit) only while that select has one of the values;
 //  - forms with data-confirm ask first in the shared <dialog>, naming the chosen options
 //    ({field} in the question) with data-confirm-verb on the button, red with data-confirm-danger;
+//  - a section with data-follows-key is read again from data-follows-src when the live region's
+//    [data-follow-key-for=<its id>] marker carries another key;
 //  - [data-keep-scroll][id] elements (wide tables) keep their scroll position across refreshes;
 //  - [data-copy="<id>"] buttons (hidden without this script) copy that element's text, or
 //    select it for Ctrl+C when the clipboard is not available.
 //  - a button with data-inline-result="<element id>" posts its form with fetch and shows the
-//    answer (an HTML fragment) in that element, leaving the form as typed.
+//    answer (an HTML fragment) in that element, leaving the form as typed; field errors in the
+//    answer are put next to their fields.
 (() => {
   const POLL_MS = 1500;
   const RETRY_MS = 5000;
@@ -96,9 +100,17 @@
     staleBanner.textContent = `No update from the control plane for ${formatAge(silentMs).replace(" ago", "")}: what you see below is how things were at ${at}, not now.`;
   }
 
+  // The favicon wears the pool's health as a badge (favicon-<state>.svg), like the title.
+  const favicon = document.getElementById("favicon");
   function showHealthInTitle(root) {
-    const label = root.querySelector("[data-health-label]")?.getAttribute("data-health-label");
+    const health = root.querySelector("[data-health-label]");
+    const label = health?.getAttribute("data-health-label");
     document.title = label ? `${label} · ${baseTitle}` : baseTitle;
+    const state = health?.getAttribute("data-health");
+    if (favicon && state) {
+      const href = `/dashboard/favicon-${state.replace("_", "-")}.svg`;
+      if (favicon.getAttribute("href") !== href) favicon.setAttribute("href", href);
+    }
   }
 
   function say(text, state) {
@@ -138,6 +150,8 @@
     readServerClock(region);
     showHealthInTitle(region);
     tick();
+    follow(region);
+    restoreChartChoices(region);
     if (focusedId) document.getElementById(focusedId)?.focus();
     const after = activeMemberOf(region);
     if (before !== undefined && after && before !== after) {
@@ -148,6 +162,31 @@
       );
       say(`Traffic moved to ${name?.textContent ?? "another member"}`, "moved");
       movedUntil = Date.now() + 5000;
+    }
+  }
+
+  // A section outside the live region that depends on it (the DNS tab's "the provider serves",
+  // read from the provider) names its key in the region: when the key moves on (a sync
+  // confirmed), the section is read again once, from its data-follows-src.
+  async function follow(root) {
+    for (const marker of root.querySelectorAll("[data-follow-key-for]")) {
+      const section = document.getElementById(marker.getAttribute("data-follow-key-for"));
+      const key = marker.getAttribute("data-key");
+      if (!section || section.getAttribute("data-follows-key") === key) continue;
+      section.setAttribute("data-follows-key", key);
+      try {
+        const response = await fetch(section.getAttribute("data-follows-src"), {
+          credentials: "same-origin",
+          cache: "no-store",
+          headers: { Accept: "text/html" },
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        if (response.ok && response.headers.get("X-Baton-Fragment") === "1")
+          section.innerHTML = await response.text();
+        else section.removeAttribute("data-follows-key"); // try again on the next refresh
+      } catch {
+        section.removeAttribute("data-follows-key");
+      }
     }
   }
 
@@ -263,6 +302,38 @@
     button.addEventListener("click", () => copy(button));
   }
 
+  // An inline answer may carry field errors (<template data-field-errors>, one
+  // <p data-error-for="name"> each): every message goes next to its field, as a page the server
+  // drew after a refusal would show it. Marks from an earlier answer go first.
+  function markFields(form, answer) {
+    const template = answer.querySelector("template[data-field-errors]");
+    const stale = template ? ".field-error" : ".field-error[data-inline-error]";
+    for (const message of form.querySelectorAll(stale)) {
+      const control = message.closest(".field")?.querySelector("[aria-invalid]");
+      control?.removeAttribute("aria-invalid");
+      message.closest(".field")?.classList.remove("field-invalid");
+      message.remove();
+    }
+    for (const item of template?.content.querySelectorAll("[data-error-for]") ?? []) {
+      const name = item.getAttribute("data-error-for");
+      const control = form.elements.namedItem(name);
+      const field = control instanceof Element ? control.closest(".field") : null;
+      if (!field) continue;
+      const message = document.createElement("p");
+      message.className = "field-error";
+      message.id = `${control.id}-error`;
+      message.dataset.testid = `error-${name}`;
+      message.dataset.inlineError = "";
+      message.textContent = item.textContent;
+      field.append(message);
+      field.classList.add("field-invalid");
+      control.setAttribute("aria-invalid", "true");
+      const described = (control.getAttribute("aria-describedby") || "").split(" ");
+      if (!described.includes(message.id))
+        control.setAttribute("aria-describedby", [...described, message.id].join(" ").trim());
+    }
+  }
+
   async function postInline(event) {
     const button = event.target instanceof Element && event.target.closest("[data-inline-result]");
     const target = button && document.getElementById(button.getAttribute("data-inline-result"));
@@ -282,6 +353,7 @@
       });
       if (response.ok && response.headers.get("X-Baton-Fragment") === "1") {
         target.innerHTML = await response.text();
+        markFields(button.form, target);
       } else {
         target.textContent = `Failed: HTTP ${response.status}; reload the page and try again`;
       }
@@ -292,6 +364,119 @@
     }
   }
 
+  // Charts (svg[data-readout], worker/dashboard/monitoring/view.tsx): pointing at one, or
+  // focusing it and using the arrow keys, Home and End, marks the nearest point and reads it out
+  // under the chart ("14:05:30 UTC: 42.5 %"). The choice survives the refresh that redraws it.
+  const chartChoices = new Map(); // chart id → the chosen point's time
+  function chartPoints(svg) {
+    const list = (name) => (svg.getAttribute(name) || "").split(",").filter(Boolean).map(Number);
+    const [xs, ys, seconds] = ["x", "y", "s"].map((axis) => list(`data-readout-${axis}`));
+    const values = (svg.getAttribute("data-readout-v") || "").split("|");
+    const from = Number(svg.getAttribute("data-readout-from"));
+    return xs.map((x, i) => ({ x, y: ys[i], at: from + seconds[i] * 1000, value: values[i] }));
+  }
+
+  function showPoint(svg, index) {
+    const points = chartPoints(svg);
+    const chosen = Math.max(0, Math.min(points.length - 1, index));
+    const point = points[chosen];
+    if (!point) return;
+    chartChoices.set(svg.id, point.at);
+    svg.dataset.readoutIndex = String(chosen);
+    let cursor = svg.querySelector(".cursor");
+    if (!cursor) {
+      const axis = svg.querySelectorAll(".x-axis line.axis")[1];
+      cursor = document.createElementNS("http://www.w3.org/2000/svg", "g");
+      cursor.setAttribute("class", "cursor");
+      const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
+      line.setAttribute("y1", axis?.getAttribute("y1") ?? "0");
+      line.setAttribute("y2", axis?.getAttribute("y2") ?? "0");
+      const dot = document.createElementNS("http://www.w3.org/2000/svg", "circle");
+      dot.setAttribute("r", "4.5");
+      cursor.append(line, dot);
+      svg.append(cursor);
+    }
+    const [line, dot] = cursor.children;
+    line.setAttribute("x1", point.x);
+    line.setAttribute("x2", point.x);
+    dot.setAttribute("cx", point.x);
+    dot.setAttribute("cy", point.y);
+    const readout = document.getElementById(svg.getAttribute("data-readout"));
+    if (readout) {
+      readout.textContent = `${new Date(point.at).toISOString().slice(11, 19)} UTC: ${point.value}`;
+      readout.classList.remove("muted");
+    }
+  }
+
+  function nearestPoint(points, pick) {
+    let best = -1;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    points.forEach((point, index) => {
+      const distance = Math.abs(pick(point));
+      if (distance < bestDistance) [best, bestDistance] = [index, distance];
+    });
+    return best;
+  }
+
+  function chartAt(event) {
+    const svg = event.target instanceof Element && event.target.closest("svg[data-readout]");
+    if (!svg) return;
+    const box = svg.getBoundingClientRect();
+    const x = ((event.clientX - box.left) / box.width) * svg.viewBox.baseVal.width;
+    showPoint(
+      svg,
+      nearestPoint(chartPoints(svg), (point) => point.x - x),
+    );
+  }
+
+  function chartKeys(event) {
+    const svg = event.target instanceof Element && event.target.closest("svg[data-readout]");
+    if (!svg) return;
+    const count = chartPoints(svg).length;
+    const current = Number(svg.dataset.readoutIndex ?? count - 1);
+    const next = { ArrowLeft: current - 1, ArrowRight: current + 1, Home: 0, End: count - 1 }[
+      event.key
+    ];
+    if (next === undefined) return;
+    event.preventDefault();
+    showPoint(svg, next);
+  }
+
+  function restoreChartChoices(root) {
+    for (const svg of root.querySelectorAll("svg[data-readout]")) {
+      const at = chartChoices.get(svg.id);
+      if (at !== undefined)
+        showPoint(
+          svg,
+          nearestPoint(chartPoints(svg), (p) => p.at - at),
+        );
+    }
+  }
+
+  // A heartbeat bar's cell (worker/dashboard/overview/heartbeat-bar-view.tsx) gets its time and
+  // state as a tooltip when the pointer reaches it: the cells are sent bare to keep refreshes small.
+  const BEAT_WORDS = {
+    heard: "heard",
+    late: "late (silent past half the failover delay)",
+    missed: "missed (silent past the failover delay)",
+    none: "no data (the control plane was not listening yet)",
+  };
+  document.addEventListener("pointerover", (event) => {
+    const cell = event.target instanceof Element && event.target.closest("[data-beat]");
+    const bar = cell?.parentElement;
+    if (!cell || cell.title || !bar?.hasAttribute("data-beats-from")) return;
+    const index = [...bar.children].indexOf(cell);
+    const from = Number(bar.getAttribute("data-beats-from"));
+    const at = from + index * Number(bar.getAttribute("data-beat-ms"));
+    const state = cell.getAttribute("data-beat");
+    cell.title = `${new Date(at).toISOString().slice(11, 19)} UTC: ${BEAT_WORDS[state] ?? state}`;
+  });
+  document.addEventListener("pointermove", chartAt);
+  document.addEventListener("keydown", chartKeys);
+  document.addEventListener("focusin", (event) => {
+    const svg = event.target instanceof Element && event.target.closest("svg[data-readout]");
+    if (svg && !chartChoices.has(svg.id)) showPoint(svg, chartPoints(svg).length - 1);
+  });
   document.addEventListener("submit", confirmBeforeSubmit);
   document.addEventListener("click", postInline);
   if (region && !checkDone()) {

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import type { PoolHealthState } from "../../failover/pool-health";
 import type { DashboardSession } from "../../types";
 
 export interface Flash {
@@ -10,18 +11,31 @@ interface LayoutProps {
   title: string;
   session: DashboardSession;
   flash: Flash | null;
+  /** A pool page's health: the favicon wears its badge (app.js keeps it current). */
+  health?: PoolHealthState;
   children: Child;
 }
 
+/** The tab's icon: Baton's, or on a pool page Baton's with the pool's health as a badge. */
+export function faviconOf(health: PoolHealthState | undefined): string {
+  return health ? `/dashboard/favicon-${health.replace("_", "-")}.svg` : "/dashboard/favicon.svg";
+}
+
 /** The page shell: nav, who is signed in, a logout form and the shared confirmation dialog. */
-export function Layout({ title, session, flash, children }: LayoutProps) {
+export function Layout({ title, session, flash, health, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Baton`}</title>
-        <link rel="icon" href="/dashboard/favicon.svg" type="image/svg+xml" />
+        <link
+          rel="icon"
+          href={faviconOf(health)}
+          type="image/svg+xml"
+          id="favicon"
+          data-testid="favicon"
+        />
         <link rel="stylesheet" href="/dashboard/app.css" />
         <script src="/dashboard/app.js" defer />
       </head>

@@ -1,6 +1,7 @@
 import { type DnsProviderKind, TTL_RULES } from "../../../shared/dns";
 import { Checkbox, Input, Message, Select } from "../common/fields";
 import type { FormState } from "../common/form-fields";
+import { DNS_FIELD_LABEL } from "./field-labels";
 import type { DnsSource } from "./form";
 import type { StoredDnsView } from "./load";
 
@@ -55,7 +56,7 @@ function Ttl(props: { kind: DnsSource; state: FormState; value: string | null })
   return (
     <Input
       name={`${kind}.ttl`}
-      label="TTL (seconds)"
+      label={DNS_FIELD_LABEL[`${kind}.ttl`]}
       type="number"
       state={state}
       value={value}
@@ -102,22 +103,27 @@ export function ProviderFieldsets(props: {
       <Kind kind="cloudflare" legend="Cloudflare">
         <Credential
           name="cloudflare.apiToken"
-          label="API token (Zone.DNS edit)"
+          label={DNS_FIELD_LABEL["cloudflare.apiToken"]}
           state={state}
           set={secretSet("cloudflare")}
           what="Token"
         />
-        <Input name="cloudflare.zoneId" label="Zone ID" state={state} value={cf("zoneId")} />
+        <Input
+          name="cloudflare.zoneId"
+          label={DNS_FIELD_LABEL["cloudflare.zoneId"]}
+          state={state}
+          value={cf("zoneId")}
+        />
         <Checkbox
           name="cloudflare.proxied"
-          label="Proxied (orange cloud; the TTL is then automatic)"
+          label={DNS_FIELD_LABEL["cloudflare.proxied"]}
           state={state}
           checked={cf("proxied") === "true"}
         />
         <Ttl kind="cloudflare" state={state} value={cf("ttl") ?? "60"} />
         <Input
           name="cloudflare.apiBaseUrl"
-          label="API address (optional)"
+          label={DNS_FIELD_LABEL["cloudflare.apiBaseUrl"]}
           type="url"
           state={state}
           value={cf("apiBaseUrl")}
@@ -127,24 +133,29 @@ export function ProviderFieldsets(props: {
       <Kind kind="cpanel" legend="cPanel / WHM">
         <Input
           name="cpanel.baseUrl"
-          label="cPanel address"
+          label={DNS_FIELD_LABEL["cpanel.baseUrl"]}
           type="url"
           state={state}
           value={cp("baseUrl")}
           placeholder="https://cpanel.example.com"
           hint="A host name with a publicly trusted certificate: https://cpanel.example.com (cPanel's proxy subdomain, port 443) or https://server.example.com:2083. Not a bare IP address: a deployed Worker cannot fetch one."
         />
-        <Input name="cpanel.username" label="Username" state={state} value={cp("username")} />
+        <Input
+          name="cpanel.username"
+          label={DNS_FIELD_LABEL["cpanel.username"]}
+          state={state}
+          value={cp("username")}
+        />
         <Credential
           name="cpanel.apiToken"
-          label="API token"
+          label={DNS_FIELD_LABEL["cpanel.apiToken"]}
           state={state}
           set={secretSet("cpanel")}
           what="Token"
         />
         <Input
           name="cpanel.zone"
-          label="Zone (domain)"
+          label={DNS_FIELD_LABEL["cpanel.zone"]}
           state={state}
           value={cp("zone")}
           placeholder="example.com"
@@ -154,7 +165,7 @@ export function ProviderFieldsets(props: {
       <Kind kind="powerdns" legend="PowerDNS">
         <Input
           name="powerdns.baseUrl"
-          label="API address"
+          label={DNS_FIELD_LABEL["powerdns.baseUrl"]}
           type="url"
           state={state}
           value={pd("baseUrl")}
@@ -162,20 +173,20 @@ export function ProviderFieldsets(props: {
         />
         <Credential
           name="powerdns.apiKey"
-          label="API key"
+          label={DNS_FIELD_LABEL["powerdns.apiKey"]}
           state={state}
           set={secretSet("powerdns")}
           what="Key"
         />
         <Input
           name="powerdns.serverId"
-          label="Server ID"
+          label={DNS_FIELD_LABEL["powerdns.serverId"]}
           state={state}
           value={pd("serverId") ?? "localhost"}
         />
         <Input
           name="powerdns.zone"
-          label="Zone"
+          label={DNS_FIELD_LABEL["powerdns.zone"]}
           state={state}
           value={pd("zone")}
           placeholder="example.com"
@@ -187,7 +198,7 @@ export function ProviderFieldsets(props: {
           <Message name="account" state={state} />
           <Select
             name="account.accountId"
-            label="Account"
+            label={DNS_FIELD_LABEL["account.accountId"]}
             state={state}
             selected={stored?.view.accountId ?? null}
             options={accounts.map((account) => ({
@@ -198,25 +209,25 @@ export function ProviderFieldsets(props: {
           />
           <Input
             name="account.zoneId"
-            label="Zone ID (Cloudflare)"
+            label={DNS_FIELD_LABEL["account.zoneId"]}
             state={state}
             value={text(over.zoneId)}
           />
           <Input
             name="account.zone"
-            label="Zone (cPanel, PowerDNS)"
+            label={DNS_FIELD_LABEL["account.zone"]}
             state={state}
             value={text(over.zone)}
           />
           <Input
             name="account.serverId"
-            label="Server ID (PowerDNS)"
+            label={DNS_FIELD_LABEL["account.serverId"]}
             state={state}
             value={text(over.serverId)}
           />
           <Select
             name="account.proxied"
-            label="Proxied (Cloudflare)"
+            label={DNS_FIELD_LABEL["account.proxied"]}
             state={state}
             selected={over.proxied === undefined ? "" : String(over.proxied)}
             options={[

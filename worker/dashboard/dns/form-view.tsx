@@ -4,9 +4,10 @@ import type { DashboardSession } from "../../types";
 import { NEEDS_ADMIN } from "../common/action-form";
 import { FormError, Radios, RetypeSecret, Select } from "../common/fields";
 import type { FormState } from "../common/form-fields";
+import { DNS_FIELD_LABEL } from "./field-labels";
 import { KIND_LABEL, ProviderFieldsets } from "./fields";
 import type { StoredDnsView } from "./load";
-import { DNS_MODE_LABEL, DnsCheckResult } from "./view";
+import { DNS_MODE_LABEL, DnsCheckResult, DnsFormNotTested } from "./view";
 
 interface DnsFormProps {
   poolId: string;
@@ -19,6 +20,8 @@ interface DnsFormProps {
   canAdmin: boolean;
   /** The result of testing the form's values, when the page shows one (no scripts). */
   test?: { result: CheckResult; of: string };
+  /** A test of the form's values refused before it ran: the fields to fix (no scripts). */
+  notTested?: Record<string, string>;
 }
 
 /**
@@ -52,7 +55,7 @@ export function DnsForm(props: DnsFormProps) {
         <Select
           name="kind"
           id="dns-kind"
-          label="Provider"
+          label={DNS_FIELD_LABEL.kind}
           state={state}
           selected={source}
           options={[
@@ -103,6 +106,7 @@ export function DnsForm(props: DnsFormProps) {
         </div>
         <div id="dns-form-test-result" data-testid="dns-form-test-result" aria-live="polite">
           {props.test && <DnsCheckResult result={props.test.result} of={props.test.of} />}
+          {props.notTested && <DnsFormNotTested errors={props.notTested} />}
         </div>
       </fieldset>
     </form>

@@ -22,8 +22,9 @@ import { KIND_LABEL } from "./fields";
 import type { DnsFormRequest } from "./form";
 import { DnsForm } from "./form-view";
 import { loadAccountChoices, loadDnsLive, loadStoredDns, PAGE_CHECK_TIMEOUT_MS } from "./load";
+import { type DnsLiveView, servedKey } from "./status";
 import { dnsSubmission, refusedBy } from "./submit";
-import { DnsActions, DnsActual, DnsCheckResult, DnsLive } from "./view";
+import { DnsActions, DnsActual, DnsCheckResult, DnsFormNotTested, DnsLive } from "./view";
 
 const MODE_WORD = { active_standby: "active/standby", round_robin: "round robin" } as const;
 
@@ -35,6 +36,25 @@ interface DnsPageExtras {
   request?: DnsFormRequest;
   /** A test's result, shown by the button that asked for it. */
   test?: { result: CheckResult; of: string; fromForm: boolean };
+  /** A test of the form's values not run: the fields to fix first. */
+  notTested?: Record<string, string>;
+}
+
+/** What the provider serves, read now, against what Baton wants; a note when no provider is set. */
+function Served(props: { actual: CheckResult | null; live: DnsLiveView; error: string | null }) {
+  const { actual, live } = props;
+  if (!actual)
+    return props.error ? null : (
+      <p class="muted">No DNS provider is set: Baton edits no records.</p>
+    );
+  const desired = live.desired?.map((item) => item.address) ?? null;
+  return <DnsActual result={actual} desired={desired} poolId={live.poolId} />;
+}
+
+/** Reads the record from the provider with the stored settings (null without settings). */
+function readServed(c: Context<AppEnv>, pool: PoolRow, settings: DnsProviderSettings | null) {
+  if (!settings) return null;
+  return readDns(settings, pool.failoverHostname, c.get("config"), PAGE_CHECK_TIMEOUT_MS);
 }
 
 async function dnsPage(c: Context<AppEnv>, pool: PoolRow, extras: DnsPageExtras = {}) {
@@ -45,10 +65,7 @@ async function dnsPage(c: Context<AppEnv>, pool: PoolRow, extras: DnsPageExtras 
     loadStoredDns(db, c.get("config").secretsKey, pool.id),
     loadAccountChoices(db),
   ]);
-  const actual = stored.settings
-    ? await readDns(stored.settings, pool.failoverHostname, c.get("config"), PAGE_CHECK_TIMEOUT_MS)
-    : null;
-  const desired = live.desired?.map((item) => item.address) ?? null;
+  const actual = await readServed(c, pool, stored.settings);
   return page(
     c,
     <Layout title={`${pool.name} · DNS`} session={session} flash={flashOf(c)}>
@@ -73,11 +90,13 @@ async function dnsPage(c: Context<AppEnv>, pool: PoolRow, extras: DnsPageExtras 
             {stored.error}
           </p>
         )}
-        {actual ? (
-          <DnsActual result={actual} desired={desired} poolId={pool.id} />
-        ) : (
-          !stored.error && <p class="muted">No DNS provider is set: Baton edits no records.</p>
-        )}
+        <div
+          id="dns-served"
+          data-follows-key={servedKey(live)}
+          data-follows-src={`/ui/pools/${pool.id}/dns/served`}
+        >
+          <Served actual={actual} live={live} error={stored.error} />
+        </div>
         <DnsActions
           poolId={pool.id}
           hasSettings={stored.settings !== null}
@@ -102,16 +121,21 @@ async function dnsPage(c: Context<AppEnv>, pool: PoolRow, extras: DnsPageExtras 
           session={session}
           canAdmin={session.role === "admin"}
           test={extras.test?.fromForm ? extras.test : undefined}
+          notTested={extras.notTested}
         />
       </section>
     </Layout>,
   );
 }
 
-/** What a test checks (the form's values when it sent them, else the saved ones), or why not. */
+/**
+ * What a test checks (the form's values when it sent them, else the saved ones), or why not:
+ * nothing saved to test, or the form's fields to fix first.
+ */
 type Tested = { of: string; request?: DnsFormRequest } & (
   | { settings: DnsProviderSettings }
   | { refusal: string }
+  | { fieldErrors: Record<string, string> }
 );
 
 async function testedSettings(
@@ -143,10 +167,7 @@ async function testedSettings(
     }
   }
   const { request } = submission;
-  const fieldsAtFault = Object.entries(request.state.errors)
-    .map(([field, message]) => `${field}: ${message}`)
-    .join("; ");
-  return { of, request, refusal: `not tested, the form needs attention (${fieldsAtFault})` };
+  return { of, request, fieldErrors: request.state.errors };
 }
 
 /** The pool's DNS tab: records wanted and served, test connection, and the provider's settings. */
@@ -157,6 +178,17 @@ export const poolDnsPages = new Hono<AppEnv>()
   .get("/ui/pools/:poolId/dns/fragment", async (c) => {
     const live = await loadDnsLive(c.env, c.get("db"), c.req.param("poolId"));
     return fragment(c, <DnsLive live={live} />);
+  })
+  // Read again when the live part says the sync moved on (app.js, data-follows-key).
+  .get("/ui/pools/:poolId/dns/served", async (c) => {
+    const db = c.get("db");
+    const pool = await getPool(db, c.req.param("poolId"));
+    const [live, stored] = await Promise.all([
+      loadDnsLive(c.env, db, pool.id),
+      loadStoredDns(db, c.get("config").secretsKey, pool.id),
+    ]);
+    const actual = await readServed(c, pool, stored.settings);
+    return fragment(c, <Served actual={actual} live={live} error={stored.error} />);
   })
   .post("/ui/pools/:poolId/dns", allow("admin"), async (c) => {
     const db = c.get("db");
@@ -195,6 +227,14 @@ export const poolDnsPages = new Hono<AppEnv>()
   .post("/ui/pools/:poolId/dns/test", allow("operator"), async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
     const tested = await testedSettings(c, pool, await c.req.parseBody({ all: true }));
+    if ("fieldErrors" in tested) {
+      // Inline, the answer marks the fields itself (app.js); a full page draws the form so.
+      if (c.req.header(INLINE_HEADER)) {
+        return fragment(c, <DnsFormNotTested errors={tested.fieldErrors} />);
+      }
+      c.status(400);
+      return dnsPage(c, pool, { request: tested.request, notTested: tested.fieldErrors });
+    }
     const result: CheckResult =
       "settings" in tested
         ? await checkDns(tested.settings, pool.failoverHostname, c.get("config"))

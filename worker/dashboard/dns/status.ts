@@ -63,3 +63,13 @@ export function dnsLiveView(input: DnsLiveInput): DnsLiveView {
   }
   return { ...base, desired, desiredNote };
 }
+
+/**
+ * What "the provider serves" was read against: the last confirmed sync and the addresses wanted.
+ * When the live part's key moves on (a save's sync, a failover), the page reads the provider
+ * again (dashboard/app.js, data-follows-key), so it never shows "No A record" under "in sync".
+ */
+export function servedKey(live: DnsLiveView): string {
+  const wanted = live.desired?.map((item) => item.address).join(",") ?? "";
+  return `${live.dns.syncedAt ?? "never"}|${wanted}`;
+}

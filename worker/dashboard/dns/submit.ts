@@ -4,6 +4,7 @@ import { loadOwnDnsSettings, requireSecretsKey } from "../../dns/settings";
 import { keepStoredSecret } from "../../dns/stored-secret";
 import { ApiError } from "../../errors";
 import { apiFieldErrors, type FormFields, fieldErrors } from "../common/form-fields";
+import { accountMisfitInWords } from "./field-labels";
 import { type DnsFormRequest, dnsFieldOf, dnsRequestFromForm, secretFieldOf } from "./form";
 
 export type DnsSubmission =
@@ -23,6 +24,7 @@ export function refusedBy(request: DnsFormRequest, error: unknown): DnsSubmissio
   const errors = apiFieldErrors(error.issues, error.message, (path) =>
     dnsFieldOf(request.source, path),
   );
+  if (errors.account) errors.account = accountMisfitInWords(errors.account, request.body.overrides);
   return { ok: false, request: { ...request, state: { ...request.state, errors } } };
 }
 

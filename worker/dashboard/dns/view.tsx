@@ -5,7 +5,8 @@ import { ActionForm, NEEDS_ADMIN, NEEDS_OPERATOR } from "../common/action-form";
 import { formatAge } from "../common/format";
 import { dnsLabel } from "../common/labels";
 import { formatTime } from "../common/when";
-import type { DnsLiveView } from "./status";
+import { fieldErrorsInWords } from "./field-labels";
+import { type DnsLiveView, servedKey } from "./status";
 import { DnsWriteFact } from "./write";
 
 export const DNS_MODE_LABEL: Record<DnsMode, string> = {
@@ -24,6 +25,7 @@ export function DnsLive({ live }: { live: DnsLiveView }) {
   const { dns } = live;
   return (
     <div data-server-now={live.generatedAt} data-testid="dns-live">
+      <span hidden data-follow-key-for="dns-served" data-key={servedKey(live)} />
       <ul class="facts" aria-label="DNS state">
         <li
           class={dns.state === "in_sync" ? "ok" : "warn"}
@@ -123,6 +125,31 @@ export function DnsCheckResult({ result, of }: { result: CheckResult; of: string
       </strong>{" "}
       ({of}): <span data-testid="dns-check-detail">{result.detail}</span>{" "}
       <span class="muted">· {formatTime(result.checkedAt)}</span>
+    </div>
+  );
+}
+
+/**
+ * "Test these settings" before testing: the form has fields to fix. Said in the labels' words,
+ * never as "Connection failed"; each message also rides in a <template> that dashboard/app.js
+ * puts next to its field when the answer came inline (a full page draws them there itself).
+ */
+export function DnsFormNotTested({ errors }: { errors: Record<string, string> }) {
+  return (
+    <div
+      class="flash flash-error"
+      data-testid="dns-check"
+      data-ok="false"
+      data-tested="false"
+      role="alert"
+    >
+      <strong>Not tested: fix the fields marked in the form first</strong> (
+      {fieldErrorsInWords(errors)}).
+      <template data-field-errors>
+        {Object.entries(errors).map(([field, message]) => (
+          <p data-error-for={field}>{message}</p>
+        ))}
+      </template>
     </div>
   );
 }

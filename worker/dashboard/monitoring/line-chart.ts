@@ -31,13 +31,33 @@ export interface Box {
   bottom: number;
 }
 
-/** The SVG's viewBox and the plot inside it: narrow enough to stay legible at phone width. */
-export const CHART_BOX: Box = { width: 400, height: 170, left: 40, right: 12, top: 12, bottom: 22 };
+/**
+ * The SVG's viewBox and the plot inside it: narrow enough to stay legible at phone width. The
+ * strip above the plot (`top`) holds the max and latest labels, so no label sits on a line.
+ */
+export const CHART_BOX: Box = { width: 400, height: 176, left: 40, right: 12, top: 24, bottom: 22 };
+/** Where the labels of the strip above the plot sit (their baseline). */
+export const LABEL_STRIP_Y = 14;
+/** Half the width of a time label ("14:05" at the chart's 12 px font), in viewBox units. */
+const TIME_LABEL_HALF_WIDTH = 17;
 
 export interface Tick {
   /** Position along the axis, in viewBox units. */
   at: number;
   value: number;
+}
+
+/** A time tick with where its label goes: centred under it, or anchored inwards at an edge. */
+export interface TimeTick extends Tick {
+  labelX: number;
+  anchor: "start" | "middle" | "end";
+}
+
+/** Keeps a time label inside the drawing: one that would cross an edge is anchored inwards. */
+export function timeTickLabel(at: number, box: Box): Pick<TimeTick, "labelX" | "anchor"> {
+  if (at + TIME_LABEL_HALF_WIDTH > box.width) return { labelX: box.width - 1, anchor: "end" };
+  if (at - TIME_LABEL_HALF_WIDTH < 0) return { labelX: 1, anchor: "start" };
+  return { labelX: at, anchor: "middle" };
 }
 
 export interface Summary {
@@ -63,7 +83,9 @@ export interface ChartModel {
   /** The maximum's height, for a reference line. */
   maxY: number | null;
   yTicks: Tick[];
-  xTicks: Tick[];
+  xTicks: TimeTick[];
+  /** Every point with a value, for the hover readout: where it is drawn, when, and its value. */
+  readout: { x: number; y: number; at: number; value: number }[];
   yTop: number;
   summary: Summary;
 }
@@ -205,7 +227,13 @@ export function chartModel(input: ChartInput, box: Box = CHART_BOX): ChartModel 
     latest: latest !== null && latestAt !== null ? { x: px(x(latestAt)), y: px(y(latest)) } : null,
     maxY: max === null ? null : px(y(max)),
     yTicks: values.map((value) => ({ at: px(y(value)), value })),
-    xTicks: timeTicks(input.from, input.to).map((at) => ({ at: px(x(at)), value: at })),
+    xTicks: timeTicks(input.from, input.to).map((at) => {
+      const position = px(x(at));
+      return { at: position, value: at, ...timeTickLabel(position, box) };
+    }),
+    readout: input.points
+      .filter((point): point is { at: number; value: number } => point.value !== null)
+      .map((point) => ({ x: px(x(point.at)), y: px(y(point.value)), ...point })),
     yTop,
     summary,
   };

@@ -1,6 +1,6 @@
 import type { MemberMetrics, MetricRange } from "../../../shared/metrics";
 import { type Figure, figuresOf } from "./figures";
-import { type ChartModel, chartModel, decimalsFor, timeLabel } from "./line-chart";
+import { type ChartModel, chartModel, decimalsFor, LABEL_STRIP_Y, timeLabel } from "./line-chart";
 
 const RANGE_LABEL: Record<MetricRange, string> = { hour: "Last hour", day: "Last day" };
 const RANGE_WORDS: Record<MetricRange, string> = { hour: "the last hour", day: "the last day" };
@@ -60,9 +60,17 @@ function Chart(props: { figure: Figure; metrics: MemberMetrics }) {
   const plotRight = box.width - box.right;
   const step = (model.yTicks[1]?.value ?? 1) - (model.yTicks[0]?.value ?? 0);
   const digits = decimalsFor(step);
-  // A latest point near the left edge (a member that just started) is labelled to its right.
-  const nearLeft = (model.latest?.x ?? plotRight) < box.left + 80;
   const show = (value: number | null) => (value === null ? "—" : figure.format(value));
+  // For app.js's readout: each point's place, its second from the start and its value in words.
+  const readout = {
+    "data-readout-from": String(metrics.from),
+    "data-readout-x": model.readout.map((point) => point.x).join(","),
+    "data-readout-y": model.readout.map((point) => point.y).join(","),
+    "data-readout-s": model.readout
+      .map((point) => Math.round((point.at - metrics.from) / 1000))
+      .join(","),
+    "data-readout-v": model.readout.map((point) => figure.format(point.value)).join("|"),
+  };
   return (
     <figure
       class="chart"
@@ -76,9 +84,14 @@ function Chart(props: { figure: Figure; metrics: MemberMetrics }) {
         </h2>
       </figcaption>
       <svg
+        id={`${id}-plot`}
         viewBox={`0 0 ${box.width} ${box.height}`}
         role="img"
         aria-labelledby={`${id}-title ${id}-desc`}
+        aria-describedby={`${id}-readout`}
+        tabindex={summary.count > 0 ? 0 : undefined}
+        data-readout={`${id}-readout`}
+        {...readout}
       >
         <title id={`${id}-title`}>{`${figure.title}, ${RANGE_WORDS[props.metrics.range]}`}</title>
         <desc id={`${id}-desc`}>{description(figure, model, metrics.range)}</desc>
@@ -98,7 +111,7 @@ function Chart(props: { figure: Figure; metrics: MemberMetrics }) {
           {model.xTicks.map((tick) => (
             <>
               <line class="axis" x1={tick.at} x2={tick.at} y1={plotBottom} y2={plotBottom + 4} />
-              <text x={tick.at} y={box.height - 6} text-anchor="middle">
+              <text x={tick.labelX} y={box.height - 6} text-anchor={tick.anchor}>
                 {timeLabel(tick.value)}
               </text>
             </>
@@ -107,7 +120,8 @@ function Chart(props: { figure: Figure; metrics: MemberMetrics }) {
         {model.maxY !== null && summary.max !== null && (
           <g class="max-line" data-testid={`${id}-max`}>
             <line x1={box.left} x2={plotRight} y1={model.maxY} y2={model.maxY} />
-            <text x={box.left + 4} y={Math.max(box.top + 8, model.maxY - 3)}>
+            {/* Above the plot, never on a line. */}
+            <text x={box.left} y={LABEL_STRIP_Y}>
               {`max ${figure.format(summary.max)}`}
             </text>
           </g>
@@ -119,11 +133,7 @@ function Chart(props: { figure: Figure; metrics: MemberMetrics }) {
         {model.latest && summary.latest !== null && (
           <g class="latest">
             <circle cx={model.latest.x} cy={model.latest.y} r="3.5" />
-            <text
-              x={model.latest.x + (nearLeft ? 6 : -6)}
-              y={Math.max(box.top + 10, model.latest.y - 7)}
-              text-anchor={nearLeft ? "start" : "end"}
-            >
+            <text x={plotRight} y={LABEL_STRIP_Y} text-anchor="end">
               {figure.format(summary.latest)}
             </text>
           </g>
@@ -139,6 +149,11 @@ function Chart(props: { figure: Figure; metrics: MemberMetrics }) {
           </text>
         )}
       </svg>
+      <p class="chart-readout muted" id={`${id}-readout`} data-testid={`${id}-readout`}>
+        {summary.count > 0
+          ? "Point at the chart, or focus it and use the arrow keys, to read a value."
+          : ""}
+      </p>
       <dl class="chart-summary">
         <div>
           <dt>Latest</dt>

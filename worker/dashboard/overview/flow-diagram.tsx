@@ -1,175 +1,123 @@
-import { clip, dnsLabel, LIVENESS_LABEL, livenessLabel, readinessLabel } from "../common/labels";
-import type { BackendView, MemberView, PoolView } from "./pool-view";
+import type { Child } from "hono/jsx";
+import { clip, dnsLabel } from "../common/labels";
+import {
+  ACTIVE,
+  ActiveMember,
+  Backends,
+  Box,
+  backendHeight,
+  FRONTEND,
+  Frontends,
+  frontendsBottom,
+  loadLabel,
+  STANDBY,
+  Standby,
+  standbyTop,
+} from "./flow-parts";
+import type { PoolView, ServedView } from "./pool-view";
 
 // A 360-unit-wide drawing: it scales down to a phone's width and up to a laptop's.
 const WIDTH = 360;
-const ACTIVE = { x: 10, y: 140, w: 200, h: 64 };
-const STANDBY = { x: 226, w: 124, h: 58, gap: 8 };
-const BACKEND_TOP = ACTIVE.y + ACTIVE.h + 28;
-const LINE = 15;
-const MAX_SERVERS = 6;
+const DNS = { x: 30, y: 64, w: 300, h: 58 };
+const DNS_BOTTOM = DNS.y + DNS.h;
 
-function Box(props: { x: number; y: number; w: number; h: number }) {
-  return <rect x={props.x} y={props.y} width={props.w} height={props.h} rx="6" />;
+/** "serves 198.51.100.7 (edge-a)": where the provider sends clients, as last confirmed. */
+function servedLine(served: ServedView | null, connected: boolean): string {
+  if (!connected) return "clients go wherever the record points";
+  if (!served) return "what it serves: not confirmed yet";
+  const owner = served.memberName ?? "no member's address";
+  return `serves ${served.addresses.join(", ")} (${owner})`;
 }
 
-function ActiveMember({ member }: { member: MemberView | null }) {
-  if (!member) {
-    return (
-      <g class="node tone-offline" data-testid="flow-no-active">
-        <Box {...ACTIVE} />
-        <text x={ACTIVE.x + 10} y={ACTIVE.y + 26} class="strong">
-          No active member
-        </text>
-        <text x={ACTIVE.x + 10} y={ACTIVE.y + 44}>
-          Waiting for a ready member
-        </text>
+/**
+ * The arrow clients follow, from DNS to the member whose address the provider serves. To the
+ * active it is the active's own arrow; to a standby (DNS has not confirmed a switch yet, or the
+ * record was changed by hand) it runs to that standby, round the right of the drawing past the
+ * boxes above it.
+ */
+function ClientPath(props: { view: PoolView; activeEdge: Child }) {
+  const { view } = props;
+  const served = view.served;
+  if (!served || served.memberId === view.active?.id) {
+    return served ? (
+      <g data-testid="flow-client-path" data-member-id={served.memberId ?? ""}>
+        {props.activeEdge}
       </g>
+    ) : (
+      <g>{props.activeEdge}</g>
     );
   }
-  const services = member.services.map((service) => `${service.name} ${service.state}`).join(", ");
-  return (
-    <g
-      class={`node tone-${member.tone}`}
-      data-testid="flow-active"
-      data-member-id={member.id}
-      data-online={String(member.liveness === "online")}
-    >
-      <title>{`${member.name} (active): ${livenessLabel(member)}${member.serving ? "" : ` (${member.notReadyReasons.join(", ")})`}`}</title>
-      <Box {...ACTIVE} />
-      <text x={ACTIVE.x + 10} y={ACTIVE.y + 18} class="strong">
-        {clip(member.name, 24)}
-      </text>
-      <text x={ACTIVE.x + 10} y={ACTIVE.y + 34}>
-        {`ACTIVE · ${livenessLabel(member)}`}
-      </text>
-      <text x={ACTIVE.x + 10} y={ACTIVE.y + 50}>
-        {clip([member.publicIp ?? "no IP", services].filter(Boolean).join(" · "), 32)}
-      </text>
-    </g>
+  const index = view.standbys.findIndex((member) => member.id === served.memberId);
+  const title = (
+    <title>{`Clients still go to ${served.memberName ?? served.addresses.join(", ")}: the provider serves ${served.addresses.join(", ")}`}</title>
   );
-}
-
-function Standby({ member, index }: { member: MemberView; index: number }) {
-  const y = ACTIVE.y + index * (STANDBY.h + STANDBY.gap);
-  const state =
-    member.liveness === "online" ? readinessLabel(member) : LIVENESS_LABEL[member.liveness];
+  let path: string | null = null;
+  if (index === 0) path = `M${STANDBY.x + STANDBY.w / 2} ${DNS_BOTTOM} V${ACTIVE.y - 2}`;
+  else if (index > 0) {
+    const middle = standbyTop(index) + STANDBY.h / 2;
+    path = `M${WIDTH - 5} ${DNS_BOTTOM} V${middle} H${STANDBY.x + STANDBY.w + 2}`;
+  }
   return (
-    <g
-      class={`node tone-${member.tone}`}
-      data-testid="flow-standby"
-      data-member-id={member.id}
-      data-ready={String(member.ready)}
-    >
-      <title>{`${member.name} (standby): ${readinessLabel(member)}`}</title>
-      <Box x={STANDBY.x} y={y} w={STANDBY.w} h={STANDBY.h} />
-      <text x={STANDBY.x + 8} y={y + 17} class="strong">
-        {clip(member.name, 17)}
-      </text>
-      <text x={STANDBY.x + 8} y={y + 33}>
-        {clip(member.ready ? "STANDBY · ready" : "STANDBY · not ready", 20)}
-      </text>
-      <text x={STANDBY.x + 8} y={y + 49} class="small">
-        {clip(member.ready ? (member.publicIp ?? "") : state.replace(/^Not ready: /, ""), 22)}
-      </text>
-    </g>
-  );
-}
-
-function backendHeight(backend: BackendView): number {
-  return 24 + Math.min(backend.servers.length, MAX_SERVERS) * LINE + 6;
-}
-
-/** all up, some down, or none up (a backend without servers goes by its own status). */
-export function backendTone(backend: BackendView): "up" | "some-down" | "down" {
-  if (backend.serversTotal === 0) return backend.status.startsWith("UP") ? "up" : "down";
-  if (backend.serversUp === 0) return "down";
-  return backend.serversUp < backend.serversTotal ? "some-down" : "up";
-}
-
-/** ▲ up, ▼ down, ◐ draining, ■ in maintenance: HAProxy's own states, marked apart. */
-function serverMark(status: string, up: boolean): string {
-  if (status.startsWith("DRAIN")) return "◐";
-  if (status.startsWith("MAINT")) return "■";
-  return up ? "▲" : "▼";
-}
-
-/**
- * The active's backends, each box linking to that backend in the member's Status tab.
- * `lastKnown`: the active is not reporting, so these are its last report, not its state now.
- */
-function Backends({
-  backends,
-  memberId,
-  lastKnown,
-}: {
-  backends: BackendView[];
-  memberId: string;
-  lastKnown: boolean;
-}) {
-  let y = BACKEND_TOP;
-  return (
-    <g data-testid="flow-backends">
-      {backends.map((backend) => {
-        const top = y;
-        const height = backendHeight(backend);
-        y += height + 8;
-        const tone = lastKnown ? "stale" : backendTone(backend);
-        return (
-          <a href={`/members/${memberId}/status#backend-${backend.name}`}>
-            <g
-              class={`node backend tone-${tone}`}
-              data-testid="flow-backend"
-              data-tone={tone}
-              data-last-known={String(lastKnown)}
-            >
-              <title>{`${backend.name}: ${backend.serversUp} of ${backend.serversTotal} servers up, ${backend.currentSessions} sessions`}</title>
-              <Box x={ACTIVE.x} y={top} w={ACTIVE.w} h={height} />
-              <text x={ACTIVE.x + 10} y={top + 17} class="strong">
-                {clip(
-                  `${lastKnown ? "last known: " : ""}${backend.name} · ${backend.serversUp}/${backend.serversTotal} up · ${backend.currentSessions} sess`,
-                  38,
-                )}
-              </text>
-              {backend.servers.slice(0, MAX_SERVERS).map((server, index) => (
-                <text
-                  x={ACTIVE.x + 16}
-                  y={top + 17 + (index + 1) * LINE}
-                  class={`small ${server.up ? "up" : "down"}`}
-                >
-                  {clip(
-                    `${serverMark(server.status, server.up)} ${server.name} ${server.addr ?? ""} ${server.status}`,
-                    36,
-                  )}
-                </text>
-              ))}
-            </g>
-          </a>
-        );
-      })}
-    </g>
+    <>
+      {props.activeEdge}
+      <g data-testid="flow-client-path" data-member-id={served.memberId ?? ""}>
+        {title}
+        {path && <path d={path} class="edge edge-live" fill="none" marker-end="url(#arrow)" />}
+      </g>
+    </>
   );
 }
 
 /**
- * Clients → the failover hostname and its DNS provider → the active member → its HAProxy backends,
- * with standbys beside the active. Colours follow live state; every state is also written out.
+ * Clients → the failover hostname and what its DNS provider serves → the member serving it (the
+ * active, unless DNS has not confirmed a switch yet) → its HAProxy frontends → its backends, with
+ * standbys beside the active, rates and sessions on the arrows. Colours follow live state; every
+ * state is also written out.
  */
 export function FlowDiagram({ view }: { view: PoolView }) {
-  const standbysBottom = ACTIVE.y + view.standbys.length * (STANDBY.h + STANDBY.gap);
+  const standbysBottom = standbyTop(view.standbys.length);
+  const frontendEnd = frontendsBottom(view.frontends.length);
+  const backendTop = frontendEnd + 28;
   const backendsBottom =
-    BACKEND_TOP + view.backends.reduce((sum, backend) => sum + backendHeight(backend) + 8, 0);
-  const height = Math.max(ACTIVE.y + ACTIVE.h + 12, standbysBottom + 4, backendsBottom + 4);
+    backendTop + view.backends.reduce((sum, backend) => sum + backendHeight(backend) + 8, 0);
+  const height = Math.max(frontendEnd + 12, standbysBottom + 4, backendsBottom + 4);
   const activeName = view.active?.name ?? "no active member";
+  const connected = view.dns.state !== "not_connected";
   const dnsTone =
     view.dns.state === "in_sync" ? "ready" : view.dns.state === "pending" ? "not-ready" : "offline";
+  // Clients reach the active only once DNS serves it: until then its arrow is "pending".
+  const servesActive = !view.served || view.served.memberId === view.active?.id;
+  const activeEdgeTone = !view.active?.serving
+    ? "edge-dead"
+    : servesActive
+      ? "edge-live"
+      : "edge-pending";
+  const centre = ACTIVE.x + ACTIVE.w / 2;
+  const frontendRate = view.frontends.reduce((sum, frontend) => sum + frontend.rate, 0);
+  const frontendSessions = view.frontends.reduce((sum, frontend) => sum + frontend.scur, 0);
+  const backendRates = view.backends.filter((backend) => backend.rate !== null);
+  const backendRate = backendRates.length
+    ? backendRates.reduce((sum, backend) => sum + (backend.rate ?? 0), 0)
+    : null;
+  const backendSessions = view.backends.reduce((sum, backend) => sum + backend.currentSessions, 0);
+  const activeEdge = (
+    <line
+      x1={centre}
+      y1={DNS_BOTTOM}
+      x2={centre}
+      y2={ACTIVE.y - 2}
+      class={`edge ${activeEdgeTone}`}
+      data-testid="flow-edge-active"
+      marker-end="url(#arrow)"
+    />
+  );
   return (
     <svg
       class="flow"
       data-testid="flow-diagram"
       viewBox={`0 0 ${WIDTH} ${height}`}
       role="img"
-      aria-label={`Traffic flow: clients to ${view.hostname} (${dnsLabel(view.dns)}) to ${activeName}`}
+      aria-label={`Traffic flow: clients to ${view.hostname} (${dnsLabel(view.dns)}; ${servedLine(view.served, connected)}) to ${activeName}`}
     >
       <defs>
         <marker
@@ -190,33 +138,38 @@ export function FlowDiagram({ view }: { view: PoolView }) {
           Clients
         </text>
       </g>
-      <line x1="180" y1="38" x2="180" y2="62" class="edge" marker-end="url(#arrow)" />
+      <line x1="180" y1="38" x2="180" y2={DNS.y - 2} class="edge" marker-end="url(#arrow)" />
       <g class={`node tone-${dnsTone}`} data-testid="flow-dns" data-dns-state={view.dns.state}>
-        <Box x={30} y={64} w={300} h={46} />
-        <text x={180} y={83} text-anchor="middle" class="strong">
+        <Box {...DNS} />
+        <text x={180} y={DNS.y + 18} text-anchor="middle" class="strong">
           {clip(view.hostname, 40)}
         </text>
-        <text x={180} y={100} text-anchor="middle">
+        <text x={180} y={DNS.y + 34} text-anchor="middle">
           {clip(dnsLabel(view.dns), 46)}
         </text>
+        <text x={180} y={DNS.y + 50} text-anchor="middle" class="small" data-testid="flow-served">
+          {clip(servedLine(view.served, connected), 54)}
+        </text>
       </g>
-      <line
-        x1={ACTIVE.x + ACTIVE.w / 2}
-        y1="110"
-        x2={ACTIVE.x + ACTIVE.w / 2}
-        y2={ACTIVE.y - 2}
-        class={`edge ${view.active?.serving ? "edge-live" : "edge-dead"}`}
-        data-testid="flow-edge-active"
-        marker-end="url(#arrow)"
-      />
       {view.standbys.length > 0 && (
         <line
           x1={STANDBY.x + STANDBY.w / 2}
-          y1="110"
+          y1={DNS_BOTTOM}
           x2={STANDBY.x + STANDBY.w / 2}
           y2={ACTIVE.y - 2}
           class="edge edge-idle"
         />
+      )}
+      <ClientPath view={view} activeEdge={activeEdge} />
+      {view.frontends.length > 0 && (
+        <text
+          x={centre + 10}
+          y={(DNS_BOTTOM + ACTIVE.y) / 2 + 4}
+          class="small"
+          data-testid="flow-clients-load"
+        >
+          {loadLabel(frontendRate, frontendSessions)}
+        </text>
       )}
       {view.active ? (
         <a href={`/members/${view.active.id}/status`}>
@@ -230,24 +183,36 @@ export function FlowDiagram({ view }: { view: PoolView }) {
           <Standby member={member} index={index} />
         </a>
       ))}
+      {view.active && view.frontends.length > 0 && (
+        <>
+          <line
+            x1={ACTIVE.x + 6}
+            y1={ACTIVE.y + ACTIVE.h}
+            x2={ACTIVE.x + 6}
+            y2={frontendEnd - FRONTEND.gap - FRONTEND.h / 2}
+            class="edge"
+          />
+          <Frontends frontends={view.frontends} lastKnown={view.active.liveness !== "online"} />
+        </>
+      )}
       {view.backends.length > 0 && (
         <line
-          x1={ACTIVE.x + ACTIVE.w / 2}
-          y1={ACTIVE.y + ACTIVE.h}
-          x2={ACTIVE.x + ACTIVE.w / 2}
-          y2={BACKEND_TOP - 2}
+          x1={centre}
+          y1={frontendEnd}
+          x2={centre}
+          y2={backendTop - 2}
           class={`edge ${view.active?.serving ? "edge-live" : "edge-dead"}`}
           marker-end="url(#arrow)"
         />
       )}
       {view.backends.length > 0 && (
         <text
-          x={ACTIVE.x + ACTIVE.w / 2 + 8}
-          y={(ACTIVE.y + ACTIVE.h + BACKEND_TOP) / 2 + 4}
+          x={centre + 10}
+          y={(frontendEnd + backendTop) / 2 + 4}
           class="small"
           data-testid="flow-sessions"
         >
-          {`${view.backends.reduce((sum, backend) => sum + backend.currentSessions, 0)} sessions`}
+          {loadLabel(backendRate, backendSessions)}
         </text>
       )}
       {view.active && (
@@ -255,6 +220,8 @@ export function FlowDiagram({ view }: { view: PoolView }) {
           backends={view.backends}
           memberId={view.active.id}
           lastKnown={view.active.liveness !== "online"}
+          top={backendTop}
+          width={standbysBottom < backendTop ? WIDTH - 2 * ACTIVE.x : ACTIVE.w}
         />
       )}
     </svg>

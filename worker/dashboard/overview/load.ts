@@ -31,17 +31,18 @@ export async function loadPoolList(db: Db): Promise<PoolListRow[]> {
 }
 
 /**
- * One pool's overview: catalog rows from D1, live state from the pool's coordinator and, in an
- * HAProxy pool, the active member's `show stat` table (asking for it also keeps the agent
+ * One pool's overview: catalog rows from D1, live state, recent heartbeats and what DNS serves
+ * from the pool's coordinator and, in an HAProxy pool, the active member's `show stat` table (asking for it also keeps the agent
  * sending it while someone watches).
  */
 export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<PoolView> {
   const pool = await getPool(db, poolId);
   const coordinator = coordinatorFor(env, pool.id);
-  const [memberRows, dns, live] = await Promise.all([
+  const [memberRows, dns, live, traffic] = await Promise.all([
     db.select().from(members).where(eq(members.poolId, pool.id)).orderBy(asc(members.id)),
     db.select(dnsColumns).from(dnsSettings).where(eq(dnsSettings.poolId, pool.id)).get(),
     coordinator.snapshot(pool.id),
+    coordinator.trafficFacts(pool.id),
   ]);
   let activeStat = null;
   if (pool.profile === "haproxy" && pool.activeMemberId) {
@@ -54,6 +55,7 @@ export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<Po
     live,
     dns: dns ?? null,
     activeStat,
+    traffic,
     now: Date.now(),
   });
   return { ...view, lastFailover: await lastFailover(db, pool.id, memberRows) };

@@ -2,6 +2,7 @@ import type { DashboardSession } from "../../types";
 import { ActionForm, NEEDS_OPERATOR } from "../common/action-form";
 import { formatAge, formatBytes } from "../common/format";
 import { livenessLabel, readinessLabel } from "../common/labels";
+import { HeartbeatBar } from "./heartbeat-bar-view";
 import type { MemberView } from "./pool-view";
 
 interface MemberCardProps {
@@ -50,6 +51,7 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
         {member.draining && " · draining"}
         {member.disabled && " · disabled"}
       </p>
+      <HeartbeatBar member={member} />
       <dl>
         <dt>Heartbeat</dt>
         <dd>

@@ -2,12 +2,14 @@ import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
 import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
 import type { MonitoredService, ServiceActiveState } from "../../../shared/heartbeat";
 import type { PoolProfile } from "../../../shared/pools";
+import type { HeartbeatLogSnapshot } from "../../coordinator/heartbeat-log";
 import type { LiveMember } from "../../coordinator/live-member";
 import type { MemberRow } from "../../db/schema/members";
 import type { PoolRow } from "../../db/schema/pools";
 import { policyOf } from "../../failover/inputs";
 import { type PoolHealth, poolHealth } from "../../failover/pool-health";
 import { type Liveness, memberStanding } from "../../failover/standing";
+import { type BeatCell, beatBar } from "./heartbeat-bar";
 
 export type { Liveness };
 
@@ -40,6 +42,8 @@ export interface MemberView {
   cpuPercent: number | null;
   memUsedBytes: number | null;
   memTotalBytes: number | null;
+  /** The last few minutes of heartbeats, a cell per 10 s (empty until the loader adds them). */
+  beats: BeatCell[];
 }
 
 export interface ServerView {
@@ -48,6 +52,9 @@ export interface ServerView {
   up: boolean;
   addr: string | null;
   checkStatus: string | null;
+  /** Current sessions and new sessions per second, from the latest table (null without one). */
+  scur: number | null;
+  rate: number | null;
 }
 
 export interface BackendView {
@@ -56,7 +63,28 @@ export interface BackendView {
   serversUp: number;
   serversTotal: number;
   currentSessions: number;
+  /** New sessions per second, from the latest table (null without one). */
+  rate: number | null;
   servers: ServerView[];
+}
+
+/** One of the active's HAProxy frontends: where clients' connections land. */
+export interface FrontendView {
+  name: string;
+  status: string;
+  scur: number;
+  rate: number;
+}
+
+/**
+ * Where clients go: the addresses the DNS provider serves (as last confirmed) and whose they
+ * are. Null when not known (no provider, or nothing confirmed since the coordinator started).
+ */
+export interface ServedView {
+  addresses: string[];
+  /** The member serving the first address; null when it is nobody's. */
+  memberId: string | null;
+  memberName: string | null;
 }
 
 export type DnsState = "in_sync" | "error" | "pending" | "not_connected";
@@ -104,6 +132,8 @@ export interface PoolView {
    */
   members: MemberView[];
   backends: BackendView[];
+  frontends: FrontendView[];
+  served: ServedView | null;
   setup: SetupItem[];
   health: PoolHealth;
   /** The latest flip in words and when, filled in by the page loader (an events read). */
@@ -121,6 +151,8 @@ export interface PoolViewInput {
   dns: DnsSettingsSummary | null;
   /** The active member's full `show stat` table, when there is one. */
   activeStat: HaproxyStatRow[] | null;
+  /** The coordinator's recent heartbeat arrivals and what DNS serves (absent: not asked). */
+  traffic?: { heartbeats: HeartbeatLogSnapshot; dnsServes: string[] | null } | null;
   now: number;
 }
 
@@ -189,6 +221,7 @@ export function memberView(
     cpuPercent: live?.host?.cpuPercent ?? null,
     memUsedBytes: live?.host?.memUsedBytes ?? null,
     memTotalBytes: live?.host?.memTotalBytes ?? null,
+    beats: [],
   } satisfies MemberView;
 }
 
@@ -204,9 +237,18 @@ export function backendsOf(live: LiveMember | undefined, stat: HaproxyStatRow[] 
         up: (row.status ?? "").startsWith("UP"),
         addr: row.addr,
         checkStatus: row.checkStatus,
+        scur: row.scur,
+        rate: row.rate,
       }));
+  const rateOf = (backend: string) =>
+    rows.find((row) => row.kind === "backend" && row.proxy === backend)?.rate ?? null;
   const summary = live?.haproxy?.backends;
-  if (summary) return summary.map((backend) => ({ ...backend, servers: serversOf(backend.name) }));
+  if (summary)
+    return summary.map((backend) => ({
+      ...backend,
+      rate: rateOf(backend.name),
+      servers: serversOf(backend.name),
+    }));
   return rows
     .filter((row) => row.kind === "backend")
     .map((row) => {
@@ -217,9 +259,29 @@ export function backendsOf(live: LiveMember | undefined, stat: HaproxyStatRow[] 
         serversUp: servers.filter((server) => server.up).length,
         serversTotal: servers.length,
         currentSessions: row.scur ?? 0,
+        rate: row.rate,
         servers,
       };
     });
+}
+
+/** The frontends of the active's latest `show stat` table. */
+export function frontendsOf(stat: HaproxyStatRow[] | null): FrontendView[] {
+  return (stat ?? [])
+    .filter((row) => row.kind === "frontend")
+    .map((row) => ({
+      name: row.proxy,
+      status: row.status ?? "unknown",
+      scur: row.scur ?? 0,
+      rate: row.rate ?? 0,
+    }));
+}
+
+/** Whose address the provider serves: the member with the first served address. */
+export function servedOf(addresses: string[] | null, members: MemberView[]): ServedView | null {
+  if (addresses === null || addresses.length === 0) return null;
+  const owner = members.find((member) => member.publicIp === addresses[0]) ?? null;
+  return { addresses, memberId: owner?.id ?? null, memberName: owner?.name ?? null };
 }
 
 export function setupItems(pool: PoolRow, dns: DnsView, members: MemberView[]): SetupItem[] {
@@ -252,7 +314,14 @@ const byPriority = (a: MemberView, b: MemberView) =>
 export function poolView(input: PoolViewInput): PoolView {
   const { pool, now } = input;
   const live = new Map(input.live.map((member) => [member.memberId, member]));
-  const views = input.members.map((row) => memberView(pool, row, live.get(row.id), now));
+  const heartbeats = input.traffic?.heartbeats;
+  const views = input.members.map((row) => {
+    const view = memberView(pool, row, live.get(row.id), now);
+    if (!heartbeats) return view;
+    const arrivals = heartbeats.arrivals[row.id] ?? [];
+    const failoverDelayMs = policyOf(pool).failoverDelayMs;
+    return { ...view, beats: beatBar({ arrivals, since: heartbeats.since, now, failoverDelayMs }) };
+  });
   const active = views.find((member) => member.role === "active") ?? null;
   const standbys = views.filter((member) => member.role === "standby").sort(byPriority);
   const dns = dnsViewOf(pool, input.dns);
@@ -268,6 +337,9 @@ export function poolView(input: PoolViewInput): PoolView {
     standbys,
     members: [...views].sort(byPriority),
     backends: active ? backendsOf(live.get(active.id), input.activeStat) : [],
+    frontends: active ? frontendsOf(input.activeStat) : [],
+    served:
+      dns.state === "not_connected" ? null : servedOf(input.traffic?.dnsServes ?? null, views),
     setup: setupItems(pool, dns, views),
     health: poolHealth({ autoFailover: pool.autoFailover, dns, active, standbys }),
     membersServing: views.filter((member) => member.serving).length,

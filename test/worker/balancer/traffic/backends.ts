@@ -10,6 +10,8 @@ export class Backend {
   readonly name: string;
   port = 0;
   slow = false;
+  /** Answers everything, /health included, with 503 (a sick application, not a dead one). */
+  sick = false;
   /** The headers of the last request it served. */
   lastHeaders: IncomingHttpHeaders = {};
   private server: Server | null = null;
@@ -26,6 +28,11 @@ export class Backend {
         response.setHeader("X-Server", this.name);
         response.end(`${this.name}\n`);
       };
+      if (this.sick) {
+        response.statusCode = 503;
+        response.setHeader("X-Server", this.name);
+        return void response.end("unavailable\n");
+      }
       if (request.url === "/health") return void response.end("ok\n");
       this.lastHeaders = request.headers;
       if (this.slow) this.held.push(answer);

@@ -194,6 +194,26 @@ describe("chartModel", () => {
     expect(model.yTicks.map((tick) => tick.value)).toEqual([0, 5, 10, 15, 20]);
   });
 
+  it("keeps every time label inside the drawing: a tick at either edge is anchored inwards", () => {
+    // 10:00 to 11:00: ticks at both ends of the axis ("11:00" was clipped to "11:0").
+    const from = Date.UTC(2030, 0, 15, 10, 0, 0);
+    const model = chartModel({ from, to: from + 3_600_000, points: [], gapAfterMs: GAP });
+    const half = 17; // "14:05" at the chart's 12 px font is about 33 units wide
+    expect(model.xTicks.at(0)).toMatchObject({ at: box.left, anchor: "middle" });
+    const last = model.xTicks.at(-1);
+    expect(last).toMatchObject({ at: plotRight, anchor: "end" });
+    for (const tick of model.xTicks) {
+      const [start, end] =
+        tick.anchor === "end"
+          ? [tick.labelX - 2 * half, tick.labelX]
+          : tick.anchor === "start"
+            ? [tick.labelX, tick.labelX + 2 * half]
+            : [tick.labelX - half, tick.labelX + half];
+      expect(start).toBeGreaterThanOrEqual(0);
+      expect(end).toBeLessThanOrEqual(box.width);
+    }
+  });
+
   it("an empty range: axes and no line", () => {
     const model = chartModel({ from: T, to: T + 3_600_000, points: [], gapAfterMs: GAP });
     expect(model.path).toBe("");
