@@ -67,8 +67,16 @@ export async function verifyBackendHealth(
     if ((rows && waiting.length === 0) || Date.now() - started >= settleMs) break;
     await sleep(POLL_MS);
   }
+  if (!rows && before === null) {
+    ctx.out.line(
+      `backend health not checked: the HAProxy runtime API at ${socket} did not answer before the reload either`,
+    );
+    return;
+  }
   if (!rows) {
-    throw new JobFailed(`the HAProxy runtime API at ${socket} does not answer after the reload`);
+    throw new JobFailed(
+      `the HAProxy runtime API at ${socket} does not answer after the reload (it did before): the revision must keep "stats socket ${socket}" for the agent`,
+    );
   }
   const now = backendsUp(rows);
   const lost = [...(before ?? new Map())]

@@ -163,4 +163,17 @@ describe("balancer.apply on HAProxy", () => {
     expect(await get(edge.port)).toBe("upstream");
     expect(await presentedCn(tlsPort)).toBe("rev-one.example");
   }, 40_000);
+
+  it("rolls back a revision that drops the runtime API the agent watches HAProxy through", async () => {
+    const before = await readFile(edge.configFile);
+    const text = revision(8).replace(/ {4}stats socket .*\n/, "");
+    const error = await failure(
+      applyBalancer(payloadFor("haproxy", 8, text, [{ id: CERT_ID, pem }]), job().ctx),
+    );
+    expect(error.message).toMatch(
+      /^revision 8 rolled back \(in place for \d+ ms\): haproxy reload could not be confirmed: .*does the new config keep the agent's stats socket\?\); previous configuration restored and reloaded/,
+    );
+    expect(await readFile(edge.configFile)).toEqual(before);
+    expect(await get(edge.port)).toBe("upstream");
+  }, 40_000);
 });
