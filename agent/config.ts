@@ -61,7 +61,15 @@ export interface AgentConfig {
    * agent.update is refused.
    */
   releaseKey?: string;
+  /**
+   * How the agent reaches the control plane (BATON_TRANSPORT): `auto`, the WebSocket with HTTP as
+   * the fallback (default), or `http` alone (decision 0023).
+   */
+  transport?: AgentTransportChoice;
 }
+
+export const TRANSPORT_CHOICES = ["auto", "http"] as const;
+export type AgentTransportChoice = (typeof TRANSPORT_CHOICES)[number];
 
 export type StartServices = "auto" | "none" | ("haproxy" | "nginx")[];
 
@@ -166,6 +174,7 @@ const statusUrl = z.url("must be a URL such as http://127.0.0.1/nginx_status").r
 }, "must be an http:// URL on a loopback address (nginx's stub_status location)");
 
 const configPolicy = z.enum(CONFIG_POLICIES, "must be strict or permissive");
+const transport = z.enum(TRANSPORT_CHOICES, "must be auto or http");
 
 const allowedDirs = z
   .string()
@@ -290,6 +299,11 @@ export function loadConfig(env: Env = process.env, sources: ConfigSources = {}):
       set("BATON_CONFIG_POLICY") ? vars.BATON_CONFIG_POLICY?.trim() : "strict",
     ),
     extraAllowedDirs: check("BATON_ALLOWED_DIRS", allowedDirs, vars.BATON_ALLOWED_DIRS ?? ""),
+    transport: check(
+      "BATON_TRANSPORT",
+      transport,
+      set("BATON_TRANSPORT") ? vars.BATON_TRANSPORT?.trim() : "auto",
+    ),
     startServices: check(
       "BATON_START_SERVICES",
       startServices,

@@ -3,6 +3,7 @@
  * scheduled jobs and the HAProxy status table push. On SIGTERM the loop stops, the running job
  * is aborted and gets one try at reporting, and the process exits 0.
  */
+import type { SocketPush } from "../shared/agent-protocol";
 import { type AgentConfig, ConfigError, loadConfig } from "./config";
 import { ControlPlaneClient, Refused } from "./control-plane";
 import { HaproxyStatPusher } from "./haproxy/stat-push";
@@ -16,6 +17,7 @@ import { restartReason } from "./restart";
 import { Scheduler } from "./schedules";
 import { createServiceManager } from "./services/index";
 import { resumeServices } from "./services/resume";
+import { AgentTransport } from "./transport/transport";
 import { AGENT_VERSION } from "./version";
 import { Wake } from "./wake";
 
@@ -51,10 +53,28 @@ async function run(): Promise<number> {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 
+  // Pushed over the WebSocket: jobs start at once, a cancelled one is not started, and a
+  // "report now" sends the next beat without waiting for the interval.
+  const onPush = (push: SocketPush) => {
+    if (push.type === "jobs") runner.offer(push.jobs);
+    else if (push.type === "cancel") runner.cancel(push.jobId);
+    else if (push.type === "report-now") wake.now();
+  };
+  const transport = new AgentTransport({
+    http: client,
+    url: config.url,
+    token: config.token,
+    version: AGENT_VERSION,
+    hostname: config.hostname,
+    log,
+    prefer: config.transport ?? "auto",
+    onPush: (push) => onPush(push),
+  });
+
   const services = createServiceManager(config, log);
   let updatedTo: string | undefined;
   const runner = new JobRunner({
-    client,
+    client: transport,
     journal: await JobJournal.open(config.stateDir, log),
     config,
     services,
@@ -77,9 +97,14 @@ async function run(): Promise<number> {
       controller.abort();
     },
   });
-  const scheduler = new Scheduler({ client, log, signal });
+  const scheduler = new Scheduler({ client: transport, log, signal });
   const statPusher = config.haproxySocket
-    ? new HaproxyStatPusher({ socketPath: config.haproxySocket, client, log, signal })
+    ? new HaproxyStatPusher({
+        socketPath: config.haproxySocket,
+        client: transport,
+        log,
+        signal,
+      })
     : undefined;
 
   // A service that starts, stops or dies is reported at once, not at the next interval.
@@ -90,7 +115,7 @@ async function run(): Promise<number> {
   void resumeServices(services, config.startServices, log);
   await runLoop({
     wake,
-    client,
+    client: transport,
     hostname: config.hostname,
     agentVersion: AGENT_VERSION,
     probes: createProbes(config, { client, serviceManager: services }),
@@ -106,6 +131,7 @@ async function run(): Promise<number> {
   await scheduler.stop();
   await runner.idle();
   await statPusher?.idle();
+  transport.close();
   await client.close();
   return 0;
 }

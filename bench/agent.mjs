@@ -193,6 +193,9 @@ function printRun(print, title, r) {
     print(
       `  heartbeats      ${r.accepted} accepted by the control plane in ${r.elapsedS.toFixed(0)} s; ${problems.length} warnings/errors logged${problems.length ? ` (first: ${problems[0].msg})` : ""}`,
     );
+    // The agent logs each switch of transport (decision 0023); the last one is what it uses.
+    const switches = r.lines.filter((line) => typeof line.transport === "string");
+    print(`  transport       ${switches.at(-1)?.transport ?? "http (no WebSocket tried)"}`);
   }
   const last = r.heap.at(-1);
   if (last) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench:heartbeat [-- --members 300 --pool-size 3 --seconds 20 --concurrency 64
 //   --runtime wrangler|workerd|workerd-direct --client http|undici --connections N --pipelining N
-//   --phases 1hz,max,ceiling --json]`
+//   --transport http|ws --phases 1hz,max,ceiling --json]`
+// --transport ws: each simulated agent heartbeats over its own WebSocket (decision 0023).
 // Measures heartbeat handling of a local control plane: starts `wrangler dev` (or, with
 // --runtime workerd, the same Worker in workerd without wrangler's dev proxy) on a fresh temp
 // directory, enrolls members through the admin API, then drives them as simulated agents from a
@@ -31,6 +32,7 @@ function options() {
         concurrency: { type: "string", default: "64" },
         runtime: { type: "string", default: "wrangler" },
         client: { type: "string", default: "http" },
+        transport: { type: "string", default: "http" },
         connections: { type: "string" },
         pipelining: { type: "string", default: "1" },
         phases: { type: "string", default: PHASES.join(",") },
@@ -62,6 +64,7 @@ function options() {
     concurrency: number("concurrency"),
     runtime: oneOf("runtime", ["wrangler", "workerd", "workerd-direct"]),
     client: oneOf("client", ["http", "undici"]),
+    transport: oneOf("transport", ["http", "ws"]),
     // undici only: by default one connection per loop, as node:http opens.
     connections: values.connections === undefined ? number("concurrency") : number("connections"),
     pipelining: number("pipelining"),
@@ -172,7 +175,8 @@ async function main() {
       opts.client === "undici"
         ? `undici Pool, ${opts.connections} connections × pipelining ${opts.pipelining}`
         : "node:http, keep-alive, a connection per loop";
-    print(`Runtime ${opts.runtime}; load generator ${client}`);
+    const over = opts.transport === "ws" ? "a WebSocket per member" : client;
+    print(`Runtime ${opts.runtime}; heartbeats over ${opts.transport}; load generator ${over}`);
 
     const firstContact = await phase(plane, { ...job, mode: "warmup" }, statsCost);
     printPhase(print, "First contact: each member once (unknown → online)", firstContact, {
@@ -212,7 +216,17 @@ async function main() {
       const { members, poolSize, seconds, concurrency, runtime, client, connections, pipelining } =
         opts;
       const loadGenerator = client === "undici" ? { client, connections, pipelining } : { client };
-      const config = { members, poolSize, pools, seconds, concurrency, runtime, loadGenerator };
+      const transport = opts.transport;
+      const config = {
+        members,
+        poolSize,
+        pools,
+        seconds,
+        concurrency,
+        runtime,
+        transport,
+        loadGenerator,
+      };
       console.log(
         JSON.stringify({ config, targets: TARGETS, firstContact, oneHz, maxRate, ceiling }),
       );

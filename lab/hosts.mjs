@@ -67,6 +67,13 @@ export function prepareHost({ prefix, role, kind, labDir, root }) {
   return host;
 }
 
+let agentTransport = "ws";
+
+/** `ws`: the agents' default (WebSocket, HTTP fallback); `http`: HTTP heartbeats only. */
+export function setAgentTransport(transport) {
+  agentTransport = transport;
+}
+
 /** Starts (or starts again) the host's agent with its enrollment secret. */
 export function startAgent(host, secret) {
   const bundle = join(host.root, "dist", "public", "agent", "baton-agent.mjs");
@@ -80,6 +87,7 @@ export function startAgent(host, secret) {
     BATON_STATE_DIR: join(host.site, "state"),
     BATON_ENV_FILE: join(host.site, "etc", "agent.env"),
     BATON_PROBE_URL: "http://127.0.0.1:80/",
+    BATON_TRANSPORT: agentTransport === "http" ? "http" : "auto",
     BATON_ALLOWED_DIRS: join(host.site, "var"),
     BATON_HAPROXY_CONFIG:
       host.kind === "haproxy" ? host.configFile : join(host.site, "etc", "none.cfg"),

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run proving-ground [-- --runs N --faults a,b --json --smoke]`: Baton's proving ground.
+// `npm run proving-ground [-- --runs N --faults a,b --json --smoke --transport ws|http]`: Baton's
+// proving ground (--transport: how the agents heartbeat; default their own, the WebSocket).
 // This outer part checks it may run (root, tools), builds the agent bundle, creates the lab's
 // network namespaces and bridge, runs the fault matrix (lab/run.mjs) inside the lab's "net"
 // namespace, and removes everything it made when that ends, fails, or on Ctrl-C/SIGTERM.

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { alarmsSince, promotionsSince, restore } from "./actions.mjs";
 import { FAULTS, SMOKE_DELAY_S, SMOKE_FAULTS } from "./faults.mjs";
+import { setAgentTransport } from "./hosts.mjs";
 import { buildLab } from "./lab.mjs";
 import { measureRun, summarize } from "./measure.mjs";
 import { killAllNow } from "./proc.mjs";
@@ -28,6 +29,9 @@ function options() {
       faults: { type: "string" },
       json: { type: "boolean", default: false },
       smoke: { type: "boolean", default: false },
+      // How the agents reach the control plane: their default (WebSocket, HTTP as fallback) or
+      // HTTP heartbeats only (decision 0023).
+      transport: { type: "string", default: "ws" },
       "keep-logs": { type: "boolean", default: false },
     },
   });
@@ -39,6 +43,9 @@ function options() {
     throw new Error(
       `--delay must be a whole number of seconds from 3 to 120, not "${values.delay}"`,
     );
+  if (!["ws", "http"].includes(values.transport))
+    throw new Error(`--transport must be ws or http, not "${values.transport}"`);
+  setAgentTransport(values.transport);
   const ids = values.smoke
     ? SMOKE_FAULTS
     : (values.faults?.split(",").map((id) => id.trim()) ?? FAULTS.map((f) => f.id));

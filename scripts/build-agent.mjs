@@ -6,7 +6,8 @@
 //   dist/public/agent/baton-agent.mjs.sig: written by `npm run release:sign`, not here; kept only
 //   while the bundle's bytes stay the same, so a stale signature is never served beside a new one
 // dist/agent/baton-agent.mjs (+ .sha256) stays the local build for running the agent by hand.
-// Everything (zod, croner) is inside the bundle; only node: built-ins stay external. Files are
+// Everything (zod, croner, ws) is inside the bundle; only node: built-ins stay external, and ws's
+// optional native helpers (bufferutil, utf-8-validate), which it loads in a try and does without. Files are
 // written to a temporary name and renamed, so a concurrent build or a running server never sees
 // half a file. The dashboard's CSS and JS are copied beside them (scripts/build-dashboard.mjs).
 import { createHash } from "node:crypto";
@@ -33,6 +34,7 @@ const result = await build({
   legalComments: "none",
   logLevel: "warning",
   define: { __BATON_AGENT_VERSION__: JSON.stringify(version) },
+  external: ["bufferutil", "utf-8-validate"],
   // CommonJS dependencies call require() for node: built-ins.
   banner: {
     js: [

@@ -6,6 +6,16 @@
  */
 
 export {
+  CONNECT_PATH,
+  HOSTNAME_HEADER,
+  SOCKET_CLOSE,
+  SOCKET_MESSAGE_MAX_BYTES,
+  SOCKET_PING,
+  SOCKET_PONG,
+  SocketPush,
+  SocketRequest,
+} from "./agent-socket";
+export {
   BACKUP_MAX_BYTES,
   JOB_ID_HEADER,
   ORIGIN_HEADER,
@@ -35,6 +45,7 @@ export {
   type NginxStatus,
   ServiceActiveState,
   type ServiceReport,
+  Transport,
   Whoami,
 } from "./heartbeat";
 export {

@@ -108,6 +108,10 @@ export type BalancerOnDisk = z.infer<typeof BalancerOnDisk>;
  */
 export const HEARTBEAT_RTT_MAX_MS = 60_000;
 
+/** Which way an agent's heartbeats travel (decision 0023); the member page shows it. */
+export const Transport = z.enum(["ws", "http"]);
+export type Transport = z.infer<typeof Transport>;
+
 /**
  * Body of `POST /agent/v1/heartbeat`. Only `hostname` and `agentVersion` are required; each
  * probe section is sent when the agent has it.
@@ -134,6 +138,8 @@ export const Heartbeat = z.object({
    * older than the field.
    */
   rttMs: count.max(HEARTBEAT_RTT_MAX_MS).optional(),
+  /** How this beat travelled: over the WebSocket or as an HTTP request (older agents: absent). */
+  transport: Transport.optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 

@@ -76,6 +76,8 @@ class HandlerIgnoredAbort extends Error {}
 export class JobRunner {
   private chain: Promise<void> = Promise.resolve();
   private readonly queued = new Set<string>();
+  /** Jobs the control plane cancelled before they started (pushed over the WebSocket). */
+  private readonly cancelled = new Set<string>();
   private running: { id: string; startedAt: number } | undefined;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -97,12 +99,22 @@ export class JobRunner {
       this.queued.add(job.id);
       this.enqueue(async () => {
         try {
-          if (!this.options.signal.aborted) await this.runJob(job);
+          if (this.cancelled.delete(job.id)) {
+            this.options.log.info("job cancelled before it started", { jobId: job.id });
+          } else if (!this.options.signal.aborted) await this.runJob(job);
         } finally {
           this.queued.delete(job.id);
         }
       });
     }
+  }
+
+  /**
+   * The control plane cancelled `jobId`: a queued one is dropped without running. A running one
+   * goes on (its rollback paths assume it ends by itself); the control plane refuses its result.
+   */
+  cancel(jobId: string): void {
+    if (this.queued.has(jobId) && this.running?.id !== jobId) this.cancelled.add(jobId);
   }
 
   /** The job running now, for the heartbeat's `runningJob`. */

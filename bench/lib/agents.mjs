@@ -7,11 +7,13 @@
 // can do at all). All stop by themselves.
 // Client: "http" (node:http, one keep-alive connection per loop in flight) or "undici" (a Pool
 // of `connections` connections, `pipelining` requests in flight on each), to tell the load
-// generator's own cost from the server's.
+// generator's own cost from the server's. Transport "ws": each member's heartbeats travel as
+// messages on its own WebSocket (bench/lib/socket-agents.mjs), opened before the clock starts.
 import { Agent, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Pool } from "undici";
 import { schedulingBetween, threads } from "./proc.mjs";
+import { openSockets } from "./socket-agents.mjs";
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const GiB = 1024 ** 3;
@@ -110,13 +112,17 @@ async function run(job) {
           bodyTimeout: REQUEST_TIMEOUT_MS,
         })
       : null;
+  const sockets =
+    job.transport === "ws" && mode !== "ceiling" ? await openSockets(url, members, extra) : null;
   const latencies = [];
   const statuses = {};
   const send = async (member) => {
     const healthz = mode === "ceiling";
-    const { status, ms } = pool
-      ? await beatUndici(pool, member, healthz, extra)
-      : await beat(agent, port, member, healthz, extra);
+    const { status, ms } = sockets
+      ? await sockets.get(member.hostname).beat(heartbeatBody(member))
+      : pool
+        ? await beatUndici(pool, member, healthz, extra)
+        : await beat(agent, port, member, healthz, extra);
     latencies.push(ms);
     statuses[status] = (statuses[status] ?? 0) + 1;
   };
@@ -158,6 +164,7 @@ async function run(job) {
   ).self;
   agent.destroy();
   await pool?.destroy();
+  for (const socket of sockets?.values() ?? []) socket.close();
 
   const sorted = Float64Array.from(latencies).sort();
   const ok = statuses[200] ?? 0;

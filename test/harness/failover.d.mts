@@ -13,6 +13,8 @@ export interface HeartbeatFailure {
   body: string;
 }
 
+export const TEST_TRANSPORT: "http" | "ws";
+
 export class SimulatedAgent {
   constructor(options: {
     url: string;
@@ -21,6 +23,8 @@ export class SimulatedAgent {
     publicIp: string;
     activeState?: ActiveState;
     intervalMs?: number;
+    /** Default: BATON_TEST_TRANSPORT ("ws") or "http". */
+    transport?: "http" | "ws";
   });
   readonly hostname: string;
   activeState: ActiveState;

@@ -6,6 +6,7 @@
 // Plain JavaScript so `node` runs it as it is; types in failover.d.mts.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import WebSocket from "ws";
 import { adminApi } from "./control-plane.mjs";
 import { digBinary } from "./pdns.mjs";
 
@@ -21,9 +22,15 @@ export const IP_B = "198.51.100.2";
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A simulated agent: POST /agent/v1/heartbeat once a second (the next beat goes one interval
- * after the previous one was sent, or when it was answered if that took longer), reporting
- * HAProxy's state and a public IPv4.
+ * How simulated agents send heartbeats: "http" (POST /agent/v1/heartbeat) unless
+ * BATON_TEST_TRANSPORT=ws, which runs the same scenarios over each agent's WebSocket.
+ */
+export const TEST_TRANSPORT = process.env.BATON_TEST_TRANSPORT === "ws" ? "ws" : "http";
+
+/**
+ * A simulated agent: a heartbeat once a second (the next beat goes one interval after the
+ * previous one was sent, or when it was answered if that took longer), reporting HAProxy's state
+ * and a public IPv4; over HTTP, or over a WebSocket with `transport: "ws"`.
  */
 export class SimulatedAgent {
   #timer = null;
@@ -31,9 +38,18 @@ export class SimulatedAgent {
   #loop = null;
   #stopped = false;
   #waiters = [];
+  #socket = null;
 
-  constructor({ url, hostname, secret, publicIp, activeState = "active", intervalMs = 1000 }) {
-    Object.assign(this, { url, hostname, secret, publicIp, activeState, intervalMs });
+  constructor({
+    url,
+    hostname,
+    secret,
+    publicIp,
+    activeState = "active",
+    intervalMs = 1000,
+    transport = TEST_TRANSPORT,
+  }) {
+    Object.assign(this, { url, hostname, secret, publicIp, activeState, intervalMs, transport });
     /** When the latest heartbeat was sent (Date.now()), null before the first. */
     this.lastSentAt = null;
     /** Heartbeats answered 200. */
@@ -76,6 +92,7 @@ export class SimulatedAgent {
     clearTimeout(this.#timer);
     this.#wake?.();
     await this.#loop;
+    this.#socket?.terminate();
     for (const waiter of this.#waiters.splice(0))
       waiter.resolve({ sentAt: null, status: "stopped" });
     return this.lastSentAt;
@@ -91,34 +108,98 @@ export class SimulatedAgent {
     });
     const sentAt = Date.now();
     this.lastSentAt = sentAt;
-    const status = await fetch(`${this.url}/agent/v1/heartbeat`, {
-      method: "POST",
-      headers: {
-        Authorization: `Bearer ${this.secret}`,
-        "X-Baton-Protocol": "1",
-        "User-Agent": "baton-agent/e2e-sim",
-        "Content-Type": "application/json",
-      },
-      body,
-      signal: AbortSignal.timeout(HEARTBEAT_TIMEOUT_MS),
-    }).then(
-      async (res) => {
-        const text = await res.text();
-        if (res.status !== 200) this.failures.push({ at: sentAt, status: res.status, body: text });
-        return res.status;
-      },
-      (error) => {
-        const code = error.cause?.code ?? error.name ?? "fetch_error";
-        this.failures.push({ at: sentAt, status: code, body: String(error.message) });
-        return code;
-      },
-    );
+    const status =
+      this.transport === "ws"
+        ? await this.#beatOverSocket(body, sentAt)
+        : await fetch(`${this.url}/agent/v1/heartbeat`, {
+            method: "POST",
+            headers: {
+              Authorization: `Bearer ${this.secret}`,
+              "X-Baton-Protocol": "1",
+              "User-Agent": "baton-agent/e2e-sim",
+              "Content-Type": "application/json",
+            },
+            body,
+            signal: AbortSignal.timeout(HEARTBEAT_TIMEOUT_MS),
+          }).then(
+            async (res) => {
+              const text = await res.text();
+              if (res.status !== 200)
+                this.failures.push({ at: sentAt, status: res.status, body: text });
+              return res.status;
+            },
+            (error) => {
+              const code = error.cause?.code ?? error.name ?? "fetch_error";
+              this.failures.push({ at: sentAt, status: code, body: String(error.message) });
+              return code;
+            },
+          );
     if (status === 200) this.ok += 1;
     const [done, pending] = partition(this.#waiters, (waiter) => waiter.state === state);
     this.#waiters = pending;
     for (const waiter of done) waiter.resolve({ sentAt, status });
     return sentAt;
   }
+
+  /** One heartbeat message on the agent's socket (opened when there is none); its reply's status. */
+  async #beatOverSocket(body, sentAt) {
+    const fail = (status, text) => {
+      this.failures.push({ at: sentAt, status, body: text });
+      this.#socket?.terminate();
+      this.#socket = null;
+      return status;
+    };
+    try {
+      this.#socket ??= await openAgentSocket(this.url, this.hostname, this.secret);
+    } catch (error) {
+      return fail("upgrade_failed", String(error.message));
+    }
+    const socket = this.#socket;
+    const reply = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), HEARTBEAT_TIMEOUT_MS);
+      const onMessage = (data) => {
+        const message = JSON.parse(data.toString("utf8"));
+        if (message.type !== "reply") return;
+        clearTimeout(timer);
+        socket.off("message", onMessage);
+        socket.off("close", onClose);
+        resolve(message);
+      };
+      const onClose = () => {
+        clearTimeout(timer);
+        resolve(null);
+      };
+      socket.on("message", onMessage);
+      socket.once("close", onClose);
+      socket.send(`{"type":"heartbeat","id":${sentAt},"body":${body}}`);
+    });
+    if (reply === null) return fail("socket_lost", "no reply on the WebSocket");
+    if (!reply.ok) this.failures.push({ at: sentAt, status: reply.status, body: reply.error.code });
+    return reply.ok ? 200 : reply.status;
+  }
+}
+
+/** Opens a member's WebSocket to /agent/v1/connect; rejects when the upgrade is refused. */
+function openAgentSocket(url, hostname, secret) {
+  const ws = new WebSocket(`${url.replace(/^http/, "ws")}/agent/v1/connect`, {
+    headers: {
+      Authorization: `Bearer ${secret}`,
+      "X-Baton-Protocol": "1",
+      "X-Baton-Hostname": hostname,
+      "User-Agent": "baton-agent/e2e-sim",
+    },
+    handshakeTimeout: HEARTBEAT_TIMEOUT_MS,
+    perMessageDeflate: false,
+  });
+  ws.on("error", () => {}); // reported through the open promise or the next beat
+  return new Promise((resolve, reject) => {
+    ws.once("open", () => resolve(ws));
+    ws.once("unexpected-response", (_request, response) => {
+      ws.terminate();
+      reject(new Error(`upgrade answered ${response.statusCode}`));
+    });
+    ws.once("error", reject);
+  });
 }
 
 function partition(items, test) {

@@ -12,7 +12,7 @@ import type { AgentCaller } from "./catalog";
 import { commit, evaluateFailover } from "./commit";
 import { liveFromRow, observeHeartbeat } from "./live-member";
 import { recordChanges, takeSample } from "./observations";
-import { type Outcome, ok, parseBody, refuse } from "./outcome";
+import { type Outcome, ok, parseBody, type RequestBody, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import { queueJob } from "./queue-job";
 import { advanceRollout } from "./rollout-progress";
@@ -24,17 +24,21 @@ export function heartbeat(
   state: PoolState,
   poolId: string,
   caller: AgentCaller,
-  body: string,
+  body: RequestBody,
 ): Promise<Outcome<HeartbeatResponse>> {
   return withBody(state, poolId, caller, Heartbeat, body, async (row, report) => {
-    if (report.hostname.toLowerCase() !== row.hostname) {
-      return refuse(
-        "hostname_mismatch",
-        `This secret belongs to ${row.hostname}, but the agent runs on ${report.hostname}: use the secret enrolled for this host`,
-      );
-    }
-    return ok(await applyHeartbeat(state, row, report));
+    const mismatch = hostnameMismatch<HeartbeatResponse>(row, report.hostname);
+    return mismatch ?? ok(await applyHeartbeat(state, row, report));
   });
+}
+
+/** The refusal for an agent naming another host than the secret's member; null when it matches. */
+export function hostnameMismatch<T>(row: MemberRow, hostname: string): Outcome<T> | null {
+  if (hostname.toLowerCase() === row.hostname) return null;
+  return refuse(
+    "hostname_mismatch",
+    `This secret belongs to ${row.hostname}, but the agent runs on ${hostname}: use the secret enrolled for this host`,
+  );
 }
 
 /** The agent is starting the job. Refused for jobs that finished (cancelled, timed out). */
@@ -43,7 +47,7 @@ export function ackJob(
   poolId: string,
   caller: AgentCaller,
   jobId: string,
-  body: string,
+  body: RequestBody,
 ) {
   return withBody(state, poolId, caller, JobAck, body, (_member, ack) =>
     state.jobQueue.ack(caller.memberId, jobId, ack, state.now()),
@@ -55,7 +59,7 @@ export function reportJobResult(
   poolId: string,
   caller: AgentCaller,
   jobId: string,
-  body: string,
+  body: RequestBody,
 ) {
   return withBody(state, poolId, caller, JobResult, body, async (_member, result) => {
     const reported = await state.jobQueue.report(caller.memberId, jobId, result, state.now());
@@ -90,7 +94,7 @@ export function fireSchedule(
   poolId: string,
   caller: AgentCaller,
   scheduleId: string,
-  body: string,
+  body: RequestBody,
 ) {
   return withBody(state, poolId, caller, FireSchedule, body, (member, fire) => {
     const schedule = state.schedules.find(scheduleId);
@@ -115,7 +119,7 @@ export function reportHaproxyStat(
   state: PoolState,
   poolId: string,
   caller: AgentCaller,
-  body: string,
+  body: RequestBody,
 ) {
   return withBody(state, poolId, caller, HaproxyStatReport, body, (member, report) => {
     state.haproxyStats.store(member.id, report);
@@ -129,7 +133,7 @@ function withBody<Schema extends z.ZodType, T>(
   poolId: string,
   caller: AgentCaller,
   schema: Schema,
-  body: string,
+  body: RequestBody,
   handle: (member: MemberRow, input: z.output<Schema>) => Outcome<T> | Promise<Outcome<T>>,
 ): Promise<Outcome<T>> {
   return state.withAgent(poolId, caller, { checkIp: true }, (member) => {

@@ -7,6 +7,7 @@ import type {
   NginxStatus,
   ServeProbe,
   ServiceActiveState,
+  Transport,
 } from "../../shared/heartbeat";
 import type { MemberStatus } from "../../shared/members";
 import type { MemberRow } from "../db/schema/members";
@@ -33,6 +34,8 @@ export interface LiveMember {
   balancer?: BalancerOnDisk | null;
   /** Why its config is out of parity with the active's (RolloutBook.refreshParity); null when not. */
   parityProblem?: string | null;
+  /** How the latest heartbeat travelled, as the agent said (null: an agent older than the field). */
+  transport?: Transport | null;
 }
 
 export type MemberChange =
@@ -80,6 +83,7 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
     host: report.host ?? null,
     probe: report.probe ?? null,
     balancer: report.balancer ?? null,
+    transport: report.transport ?? null,
   };
   const changes: MemberChange[] = [];
   if (previous.status !== "online") {

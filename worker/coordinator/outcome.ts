@@ -25,18 +25,27 @@ export async function attempt<T>(task: () => Promise<T>): Promise<Outcome<T>> {
 }
 
 /**
+ * An agent call's body: the HTTP request's text, or a WebSocket message's `body`, already parsed
+ * with its envelope (so a message is parsed once).
+ */
+export type RequestBody = string | { readonly json: unknown };
+
+/**
  * Parses and validates a JSON request body inside the coordinator (after the caller's checks):
  * 400 `validation_failed` naming each bad field. An empty body is `{}`.
  */
 export function parseBody<Schema extends z.ZodType>(
   schema: Schema,
-  text: string,
+  text: RequestBody,
 ): Outcome<z.output<Schema>> {
   let body: unknown = {};
-  try {
-    if (text.trim() !== "") body = JSON.parse(text);
-  } catch {
-    return refuse("validation_failed", "Malformed JSON in request body");
+  if (typeof text !== "string") body = text.json;
+  else {
+    try {
+      if (text.trim() !== "") body = JSON.parse(text);
+    } catch {
+      return refuse("validation_failed", "Malformed JSON in request body");
+    }
   }
   const parsed = schema.safeParse(body);
   if (parsed.success) return ok(parsed.data);

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { SOCKET_PING, SOCKET_PONG } from "../../shared/agent-socket";
 import type { HeartbeatResponse, Whoami } from "../../shared/heartbeat";
 import type { CreateJob, JobKindAvailability } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
@@ -12,9 +13,10 @@ import type { MemberRow } from "../db/schema/members";
 import type { PoolRow } from "../db/schema/pools";
 import { createDnsProvider } from "../dns/providers";
 import * as manual from "../failover/manual-actions";
-import { setLogLevel } from "../log";
+import { log, setLogLevel } from "../log";
 import * as admin from "./admin-calls";
 import * as agent from "./agent-calls";
+import { acceptAgentSocket, onAgentMessage, pushDueJobs, pushTo } from "./agent-sockets";
 import { onAlarm } from "./alarm";
 import type { AgentCaller } from "./catalog";
 import { raiseCertificateExpiry } from "./certificate-expiry";
@@ -26,6 +28,9 @@ import * as rollouts from "./rollout-calls";
 
 export interface CoordinatorStats extends D1Totals {
   heartbeats: number;
+  /** Messages agents sent on their WebSockets (billed 20:1 as requests), and alarms run. */
+  socketMessages: number;
+  alarms: number;
 }
 
 /**
@@ -51,6 +56,8 @@ export class PoolCoordinator extends DurableObject<Env> {
     super(ctx, env);
     // A coordinator may run in an isolate that has served no request: set its log level here.
     setLogLevel(parseConfig(env).logLevel);
+    // Keep-alive pings are answered by the runtime: they never wake the object nor bill a request.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SOCKET_PING, SOCKET_PONG));
   }
 
   // ── Agents (agent-calls.ts) ───────────────────────────────────────────────────────────────
@@ -68,7 +75,8 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async reportJobResult(poolId: string, caller: AgentCaller, jobId: string, body: string) {
-    return agent.reportJobResult(this.state, poolId, caller, jobId, body);
+    // A result may release a job held behind a canary: push it to its member now.
+    return this.thenPushJobs(agent.reportJobResult(this.state, poolId, caller, jobId, body));
   }
 
   async whoami(poolId: string, caller: AgentCaller): Promise<Outcome<Whoami>> {
@@ -80,7 +88,7 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async fireSchedule(poolId: string, caller: AgentCaller, scheduleId: string, body: string) {
-    return agent.fireSchedule(this.state, poolId, caller, scheduleId, body);
+    return this.thenPushJobs(agent.fireSchedule(this.state, poolId, caller, scheduleId, body));
   }
 
   async reportHaproxyStat(poolId: string, caller: AgentCaller, body: string) {
@@ -106,11 +114,15 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async enqueueJob(poolId: string, memberId: string, input: CreateJob, actor: string) {
-    return admin.enqueueJob(this.state, poolId, memberId, input, actor);
+    return this.thenPushJobs(admin.enqueueJob(this.state, poolId, memberId, input, actor));
   }
 
   async cancelJob(poolId: string, jobId: string, actor: string): Promise<Outcome<JobRow>> {
-    return admin.cancelJob(this.state, poolId, jobId, actor);
+    const outcome = await admin.cancelJob(this.state, poolId, jobId, actor);
+    if (outcome.ok) pushTo(this.ctx, outcome.value.memberId, { type: "cancel", jobId });
+    // Cancelling a canary may release or fail the jobs held behind it.
+    await pushDueJobs(this.ctx, this.state);
+    return outcome;
   }
 
   async jobKinds(poolId: string, memberId: string): Promise<Outcome<JobKindAvailability[]>> {
@@ -127,13 +139,18 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async haproxyStat(poolId: string, memberId: string): Promise<Outcome<HaproxyStatTable>> {
-    return admin.haproxyStat(this.state, poolId, memberId);
+    const alreadyWanted = this.state.haproxyStats.wanted(memberId, this.state.now());
+    const outcome = await admin.haproxyStat(this.state, poolId, memberId);
+    // Newly wanted: an agent on a socket beats now (its answer asks for the table), not in an interval.
+    if (outcome.ok && !alreadyWanted) pushTo(this.ctx, memberId, { type: "report-now" });
+    return outcome;
   }
 
   // ── Admins: the managed balancer's rollouts (rollout-calls.ts) ─────────────────────────────
 
   async startRollout(poolId: string, input: CreateRollout, actor: string) {
-    return rollouts.startRollout(this.state, poolId, input, actor);
+    // The first step's job goes to its member's socket now, not at its next heartbeat.
+    return this.thenPushJobs(rollouts.startRollout(this.state, poolId, input, actor));
   }
 
   async abortRollout(poolId: string, rolloutId: string, actor: string) {
@@ -219,7 +236,8 @@ export class PoolCoordinator extends DurableObject<Env> {
   }
 
   async stats(): Promise<CoordinatorStats> {
-    return { ...this.state.meter.totals, heartbeats: this.state.heartbeats };
+    const { heartbeats, socketMessages, alarms } = this.state;
+    return { ...this.state.meter.totals, heartbeats, socketMessages, alarms };
   }
 
   // ── Tests and benchmarks ──────────────────────────────────────────────────────────────────
@@ -237,6 +255,36 @@ export class PoolCoordinator extends DurableObject<Env> {
   // ── The runtime ───────────────────────────────────────────────────────────────────────────
 
   override async alarm(): Promise<void> {
+    this.state.alarms += 1;
     await onAlarm(this.state);
+    // Deliveries nobody acknowledged become due again; sockets get them without waiting for a beat.
+    await pushDueJobs(this.ctx, this.state);
+  }
+
+  /** An agent's WebSocket upgrade, authenticated by the Worker (routes/agent.ts). */
+  override async fetch(request: Request): Promise<Response> {
+    return acceptAgentSocket(this.ctx, this.state, request);
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.state.socketMessages += 1;
+    if (await onAgentMessage(this.state, ws, message)) await pushDueJobs(this.ctx, this.state);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    const memberId = this.ctx.getTags(ws)[0];
+    log("info", { msg: "agent socket closed", memberId, code, reason });
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    const memberId = this.ctx.getTags(ws)[0];
+    log("warn", { msg: "agent socket failed", memberId, error: String(error) });
+  }
+
+  /** Runs a call, then pushes whatever jobs it made due to their members' sockets. */
+  private async thenPushJobs<T>(pending: Promise<T>): Promise<T> {
+    const result = await pending;
+    await pushDueJobs(this.ctx, this.state);
+    return result;
   }
 }

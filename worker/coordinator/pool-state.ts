@@ -66,6 +66,9 @@ export class PoolState {
   /** Since when this instance could hear its members (replaced on load). */
   hearing: Hearing;
   heartbeats = 0;
+  /** Counted for `npm run bench:cost` (what billing counts): socket messages in, alarms run. */
+  socketMessages = 0;
+  alarms = 0;
   private alarmAt: number | null = null;
 
   constructor(

@@ -5,14 +5,20 @@ export interface D1Totals {
   /** Statements executed, counting each statement of a batch. */
   statements: number;
   rowsWritten: number;
+  /**
+   * Rows read, as D1 reports them (rows scanned); for reads without metadata (first, raw: how
+   * Drizzle selects), the rows returned, which D1 bills at least.
+   */
+  rowsRead: number;
 }
 
 export class D1Meter {
-  totals: D1Totals = { calls: 0, statements: 0, rowsWritten: 0 };
+  totals: D1Totals = { calls: 0, statements: 0, rowsWritten: 0, rowsRead: 0 };
 
-  record(meta: D1Meta | undefined): void {
+  record(meta: D1Meta | undefined, rowsReturned = 0): void {
     this.totals.statements += 1;
     this.totals.rowsWritten += meta?.rows_written ?? 0;
+    this.totals.rowsRead += meta?.rows_read ?? rowsReturned;
   }
 }
 
@@ -30,8 +36,10 @@ class MeteredStatement {
   async first<T>(column?: string): Promise<T | null> {
     this.meter.totals.calls += 1;
     // first() returns no metadata; Baton only reads with it.
-    this.meter.record(undefined);
-    return column === undefined ? this.inner.first<T>() : this.inner.first<T>(column);
+    const row =
+      column === undefined ? await this.inner.first<T>() : await this.inner.first<T>(column);
+    this.meter.record(undefined, row === null ? 0 : 1);
+    return row;
   }
 
   async all<T>(): Promise<D1Result<T>> {
@@ -51,8 +59,9 @@ class MeteredStatement {
   async raw<T>(options?: { columnNames?: boolean }): Promise<T[]> {
     this.meter.totals.calls += 1;
     // raw() returns no metadata: Drizzle reads with it; Baton's writes go through run() or batch().
-    this.meter.record(undefined);
-    return this.inner.raw<T>(options as { columnNames: false });
+    const rows = await this.inner.raw<T>(options as { columnNames: false });
+    this.meter.record(undefined, rows.length);
+    return rows;
   }
 }
 

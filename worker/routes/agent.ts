@@ -16,6 +16,7 @@ import { bodyCap } from "../middleware/body-cap";
 import type { AppEnv } from "../types";
 import { agentBackupRoutes } from "./agent-backups";
 import { agentCertificateRoutes } from "./agent-certificates";
+import { agentSocketRoute } from "./agent-socket";
 
 /** A request without the protocol header speaks version 1; an unknown version gets 426. */
 const protocolCheck = createMiddleware<AppEnv>(async (c, next) => {
@@ -85,5 +86,6 @@ export const agentRoutes = new Hono<AppEnv>()
     unwrap(await coordinatorFor(c.env, poolId).reportHaproxyStat(poolId, caller, body));
     return c.body(null, 204);
   })
+  .route("/", agentSocketRoute)
   .route("/", agentBackupRoutes)
   .route("/", agentCertificateRoutes);

@@ -18,7 +18,10 @@ export function systemRoutes(requestMeter: D1Meter) {
       calls: 0,
       statements: 0,
       rowsWritten: 0,
+      rowsRead: 0,
       heartbeats: 0,
+      socketMessages: 0,
+      alarms: 0,
     };
     for (const stats of perPool) {
       for (const key of Object.keys(coordinators) as (keyof CoordinatorStats)[])

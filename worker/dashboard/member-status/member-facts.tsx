@@ -4,6 +4,12 @@ import { livenessLabel, readinessLabel } from "../common/labels";
 import type { MemberView } from "../overview/pool-view";
 import { formatSeconds } from "./haproxy-table";
 
+const TRANSPORT_LABEL = {
+  ws: "WebSocket",
+  http: "HTTP",
+  unknown: "not reported",
+} as const;
+
 interface MemberFactsProps {
   member: MemberView;
   /** The latest heartbeat's HAProxy summary, when it had one. */
@@ -68,6 +74,10 @@ export function MemberFacts({ member, haproxy, now }: MemberFactsProps) {
       <div>
         <dt>Agent</dt>
         <dd data-testid="member-agent-version">{member.agentVersion ?? "not reported"}</dd>
+      </div>
+      <div>
+        <dt>Heartbeats</dt>
+        <dd data-testid="member-transport">{TRANSPORT_LABEL[member.transport ?? "unknown"]}</dd>
       </div>
       <div>
         <dt>Public IP</dt>

@@ -1,6 +1,6 @@
 import type { DnsMode, DnsProviderKind } from "../../../shared/dns";
 import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
-import type { MonitoredService, ServiceActiveState } from "../../../shared/heartbeat";
+import type { MonitoredService, ServiceActiveState, Transport } from "../../../shared/heartbeat";
 import type { PoolProfile } from "../../../shared/pools";
 import type { HeartbeatLogSnapshot } from "../../coordinator/heartbeat-log";
 import type { LiveMember } from "../../coordinator/live-member";
@@ -38,6 +38,8 @@ export interface MemberView {
   lastHeartbeatAt: number | null;
   publicIp: string | null;
   agentVersion: string | null;
+  /** How its heartbeats travel (WebSocket or HTTP); null until heard since the coordinator started. */
+  transport: Transport | null;
   services: { name: MonitoredService; state: ServiceActiveState }[];
   cpuPercent: number | null;
   memUsedBytes: number | null;
@@ -211,6 +213,7 @@ export function memberView(
     lastHeartbeatAt,
     publicIp,
     agentVersion: live?.agentVersion ?? row.agentVersion,
+    transport: live?.transport ?? null,
     // A HAProxy pool's cards show HAProxy, not the nginx every agent also reports as inactive.
     services: Object.entries(services)
       .filter(([name]) => !policy.monitoredService || name === policy.monitoredService)

@@ -23,6 +23,7 @@ import { Layout } from "../common/layout";
 import { flashOf, page, withFlash } from "../common/render";
 import { PoolHeading } from "../common/tabs";
 import { alertInputFromForm, changedSettings, checkAlertInput, poolSettingsFromForm } from "./form";
+import { RunningCost } from "./running-cost";
 import { DeletePool, PoolSettingsForm } from "./view";
 import { WebhookForm } from "./webhook-form";
 import { WebhookTest, type WebhookTestShown } from "./webhook-test";
@@ -99,6 +100,10 @@ async function settingsPage(c: Context<AppEnv>, pool: PoolRow, extras: SettingsE
           session={session}
           canAdmin={canAdmin}
         />
+      </section>
+      <section aria-labelledby="running-cost-title" class="tab-section">
+        <h2 id="running-cost-title">What it costs to run</h2>
+        <RunningCost members={memberRows.length} intervalMs={c.get("config").heartbeatIntervalMs} />
       </section>
       <section aria-labelledby="delete-title" class="tab-section danger-zone">
         <h2 id="delete-title">Delete the pool</h2>

@@ -1,0 +1,256 @@
+/**
+ * How the agent talks to the control plane (decision 0023): heartbeats and job calls over one
+ * WebSocket to the pool's coordinator when it can, HTTP when it cannot. A refused upgrade (a proxy
+ * that blocks WebSockets, an older control plane) or a socket that keeps failing switches to HTTP
+ * at once, without losing a beat: the beat that found the socket broken goes over HTTP. The
+ * WebSocket is tried again later. Each switch is logged, and every heartbeat says how it travelled.
+ */
+import {
+  FiredSchedule,
+  type FireSchedule,
+  type HaproxyStatReport,
+  type Heartbeat,
+  HeartbeatResponse,
+  type JobAck,
+  type JobResult,
+  jsonBytes,
+  SOCKET_MESSAGE_MAX_BYTES,
+  SOCKET_PING,
+  type SocketPush,
+  type Transport,
+} from "../../shared/agent-protocol";
+import { type ControlPlaneClient, HEARTBEAT_TIMEOUT_MS, Refused } from "../control-plane";
+import { type Logger, reason } from "../log";
+import { AgentSocket, UpgradeRefused } from "./socket";
+
+/** Consecutive socket failures (connect, or a beat without reply) before HTTP takes over. */
+export const SOCKET_FAILURES_BEFORE_FALLBACK = 3;
+/** After falling back, how long heartbeats stay on HTTP before the WebSocket is tried again. */
+export const SOCKET_RETRY_AFTER_MS = 5 * 60_000;
+/** Job acks, results, fires and stat tables wait this long for a reply on the socket. */
+const CALL_TIMEOUT_MS = 10_000;
+/** A socket with nothing sent for this long gets a keep-alive ping (NAT tables forget idle flows). */
+export const KEEPALIVE_IDLE_MS = 25_000;
+
+export interface TransportOptions {
+  http: ControlPlaneClient;
+  url: string;
+  token: string;
+  version: string;
+  hostname: string;
+  log: Logger;
+  /** `auto`: the WebSocket first, HTTP as the fallback; `http`: HTTP only (BATON_TRANSPORT). */
+  prefer: "auto" | "http";
+  onPush: (push: SocketPush) => void;
+  now?: () => number;
+  retryAfterMs?: number;
+}
+
+type Parse<T> = (body: unknown) => T;
+
+export class AgentTransport {
+  private socket: AgentSocket | null = null;
+  private failures = 0;
+  private httpUntil = 0;
+  private lastSentAt = 0;
+  private keepalive: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TransportOptions) {
+    this.now = options.now ?? Date.now;
+    if (options.prefer === "http") this.httpUntil = Number.POSITIVE_INFINITY;
+  }
+
+  /** How heartbeats travel now. */
+  get current(): Transport {
+    return this.socket?.isOpen ? "ws" : "http";
+  }
+
+  async heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
+    const opened = await this.usableSocket();
+    let trouble = typeof opened === "string" ? opened : null;
+    if (opened instanceof AgentSocket) {
+      try {
+        const body = await this.send(
+          opened,
+          { type: "heartbeat", body: { ...report, transport: "ws" } },
+          HEARTBEAT_TIMEOUT_MS,
+          signal,
+        );
+        this.failures = 0;
+        return parseWith(HeartbeatResponse, "heartbeat")(body);
+      } catch (error) {
+        if (error instanceof Refused || signal?.aborted) throw error;
+        // No reply in time: the socket may be half-open. Drop it; this beat goes over HTTP.
+        trouble = reason(error);
+        opened.terminate(trouble);
+        if (this.socket === opened) this.socket = null;
+      }
+    }
+    const answer = await this.options.http.heartbeat({ ...report, transport: "http" }, signal);
+    // Counted only when HTTP got through: with the control plane down, both fail, and that is
+    // no reason to leave the WebSocket once it is back.
+    if (trouble !== null) this.countFailure(trouble);
+    return answer;
+  }
+
+  ackJob(jobId: string, ack: JobAck, signal?: AbortSignal): Promise<void> {
+    return this.call({ type: "job.ack", jobId, body: ack }, signal, ignore, () =>
+      this.options.http.ackJob(jobId, ack, signal),
+    );
+  }
+
+  reportJobResult(jobId: string, result: JobResult, signal?: AbortSignal): Promise<void> {
+    return this.call({ type: "job.result", jobId, body: result }, signal, ignore, () =>
+      this.options.http.reportJobResult(jobId, result, signal),
+    );
+  }
+
+  fireSchedule(scheduleId: string, fire: FireSchedule, signal?: AbortSignal) {
+    return this.call(
+      { type: "schedule.fire", scheduleId, body: fire },
+      signal,
+      parseWith(FiredSchedule, "schedule fire"),
+      () => this.options.http.fireSchedule(scheduleId, fire, signal),
+    );
+  }
+
+  postHaproxyStat(report: HaproxyStatReport, signal?: AbortSignal): Promise<void> {
+    return this.call({ type: "haproxy.stat", body: report }, signal, ignore, () =>
+      this.options.http.postHaproxyStat(report, signal),
+    );
+  }
+
+  // Backups and the agent bundle are transfers, not messages: HTTP always.
+  uploadBackup(...args: Parameters<ControlPlaneClient["uploadBackup"]>) {
+    return this.options.http.uploadBackup(...args);
+  }
+
+  downloadBackup(...args: Parameters<ControlPlaneClient["downloadBackup"]>) {
+    return this.options.http.downloadBackup(...args);
+  }
+
+  downloadAgentBundle(signal?: AbortSignal) {
+    return this.options.http.downloadAgentBundle(signal);
+  }
+
+  downloadAgentSignature(signal?: AbortSignal) {
+    return this.options.http.downloadAgentSignature(signal);
+  }
+
+  /** A certificate for balancer.apply: key material, fetched over HTTPS on request only. */
+  downloadCertificate(certId: string, signal?: AbortSignal) {
+    return this.options.http.downloadCertificate(certId, signal);
+  }
+
+  close(): void {
+    clearInterval(this.keepalive);
+    const socket = this.socket;
+    this.socket = null; // stopping: its close is no loss to log
+    socket?.close();
+  }
+
+  /**
+   * The open socket, or a new one; null when heartbeats go over HTTP for now, or why the socket
+   * could not be opened (a failure to count once HTTP is known to get through).
+   */
+  private async usableSocket(): Promise<AgentSocket | string | null> {
+    if (this.socket?.isOpen) return this.socket;
+    if (this.now() < this.httpUntil) return null;
+    const { url, token, version, hostname, log } = this.options;
+    try {
+      const socket = await AgentSocket.open({
+        url,
+        token,
+        version,
+        hostname,
+        handshakeTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+        onPush: this.options.onPush,
+        onClose: (why) => {
+          if (this.socket === socket) log.warn("WebSocket lost; reconnecting", { reason: why });
+        },
+      });
+      this.socket = socket;
+      this.startKeepalive();
+      log.info("transport: WebSocket", { transport: "ws" });
+      return socket;
+    } catch (error) {
+      if (error instanceof Refused) throw error;
+      if (error instanceof UpgradeRefused) {
+        this.fallBack(error.message);
+        return null;
+      }
+      return reason(error);
+    }
+  }
+
+  /** A call beside the heartbeat: over the open socket when it fits, else (or on trouble) HTTP. */
+  private async call<T>(
+    request: Parameters<AgentSocket["request"]>[0],
+    signal: AbortSignal | undefined,
+    parse: Parse<T>,
+    overHttp: () => Promise<T>,
+  ): Promise<T> {
+    const socket = this.socket;
+    if (socket?.isOpen && jsonBytes(request) < SOCKET_MESSAGE_MAX_BYTES - 1024) {
+      try {
+        return parse(await this.send(socket, request, CALL_TIMEOUT_MS, signal));
+      } catch (error) {
+        if (error instanceof Refused || signal?.aborted) throw error;
+        // The socket failed under the call; the same call again over HTTP (each is idempotent).
+      }
+    }
+    return overHttp();
+  }
+
+  private send(
+    socket: AgentSocket,
+    request: Parameters<AgentSocket["request"]>[0],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ) {
+    this.lastSentAt = this.now();
+    return socket.request(request, timeoutMs, signal);
+  }
+
+  private countFailure(why: string): void {
+    this.failures += 1;
+    if (this.failures >= SOCKET_FAILURES_BEFORE_FALLBACK) this.fallBack(why);
+  }
+
+  private fallBack(why: string): void {
+    const retryInMs = this.options.retryAfterMs ?? SOCKET_RETRY_AFTER_MS;
+    this.failures = 0;
+    this.httpUntil = this.now() + retryInMs;
+    this.options.log.warn("transport: HTTP (WebSocket unavailable)", {
+      transport: "http",
+      reason: why,
+      retryWebSocketInMs: retryInMs,
+    });
+  }
+
+  /** Pings a socket nothing was sent on for a while (long intervals); unref'd, never keeps Node up. */
+  private startKeepalive(): void {
+    if (this.keepalive) return;
+    this.keepalive = setInterval(() => {
+      if (this.socket?.isOpen && this.now() - this.lastSentAt >= KEEPALIVE_IDLE_MS) {
+        this.lastSentAt = this.now();
+        this.socket.sendText(SOCKET_PING);
+      }
+    }, KEEPALIVE_IDLE_MS);
+    this.keepalive.unref();
+  }
+}
+
+const ignore: Parse<void> = () => undefined;
+
+function parseWith<T>(
+  schema: { safeParse(body: unknown): { success: true; data: T } | { success: false } },
+  what: string,
+): Parse<T> {
+  return (body) => {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    throw new Error(`${what} reply does not match the protocol`);
+  };
+}
