@@ -15,6 +15,7 @@ import {
   AGENT_ANSWER_MAX_BYTES,
   AGENT_SIGNATURE_PATH,
   AGENT_USER_AGENT_PREFIX,
+  AgentCertificate,
   BACKUP_MAX_BYTES,
   FiredSchedule,
   type FireSchedule,
@@ -289,6 +290,15 @@ export class ControlPlaneClient {
       maxBytes: SIGNATURE_MAX_BYTES,
     });
     return answer.body.toString("utf8");
+  }
+
+  /**
+   * `GET /agent/v1/certificates/:certId`: one certificate of this member's pool (chain then key)
+   * with its SHA-256 as the control plane recorded it; the caller checks the hash.
+   */
+  async downloadCertificate(certId: string, signal?: AbortSignal): Promise<AgentCertificate> {
+    const path = `/agent/v1/certificates/${encodeURIComponent(certId)}`;
+    return expect(AgentCertificate, await this.json("GET", path, undefined, signal), "certificate");
   }
 
   /** Closes the connections (in-flight requests are aborted). */

@@ -24,12 +24,18 @@ export {
   Sha256Hex,
 } from "./backups";
 export {
+  BalancerApplyPayload,
+  revisionFromHeader,
+} from "./balancer-apply";
+export {
   AgentCertificate,
   CERTIFICATE_DIRECTORY,
+  CERTIFICATE_ID_PATTERN,
   certificateFileName,
 } from "./certificates";
 export { HaproxyStatReport } from "./haproxy-stat";
 export {
+  BalancerOnDisk,
   type HaproxySummary,
   HEARTBEAT_RTT_MAX_MS,
   Heartbeat,

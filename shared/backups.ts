@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MonitoredService } from "./heartbeat";
+import { Sha256Hex } from "./sha256";
 
 /**
  * The largest backup archive (tar.gz) the control plane stores. Backups hold configuration and
@@ -26,7 +27,8 @@ export const DEFAULT_BACKUP_KEEP_PER_MEMBER = 20;
 /** Total archive bytes each member keeps by default (BACKUP_MAX_BYTES_PER_MEMBER). */
 export const DEFAULT_BACKUP_MAX_BYTES_PER_MEMBER = 50 * 1024 * 1024;
 
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters");
+/** Re-exported from its leaf module (sha256.ts): callers import it from here. */
+export { Sha256Hex };
 
 /** Query of `POST /agent/v1/backups?service=haproxy`; the body is the tar.gz itself. */
 export const BackupUploadQuery = z.object({ service: MonitoredService });

@@ -245,11 +245,8 @@ export function balancerHeader(revision: number, poolName: string, poolId: strin
   return `# Baton balancer of pool ${poolName} (${poolId}), revision ${revision}. Managed by Baton: a hand edit here is reported as drift.`;
 }
 
-// The revision comes last so that a pool name holding "revision 5" cannot be read for it.
-const HEADER = /^# Baton balancer of pool .*, revision (\d+)\. Managed by Baton/;
-
-/** The revision a rendered file's first line names, or null for a file Baton did not render. */
-export function balancerHeaderRevision(text: string): number | null {
-  const match = HEADER.exec(text);
-  return match ? Number(match[1]) : null;
-}
+/**
+ * The revision a rendered file's first line names, or null for a file Baton did not render: the
+ * agent's own reader (agent protocol), so the header is parsed by one rule on both sides.
+ */
+export { revisionFromHeader as balancerHeaderRevision } from "./balancer-apply";

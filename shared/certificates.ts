@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Sha256Hex } from "./backups";
+import { Sha256Hex } from "./sha256";
 
 /** `crt_` + 16 lowercase base32 characters; the balancer model checks the looser form below. */
 export const CERTIFICATE_ID_PATTERN = /^crt_[a-z0-9]{8,32}$/;

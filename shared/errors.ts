@@ -42,6 +42,9 @@ export const ERROR_CODES = [
   "certificate_not_yet_valid",
   "certificate_in_use",
   "chain_signature_invalid",
+  "rollout_running",
+  "rollout_finished",
+  "balancer_managed",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

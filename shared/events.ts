@@ -42,6 +42,13 @@ export const EVENT_TYPES = [
   "certificate.deleted",
   "certificate.expiring",
   "certificate.expired",
+  "rollout.started",
+  "rollout.succeeded",
+  "rollout.failed",
+  "rollout.aborted",
+  "balancer.drift",
+  "balancer.detached",
+  "balancer.settings_updated",
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

@@ -91,6 +91,16 @@ export const ServeProbe = z.object({
 });
 export type ServeProbe = z.infer<typeof ServeProbe>;
 
+/** What the heartbeat says about the managed file on disk (Heartbeat.balancer). */
+export const BalancerOnDisk = z.object({
+  revision: z.number().int().positive().nullable(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters")
+    .nullable(),
+});
+export type BalancerOnDisk = z.infer<typeof BalancerOnDisk>;
+
 /**
  * The largest heartbeat round-trip an agent reports, in ms. The agent's request timeout (10 s)
  * keeps real values far below; agents clamp to it so a stalled beat can never get the next one
@@ -115,6 +125,12 @@ export const Heartbeat = z.object({
   host: HostMetrics.optional(),
   publicIp: z.ipv4().optional(),
   probe: ServeProbe.optional(),
+  /**
+   * The managed balancer file on disk now: its revision (from its header comment, null when the
+   * header is gone) and the SHA-256 of its bytes, so a hand edit shows as drift. Absent when the
+   * agent finds no config file, or from agents older than the field.
+   */
+  balancer: BalancerOnDisk.optional(),
   runningJob: z.object({ id: z.string().max(64), startedAt: count }).optional(),
   /**
    * Round-trip of this agent's previous accepted heartbeat (request sent → answer read, on a

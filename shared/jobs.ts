@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BalancerApplyPayload } from "./balancer-apply";
 import { OUTPUT_TAIL_MAX_CHARS } from "./protocol";
 
 const MINUTE_MS = 60_000;
@@ -44,6 +45,8 @@ export const JOB_CATALOG = {
   "nginx.backup": { payload: noPayload, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
   "nginx.restore": { payload: backupRef, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
   "nginx.config.apply": { payload: configText, timeoutMs: 2 * MINUTE_MS, service: "nginx" },
+  // The service is the payload's `target`: rollouts queue it for the pool's profile only.
+  "balancer.apply": { payload: BalancerApplyPayload, timeoutMs: 2 * MINUTE_MS, service: null },
   "agent.update": {
     payload: z.strictObject({
       version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a semantic version"),
@@ -79,6 +82,9 @@ export const JOB_ROLE: Record<JobKind, "operator" | "admin"> = {
   "nginx.backup": "operator",
   "nginx.restore": "admin",
   "nginx.config.apply": "admin",
+  // Operators edit the managed balancer and roll it out (DESIGN.md): the text is rendered by the
+  // control plane from the model, never typed in, and only rollouts queue this kind.
+  "balancer.apply": "operator",
   "agent.update": "admin",
 };
 

@@ -24,6 +24,7 @@ import { jobRoutes } from "./routes/jobs";
 import { memberRoutes } from "./routes/members";
 import { metricRoutes } from "./routes/metrics";
 import { poolRoutes } from "./routes/pools";
+import { rolloutRoutes } from "./routes/rollouts";
 import { scheduleRoutes } from "./routes/schedules";
 import { systemRoutes } from "./routes/system";
 import { tokenRoutes } from "./routes/tokens";
@@ -43,6 +44,7 @@ const adminApi = new Hono<AppEnv>()
   .route("/", metricRoutes)
   .route("/", eventRoutes)
   .route("/", failoverRoutes)
+  .route("/", rolloutRoutes)
   .route("/", dnsRoutes)
   .route("/", dnsAccountRoutes)
   .route("/", alertRoutes)

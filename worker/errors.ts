@@ -44,6 +44,9 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   certificate_not_yet_valid: 400,
   certificate_in_use: 409,
   chain_signature_invalid: 400,
+  rollout_running: 409,
+  rollout_finished: 409,
+  balancer_managed: 409,
 };
 
 /** The one error class of the control plane: a stable code, a message a person can act on. */

@@ -106,6 +106,10 @@ export interface ConfigChange {
   candidate?: string;
   /** Reload after the swap (default). False only while the service is not running yet. */
   reload?: boolean;
+  /** A further check once the reloaded config serves (backend health); failing rolls back. */
+  verify?: () => Promise<void>;
+  /** Filled in as it happens, so the caller can say how long the new files were in place. */
+  timing?: { swappedAt?: number; restoredAt?: number };
 }
 
 /**
@@ -114,7 +118,7 @@ export interface ConfigChange {
  * paths are removed whatever happens.
  */
 export async function applyConfigChange(ctx: JobContext, change: ConfigChange): Promise<void> {
-  const { target, replacements, candidate, reload = true } = change;
+  const { target, replacements, candidate, reload = true, verify, timing } = change;
   try {
     let incoming: Listener[] | undefined;
     if (candidate) {
@@ -126,6 +130,7 @@ export async function applyConfigChange(ctx: JobContext, change: ConfigChange): 
     const previous = reload ? await declaredListeners(ctx, target, target.configFile) : [];
     if (ctx.signal.aborted) throw new JobFailed("timed out before the swap");
     const swapped = await swapIn(replacements);
+    if (timing) timing.swappedAt = Date.now();
     ctx.out.line(`swapped in ${replacements.map((r) => r.target).join(", ")}`);
     let watch: RefusalWatch | undefined;
     try {
@@ -140,10 +145,13 @@ export async function applyConfigChange(ctx: JobContext, change: ConfigChange): 
         watch = await watchRefusals(previous);
         await reloadAndVerify(ctx, target);
         await verifyServing(ctx, target, incoming);
+        await verify?.();
         for (const line of await watch.stop()) ctx.out.line(line);
       }
     } catch (error) {
-      throw await rollBack(ctx, { target, swapped, previous, watch }, error);
+      const failed = await rollBack(ctx, { target, swapped, previous, watch }, error);
+      if (timing) timing.restoredAt = Date.now();
+      throw failed;
     }
     await Promise.all(swapped.map((s) => s.saved && rm(s.saved, { recursive: true, force: true })));
   } finally {

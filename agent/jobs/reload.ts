@@ -62,8 +62,11 @@ export async function reloadAndVerify(ctx: ReloadContext, target: ServiceTarget)
     const now = await target.generation();
     if (now && now.length > 0 && !now.some((worker) => before.includes(worker))) break;
     if (Date.now() > deadline || ctx.signal?.aborted) {
+      // Workers that can no longer be seen are not "old workers still serving": say which.
       throw new JobFailed(
-        `${target.service} reload did not take effect: old workers (${before.join(", ")}) still serve`,
+        now === null
+          ? `${target.service} reload could not be confirmed: its workers could no longer be observed after it${target.service === "haproxy" ? " (the runtime API stopped answering: does the new config keep the agent's stats socket?)" : ""}`
+          : `${target.service} reload did not take effect: old workers (${before.join(", ")}) still serve`,
       );
     }
     await sleep(POLL_MS);

@@ -46,6 +46,10 @@ export interface RunnerClient {
   ): Promise<{ archive: Uint8Array; sha256: string; service: string; origin: string | null }>;
   downloadAgentBundle(signal?: AbortSignal): Promise<Uint8Array>;
   downloadAgentSignature(signal?: AbortSignal): Promise<string>;
+  downloadCertificate(
+    certId: string,
+    signal?: AbortSignal,
+  ): Promise<{ id: string; pem: string; sha256: string }>;
 }
 
 export interface RunnerOptions {
@@ -280,6 +284,7 @@ export class JobRunner {
       downloadBackup: (backupId) => client.downloadBackup(backupId, signal),
       downloadAgentBundle: () => client.downloadAgentBundle(signal),
       downloadAgentSignature: () => client.downloadAgentSignature(signal),
+      downloadCertificate: (certId) => client.downloadCertificate(certId, signal),
     };
   }
 

@@ -40,6 +40,11 @@ export interface JobApi {
   downloadAgentBundle(): Promise<Uint8Array>;
   /** Fetches the release signature served beside the bundle (base64). */
   downloadAgentSignature(): Promise<string>;
+  /**
+   * Fetches one certificate of this pool (PEM chain then key) with the SHA-256 the control plane
+   * recorded for it; the caller checks it against what the job expects.
+   */
+  downloadCertificate(certId: string): Promise<{ id: string; pem: string; sha256: string }>;
 }
 
 /** Collects a job's output lines; the runner sends the last 64 KiB as the output tail. */

@@ -1,6 +1,7 @@
 import type { AgentConfig } from "../config";
 import { createServiceManager } from "../services/index";
 import type { ServiceManager } from "../services/manager";
+import { balancerProbe } from "./balancer";
 import { haproxyProbe } from "./haproxy";
 import { hostProbe } from "./host";
 import { nginxProbe } from "./nginx";
@@ -32,6 +33,7 @@ export const PROBES: Record<string, (config: AgentConfig, deps: ProbeDeps) => Pr
   nginx: (config) =>
     config.nginxStatusUrl === undefined ? null : nginxProbe({ statusUrl: config.nginxStatusUrl }),
   probe: (config) => (config.probeUrl === undefined ? null : serveProbe({ url: config.probeUrl })),
+  balancer: (config) => balancerProbe({ files: [config.haproxyConfig, config.nginxConfig] }),
   services: (config, deps) =>
     servicesProbe({ manager: deps.serviceManager ?? createServiceManager(config) }),
 };

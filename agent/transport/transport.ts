@@ -138,6 +138,11 @@ export class AgentTransport {
     return this.options.http.downloadAgentSignature(signal);
   }
 
+  /** A certificate for balancer.apply: key material, fetched over HTTPS on request only. */
+  downloadCertificate(certId: string, signal?: AbortSignal) {
+    return this.options.http.downloadCertificate(certId, signal);
+  }
+
   close(): void {
     clearInterval(this.keepalive);
     const socket = this.socket;

@@ -182,6 +182,27 @@ describe("ControlPlaneClient", () => {
     expect(Buffer.from(download.archive).equals(archive)).toBe(true);
   });
 
+  it("fetches a certificate of its pool by id, and refuses an answer off the contract", async () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const sha256 = createHash("sha256").update(pem).digest("hex");
+    const asked: string[] = [];
+    const { client } = await serve((req, _body, res) => {
+      asked.push(`${req.method} ${req.url} ${req.headers.authorization?.slice(0, 9)}`);
+      if (req.url?.endsWith("crt_0123456789abcdef"))
+        json(res, 200, { id: "crt_0123456789abcdef", pem, sha256 });
+      else json(res, 200, { id: "../../etc/shadow", pem, sha256 });
+    });
+    expect(await client.downloadCertificate("crt_0123456789abcdef")).toEqual({
+      id: "crt_0123456789abcdef",
+      pem,
+      sha256,
+    });
+    expect(asked).toEqual(["GET /base/agent/v1/certificates/crt_0123456789abcdef Bearer tt"]);
+    expect(await failure(client.downloadCertificate("crt_ffffffffffffffff"))).toBeInstanceOf(
+      Unavailable,
+    );
+  });
+
   it("reads a heartbeat answer up to the limit the control plane packs jobs under, not beyond", async () => {
     const sizes = [AGENT_ANSWER_MAX_BYTES, AGENT_ANSWER_MAX_BYTES + 1];
     const { client } = await serve((_req, _body, res) => {

@@ -128,6 +128,7 @@ describe("jobs", () => {
       "nginx.backup",
       "nginx.restore",
       "nginx.config.apply",
+      "balancer.apply",
       "agent.update",
     ]);
   });

@@ -14,6 +14,7 @@ import type { LiveMember } from "./live-member";
 import { attempt, type Outcome, ok, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import { queueJob } from "./queue-job";
+import { advanceRollout } from "./rollout-progress";
 
 // Calls from the admin API and the dashboard: members, jobs, schedules, settings, reads.
 // (The manual failover actions are in failover/manual-actions.ts.)
@@ -130,7 +131,12 @@ export function cancelJob(
 ): Promise<Outcome<JobRow>> {
   return state.withPool(
     poolId,
-    () => state.jobQueue.cancel(jobId, actor, state.now()),
+    async () => {
+      const cancelled = await state.jobQueue.cancel(jobId, actor, state.now());
+      // A rollout step's job cancelled by hand fails that step.
+      if (cancelled.ok) await advanceRollout(state);
+      return cancelled;
+    },
     `Job ${jobId} does not exist`,
   );
 }

@@ -7,6 +7,7 @@ import type { JobRow } from "../db/schema/jobs";
 import type { MemberRow } from "../db/schema/members";
 import type { Write } from "../db/writes";
 import { ipAllowed } from "../lib/ip";
+import { onBalancerHeartbeat } from "./balancer-heartbeat";
 import type { AgentCaller } from "./catalog";
 import { commit, evaluateFailover } from "./commit";
 import { liveFromRow, observeHeartbeat } from "./live-member";
@@ -14,6 +15,7 @@ import { recordChanges, takeSample } from "./observations";
 import { type Outcome, ok, parseBody, type RequestBody, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import { queueJob } from "./queue-job";
+import { advanceRollout } from "./rollout-progress";
 
 // Calls from the pool's agents. Each passes the caller's checks first (PoolState.withAgent).
 
@@ -59,9 +61,11 @@ export function reportJobResult(
   jobId: string,
   body: RequestBody,
 ) {
-  return withBody(state, poolId, caller, JobResult, body, (_member, result) =>
-    state.jobQueue.report(caller.memberId, jobId, result, state.now()),
-  );
+  return withBody(state, poolId, caller, JobResult, body, async (_member, result) => {
+    const reported = await state.jobQueue.report(caller.memberId, jobId, result, state.now());
+    if (reported.ok) await advanceRollout(state);
+    return reported;
+  });
 }
 
 /** The caller's address as seen here, and whether the member allows it (no IP check). */
@@ -156,8 +160,14 @@ async function applyHeartbeat(
   if (changes.length > 0) {
     writes.push(...recordChanges(state, next, changes, now));
     await state.putLive(next);
+  } else if (known.balancer?.sha256 !== next.balancer?.sha256) {
+    // Parity after a restart compares with this: store it when the member's file changes.
+    await state.putLive(next);
   }
 
+  state.rollouts.refreshParity(state.members, state.pool?.activeMemberId ?? null);
+  // Before deliveries: a member that never had the live revision gets it in this answer.
+  writes.push(...(await onBalancerHeartbeat(state, row, next)));
   state.sampler.offer(next.memberId, report, now);
   writes.push(...takeSample(state, now), ...state.jobQueue.expire(now));
   const { deliveries, writes: deliveryWrites } = state.jobQueue.deliver(next.memberId, now);
@@ -165,6 +175,7 @@ async function applyHeartbeat(
 
   // A service-down report acts on the heartbeat that carries it.
   await commit(state, writes, evaluateFailover(state, now));
+  await advanceRollout(state);
   await state.scheduleAlarm();
   return {
     jobs: deliveries,

@@ -4,6 +4,7 @@ import { commit, evaluateFailover } from "./commit";
 import { type LiveMember, type MemberChange, silentMembers } from "./live-member";
 import { recordChanges, takeSample } from "./observations";
 import type { PoolState } from "./pool-state";
+import { advanceRollout } from "./rollout-progress";
 
 /** Fires at the earliest deadline: members gone silent, jobs past their deadline, samples due. */
 export function onAlarm(state: PoolState): Promise<void> {
@@ -29,6 +30,8 @@ export function onAlarm(state: PoolState): Promise<void> {
     // still go offline (that is what Baton saw), but traffic moves only once someone is heard.
     const failover = state.deaf(now) ? { flip: null, writes: [] } : evaluateFailover(state, now);
     await commit(state, writes, failover);
+    // A step whose job timed out just now ends its rollout's wait.
+    await advanceRollout(state);
     // Retries and drift checks talk to the provider beside the queue, never holding it.
     void state.dns.tick();
     void state.alerts.send();

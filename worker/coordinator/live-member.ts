@@ -1,4 +1,5 @@
 import type {
+  BalancerOnDisk,
   HaproxySummary,
   Heartbeat,
   HostMetrics,
@@ -29,6 +30,10 @@ export interface LiveMember {
   host: HostMetrics | null;
   /** The latest heartbeat's request through the member's own frontend; null when it had none. */
   probe?: ServeProbe | null;
+  /** The managed balancer file the latest heartbeat reported; null when it had none. */
+  balancer?: BalancerOnDisk | null;
+  /** Why its config is out of parity with the active's (RolloutBook.refreshParity); null when not. */
+  parityProblem?: string | null;
   /** How the latest heartbeat travelled, as the agent said (null: an agent older than the field). */
   transport?: Transport | null;
 }
@@ -77,6 +82,7 @@ export function observeHeartbeat(previous: LiveMember, report: Heartbeat, now: n
     nginx: report.nginx ?? null,
     host: report.host ?? null,
     probe: report.probe ?? null,
+    balancer: report.balancer ?? null,
     transport: report.transport ?? null,
   };
   const changes: MemberChange[] = [];

@@ -3,6 +3,7 @@ import { SOCKET_PING, SOCKET_PONG } from "../../shared/agent-socket";
 import type { HeartbeatResponse, Whoami } from "../../shared/heartbeat";
 import type { CreateJob, JobKindAvailability } from "../../shared/jobs";
 import type { CreateMember, UpdateMember } from "../../shared/members";
+import type { BalancerState, CreateRollout, PutConfigParity } from "../../shared/rollouts";
 import type { JobSchedule, PutSchedules } from "../../shared/schedules";
 import type { AlertTestResult } from "../alerts/webhook";
 import { parseConfig } from "../config";
@@ -21,8 +22,9 @@ import type { AgentCaller } from "./catalog";
 import { raiseCertificateExpiry } from "./certificate-expiry";
 import type { HaproxyStatTable } from "./haproxy-stat-board";
 import type { LiveMember } from "./live-member";
-import type { Outcome } from "./outcome";
+import { type Outcome, ok } from "./outcome";
 import { PoolState, type Seams } from "./pool-state";
+import * as rollouts from "./rollout-calls";
 
 export interface CoordinatorStats extends D1Totals {
   heartbeats: number;
@@ -144,6 +146,29 @@ export class PoolCoordinator extends DurableObject<Env> {
     // Newly wanted: an agent on a socket beats now (its answer asks for the table), not in an interval.
     if (outcome.ok && !alreadyWanted) pushTo(this.ctx, memberId, { type: "report-now" });
     return outcome;
+  }
+
+  // ── Admins: the managed balancer's rollouts (rollout-calls.ts) ─────────────────────────────
+
+  async startRollout(poolId: string, input: CreateRollout, actor: string) {
+    // The first step's job goes to its member's socket now, not at its next heartbeat.
+    return this.thenPushJobs(rollouts.startRollout(this.state, poolId, input, actor));
+  }
+
+  async abortRollout(poolId: string, rolloutId: string, actor: string) {
+    return rollouts.abortRollout(this.state, poolId, rolloutId, actor);
+  }
+
+  async detachBalancer(poolId: string, actor: string) {
+    return rollouts.detachBalancer(this.state, poolId, actor);
+  }
+
+  async setConfigParity(poolId: string, input: PutConfigParity, actor: string) {
+    return rollouts.setConfigParity(this.state, poolId, input, actor);
+  }
+
+  async balancerState(poolId: string): Promise<Outcome<BalancerState>> {
+    return this.state.withPool(poolId, () => ok(rollouts.balancerStateOf(this.state)));
   }
 
   // ── Admins: traffic (failover/manual-actions.ts) ──────────────────────────────────────────

@@ -9,6 +9,7 @@ import { type PoolRow, pools } from "../db/schema/pools";
 import type { Write } from "../db/writes";
 import type { DnsProvider } from "../dns/provider";
 import { SerialQueue } from "../lib/serial";
+import { type RevisionSource, storedRevision } from "../rollouts/revision-source";
 import { AlertDispatcher } from "./alert-dispatcher";
 import { type AgentCaller, BAD_SECRET_MESSAGE, MemberCatalog } from "./catalog";
 import { DnsSync } from "./dns-sync";
@@ -20,16 +21,19 @@ import { HeartbeatLog } from "./heartbeat-log";
 import { JobQueue } from "./job-queue";
 import { type LiveMember, offlineDeadline, resumeAfterRestart } from "./live-member";
 import { type Outcome, refuse } from "./outcome";
+import { RolloutBook } from "./rollout-book";
 import { Sampler } from "./sampler";
 import { ScheduleBook } from "./schedule-book";
 
 const UNFINISHED: JobRow["status"][] = ["held", "queued", "delivered", "running"];
 
-/** What tests replace on a coordinator: the clock, the webhook sender, the DNS provider. */
+/** What tests replace on a coordinator: the clock, the webhook sender, the DNS provider, revisions. */
 export interface Seams {
   now: () => number;
   alertFetch: typeof fetch;
   dnsProviderFor: (settings: DnsProviderSettings) => DnsProvider;
+  /** Rendered balancer revisions for rollouts (rollouts/revision-source.ts). */
+  revisionSource?: RevisionSource;
 }
 
 type Handler<Args extends unknown[], T> = (...args: Args) => Outcome<T> | Promise<Outcome<T>>;
@@ -54,6 +58,7 @@ export class PoolState {
   readonly failover: FailoverKeeper;
   readonly schedules: ScheduleBook;
   readonly haproxyStats = new HaproxyStatBoard();
+  readonly rollouts: RolloutBook;
   /** Recent heartbeat arrivals for the dashboard's heartbeat bars (memory only). */
   readonly heartbeatLog: HeartbeatLog;
   readonly dns: DnsSync;
@@ -77,6 +82,7 @@ export class PoolState {
     this.hearing = this.newHearing(0);
     this.heartbeatLog = new HeartbeatLog(this.now());
     this.db = openDb(env.DB, this.meter);
+    this.rollouts = new RolloutBook(storage);
     this.alerts = new AlertDispatcher({
       storage,
       now: () => this.now(),
@@ -109,6 +115,10 @@ export class PoolState {
   now(): number {
     return this.seams.now();
   }
+
+  /** A rendered revision of the pool's balancer, or null when it does not exist. */
+  readonly revisionSource: RevisionSource = (...args) =>
+    (this.seams.revisionSource ?? storedRevision)(...args);
 
   /**
    * Runs `handle` in the queue once this coordinator serves `poolId`, or `otherwise` when the pool
@@ -205,6 +215,7 @@ export class PoolState {
     this.jobQueue.load(rows);
     await this.dns.load(this.db, this.config.secretsKey, pool.id);
     await this.alerts.load(this.db, this.config.secretsKey, pool.id);
+    await this.rollouts.load(this.db, pool.id);
     this.alarmAt = await this.storage.getAlarm();
   }
 
@@ -223,6 +234,7 @@ export class PoolState {
     this.failover.forget(memberId);
     this.schedules.forget(memberId);
     this.haproxyStats.forget(memberId);
+    await this.rollouts.forget(memberId);
     this.heartbeatLog.forget(memberId);
     await this.storage.delete(`member:${memberId}`);
   }
@@ -236,6 +248,7 @@ export class PoolState {
     this.jobQueue.clear();
     this.schedules.clear();
     this.haproxyStats.clear();
+    this.rollouts.clear();
     this.heartbeatLog.clear();
     this.alarmAt = null;
   }

@@ -1,4 +1,4 @@
-import type { CreateJob } from "../../shared/jobs";
+import type { CreateJob, JobKind } from "../../shared/jobs";
 import type { JobRow } from "../db/schema/jobs";
 import type { MemberRow } from "../db/schema/members";
 import type { PoolRow } from "../db/schema/pools";
@@ -6,6 +6,7 @@ import { policyOf } from "../failover/inputs";
 import { admitJob, admitKind } from "../jobs/admission";
 import { planCanary, shapeWithCanary } from "./canary-gate";
 import { failoverView } from "./commit";
+import { refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 
 /**
@@ -19,6 +20,8 @@ export async function queueJob(
   actor: string,
 ) {
   const pool = state.pool as PoolRow;
+  const managed = refuseOnManagedPool(state, pool, input);
+  if (managed) return managed;
   const admit = () => admitJob(state.db, pool, member, state.members.get(member.id), input);
   const shape = (drafted: JobRow) => withCanary(state, pool, member, input, actor, drafted);
   const queued = await state.jobQueue.enqueue(
@@ -32,6 +35,29 @@ export async function queueJob(
   );
   await state.scheduleAlarm();
   return queued;
+}
+
+const RAW_CONFIG_APPLY: readonly JobKind[] = ["haproxy.config.apply", "nginx.config.apply"];
+
+/**
+ * `balancer.apply` comes from rollouts only; raw config apply would overwrite the managed file
+ * behind Baton's back, so it is refused until an admin detaches the pool's managed config.
+ */
+function refuseOnManagedPool(state: PoolState, pool: PoolRow, input: CreateJob) {
+  if (input.kind === "balancer.apply") {
+    return refuse<{ job: JobRow; created: boolean }>(
+      "job_not_allowed",
+      `balancer.apply is queued by rollouts only: POST /api/v1/pools/${pool.id}/rollouts { "revision": N }`,
+    );
+  }
+  if (RAW_CONFIG_APPLY.includes(input.kind) && state.rollouts.managed()) {
+    const live = state.rollouts.live;
+    return refuse<{ job: JobRow; created: boolean }>(
+      "balancer_managed",
+      `Pool ${pool.name}'s balancer config is managed by Baton${live ? ` (revision ${live.revision} is live)` : ""}: change it with PUT /api/v1/pools/${pool.id}/balancer and a rollout, or have an admin detach it first (POST /api/v1/pools/${pool.id}/balancer/detach)`,
+    );
+  }
+  return null;
 }
 
 /** Holds a config change for the active behind a standby canary when it needs one (0018). */

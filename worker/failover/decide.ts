@@ -44,6 +44,11 @@ export interface FailoverMember {
   probe?: { ok: boolean; status?: number; error?: string } | null;
   /** HAProxy's backends from the latest heartbeat; absent when the member reports none. */
   backends?: readonly { name: string; serversUp: number; serversTotal: number }[] | null;
+  /**
+   * Why its balancer config keeps it from being ready (another revision than the active's, see
+   * failover/parity.ts); null or absent when in parity or when parity is not required.
+   */
+  configParity?: string | null;
 }
 
 /** Why the active must hand over: silent, its service down, or it would not serve traffic. */
@@ -114,7 +119,8 @@ export function servingProblem(member: FailoverMember): string | null {
  * Every reason the member may not take traffic now, in words a person can act on; empty when
  * it is ready. The one rule of readiness: failover, the API and the dashboard all read it here.
  * Ready means it would serve: heard from within the delay, its service active, its frontend
- * answering and a backend server up, not draining or disabled, with a public IPv4.
+ * answering and a backend server up, on the active's balancer config (when parity is required),
+ * not draining or disabled, with a public IPv4.
  */
 export function notReadyReasons(
   member: FailoverMember,
@@ -135,6 +141,7 @@ export function notReadyReasons(
   if (failure !== "heartbeat_lost") {
     const problem = servingProblem(member);
     if (problem) reasons.push(problem);
+    if (member.configParity) reasons.push(member.configParity);
   }
   const address = publicAddressProblem(member.publicIp, policy.allowPrivateAddresses);
   if (address) reasons.push(address);

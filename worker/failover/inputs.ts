@@ -47,5 +47,6 @@ export function failoverMemberOf(
     readySince: null,
     probe: live?.probe ?? null,
     backends: live?.haproxy?.backends ?? null,
+    configParity: live?.parityProblem ?? null,
   };
 }

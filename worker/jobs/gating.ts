@@ -21,9 +21,16 @@ export interface GateInput {
 /**
  * Whether a member may run `kind`: a `haproxy` pool runs HAProxy jobs, an `nginx` pool nginx
  * jobs, and a `generic` pool either only where its agent reports that service installed.
- * `agent.update` runs anywhere. A refusal says why and what to do.
+ * `agent.update` runs anywhere; `balancer.apply` only as a rollout's step (rollout-progress.ts). A refusal says why and what to do.
  */
 export function gateJobKind(kind: JobKind, input: GateInput): JobKindAvailability {
+  if (kind === "balancer.apply") {
+    return {
+      kind,
+      allowed: false,
+      reason: "Queued by rollouts only: roll a balancer revision out to the pool instead",
+    };
+  }
   const service: MonitoredService | null = JOB_CATALOG[kind].service;
   if (service === null) return { kind, allowed: true };
   const { profile, memberName, installed } = input;

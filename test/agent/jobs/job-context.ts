@@ -61,6 +61,18 @@ export class MemoryJobApi implements JobApi {
   async downloadAgentSignature(): Promise<string> {
     throw new Error("service jobs never download the agent bundle");
   }
+
+  /** Certificates the control plane would serve, by id (tests put them here). */
+  readonly certificates = new Map<string, { id: string; pem: string; sha256: string }>();
+  /** Ids asked for, in order. */
+  readonly certificateRequests: string[] = [];
+
+  async downloadCertificate(certId: string) {
+    this.certificateRequests.push(certId);
+    const found = this.certificates.get(certId);
+    if (!found) throw new Error(`no certificate ${certId}`);
+    return { ...found };
+  }
 }
 
 export interface TestJob {

@@ -73,6 +73,9 @@ class FakePlane implements RunnerClient {
   async downloadAgentSignature(): Promise<string> {
     throw new Error("not used");
   }
+  async downloadCertificate(): Promise<never> {
+    throw new Error("not used");
+  }
 }
 
 function job(

@@ -110,6 +110,7 @@ async function update(
       downloadBackup: () => Promise.reject(new Error("not used")),
       downloadAgentBundle: () => client.downloadAgentBundle(),
       downloadAgentSignature: () => client.downloadAgentSignature(),
+      downloadCertificate: () => Promise.reject(new Error("not used")),
     },
   });
   const handler = createAgentUpdate({

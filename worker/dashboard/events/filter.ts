@@ -11,6 +11,7 @@ export const EVENT_CATEGORIES = [
   { id: "jobs", label: "Jobs and backups", types: ["job.*", "backup.*"] },
   { id: "dns", label: "DNS", types: ["dns.*"] },
   { id: "certificates", label: "Certificates", types: ["certificate.*"] },
+  { id: "balancer", label: "Balancer and rollouts", types: ["balancer.*", "rollout.*"] },
   {
     id: "changes",
     label: "Changes (audit)",
@@ -35,6 +36,10 @@ export const EVENT_CATEGORIES = [
       "job.queued",
       "job.cancelled",
       "balancer.revised",
+      "balancer.detached",
+      "balancer.settings_updated",
+      "rollout.started",
+      "rollout.aborted",
     ],
   },
 ] as const satisfies { id: string; label: string; types: string[] }[];

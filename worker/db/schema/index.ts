@@ -8,5 +8,6 @@ export * from "./jobs";
 export * from "./members";
 export * from "./metrics";
 export * from "./pools";
+export * from "./rollouts";
 export * from "./tokens";
 export * from "./users";
