@@ -8,7 +8,6 @@ import {
   type Decision,
   decideFailover,
   type FailoverMember,
-  type FailoverPolicy,
   FLAP_GUARD_MS,
   isReady,
   notReadyReasons,

@@ -1,7 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { JobKind, JobPayload, JobStatus } from "../../../shared/jobs";
 import { memberOwned } from "./members";
-import { pools } from "./pools";
 
 export const jobs = sqliteTable(
   "jobs",
