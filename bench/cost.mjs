@@ -19,6 +19,7 @@ import {
   CLOUDFLARE_PRICES as PRICES,
   paidUsdPerMonth,
 } from "../shared/run-cost.ts";
+import { everySecondSpread } from "./lib/agents.mjs";
 import { adminApi, SetupError, startControlPlane, wasInterrupted } from "./lib/control-plane.mjs";
 import { openSockets } from "./lib/socket-agents.mjs";
 
@@ -77,18 +78,11 @@ async function atOneHertz(members, seconds, beat) {
   const endAt = startedAt + seconds * 1000;
   let sent = 0;
   let failed = 0;
-  await Promise.all(
-    members.map(async (member, i) => {
-      const offset = (i / members.length) * 1000;
-      for (let k = 0; startedAt + offset + k * 1000 < endAt; k++) {
-        const wait = startedAt + offset + k * 1000 - performance.now();
-        if (wait > 0) await sleep(wait);
-        const status = await beat(member);
-        sent += 1;
-        if (status !== 200) failed += 1;
-      }
-    }),
-  );
+  await everySecondSpread(members, startedAt, endAt, async (member) => {
+    const status = await beat(member);
+    sent += 1;
+    if (status !== 200) failed += 1;
+  });
   return { sent, failed, elapsedS: (performance.now() - startedAt) / 1000 };
 }
 

@@ -15,6 +15,24 @@ import { Pool } from "undici";
 import { schedulingBetween, threads } from "./proc.mjs";
 import { openSockets } from "./socket-agents.mjs";
 
+/**
+ * Calls `send(member)` for every member once a second from `startedAt` until `endAt`, member i
+ * at i/N of each second; a slow answer delays only that member, as with a real agent, which
+ * waits for one heartbeat before sending the next.
+ */
+export function everySecondSpread(members, startedAt, endAt, send) {
+  return Promise.all(
+    members.map(async (member, i) => {
+      const offset = (i / members.length) * 1000;
+      for (let k = 0; startedAt + offset + k * 1000 < endAt; k++) {
+        const wait = startedAt + offset + k * 1000 - performance.now();
+        if (wait > 0) await sleep(wait);
+        await send(member);
+      }
+    }),
+  );
+}
+
 const REQUEST_TIMEOUT_MS = 10_000;
 const GiB = 1024 ** 3;
 
@@ -134,18 +152,7 @@ async function run(job) {
   if (mode === "warmup") {
     await Promise.all(members.map(send));
   } else if (mode === "1hz") {
-    // Member i beats at i/N of every second; a slow answer delays only that member, as with
-    // a real agent, which waits for one heartbeat before sending the next.
-    await Promise.all(
-      members.map(async (member, i) => {
-        const offset = (i / members.length) * 1000;
-        for (let k = 0; startedAt + offset + k * 1000 < endAt; k++) {
-          const wait = startedAt + offset + k * 1000 - performance.now();
-          if (wait > 0) await sleep(wait);
-          await send(member);
-        }
-      }),
-    );
+    await everySecondSpread(members, startedAt, endAt, send);
   } else if (mode === "max" || mode === "ceiling") {
     let next = 0;
     const loop = async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { balancerHeader } from "../../../shared/balancer";
 import type { BalancerApplyPayload } from "../../../shared/balancer-apply";
+import { nginxRuntime } from "../jobs/sites";
 
 export const sha256 = (text: string | Uint8Array) =>
   createHash("sha256").update(text).digest("hex");
@@ -96,15 +97,7 @@ export interface NginxRevision {
 export function nginxRevision(o: NginxRevision): string {
   return [
     header(o.revision),
-    "worker_processes 1;",
-    `error_log ${join(o.runtime, "error.log")} notice;`,
-    `pid ${join(o.runtime, "nginx.pid")};`,
-    "events { worker_connections 64; }",
-    "http {",
-    `  access_log ${join(o.runtime, "access.log")};`,
-    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
-      (kind) => `  ${kind}_temp_path ${join(o.runtime, `${kind}_temp`)};`,
-    ),
+    ...nginxRuntime(o.runtime),
     `  upstream be_app { server 127.0.0.1:${o.upstream} max_fails=3 fail_timeout=30s; }`,
     "  server {",
     `    listen 127.0.0.1:${o.port};`,

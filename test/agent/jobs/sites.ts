@@ -68,20 +68,30 @@ export function haproxyConfig(o: { socket: string; port: number; body: string; u
 }
 
 /**
+ * The start of an nginx config whose logs, pid and temp paths are all under `runtime`, up to
+ * and including the `http {` line's own settings.
+ */
+export function nginxRuntime(runtime: string): string[] {
+  return [
+    "worker_processes 1;",
+    `error_log ${join(runtime, "error.log")} notice;`,
+    `pid ${join(runtime, "nginx.pid")};`,
+    "events { worker_connections 64; }",
+    "http {",
+    `  access_log ${join(runtime, "access.log")};`,
+    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
+      (kind) => `  ${kind}_temp_path ${join(runtime, `${kind}_temp`)};`,
+    ),
+  ];
+}
+
+/**
  * An nginx config whose only server answers `body` on `port`; logs, pid and temp paths under
  * `runtime` (shared by sites that take turns, as identical members' configs would be).
  */
 export function nginxConfig(o: { runtime: string; port: number; body: string }) {
   return [
-    "worker_processes 1;",
-    `error_log ${join(o.runtime, "error.log")} notice;`,
-    `pid ${join(o.runtime, "nginx.pid")};`,
-    "events { worker_connections 64; }",
-    "http {",
-    `  access_log ${join(o.runtime, "access.log")};`,
-    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
-      (kind) => `  ${kind}_temp_path ${join(o.runtime, `${kind}_temp`)};`,
-    ),
+    ...nginxRuntime(o.runtime),
     "  include conf.d/*.conf;",
     "  server {",
     `    listen 127.0.0.1:${o.port};`,
