@@ -163,7 +163,9 @@ describe("SystemdServiceManager actions", () => {
   it("waits through reloading until the unit is active again", async () => {
     await systemctl.answer("show.txt", fixture("systemctl-show-haproxy-reloading.txt"));
     const reload = manager.reload("haproxy");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Switch the answer only once the manager has seen "reloading" (however slow the machine).
+    const showed = async () => (await systemctl.calls()).some((call) => call.startsWith("show"));
+    while (!(await showed())) await new Promise((resolve) => setTimeout(resolve, 20));
     await systemctl.answer("show.txt", fixture("systemctl-show-haproxy-active.txt"));
     await reload;
     const shows = (await systemctl.calls()).filter((call) => call.startsWith("show"));
