@@ -41,6 +41,8 @@ export const HaproxyStatRow = z.object({
   lastChk: z.string().max(256).nullable().optional(),
   /** Seconds spent DOWN since HAProxy started. */
   downtime: z.number().nullable().optional(),
+  /** HTTP requests per second over the last second (frontends only). */
+  reqRate: z.number().nullable().optional(),
 });
 export type HaproxyStatRow = z.infer<typeof HaproxyStatRow>;
 

@@ -24,6 +24,8 @@ export interface StatRow {
   stot: number | null;
   /** Sessions per second over the last second. */
   rate: number | null;
+  /** HTTP requests per second over the last second (frontends only). */
+  reqRate: number | null;
   weight: number | null;
   /** Seconds since the last UP/DOWN transition. */
   lastchg: number | null;
@@ -50,6 +52,7 @@ const NUMERIC = {
   smax: "smax",
   stot: "stot",
   rate: "rate",
+  reqRate: "req_rate",
   weight: "weight",
   lastchg: "lastchg",
   slim: "slim",
@@ -116,6 +119,7 @@ export function parseShowStat(csv: string): StatRow[] {
       smax: null,
       stot: null,
       rate: null,
+      reqRate: null,
       weight: null,
       lastchg: null,
       addr: text("addr"),

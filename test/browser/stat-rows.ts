@@ -38,6 +38,8 @@ export function statRows(fe: string, be: string, servers: StatServer[]): Haproxy
       checkStatus: null,
       scur,
       rate,
+      // Kept-alive connections carry several requests each: three per new session here.
+      reqRate: rate * 3,
       addr: null,
       slim: 10_000,
       ereq: 0,

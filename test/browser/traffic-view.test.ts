@@ -103,9 +103,9 @@ describe("the traffic view in Chromium", () => {
       const frontend = page.locator("[data-testid=flow-frontend][data-name=fe_web]");
       await frontend.waitFor({ timeout: LIVE_TIMEOUT_MS });
       expect(await frontend.textContent()).toContain("fe_web");
-      expect(await frontend.textContent()).toContain("7/s · 5 sess");
+      expect(await frontend.textContent()).toContain("21 req/s · 5 sess");
       // Into the active: what its frontends take; on to the backends: what they carry.
-      expect(await byTestId(page, "flow-clients-load").textContent()).toBe("7/s · 5 sess");
+      expect(await byTestId(page, "flow-clients-load").textContent()).toBe("21 req/s · 5 sess");
       expect(await byTestId(page, "flow-sessions").textContent()).toBe("7/s · 5 sess");
       const backend = page.locator("[data-testid=flow-backend]");
       expect(await backend.textContent()).toContain("be_app · 2/2 up · 7/s · 5 sess");

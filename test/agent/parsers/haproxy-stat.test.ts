@@ -23,6 +23,9 @@ describe("parseShowStat", () => {
     ]);
     const [frontend, app1, app2] = rows;
     expect(frontend).toMatchObject({ scur: 0, smax: 1, stot: 5, rate: 5, checkStatus: null });
+    // HTTP requests per second: what the overview's arrows carry for frontends.
+    expect(frontend?.reqRate).toBe(5);
+    expect(app1?.reqRate).toBeNull();
     expect(frontend?.weight).toBeNull();
     expect(app1).toMatchObject({ checkStatus: "L7OK", stot: 5, weight: 1, mode: "http" });
     expect(app1?.checkDesc).toBe("Layer7 check passed");

@@ -8,6 +8,7 @@ import {
   backendHeight,
   FRONTEND,
   Frontends,
+  frontendLoadLabel,
   frontendsBottom,
   loadLabel,
   STANDBY,
@@ -93,8 +94,14 @@ export function FlowDiagram({ view }: { view: PoolView }) {
       ? "edge-live"
       : "edge-pending";
   const centre = ACTIVE.x + ACTIVE.w / 2;
-  const frontendRate = view.frontends.reduce((sum, frontend) => sum + frontend.rate, 0);
-  const frontendSessions = view.frontends.reduce((sum, frontend) => sum + frontend.scur, 0);
+  // Clients' load into the active: requests per second when every frontend reports them.
+  const clientsLoad = {
+    rate: view.frontends.reduce((sum, frontend) => sum + frontend.rate, 0),
+    reqRate: view.frontends.every((frontend) => frontend.reqRate !== null)
+      ? view.frontends.reduce((sum, frontend) => sum + (frontend.reqRate ?? 0), 0)
+      : null,
+    scur: view.frontends.reduce((sum, frontend) => sum + frontend.scur, 0),
+  };
   const backendRates = view.backends.filter((backend) => backend.rate !== null);
   const backendRate = backendRates.length
     ? backendRates.reduce((sum, backend) => sum + (backend.rate ?? 0), 0)
@@ -168,7 +175,7 @@ export function FlowDiagram({ view }: { view: PoolView }) {
           class="small"
           data-testid="flow-clients-load"
         >
-          {loadLabel(frontendRate, frontendSessions)}
+          {frontendLoadLabel(clientsLoad)}
         </text>
       )}
       {view.active ? (

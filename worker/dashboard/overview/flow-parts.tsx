@@ -18,6 +18,17 @@ export function loadLabel(rate: number | null, sessions: number): string {
   return rate === null ? `${sessions} sessions` : `${rate}/s · ${sessions} sess`;
 }
 
+/** A frontend's load: HTTP requests per second when reported ("12 req/s · 5 sess"), else sessions. */
+export function frontendLoadLabel(frontend: {
+  rate: number;
+  reqRate: number | null;
+  scur: number;
+}) {
+  return frontend.reqRate === null
+    ? loadLabel(frontend.rate, frontend.scur)
+    : `${frontend.reqRate} req/s · ${frontend.scur} sess`;
+}
+
 export function ActiveMember({ member }: { member: MemberView | null }) {
   if (!member) {
     return (
@@ -99,13 +110,13 @@ export function Frontends(props: { frontends: FrontendView[]; lastKnown: boolean
             data-testid="flow-frontend"
             data-name={frontend.name}
           >
-            <title>{`Frontend ${frontend.name}: ${frontend.status}, ${frontend.rate} new sessions per second, ${frontend.scur} current sessions`}</title>
+            <title>{`Frontend ${frontend.name}: ${frontend.status}, ${frontend.reqRate === null ? "" : `${frontend.reqRate} requests per second, `}${frontend.rate} new sessions per second, ${frontend.scur} current sessions`}</title>
             <Box x={ACTIVE.x + 12} y={y} w={ACTIVE.w - 12} h={FRONTEND.h} />
             <text x={ACTIVE.x + 18} y={y + 14} class="small">
               {clip(`▸ ${frontend.name} · ${frontend.status}`, 20)}
             </text>
             <text x={ACTIVE.x + ACTIVE.w - 6} y={y + 14} class="small" text-anchor="end">
-              {loadLabel(frontend.rate, frontend.scur)}
+              {frontendLoadLabel(frontend)}
             </text>
           </g>
         );

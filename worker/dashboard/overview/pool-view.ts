@@ -75,7 +75,10 @@ export interface FrontendView {
   name: string;
   status: string;
   scur: number;
+  /** New sessions per second. */
   rate: number;
+  /** HTTP requests per second; null when the agent does not report it (TCP, older agents). */
+  reqRate: number | null;
 }
 
 /**
@@ -277,6 +280,7 @@ export function frontendsOf(stat: HaproxyStatRow[] | null): FrontendView[] {
       status: row.status ?? "unknown",
       scur: row.scur ?? 0,
       rate: row.rate ?? 0,
+      reqRate: row.reqRate ?? null,
     }));
 }
 
