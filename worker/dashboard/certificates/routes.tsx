@@ -28,7 +28,12 @@ async function certificatesPage(c: Context<AppEnv>, pool: PoolRow, form: FormSta
   const session = c.get("session");
   return page(
     c,
-    <Layout title={`${pool.name} · Certificates`} session={session} flash={flashOf(c)}>
+    <Layout
+      title={`${pool.name} · Certificates`}
+      health={pool.membersHealth ?? undefined}
+      session={session}
+      flash={flashOf(c)}
+    >
       <PoolHeading pool={{ ...pool, hostname: pool.failoverHostname }} active="certificates" />
       <section aria-labelledby="certificates-heading">
         <h2 id="certificates-heading">Certificates</h2>

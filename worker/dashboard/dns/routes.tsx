@@ -68,7 +68,12 @@ async function dnsPage(c: Context<AppEnv>, pool: PoolRow, extras: DnsPageExtras 
   const actual = await readServed(c, pool, stored.settings);
   return page(
     c,
-    <Layout title={`${pool.name} · DNS`} session={session} flash={flashOf(c)}>
+    <Layout
+      title={`${pool.name} · DNS`}
+      health={pool.membersHealth ?? undefined}
+      session={session}
+      flash={flashOf(c)}
+    >
       <PoolHeading
         pool={{
           id: pool.id,

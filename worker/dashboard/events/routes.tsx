@@ -96,7 +96,12 @@ export const eventPages = new Hono<AppEnv>()
     const { filter, cursor, members, view } = await timeline(c, pool);
     return page(
       c,
-      <Layout title={`${pool.name} · Events`} session={c.get("session")} flash={flashOf(c)}>
+      <Layout
+        title={`${pool.name} · Events`}
+        health={pool.membersHealth ?? undefined}
+        session={c.get("session")}
+        flash={flashOf(c)}
+      >
         <PoolHeading pool={{ ...pool, hostname: pool.failoverHostname }} active="events" />
         <EventFilters poolId={pool.id} filter={filter} members={members} />
         {cursor ? (

@@ -69,7 +69,12 @@ async function settingsPage(c: Context<AppEnv>, pool: PoolRow, extras: SettingsE
   };
   return page(
     c,
-    <Layout title={`${pool.name} · Settings`} session={session} flash={flashOf(c)}>
+    <Layout
+      title={`${pool.name} · Settings`}
+      health={pool.membersHealth ?? undefined}
+      session={session}
+      flash={flashOf(c)}
+    >
       <PoolHeading pool={heading} active="settings" />
       <section aria-labelledby="pool-settings-title" class="tab-section">
         <h2 id="pool-settings-title">Pool and failover</h2>

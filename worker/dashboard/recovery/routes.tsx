@@ -130,7 +130,12 @@ export async function recoveryPage(c: Context<AppEnv>, pool: PoolRow, extras: Re
   const base = `/pools/${pool.id}/recovery`;
   return page(
     c,
-    <Layout title={`${pool.name} · Disaster recovery`} session={session} flash={flashOf(c)}>
+    <Layout
+      title={`${pool.name} · Disaster recovery`}
+      health={pool.membersHealth ?? undefined}
+      session={session}
+      flash={flashOf(c)}
+    >
       <PoolHeading pool={{ ...pool, hostname: pool.failoverHostname }} active="recovery" />
       <section aria-labelledby="restore-title" id="restore" class="restore">
         <h2 id="restore-title">Restore a backup onto a member</h2>
