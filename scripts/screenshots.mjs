@@ -27,7 +27,10 @@ export const SCREENSHOTS = [
     "4 Facts right after a DNS save; form errors by their fields",
     ["dns-after-save-1366", "dns-after-save-390", "dns-form-errors-1366", "dns-form-errors-390"],
   ],
-  ["5 No dead ends (API tokens, DNS accounts)", ["api-token-created", "dns-accounts-390"]],
+  [
+    "5 No dead ends (API tokens, DNS accounts)",
+    ["api-token-created-1366", "api-token-created-390", "dns-accounts-1366", "dns-accounts-390"],
+  ],
   ["6 Named guards", ["pool-health-cut-dialog-1366", "pool-health-cut-dialog-390"]],
   [
     "7 Readability: HAProxy table, charts, traffic view, heartbeats, favicon",

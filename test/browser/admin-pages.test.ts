@@ -31,7 +31,14 @@ describe("API tokens and DNS accounts pages in Chromium", () => {
       expect(listed.apiTokens).toEqual([
         expect.objectContaining({ name: "terraform-ci", role: "operator" }),
       ]);
-      await screenshot(page, "api-token-created");
+      await screenshot(page, "api-token-created-1366");
+      await page.setViewportSize({ width: 390, height: 844 });
+      // At a phone's width the token list scrolls in its own box; the page does not.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        390,
+      );
+      await screenshot(page, "api-token-created-390");
+      await page.setViewportSize({ width: 1366, height: 900 });
 
       await byTestId(page, "token-revoke").click();
       const dialog = byTestId(page, "confirm-dialog");
@@ -75,6 +82,9 @@ describe("API tokens and DNS accounts pages in Chromium", () => {
       ]);
       expect(await page.content()).not.toContain("pdns-lab-key");
       await screenshot(page, "dns-accounts-390");
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await screenshot(page, "dns-accounts-1366");
+      await page.setViewportSize({ width: 390, height: 844 });
 
       await byTestId(page, "dns-account-delete").click();
       const dialog = byTestId(page, "confirm-dialog");
