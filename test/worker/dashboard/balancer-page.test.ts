@@ -88,6 +88,10 @@ describe("Balancer tab", { timeout: 20_000 }, () => {
     expect(unescapeHtml(textOf(html, "model-issue"))).toBe(
       'frontend "web" › bind 1 › port: must be a port between 1 and 65535',
     );
+    expect(textOf(html, "flash")).toBe(
+      "Not saved: a problem in the model, shown beside the editor",
+    );
+    expect(byTestId(html, "field-model")[0]).toHaveProperty("autofocus");
     // What was typed comes back to be fixed.
     expect(html).toContain("70000");
     const changed = structuredClone(MODEL);

@@ -31,10 +31,18 @@ async function balancerPage(
   const chosen = Number.isInteger(wanted) ? await loadRevision(db, view.pool.id, wanted) : null;
   const shown = chosen ? { revision: chosen.revision, diff: await revisionDiff(db, chosen) } : null;
   const model = view.newest ? `${JSON.stringify(view.newest.model, null, 2)}\n` : "";
+  const problems = editor?.issues.length ?? 0;
+  const flash =
+    problems > 0
+      ? {
+          kind: "error" as const,
+          message: `Not saved: ${problems === 1 ? "a problem" : `${problems} problems`} in the model, shown beside the editor`,
+        }
+      : flashOf(c);
   const form = editor ?? { state: { ...emptyForm(), values: { model } }, issues: [] };
   return page(
     c,
-    <Layout title={`${view.pool.name} · Balancer`} session={session} flash={flashOf(c)}>
+    <Layout title={`${view.pool.name} · Balancer`} session={session} flash={flash}>
       <PoolHeading
         pool={{ ...view.pool, hostname: view.pool.failoverHostname }}
         active="balancer"

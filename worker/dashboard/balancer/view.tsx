@@ -259,6 +259,8 @@ export function ModelEditor(props: {
           spellcheck={false}
           autocapitalize="none"
           aria-invalid={invalid ? "true" : undefined}
+          // After a refusal the browser scrolls to the editor and its errors.
+          autofocus={invalid}
           aria-describedby={invalid ? "f-model-error f-model-hint" : "f-model-hint"}
         >
           {value}
