@@ -172,4 +172,36 @@ describe("Balancer tab", { timeout: 20_000 }, () => {
       "drift",
     ]);
   });
+
+  it("offers Roll back to the live revision before the current one, naming it and the order", async () => {
+    const { pool, members } = await poolWithModel();
+    const operator = await browserAs("operator");
+    for (const revision of ["1", "2"]) {
+      await postForm(operator, `/ui/pools/${pool.id}/balancer/rollouts`, { revision });
+      await runApplies(at(members, 1));
+      await runApplies(at(members, 0));
+    }
+    const html = await htmlOf(operator, `/pools/${pool.id}/balancer`);
+    expect(textOf(html, "balancer-live-revision")).toBe("2");
+    expect(textOf(html, "rollout-rollback")).toBe("Roll back to revision 1");
+    expect(unescapeHtml(html)).toContain(
+      "Roll back to revision 1 (the live one before 2)? standbys first: edge-2, then the ACTIVE edge-1.",
+    );
+    const back = await postForm(operator, `/ui/pools/${pool.id}/balancer/rollouts`, {
+      revision: "1",
+      strategy: "rolling",
+    });
+    expect(flashIn(locationOf(back))).toBe("Rollout of revision 1 started (rolling)");
+  });
+
+  it("tells a viewer they cannot roll out, and refuses their post", async () => {
+    const { pool } = await poolWithModel();
+    const viewer = await browserAs("viewer");
+    const html = await htmlOf(viewer, `/pools/${pool.id}/balancer`);
+    expect(byTestId(html, "rollout-start")[0]).toHaveProperty("disabled");
+    const refused = await postForm(viewer, `/ui/pools/${pool.id}/balancer/rollouts`, {
+      revision: "1",
+    });
+    expect(refused.status).toBe(403);
+  });
 });

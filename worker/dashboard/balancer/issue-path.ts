@@ -14,30 +14,36 @@ const SINGULAR: Record<string, string> = {
 
 const CAMEL = /([a-z])([A-Z])/g;
 
+const humanised = (segment: string) => segment.replace(CAMEL, "$1 $2").toLowerCase();
+
 export function pathInWords(path: string, model: unknown): string {
   if (path === "") return "the model";
+  const segments = path.split(".");
   const words: string[] = [];
   let node: unknown = model;
-  let list: string | null = null;
-  for (const segment of path.split(".")) {
-    const child =
-      isRecord(node) || Array.isArray(node)
-        ? (node as Record<string, unknown>)[segment]
-        : undefined;
-    if (list !== null && /^\d+$/.test(segment)) {
-      const name = isRecord(child) && typeof child.name === "string" ? child.name : null;
-      const singular = SINGULAR[list] ?? list;
-      words.push(name ? `${singular} "${name}"` : `${singular} ${Number(segment) + 1}`);
-      list = null;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? "";
+    const next = segments[i + 1];
+    const list = childOf(node, segment);
+    if (next !== undefined && /^\d+$/.test(next)) {
+      // A list and a position in it: one word, as the entry is known (its name when it has one).
+      const item = childOf(list, next);
+      const name = isRecord(item) && typeof item.name === "string" ? item.name : null;
+      const singular = SINGULAR[segment] ?? humanised(segment);
+      words.push(name ? `${singular} "${name}"` : `${singular} ${Number(next) + 1}`);
+      node = item;
+      i++;
     } else {
-      if (list !== null) words.push(list.replace(CAMEL, "$1 $2").toLowerCase());
-      list = Array.isArray(child) ? segment : null;
-      if (list === null) words.push(segment.replace(CAMEL, "$1 $2").toLowerCase());
+      words.push(humanised(segment));
+      node = list;
     }
-    node = child;
   }
-  if (list !== null) words.push(list.replace(CAMEL, "$1 $2").toLowerCase());
   return words.join(" › ");
+}
+
+function childOf(node: unknown, key: string): unknown {
+  if (Array.isArray(node)) return node[Number(key)];
+  return isRecord(node) ? node[key] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
