@@ -141,6 +141,10 @@ describe("the Balancer tab in Chromium", () => {
         })
         .toBe("succeeded");
       await screenshot(page, "balancer-rollout-done");
+      // On a phone: a screenshot to look at (each wide table scrolls inside its own box).
+      await page.setViewportSize({ width: 390, height: 844 });
+      await screenshot(page, "balancer-tab-390");
+      await page.setViewportSize({ width: 1366, height: 900 });
 
       await page.goto(`${plane.url}/pools/${pool.id}`);
       await expect

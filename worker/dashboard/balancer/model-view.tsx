@@ -78,40 +78,48 @@ function BackendTable(props: { backend: BalancerBackend; members: BalancerMember
         health check <span data-testid="balancer-health">{healthText(backend)}</span> · sticky
         sessions <span data-testid="balancer-sticky">{stickyText(backend)}</span>
       </p>
-      <table class="jobs">
-        <thead>
-          <tr>
-            <th scope="col">Server</th>
-            <th scope="col">Address</th>
-            <th scope="col">Weight</th>
-            <th scope="col">Set to</th>
-            {props.members.map((member) => (
-              <th scope="col">on {member.view.name}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {backend.servers.map((server) => (
-            <tr data-testid="balancer-server" data-name={server.name}>
-              <th scope="row">
-                {server.name}
-                {server.backup ? <span class="muted"> (backup)</span> : null}
-              </th>
-              <td>
-                {server.address}:{server.port}
-              </td>
-              <td>
-                {server.weight}
-                {server.maxConnections ? ` · max ${server.maxConnections}` : ""}
-              </td>
-              <td>{server.state}</td>
+      <section
+        class="table-scroll"
+        id={`balancer-servers-${backend.name}`}
+        aria-label={`Servers of ${backend.name} on each member`}
+        tabindex={0}
+        data-keep-scroll
+      >
+        <table class="jobs">
+          <thead>
+            <tr>
+              <th scope="col">Server</th>
+              <th scope="col">Address</th>
+              <th scope="col">Weight</th>
+              <th scope="col">Set to</th>
               {props.members.map((member) => (
-                <ServerCell stat={member.stat} backend={backend.name} server={server.name} />
+                <th scope="col">on {member.view.name}</th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {backend.servers.map((server) => (
+              <tr data-testid="balancer-server" data-name={server.name}>
+                <th scope="row">
+                  {server.name}
+                  {server.backup ? <span class="muted"> (backup)</span> : null}
+                </th>
+                <td>
+                  {server.address}:{server.port}
+                </td>
+                <td>
+                  {server.weight}
+                  {server.maxConnections ? ` · max ${server.maxConnections}` : ""}
+                </td>
+                <td>{server.state}</td>
+                {props.members.map((member) => (
+                  <ServerCell stat={member.stat} backend={backend.name} server={server.name} />
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
     </section>
   );
 }
@@ -125,21 +133,29 @@ export function ModelView(props: {
   return (
     <>
       <h3>Frontends</h3>
-      <table class="jobs" data-testid="balancer-frontends">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Binds</th>
-            <th scope="col">Host names</th>
-            <th scope="col">Routes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.model.frontends.map((frontend) => (
-            <FrontendRow frontend={frontend} />
-          ))}
-        </tbody>
-      </table>
+      <section
+        class="table-scroll"
+        id="balancer-frontends-scroll"
+        aria-label="Frontends"
+        tabindex={0}
+        data-keep-scroll
+      >
+        <table class="jobs" data-testid="balancer-frontends">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Binds</th>
+              <th scope="col">Host names</th>
+              <th scope="col">Routes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.model.frontends.map((frontend) => (
+              <FrontendRow frontend={frontend} />
+            ))}
+          </tbody>
+        </table>
+      </section>
       <h3>Backends</h3>
       {!props.haproxy && (
         <p class="muted">

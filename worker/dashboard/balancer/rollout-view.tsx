@@ -2,6 +2,7 @@ import type { Rollout } from "../../../shared/rollouts";
 import type { DashboardSession } from "../../types";
 import { ActionForm, NEEDS_OPERATOR } from "../common/action-form";
 import { When } from "../common/when";
+import { ScrollBox } from "./scroll-box";
 
 const STATUS_CLASS = {
   pending: "muted",
@@ -34,40 +35,46 @@ export function RolloutSteps(props: { rollout: Rollout; session: DashboardSessio
         Started <When at={rollout.createdAt} now={props.now} />
         {rollout.reason ? <span data-testid="rollout-reason"> · {rollout.reason}</span> : null}
       </p>
-      <table class="jobs" data-testid="rollout-steps">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Member</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Job</th>
-            <th scope="col">Note</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rollout.steps.map((step) => (
-            <tr data-testid="rollout-step" data-member={step.memberName} data-status={step.status}>
-              <td>{step.position + 1}</td>
-              <td>{step.memberName}</td>
-              <td>{step.role === "active" ? "ACTIVE" : "standby"}</td>
-              <td class={STATUS_CLASS[step.status]} data-testid="rollout-step-status">
-                {step.status}
-              </td>
-              <td>
-                {step.jobId ? (
-                  <a href={`/members/${step.memberId}/jobs`}>
-                    <code>{step.jobId}</code>
-                  </a>
-                ) : (
-                  <span class="muted">none</span>
-                )}
-              </td>
-              <td data-testid="rollout-step-note">{step.note ?? ""}</td>
+      <ScrollBox id="rollout-steps-scroll" label="The rollout's steps">
+        <table class="jobs" data-testid="rollout-steps">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Member</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Job</th>
+              <th scope="col">Note</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rollout.steps.map((step) => (
+              <tr
+                data-testid="rollout-step"
+                data-member={step.memberName}
+                data-status={step.status}
+              >
+                <td>{step.position + 1}</td>
+                <td>{step.memberName}</td>
+                <td>{step.role === "active" ? "ACTIVE" : "standby"}</td>
+                <td class={STATUS_CLASS[step.status]} data-testid="rollout-step-status">
+                  {step.status}
+                </td>
+                <td>
+                  {step.jobId ? (
+                    <a href={`/members/${step.memberId}/jobs`}>
+                      <code>{step.jobId}</code>
+                    </a>
+                  ) : (
+                    <span class="muted">none</span>
+                  )}
+                </td>
+                <td data-testid="rollout-step-note">{step.note ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollBox>
       {rollout.status === "running" && (
         <ActionForm
           action={`/ui/pools/${rollout.poolId}/rollouts/${rollout.id}/abort`}

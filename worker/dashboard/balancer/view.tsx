@@ -7,6 +7,7 @@ import { DiffView } from "./diff-view";
 import type { BalancerTabView } from "./load";
 import { ModelView } from "./model-view";
 import { RolloutSteps } from "./rollout-view";
+import { ScrollBox } from "./scroll-box";
 
 /** "standbys first: edge-b, then the ACTIVE edge-a": who a rollout reaches, in order. */
 export function orderInWords(order: BalancerTabView["order"]): string {
@@ -33,34 +34,36 @@ export function rollbackRevision(view: BalancerTabView): number | null {
 
 function ParityTable({ view }: { view: BalancerTabView }) {
   return (
-    <table class="jobs" data-testid="balancer-parity">
-      <thead>
-        <tr>
-          <th scope="col">Member</th>
-          <th scope="col">Role</th>
-          <th scope="col">Config</th>
-          <th scope="col">Readiness</th>
-        </tr>
-      </thead>
-      <tbody>
-        {view.members.map((member) => (
-          <tr data-testid="balancer-member" data-name={member.view.name}>
-            <th scope="row">{member.view.name}</th>
-            <td>{member.view.role === "active" ? "ACTIVE" : "standby"}</td>
-            <td>
-              <span
-                class={`parity parity-${member.parity.kind}`}
-                data-testid="parity-badge"
-                data-parity={member.parity.kind}
-              >
-                {member.parity.text}
-              </span>
-            </td>
-            <td class="muted">{member.parity.problem ?? (member.view.ready ? "ready" : "")}</td>
+    <ScrollBox id="balancer-parity-scroll" label="Each member's config">
+      <table class="jobs" data-testid="balancer-parity">
+        <thead>
+          <tr>
+            <th scope="col">Member</th>
+            <th scope="col">Role</th>
+            <th scope="col">Config</th>
+            <th scope="col">Readiness</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {view.members.map((member) => (
+            <tr data-testid="balancer-member" data-name={member.view.name}>
+              <th scope="row">{member.view.name}</th>
+              <td>{member.view.role === "active" ? "ACTIVE" : "standby"}</td>
+              <td>
+                <span
+                  class={`parity parity-${member.parity.kind}`}
+                  data-testid="parity-badge"
+                  data-parity={member.parity.kind}
+                >
+                  {member.parity.text}
+                </span>
+              </td>
+              <td class="muted">{member.parity.problem ?? (member.view.ready ? "ready" : "")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollBox>
   );
 }
 
@@ -126,13 +129,14 @@ function RollOutForm(props: {
       disabledReason={props.session.role === "viewer" ? NEEDS_OPERATOR : null}
     >
       <input type="hidden" name="revision" value={String(props.revision)} />
-      <label>
-        <span class="visually-hidden">Strategy for revision {props.revision}</span>
-        <select name="strategy" data-testid="rollout-strategy">
-          <option value="rolling">rolling: one member at a time</option>
-          <option value="parallel">parallel: every standby at once</option>
-        </select>
-      </label>
+      <select
+        name="strategy"
+        aria-label={`Strategy for revision ${props.revision}`}
+        data-testid="rollout-strategy"
+      >
+        <option value="rolling">rolling: one member at a time</option>
+        <option value="parallel">parallel: every standby at once</option>
+      </select>
     </ActionForm>
   );
 }
@@ -165,42 +169,44 @@ export function RevisionList(props: {
           <input type="hidden" name="strategy" value="rolling" />
         </ActionForm>
       )}
-      <table class="jobs" data-testid="balancer-revisions">
-        <thead>
-          <tr>
-            <th scope="col">Revision</th>
-            <th scope="col">By</th>
-            <th scope="col">When</th>
-            <th scope="col">Diff</th>
-            <th scope="col">Roll out</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.revisions.map((revision) => (
-            <tr data-testid="balancer-revision" data-revision={String(revision.revision)}>
-              <th scope="row">
-                {revision.revision}
-                {revision.revision === live ? <span class="ok"> (live)</span> : null}
-              </th>
-              <td>{revision.author}</td>
-              <td>
-                <When at={revision.createdAt} now={view.now} />
-              </td>
-              <td>
-                <a
-                  href={`/pools/${view.pool.id}/balancer?diff=${revision.revision}#revision-diff`}
-                  data-testid="revision-diff-link"
-                >
-                  Diff
-                </a>
-              </td>
-              <td>
-                <RollOutForm view={view} revision={revision.revision} session={props.session} />
-              </td>
+      <ScrollBox id="balancer-revisions-scroll" label="Revisions">
+        <table class="jobs" data-testid="balancer-revisions">
+          <thead>
+            <tr>
+              <th scope="col">Revision</th>
+              <th scope="col">By</th>
+              <th scope="col">When</th>
+              <th scope="col">Diff</th>
+              <th scope="col">Roll out</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {view.revisions.map((revision) => (
+              <tr data-testid="balancer-revision" data-revision={String(revision.revision)}>
+                <th scope="row">
+                  {revision.revision}
+                  {revision.revision === live ? <span class="ok"> (live)</span> : null}
+                </th>
+                <td>{revision.author}</td>
+                <td>
+                  <When at={revision.createdAt} now={view.now} />
+                </td>
+                <td>
+                  <a
+                    href={`/pools/${view.pool.id}/balancer?diff=${revision.revision}#revision-diff`}
+                    data-testid="revision-diff-link"
+                  >
+                    Diff
+                  </a>
+                </td>
+                <td>
+                  <RollOutForm view={view} revision={revision.revision} session={props.session} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollBox>
       {props.shown && (
         <section
           id="revision-diff"
