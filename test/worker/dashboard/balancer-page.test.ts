@@ -166,6 +166,10 @@ describe("Balancer tab", { timeout: 20_000 }, () => {
       "same",
       "drift",
     ]);
+    // Failover's own reason beside it: parity is enforced once a revision is live.
+    expect(unescapeHtml(html)).toContain(
+      "not ready: balancer config differs from the active's (both say revision 1: edited by hand?)",
+    );
     const overview = await htmlOf(operator, `/pools/${pool.id}`);
     expect(byTestId(overview, "member-parity").map((badge) => badge["data-parity"])).toEqual([
       "same",

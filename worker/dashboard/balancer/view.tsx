@@ -58,7 +58,13 @@ function ParityTable({ view }: { view: BalancerTabView }) {
                   {member.parity.text}
                 </span>
               </td>
-              <td class="muted">{member.parity.problem ?? (member.view.ready ? "ready" : "")}</td>
+              <td class="muted" data-testid="balancer-member-readiness">
+                {member.view.role === "active"
+                  ? "carries the traffic"
+                  : member.view.ready
+                    ? "ready"
+                    : `not ready: ${member.view.notReadyReasons.join("; ") || "unknown"}`}
+              </td>
             </tr>
           ))}
         </tbody>
