@@ -4,6 +4,7 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
 import { tokenPages } from "./admin/tokens-routes";
 import { userPages } from "./admin/users-routes";
+import { balancerPages } from "./balancer/routes";
 import { certificatePages } from "./certificates/routes";
 import { Layout } from "./common/layout";
 import { flashOf, fragment, page } from "./common/render";
@@ -111,6 +112,7 @@ export function dashboardPages(guards: MiddlewareHandler<AppEnv>[]) {
     .route("/", addMemberPages)
     .route("/", monitoringPages)
     .route("/", poolDnsPages)
+    .route("/", balancerPages)
     .route("/", certificatePages)
     .route("/", poolSettingsPages)
     .route("/", eventPages)

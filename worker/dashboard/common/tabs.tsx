@@ -4,7 +4,14 @@
  */
 
 export type MemberTab = "status" | "jobs" | "monitoring" | "settings";
-export type PoolTab = "overview" | "dns" | "certificates" | "recovery" | "events" | "settings";
+export type PoolTab =
+  | "overview"
+  | "dns"
+  | "balancer"
+  | "certificates"
+  | "recovery"
+  | "events"
+  | "settings";
 
 interface TabSpec<T extends string> {
   id: T;
@@ -28,6 +35,7 @@ const MEMBER_TABS: TabSpec<MemberTab>[] = [
 const POOL_TABS: TabSpec<PoolTab>[] = [
   { id: "overview", label: "Overview", path: (id) => `/pools/${id}`, built: true },
   { id: "dns", label: "DNS", path: (id) => `/pools/${id}/dns`, built: true },
+  { id: "balancer", label: "Balancer", path: (id) => `/pools/${id}/balancer`, built: true },
   {
     id: "certificates",
     label: "Certificates",

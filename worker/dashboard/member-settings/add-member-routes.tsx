@@ -12,6 +12,7 @@ import { Layout } from "../common/layout";
 import { flashOf, fragment, page } from "../common/render";
 import { canAdmin } from "../overview/pool-live";
 import { AddMemberForm, Enrolled, FirstHeartbeatView } from "./add-member-view";
+import { balancerSyncOf } from "./balancer-sync";
 import { firstHeartbeat } from "./first-heartbeat";
 import { createMemberFromForm, type FieldErrors, memberFormInput, refusalErrors } from "./form";
 
@@ -72,9 +73,12 @@ export const addMemberPages = new Hono<AppEnv>()
   })
   .get("/ui/members/:memberId/first-heartbeat/fragment", async (c) => {
     const member = await getMember(c.get("db"), c.req.param("memberId"));
-    const first = await firstHeartbeat(c.get("db"), member);
+    const [first, sync] = await Promise.all([
+      firstHeartbeat(c.get("db"), member),
+      balancerSyncOf(c.get("db"), member),
+    ]);
     return fragment(
       c,
-      <FirstHeartbeatView memberId={member.id} name={member.name} first={first} />,
+      <FirstHeartbeatView memberId={member.id} name={member.name} first={first} sync={sync} />,
     );
   });

@@ -2,6 +2,7 @@ import type { DashboardSession } from "../../types";
 import { FormError } from "../common/fields";
 import type { FormState } from "../common/form-fields";
 import { formatTime } from "../common/when";
+import { type BalancerSync, syncSettled } from "./balancer-sync";
 import type { FirstHeartbeat } from "./first-heartbeat";
 import { InstallCommand } from "./install-command";
 import { MemberFields } from "./member-form";
@@ -53,6 +54,7 @@ export function FirstHeartbeatView(props: {
   memberId: string;
   name: string;
   first: FirstHeartbeat | null;
+  sync?: BalancerSync | null;
 }) {
   const { first } = props;
   if (!first) {
@@ -71,7 +73,11 @@ export function FirstHeartbeatView(props: {
     <div
       data-testid="first-heartbeat"
       data-state="seen"
-      data-live-done={`${props.name} reported: first heartbeat received`}
+      data-live-done={
+        syncSettled(props.sync ?? null)
+          ? `${props.name} reported: first heartbeat received`
+          : undefined
+      }
     >
       <p class="ok">
         <strong>First heartbeat received</strong> at{" "}
@@ -83,12 +89,39 @@ export function FirstHeartbeatView(props: {
         <dt>Public IP</dt>
         <dd data-testid="first-heartbeat-ip">{first.publicIp ?? "not reported"}</dd>
       </dl>
+      <SyncLine sync={props.sync ?? null} name={props.name} />
       <p>
         <a href={`/members/${props.memberId}/status`} data-testid="enrolled-status-link">
           Open {props.name}'s status
         </a>
       </p>
     </div>
+  );
+}
+
+const SYNC_TEXT = {
+  waiting: "waiting for it to start",
+  pending: "queued",
+  running: "being applied",
+  succeeded: "applied: it runs the same config as the active",
+  failed: "failed",
+  skipped: "skipped",
+} as const;
+
+/** The managed balancer's live revision reaching the new member (nothing without one). */
+function SyncLine({ sync, name }: { sync: BalancerSync | null; name: string }) {
+  if (!sync) return null;
+  const tone =
+    sync.status === "succeeded" ? "ok" : sync.status === "failed" ? "error-text" : "warn";
+  return (
+    <p data-testid="balancer-sync" data-status={sync.status}>
+      Balancer revision {sync.revision} to {name}:{" "}
+      <strong class={tone}>{SYNC_TEXT[sync.status]}</strong>
+      {sync.note ? <span class="muted"> ({sync.note})</span> : null}
+      {sync.status !== "succeeded" && (
+        <span class="muted"> Not ready for failover until it runs the active's config.</span>
+      )}
+    </p>
   );
 }
 

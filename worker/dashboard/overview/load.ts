@@ -6,6 +6,7 @@ import { events } from "../../db/schema/events";
 import { members } from "../../db/schema/members";
 import { pools } from "../../db/schema/pools";
 import { getPool } from "../../pools/store";
+import { appliedByMember } from "../../rollouts/store";
 import { failoverText } from "../events/text";
 import { type PoolListRow, poolListRow } from "./pool-list";
 import { type PoolView, poolView } from "./pool-view";
@@ -38,11 +39,12 @@ export async function loadPoolList(db: Db): Promise<PoolListRow[]> {
 export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<PoolView> {
   const pool = await getPool(db, poolId);
   const coordinator = coordinatorFor(env, pool.id);
-  const [memberRows, dns, live, traffic] = await Promise.all([
+  const [memberRows, dns, live, traffic, applied] = await Promise.all([
     db.select().from(members).where(eq(members.poolId, pool.id)).orderBy(asc(members.id)),
     db.select(dnsColumns).from(dnsSettings).where(eq(dnsSettings.poolId, pool.id)).get(),
     coordinator.snapshot(pool.id),
     coordinator.trafficFacts(pool.id),
+    appliedByMember(db, pool.id),
   ]);
   let activeStat = null;
   if (pool.profile === "haproxy" && pool.activeMemberId) {
@@ -56,6 +58,7 @@ export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<Po
     dns: dns ?? null,
     activeStat,
     traffic,
+    applied,
     now: Date.now(),
   });
   return { ...view, lastFailover: await lastFailover(db, pool.id, memberRows) };

@@ -1,4 +1,5 @@
 import type { DashboardSession } from "../../types";
+import type { MemberParity } from "../balancer/parity";
 import { ActionForm, NEEDS_OPERATOR } from "../common/action-form";
 import { formatAge, formatBytes } from "../common/format";
 import { livenessLabel, readinessLabel } from "../common/labels";
@@ -51,6 +52,7 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
         {member.draining && " · draining"}
         {member.disabled && " · disabled"}
       </p>
+      <ParityBadge parity={member.parity} />
       <HeartbeatBar member={member} />
       <dl>
         <dt>Heartbeat</dt>
@@ -123,5 +125,22 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
         />
       </div>
     </article>
+  );
+}
+
+/** The member's managed balancer file: the revision it runs, or that it differs or drifted. */
+function ParityBadge({ parity }: { parity: MemberParity | undefined }) {
+  if (!parity || parity.kind === "unknown" || parity.kind === "unmanaged") return null;
+  return (
+    <p class="state">
+      <span
+        class={`parity parity-${parity.kind}`}
+        data-testid="member-parity"
+        data-parity={parity.kind}
+        title={parity.problem ?? undefined}
+      >
+        {parity.text}
+      </span>
+    </p>
   );
 }

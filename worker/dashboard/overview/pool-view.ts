@@ -9,6 +9,7 @@ import type { PoolRow } from "../../db/schema/pools";
 import { policyOf } from "../../failover/inputs";
 import { type PoolHealth, poolHealth } from "../../failover/pool-health";
 import { type Liveness, memberStanding } from "../../failover/standing";
+import { type MemberParity, parityOf } from "../balancer/parity";
 import { type BeatCell, beatBar } from "./heartbeat-bar";
 
 export type { Liveness };
@@ -46,6 +47,8 @@ export interface MemberView {
   memTotalBytes: number | null;
   /** The last few minutes of heartbeats, a cell per 10 s (empty until the loader adds them). */
   beats: BeatCell[];
+  /** Its managed balancer file against the active's (poolView adds it). */
+  parity?: MemberParity;
 }
 
 export interface ServerView {
@@ -158,6 +161,8 @@ export interface PoolViewInput {
   activeStat: HaproxyStatRow[] | null;
   /** The coordinator's recent heartbeat arrivals and what DNS serves (absent: not asked). */
   traffic?: { heartbeats: HeartbeatLogSnapshot; dnsServes: string[] | null } | null;
+  /** What each member's last succeeded rollout step applied (absent: not read). */
+  applied?: Map<string, { revision: number; sha256: string }>;
   now: number;
 }
 
@@ -322,8 +327,18 @@ export function poolView(input: PoolViewInput): PoolView {
   const { pool, now } = input;
   const live = new Map(input.live.map((member) => [member.memberId, member]));
   const heartbeats = input.traffic?.heartbeats;
+  const activeSha = live.get(pool.activeMemberId ?? "")?.balancer?.sha256 ?? null;
   const views = input.members.map((row) => {
-    const view = memberView(pool, row, live.get(row.id), now);
+    const memberLive = live.get(row.id);
+    const parity = parityOf({
+      onDisk: memberLive?.balancer ?? null,
+      heard: memberLive !== undefined,
+      active: row.id === pool.activeMemberId,
+      activeSha,
+      applied: input.applied?.get(row.id) ?? null,
+      problem: memberLive?.parityProblem ?? null,
+    });
+    const view = { ...memberView(pool, row, memberLive, now), parity };
     if (!heartbeats) return view;
     const arrivals = heartbeats.arrivals[row.id] ?? [];
     const failoverDelayMs = policyOf(pool).failoverDelayMs;
