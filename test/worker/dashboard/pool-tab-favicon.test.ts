@@ -5,7 +5,7 @@ import { browserAs, htmlOf } from "./pages-as";
 
 // Every tab of a pool wears the pool's health on its favicon, as the pools list colours it (the
 // health the coordinator records on the pool), not only the overview.
-const TABS = ["dns", "events", "settings", "recovery", "certificates"];
+const TABS = ["dns", "events", "settings", "recovery", "certificates", "balancer"];
 
 describe("a pool tab's favicon", () => {
   it.each(TABS)("the %s tab shows the pool's recorded health", async (tab) => {

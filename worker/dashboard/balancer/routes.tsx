@@ -42,7 +42,12 @@ async function balancerPage(
   const form = editor ?? { state: { ...emptyForm(), values: { model } }, issues: [] };
   return page(
     c,
-    <Layout title={`${view.pool.name} · Balancer`} session={session} flash={flash}>
+    <Layout
+      title={`${view.pool.name} · Balancer`}
+      health={view.pool.membersHealth ?? undefined}
+      session={session}
+      flash={flash}
+    >
       <PoolHeading
         pool={{ ...view.pool, hostname: view.pool.failoverHostname }}
         active="balancer"
