@@ -75,7 +75,7 @@ async function until(condition: () => boolean, what: string) {
   }
 }
 
-describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target) => {
+describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 60_000 }, (target) => {
   it("round robin spreads 300 requests within ±10 % and forwards X-Forwarded-*", async () => {
     await withBalancer(target, { strategy: "round_robin" }, async (port) => {
       const { byServer, errors } = await tally(port, 300);
@@ -246,9 +246,17 @@ describe.each(["haproxy", "nginx"] as const)("%s", { timeout: 30_000 }, (target)
       const riseMs = Math.max(healthCheck.intervalMs * healthCheck.rise, 1_000);
       const back = riseMs + healthCheck.intervalMs * SLACK_INTERVALS;
       await sleep(back);
-      const returned = await tally(port, 30);
-      expect(returned.errors).toBe(0);
-      expect(returned.byServer[victim.name] ?? 0).toBeGreaterThan(0);
+      // Back in rotation: asked again (without errors) until it is, however slow the machine;
+      // how soon is for benchmarks, not for this test.
+      const deadline = Date.now() + 20_000;
+      let servedByVictim = 0;
+      while (servedByVictim === 0 && Date.now() < deadline) {
+        const returned = await tally(port, 30);
+        expect(returned.errors).toBe(0);
+        servedByVictim = returned.byServer[victim.name] ?? 0;
+        if (servedByVictim === 0) await sleep(healthCheck.intervalMs);
+      }
+      expect(servedByVictim).toBeGreaterThan(0);
     });
   });
 });
