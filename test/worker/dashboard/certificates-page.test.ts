@@ -4,7 +4,15 @@ import type { Certificate } from "../../../shared/certificates";
 import * as fx from "../certificates/fixtures";
 import { admin, createPool } from "../helpers";
 import { byTestId, textOf } from "./html";
-import { browserAs, flashIn, htmlOf, locationOf, postForm, unescapeHtml } from "./pages-as";
+import {
+  browserAs,
+  fetchAs,
+  flashIn,
+  htmlOf,
+  locationOf,
+  postForm,
+  unescapeHtml,
+} from "./pages-as";
 
 // The pool's Certificates tab: the list with subject, SANs and expiry, the admin's upload form
 // with the reason beside the field it concerns, Delete.
@@ -84,7 +92,28 @@ describe("Certificates tab", () => {
     );
     expect(html).toContain(fx.RSA_LEAF.split("\n")[1]);
     expect(html).not.toContain(fx.OTHER_RSA_KEY.split("\n")[1]);
-    expect(html).toContain("paste it again");
+    expect(html).toContain("paste or choose it again");
+  });
+
+  it("reads the chain and key from chosen files; a file too large to be a key is not read", async () => {
+    const pool = await createPool();
+    const session = await browserAs("admin");
+    const form = (key: File) => {
+      const body = new FormData();
+      body.set("_csrf", session.csrf);
+      body.set("certificate", "");
+      body.set("privateKey", "");
+      body.set("certificateFile", new File([UPLOAD.certificate], "fullchain.pem"));
+      body.set("privateKeyFile", key);
+      return fetchAs(session, `/ui/pools/${pool.id}/certificates`, { method: "POST", body });
+    };
+    const tooLarge = await form(new File(["x".repeat(20_000)], "backup.tar"));
+    expect(tooLarge.status).toBe(400);
+    expect(textOf(await tooLarge.text(), "error-privateKey")).toBe(
+      "the file backup.tar is 20000 bytes; a PEM here is at most 16384",
+    );
+    const uploaded = await form(new File([UPLOAD.privateKey], "privkey.pem"));
+    expect(flashIn(locationOf(uploaded))).toMatch(/^Certificate shop\.example\.test uploaded/);
   });
 
   it("says a field left empty is required", async () => {

@@ -1,5 +1,9 @@
 import { type Context, Hono } from "hono";
-import { UploadCertificate } from "../../../shared/certificates";
+import {
+  CERTIFICATE_PEM_MAX_CHARS,
+  PRIVATE_KEY_PEM_MAX_CHARS,
+  UploadCertificate,
+} from "../../../shared/certificates";
 import { allow } from "../../auth/admin";
 import { deleteCertificate, listCertificates } from "../../certificates/store";
 import { uploadCertificate } from "../../certificates/upload";
@@ -11,6 +15,7 @@ import type { AppEnv } from "../../types";
 import {
   apiFieldErrors,
   emptyForm,
+  type FormFields,
   type FormState,
   fieldErrors,
   firstSegment,
@@ -22,6 +27,25 @@ import { Layout } from "../common/layout";
 import { flashOf, page, withFlash } from "../common/render";
 import { PoolHeading } from "../common/tabs";
 import { CertificateList, UploadForm } from "./view";
+
+/**
+ * A PEM field: what was pasted, else the chosen file's text (`<name>File`). A file too large to
+ * be a certificate or key is not read: its size is said on the field instead.
+ */
+async function pemOf(fields: FormFields, name: string, maxChars: number) {
+  const pasted = typedTextOf(fields, name);
+  if (pasted.trim()) return { text: pasted };
+  const value = fields[`${name}File`];
+  const file = Array.isArray(value) ? value[0] : value;
+  if (!(file instanceof File) || file.size === 0) return { text: "" };
+  if (file.size > maxChars) {
+    return {
+      text: "",
+      error: `the file ${file.name} is ${file.size} bytes; a PEM here is at most ${maxChars}`,
+    };
+  }
+  return { text: await file.text() };
+}
 
 async function certificatesPage(c: Context<AppEnv>, pool: PoolRow, form: FormState = emptyForm()) {
   const certificates = await listCertificates(c.get("db"), pool.id);
@@ -66,16 +90,23 @@ export const certificatePages = new Hono<AppEnv>()
     const db = c.get("db");
     const pool = await getPool(db, c.req.param("poolId"));
     const fields = await c.req.parseBody({ all: true });
+    const certificate = await pemOf(fields, "certificate", CERTIFICATE_PEM_MAX_CHARS);
+    const privateKey = await pemOf(fields, "privateKey", PRIVATE_KEY_PEM_MAX_CHARS);
     const given = {
       name: textOf(fields, "name") || undefined,
-      certificate: typedTextOf(fields, "certificate"),
-      privateKey: typedTextOf(fields, "privateKey"),
+      certificate: certificate.text,
+      privateKey: privateKey.text,
     };
     // What comes back on a refusal: never the key.
     const values = { name: given.name ?? "", certificate: given.certificate };
     const parsed = UploadCertificate.safeParse(given);
     let errors: Record<string, string>;
-    if (parsed.success) {
+    if (certificate.error || privateKey.error) {
+      errors = {
+        ...(certificate.error ? { certificate: certificate.error } : {}),
+        ...(privateKey.error ? { privateKey: privateKey.error } : {}),
+      };
+    } else if (parsed.success) {
       try {
         const key = requireSecretsKey(c.get("config").secretsKey);
         const stored = await uploadCertificate(
@@ -96,7 +127,10 @@ export const certificatePages = new Hono<AppEnv>()
         errors = apiFieldErrors(error.issues, error.message, firstSegment);
       }
     } else {
-      errors = fieldErrors(parsed.error.issues, firstSegment, (field) => !textOf(fields, field));
+      errors = fieldErrors(parsed.error.issues, firstSegment, (field) => {
+        const value = given[field as keyof typeof given];
+        return !value?.trim();
+      });
     }
     c.status(400);
     return certificatesPage(c, pool, refusedForm(values, errors));

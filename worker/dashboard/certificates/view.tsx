@@ -91,9 +91,27 @@ export function CertificateList(props: {
   );
 }
 
+/** A file to read a PEM field from, for who has fullchain.pem and privkey.pem at hand. */
+function FileChoice({ name, label }: { name: string; label: string }) {
+  const id = `f-${name}File`;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        type="file"
+        id={id}
+        name={`${name}File`}
+        accept=".pem,.crt,.cer,.key,.txt"
+        data-testid={`field-${name}File`}
+      />
+    </div>
+  );
+}
+
 /**
- * The upload form (admins): the chain and key as PEM. After a refusal the chain and name come
- * back with the reason beside the field; the key never does, so it has to be pasted again.
+ * The upload form (admins): the chain and key as PEM, pasted or chosen as files (what is pasted
+ * wins). After a refusal the chain and name come back with the reason beside the field; the key
+ * never does, so it has to be given again.
  */
 export function UploadForm(props: { poolId: string; state: FormState; session: DashboardSession }) {
   const { state } = props;
@@ -110,6 +128,7 @@ export function UploadForm(props: { poolId: string; state: FormState; session: D
       method="post"
       action={`/ui/pools/${props.poolId}/certificates`}
       class="stacked"
+      enctype="multipart/form-data"
       data-testid="certificate-upload"
     >
       <input type="hidden" name="_csrf" value={props.session.csrf} />
@@ -126,21 +145,21 @@ export function UploadForm(props: { poolId: string; state: FormState; session: D
         label="Certificate chain (PEM)"
         state={state}
         rows={8}
-        required
         hint="The server's certificate first, then each intermediate, as your CA sent them (fullchain.pem)."
       />
+      <FileChoice name="certificate" label="…or choose the chain's file" />
       <Textarea
         name="privateKey"
         label="Private key (PEM)"
         state={{ ...state, values: { ...state.values, privateKey: "" } }}
         rows={6}
-        required
         hint={
           keyTyped
-            ? "The key you pasted was not saved and is not shown again: paste it again."
+            ? "The key you gave was not saved and is not shown again: paste or choose it again."
             : "Unencrypted (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY). Stored encrypted; only the pool's members can fetch it."
         }
       />
+      <FileChoice name="privateKey" label="…or choose the key's file" />
       <div class="actions">
         <button type="submit" class="primary" data-testid="certificate-upload-submit">
           Upload certificate
