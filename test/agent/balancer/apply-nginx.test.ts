@@ -3,22 +3,20 @@
  * referenced relatively from `baton-certs/` (resolved against the config file's directory), and
  * a revision `nginx -t` refuses leaving the running one untouched.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { applyBalancer } from "../../../agent/balancer/apply";
 import { freePort } from "../haproxy/haproxy-instance";
 import { failure, MemoryJobApi, testJob } from "../jobs/job-context";
 import { get, type Site, startNginxSite, useSiteLab } from "../jobs/sites";
 import { nginxRevision, payloadFor, presentedCn, selfSignedPem, sha256 } from "./revisions";
 
+// nginx's pid file and logs live under the lab's dir, which goes only after its sites are
+// stopped (a runtime dir removed first left nginx running without its pid file).
 const lab = useSiteLab("baton-balancer-nginx-");
 const CERT_ID = "crt_abcdefabcdef0001";
 let runtime = "";
-afterAll(async () => {
-  if (runtime) await rm(runtime, { recursive: true, force: true });
-});
 
 describe("balancer.apply on nginx", () => {
   let edge: Site & { port: number };
@@ -42,7 +40,8 @@ describe("balancer.apply on nginx", () => {
     });
 
   beforeAll(async () => {
-    runtime = await mkdtemp(join(tmpdir(), "baton-balancer-nginx-run-"));
+    runtime = join(lab.shared, "nginx-run");
+    await mkdir(runtime);
     const port = await freePort();
     tlsPort = await freePort();
     const site = await startNginxSite({ port, body: "hand", runtime });
