@@ -59,6 +59,14 @@ export class Unavailable extends Error {
   }
 }
 
+/**
+ * Nothing came back before the timeout: packets lost or a control plane that hangs, not an
+ * answer. The heartbeat loop tries again at once, on fresh connections.
+ */
+export class NoAnswer extends Unavailable {
+  override name = "NoAnswer";
+}
+
 export interface ClientOptions {
   url: string;
   token: string;
@@ -94,6 +102,8 @@ interface SendOptions {
   maxBytes?: number;
   /** The heartbeat's own connection instead of the one for everything else. */
   beat?: boolean;
+  /** A new connection used for this request only. */
+  fresh?: boolean;
 }
 
 interface Answer {
@@ -172,10 +182,18 @@ export class ControlPlaneClient {
     };
   }
 
-  /** Sends one heartbeat; resolves with the validated answer. */
-  async heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
+  /**
+   * Sends one heartbeat; resolves with the validated answer. `fresh`: on a new connection of its
+   * own, not the kept-alive one (which may be the one a blip left hanging).
+   */
+  async heartbeat(
+    report: Heartbeat,
+    signal?: AbortSignal,
+    options: { fresh?: boolean } = {},
+  ): Promise<HeartbeatResponse> {
     const body = await this.json("POST", "/agent/v1/heartbeat", report, signal, true, {
       timeoutMs: Math.min(this.timeoutMs, HEARTBEAT_TIMEOUT_MS),
+      fresh: options.fresh,
     });
     return expect(HeartbeatResponse, body, "heartbeat");
   }
@@ -314,7 +332,7 @@ export class ControlPlaneClient {
     payload: unknown,
     signal: AbortSignal | undefined,
     beat = false,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; fresh?: boolean } = {},
   ): Promise<unknown> {
     const answer = await this.send({
       method,
@@ -343,7 +361,7 @@ export class ControlPlaneClient {
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       if (error instanceof Unavailable) throw error;
-      if (timeout.aborted) throw new Unavailable(`no answer within ${timeoutMs} ms`);
+      if (timeout.aborted) throw new NoAnswer(`no answer within ${timeoutMs} ms`);
       const err = error as Error & { code?: string };
       throw new Unavailable(
         `cannot reach ${this.origin}: ${err.code ? `${err.code} ` : ""}${err.message}`,
@@ -381,7 +399,7 @@ export class ControlPlaneClient {
       const req = (this.secure ? httpsRequest : httpRequest)(url, {
         method: options.method,
         headers,
-        agent: options.beat ? this.beats : this.others,
+        agent: options.fresh ? false : options.beat ? this.beats : this.others,
         signal,
       });
       req.on("error", reject);

@@ -14,7 +14,7 @@ import {
   Heartbeat,
   type HeartbeatResponse,
 } from "../shared/agent-protocol";
-import { Refused, Unavailable } from "./control-plane";
+import { NoAnswer, Refused, Unavailable } from "./control-plane";
 import { type Logger, reason } from "./log";
 import type { Probe } from "./probes/probe";
 import type { Wake } from "./wake";
@@ -193,10 +193,14 @@ export async function runLoop(options: LoopOptions): Promise<void> {
     } catch (error) {
       if (signal.aborted) break;
       connected = false;
+      // A beat nobody answered was lost on the way (a blip): the next goes at once, on fresh
+      // connections. A refused connection or an error status backs off.
       delay =
         error instanceof Refused
           ? backoffDelay(failures, random)
-          : heartbeatRetryDelay(failures, random);
+          : error instanceof NoAnswer
+            ? 0
+            : heartbeatRetryDelay(failures, random);
       failures += 1;
       if (error instanceof Refused) {
         if (!refusedCodes.has(error.code)) {

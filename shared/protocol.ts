@@ -20,3 +20,28 @@ export const FAILOVER_DELAY_S = { min: 3, max: 120, default: 10 } as const;
 
 /** Default heartbeat interval the control plane hands to agents. */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
+
+/**
+ * A member beats at least this many times per failover delay. What the coordinator hears of a
+ * short network blip is the time since the last beat (up to one interval), the blip, and the
+ * agent's reconnect (its next attempt on a fresh connection, at most HEARTBEAT_HEDGE_MS after
+ * the network is back): a 2 s blip at the 3 s floor is 0.5 + 2 + 0.25 s of silence, under the
+ * delay, so it does not flip. With one beat a second it was up to 1 + 2 + 1 s, and it flipped.
+ */
+export const HEARTBEATS_PER_FAILOVER_DELAY = 6;
+
+/**
+ * The interval a pool's members beat at: the control plane's interval, shortened for short
+ * failover delays (500 ms at 3 s, 833 ms at 5 s, the default from 6 s on).
+ */
+export function heartbeatIntervalFor(baseIntervalMs: number, failoverDelayS: number): number {
+  const perDelay = Math.floor((failoverDelayS * 1000) / HEARTBEATS_PER_FAILOVER_DELAY);
+  return Math.min(baseIntervalMs, perDelay);
+}
+
+/**
+ * An agent whose beat has no answer after this long sends it again on a fresh connection (and
+ * again after as long, within the beat's timeout): a packet lost in a blip is not waited out
+ * through TCP's retransmissions, whose first retry of a connection comes only after 1 s.
+ */
+export const HEARTBEAT_HEDGE_MS = 250;

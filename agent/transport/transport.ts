@@ -19,8 +19,15 @@ import {
   type SocketPush,
   type Transport,
 } from "../../shared/agent-protocol";
-import { type ControlPlaneClient, HEARTBEAT_TIMEOUT_MS, Refused } from "../control-plane";
+import { HEARTBEAT_HEDGE_MS } from "../../shared/protocol";
+import {
+  type ControlPlaneClient,
+  HEARTBEAT_TIMEOUT_MS,
+  Refused,
+  Unavailable,
+} from "../control-plane";
 import { type Logger, reason } from "../log";
+import { hedged } from "./hedge";
 import { AgentSocket, UpgradeRefused } from "./socket";
 
 /** Consecutive socket failures (connect, or a beat without reply) before HTTP takes over. */
@@ -53,6 +60,9 @@ export class AgentTransport {
   private failures = 0;
   private httpUntil = 0;
   private lastSentAt = 0;
+  private opening: Promise<AgentSocket | string | null> | null = null;
+  /** When a beat last got through over HTTP. */
+  private httpAnsweredAt = Number.NEGATIVE_INFINITY;
   private keepalive: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -66,28 +76,65 @@ export class AgentTransport {
     return this.socket?.isOpen ? "ws" : "http";
   }
 
-  async heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
+  /**
+   * One beat: over the socket when one is open (or opens), over HTTP otherwise. While it has no
+   * answer, the same beat goes again over HTTP on a fresh connection every HEARTBEAT_HEDGE_MS
+   * (`hedged`), so a beat lost in a network blip gets through as soon as the network is back.
+   */
+  heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
+    return hedged(
+      (n, decided) =>
+        n === 0 ? this.firstAttempt(report, decided) : this.overHttp(report, decided, true),
+      isAnswer,
+      { everyMs: HEARTBEAT_HEDGE_MS, withinMs: HEARTBEAT_TIMEOUT_MS, signal },
+    );
+  }
+
+  private async firstAttempt(report: Heartbeat, decided: AbortSignal): Promise<HeartbeatResponse> {
+    const startedAt = this.now();
     const opened = await this.usableSocket();
-    let trouble = typeof opened === "string" ? opened : null;
-    if (opened instanceof AgentSocket) {
-      try {
-        const body = await this.send(
-          opened,
-          { type: "heartbeat", body: { ...report, transport: "ws" } },
-          HEARTBEAT_TIMEOUT_MS,
-          signal,
-        );
-        this.failures = 0;
-        return parseWith(HeartbeatResponse, "heartbeat")(body);
-      } catch (error) {
-        if (error instanceof Refused || signal?.aborted) throw error;
-        // No reply in time: the socket may be half-open. Drop it; this beat goes over HTTP.
-        trouble = reason(error);
-        opened.terminate(trouble);
-        if (this.socket === opened) this.socket = null;
-      }
+    // Another attempt got the beat through while the socket was opening: the next beat uses it.
+    if (decided.aborted) throw decided.reason;
+    if (!(opened instanceof AgentSocket)) {
+      return this.overHttp(report, decided, false, typeof opened === "string" ? opened : null);
     }
-    const answer = await this.options.http.heartbeat({ ...report, transport: "http" }, signal);
+    let body: unknown;
+    try {
+      // Not cut short when another attempt answers first: whether the socket replies at all
+      // tells a slow control plane from a half-open socket.
+      body = await this.send(
+        opened,
+        { type: "heartbeat", body: { ...report, transport: "ws" } },
+        HEARTBEAT_TIMEOUT_MS,
+      );
+    } catch (error) {
+      if (error instanceof Refused) throw error;
+      // No reply in time: the socket may be half-open. Drop it; this beat goes over HTTP
+      // unless another attempt already got it through.
+      const trouble = reason(error);
+      opened.terminate(trouble);
+      if (this.socket === opened) this.socket = null;
+      if (decided.aborted) {
+        if (this.httpAnsweredAt >= startedAt) this.countFailure(trouble);
+        throw error;
+      }
+      return this.overHttp(report, decided, false, trouble);
+    }
+    this.failures = 0;
+    return parseWith(HeartbeatResponse, "heartbeat")(body);
+  }
+
+  /** `trouble`: why the socket was not used, counted as its failure once HTTP gets through. */
+  private async overHttp(
+    report: Heartbeat,
+    signal: AbortSignal,
+    fresh: boolean,
+    trouble: string | null = null,
+  ): Promise<HeartbeatResponse> {
+    const answer = await this.options.http.heartbeat({ ...report, transport: "http" }, signal, {
+      fresh,
+    });
+    this.httpAnsweredAt = this.now();
     // Counted only when HTTP got through: with the control plane down, both fail, and that is
     // no reason to leave the WebSocket once it is back.
     if (trouble !== null) this.countFailure(trouble);
@@ -154,9 +201,18 @@ export class AgentTransport {
    * The open socket, or a new one; null when heartbeats go over HTTP for now, or why the socket
    * could not be opened (a failure to count once HTTP is known to get through).
    */
-  private async usableSocket(): Promise<AgentSocket | string | null> {
-    if (this.socket?.isOpen) return this.socket;
-    if (this.now() < this.httpUntil) return null;
+  private usableSocket(): Promise<AgentSocket | string | null> {
+    if (this.socket?.isOpen) return Promise.resolve(this.socket);
+    if (this.now() < this.httpUntil) return Promise.resolve(null);
+    // A beat decided over HTTP while its socket was still opening leaves the opening running:
+    // the next beat waits for that one instead of opening a second.
+    this.opening ??= this.openSocket().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async openSocket(): Promise<AgentSocket | string | null> {
     const { url, token, version, hostname, log } = this.options;
     try {
       const socket = await AgentSocket.open({
@@ -243,6 +299,11 @@ export class AgentTransport {
 }
 
 const ignore: Parse<void> = () => undefined;
+
+/** A refusal or an error status is the control plane's answer; a lost connection is not. */
+function isAnswer(error: unknown): boolean {
+  return error instanceof Refused || (error instanceof Unavailable && error.status !== undefined);
+}
 
 function parseWith<T>(
   schema: { safeParse(body: unknown): { success: true; data: T } | { success: false } },

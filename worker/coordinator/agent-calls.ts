@@ -149,7 +149,7 @@ async function applyHeartbeat(
 ): Promise<HeartbeatResponse> {
   const now = state.now();
   state.heartbeats += 1;
-  const intervalMs = state.config.heartbeatIntervalMs;
+  const intervalMs = state.heartbeatIntervalMs;
   state.hearing.heard(now);
   state.heartbeatLog.heard(row.id, now);
   const writes: Write[] = [];

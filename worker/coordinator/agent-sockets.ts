@@ -64,7 +64,7 @@ export async function acceptAgentSocket(
   ctx.acceptWebSocket(server, [caller.memberId]);
   const attachment: SocketAttachment = { ...caller, poolId, connectedAt: state.now() };
   server.serializeAttachment(attachment);
-  send(server, { type: "interval", intervalMs: state.config.heartbeatIntervalMs });
+  send(server, { type: "interval", intervalMs: state.heartbeatIntervalMs });
   return new Response(null, { status: 101, webSocket: client });
 }
 

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { DnsProviderSettings } from "../../shared/dns";
+import { heartbeatIntervalFor } from "../../shared/protocol";
 import { type Config, parseConfig } from "../config";
 import { type Db, openDb } from "../db/client";
 import { D1Meter } from "../db/meter";
@@ -253,16 +254,24 @@ export class PoolState {
     this.alarmAt = null;
   }
 
-  /** Keeps one alarm at the earliest deadline. Heartbeats only push deadlines later, so most set none. */
   /** Whether no member has been heard for more than an interval and the slack (see Hearing). */
   deaf(now: number): boolean {
     return this.hearing.deaf(now);
   }
 
+  /** How often this pool's members beat: shorter than the control plane's for short delays. */
+  get heartbeatIntervalMs(): number {
+    const base = this.config.heartbeatIntervalMs;
+    return this.pool ? heartbeatIntervalFor(base, this.pool.failoverDelayS) : base;
+  }
+
+  // The gap stays the control plane's interval plus the slack: a pool beating faster is heard
+  // again sooner, and a longer gap only makes the coordinator slower to call itself deaf.
   private newHearing(startedAt: number): Hearing {
     return new Hearing(startedAt, this.config.heartbeatIntervalMs + DEAF_GAP_SLACK_MS);
   }
 
+  /** Keeps one alarm at the earliest deadline. Heartbeats only push deadlines later, so most set none. */
   async scheduleAlarm(options: { reset?: boolean } = {}): Promise<void> {
     if (options.reset) this.alarmAt = null;
     if (!this.pool) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Refused, Unavailable } from "../../../agent/control-plane";
+import { NoAnswer, Refused, Unavailable } from "../../../agent/control-plane";
 import { createLogger } from "../../../agent/log";
 import {
   BACKOFF_CAP_MS,
@@ -86,6 +86,14 @@ describe("backoff", () => {
     expect(Math.max(...delays.slice(0, 40))).toBeLessThanOrEqual(HEARTBEAT_RETRY_CAP_MS);
     expect(HEARTBEAT_RETRY_CAP_MS).toBeLessThan(3_000);
     expect(Math.min(...delays.slice(0, 40))).toBeGreaterThan(0);
+  });
+
+  it("a beat nobody answered (lost in a blip) is sent again at once", async () => {
+    // The transport already spent the beat's timeout trying fresh connections every 250 ms;
+    // waiting on top of it would let a 2 s blip outlast a 3 s failover delay.
+    const lost = new NoAnswer("no answer within 1000 ms");
+    const { delays } = await script([lost, lost, OK]);
+    expect(delays).toEqual([0, 0, 1000]);
   });
 
   it("refusals still back off to the 30 s cap (a fix takes a person, not a retry)", async () => {

@@ -64,6 +64,23 @@ describe("POST /agent/v1/heartbeat", () => {
     expect(fetched.body.member).toMatchObject({ status: "online", agentVersion: "0.1.0" });
   });
 
+  it("hands members of a pool with a short failover delay a shorter interval", async () => {
+    // A 2 s blip must not flip a pool at the 3 s floor: its members beat every 500 ms.
+    const pool = await createPool({ failoverDelayS: 3 });
+    const enrolled = await enroll(pool.id);
+    expect((await heartbeat(enrolled)).body.intervalMs).toBe(500);
+
+    const changed = await admin(`/pools/${pool.id}`, {
+      method: "PATCH",
+      body: { failoverDelayS: 5 },
+    });
+    expect(changed.status).toBe(200);
+    expect((await heartbeat(enrolled)).body.intervalMs).toBe(833);
+
+    await admin(`/pools/${pool.id}`, { method: "PATCH", body: { failoverDelayS: 30 } });
+    expect((await heartbeat(enrolled)).body.intervalMs).toBe(1000);
+  });
+
   it("accepts a full report", async () => {
     const enrolled = await member();
     const beat = await heartbeat(enrolled, {

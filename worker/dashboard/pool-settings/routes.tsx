@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { DEFAULT_ALERT_EVENTS } from "../../../shared/alerts";
 import { DeletePoolQuery } from "../../../shared/pools";
+import { heartbeatIntervalFor } from "../../../shared/protocol";
 import {
   findAlertRow,
   removeAlertSettings,
@@ -108,7 +109,13 @@ async function settingsPage(c: Context<AppEnv>, pool: PoolRow, extras: SettingsE
       </section>
       <section aria-labelledby="running-cost-title" class="tab-section">
         <h2 id="running-cost-title">What it costs to run</h2>
-        <RunningCost members={memberRows.length} intervalMs={c.get("config").heartbeatIntervalMs} />
+        <RunningCost
+          members={memberRows.length}
+          intervalMs={heartbeatIntervalFor(
+            c.get("config").heartbeatIntervalMs,
+            pool.failoverDelayS,
+          )}
+        />
       </section>
       <section aria-labelledby="delete-title" class="tab-section danger-zone">
         <h2 id="delete-title">Delete the pool</h2>
