@@ -113,15 +113,23 @@ export function runInstaller(
   args: string[],
   options: { fake: FakeSystemctl; tmpDir: string; env?: Record<string, string> },
 ): Promise<RunResult> {
-  const child = spawn("bash", ["-s", "--", ...args], {
+  return runBash(["-s", "--", ...args], {
+    stdin: script,
     env: {
       PATH: `${options.fake.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       TMPDIR: options.tmpDir,
       BATON_SYSTEM_NODE: "/usr/bin/node",
       ...options.env,
     },
-    stdio: ["pipe", "pipe", "pipe"],
   });
+}
+
+/** Runs bash with `args` in exactly `env`, feeding it `stdin`; killed after 90 s. */
+export function runBash(
+  args: string[],
+  options: { env: Record<string, string>; stdin?: string },
+): Promise<RunResult> {
+  const child = spawn("bash", args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -130,7 +138,7 @@ export function runInstaller(
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  child.stdin.end(script);
+  child.stdin.end(options.stdin ?? "");
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
     child.on("error", reject);

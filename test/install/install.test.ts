@@ -1,7 +1,7 @@
 // install.sh as the one-liner runs it (piped into bash), in throwaway roots (--root), with a
 // recording fake systemctl, against a real local control plane (`wrangler dev`) that serves the
 // script, the agent bundle and the unit: the installed agent's first heartbeat is really accepted.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, sign } from "node:crypto";
 import {
   existsSync,
@@ -30,6 +30,7 @@ import {
   NODE_VERSION,
   repoRoot,
   repoWithAssets,
+  runBash,
   runInstaller,
   sha256,
   startDistServer,
@@ -427,24 +428,14 @@ describe("the one-liner the API and dashboard show, and the release key", {
     );
     const pasted = join(box.tmpDir, "..", "pasted.sh");
     writeFileSync(pasted, `${command}\n`);
-    const child = spawn("bash", [pasted], {
+    const result = await runBash([pasted], {
       env: {
         PATH: `${box.fake.binDir}:${spy.binDir}:/usr/sbin:/usr/bin:/sbin:/bin`,
         TMPDIR: box.tmpDir,
         BATON_SYSTEM_NODE: "/usr/bin/node",
       },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    return { code, stdout, stderr, argvs: spy.argvs() };
+    return { ...result, argvs: spy.argvs() };
   }
 
   it("installs with the secret in no process's arguments and pins the release key", async () => {
