@@ -24,8 +24,8 @@ export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 /**
  * A member beats at least this many times per failover delay. What the coordinator hears of a
  * short network blip is the time since the last beat (up to one interval), the blip, and the
- * agent's reconnect (its next attempt on a fresh connection, at most HEARTBEAT_HEDGE_MS after
- * the network is back): a 2 s blip at the 3 s floor is 0.5 + 2 + 0.25 s of silence, under the
+ * agent's reconnect (its next attempt on a fresh connection, at most HEARTBEAT_HEDGE_AFTER_LOSS_MS after
+ * the network is back): a 2 s blip at the 3 s floor is 0.5 + 2 + 0.1 s of silence, under the
  * delay, so it does not flip. With one beat a second it was up to 1 + 2 + 1 s, and it flipped.
  */
 export const HEARTBEATS_PER_FAILOVER_DELAY = 6;
@@ -45,3 +45,10 @@ export function heartbeatIntervalFor(baseIntervalMs: number, failoverDelayS: num
  * through TCP's retransmissions, whose first retry of a connection comes only after 1 s.
  */
 export const HEARTBEAT_HEDGE_MS = 250;
+
+/**
+ * The same, once a beat went unanswered: the network is losing packets, so a fresh connection
+ * leaves every 100 ms until one is answered (under a loaded machine the 250 ms step left too
+ * little of a 3 s delay: a 2 s blip flipped 1 of 3 runs at load 24).
+ */
+export const HEARTBEAT_HEDGE_AFTER_LOSS_MS = 100;

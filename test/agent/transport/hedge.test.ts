@@ -75,12 +75,19 @@ describe("hedged", () => {
 
   it("gives up with NoAnswer when nothing comes back in time, aborting every attempt", async () => {
     const aborted: number[] = [];
-    const beat = hedged((n, signal) => hang(aborted, n, signal), isAnswer, {
-      everyMs: EVERY_MS,
-      withinMs: WITHIN_MS,
-    });
+    const started: number[] = [];
+    const beat = hedged(
+      (n, signal) => {
+        started.push(n);
+        return hang(aborted, n, signal);
+      },
+      isAnswer,
+      { everyMs: EVERY_MS, withinMs: WITHIN_MS },
+    );
     await expect(beat).rejects.toBeInstanceOf(NoAnswer);
-    expect(aborted.sort()).toEqual([0, 1, 2, 3]);
+    // How many started depends on the timers of a loaded machine; each one was abandoned.
+    expect(started.length).toBeGreaterThan(1);
+    expect(aborted.sort()).toEqual(started);
   });
 
   it("stops when the caller aborts", async () => {
