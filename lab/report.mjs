@@ -27,8 +27,13 @@ export function targetChecks(fault, summary) {
       },
       { label: "≤ 12 provider calls during the 20 s outage", met: summary.maxProviderCalls <= 12 },
     );
-  if (fault.id === "bad-config")
+  if (fault.id === "bad-config" || fault.kind === "rollout")
     checks.push({ label: "0 client errors", met: summary.clientErrors === 0 });
+  if (fault.kind === "rollout")
+    checks.push({
+      label: "every run ended as it must (steps, files byte for byte, heartbeats)",
+      met: summary.scenarioFailures === 0,
+    });
   return checks;
 }
 

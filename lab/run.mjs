@@ -115,7 +115,15 @@ async function main() {
             promotions,
             providerCalls: result.providerCalls ?? lab.proxy.calls.length - callsBefore,
           }),
-          notes: [...flipNotes, alarms, result.notes ?? ""].filter(Boolean).join("; "),
+          notes: [
+            ...(result.failures ?? []).map((failure) => `FAILED: ${failure}`),
+            ...flipNotes,
+            alarms,
+            result.notes ?? "",
+          ]
+            .filter(Boolean)
+            .join("; "),
+          ...(result.steps ? { steps: result.steps } : {}),
         };
         runs.push(run);
         say(
