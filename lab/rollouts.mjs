@@ -47,6 +47,26 @@ async function rollOut(lab, pool, revision) {
   );
 }
 
+/**
+ * The rollout's step times with each step's job time on the agent (`jobMs`: validate → probe;
+ * the rest of the step is delivery and the result's way back), and the job's last output line.
+ */
+async function stepsOf(lab, rollout) {
+  const steps = stepTimes(rollout);
+  for (const [i, step] of rollout.steps.entries()) {
+    if (!step.jobId) continue;
+    const { job } = await lab.api("GET", `/api/v1/jobs/${step.jobId}`);
+    const ran = job.startedAt !== null && job.finishedAt !== null;
+    steps[i].jobMs = ran ? job.finishedAt - job.startedAt : null;
+    steps[i].lastLine = String(job.outputTail ?? "")
+      .trim()
+      .split("\n")
+      .at(-1)
+      ?.slice(0, 160);
+  }
+  return steps;
+}
+
 /** `GET …/balancer/render`: exactly what the agent must write for `revision`. */
 async function renderOf(lab, pool, revision) {
   const res = await fetch(
@@ -121,13 +141,14 @@ function rolling(id, poolKind) {
       const rollout = await rollOut(lab, pool, revision);
       const failures = await landedProblems(lab, pool, rollout, text);
       await sleep(1000);
+      const steps = await stepsOf(lab, rollout);
       return {
         t0,
         oldIp: active.ip,
         expectFlips: 0,
         failures,
-        steps: stepTimes(rollout),
-        notes: `rev ${revision}: ${describeSteps(stepTimes(rollout))}; both on ${shortSha(sha256(text))}`,
+        steps,
+        notes: `rev ${revision}: ${describeSteps(steps)}; both on ${shortSha(sha256(text))}`,
       };
     },
   };
@@ -156,13 +177,14 @@ export const ROLLOUT_FAULTS = [
       if ((await liveRevision(lab, pool)) !== live) failures.push("the live revision changed");
       await sleep(1000);
       const failed = rollout.steps.find((step) => step.status === "failed");
+      const steps = await stepsOf(lab, rollout);
       return {
         t0,
         oldIp: active.ip,
         expectFlips: 0,
         failures,
-        steps: stepTimes(rollout),
-        notes: `rev ${revision}: ${describeSteps(stepTimes(rollout))}; both still on rev ${live}; ${String(failed?.note ?? "").slice(0, 120)}`,
+        steps,
+        notes: `rev ${revision}: ${describeSteps(steps)}; both still on rev ${live}; ${String(failed?.note ?? "").slice(0, 120)}`,
       };
     },
   },
@@ -183,13 +205,14 @@ export const ROLLOUT_FAULTS = [
       const rollout = await rollOut(lab, pool, previous);
       const failures = await landedProblems(lab, pool, rollout, previousText);
       await sleep(1000);
+      const steps = await stepsOf(lab, rollout);
       return {
         t0,
         oldIp: active.ip,
         expectFlips: 0,
         failures,
-        steps: stepTimes(rollout),
-        notes: `rev ${next.revision} → rev ${previous}: ${describeSteps(stepTimes(rollout))}; files byte for byte = render of rev ${previous}`,
+        steps,
+        notes: `rev ${next.revision} → rev ${previous}: ${describeSteps(steps)}; files byte for byte = render of rev ${previous}`,
       };
     },
   },

@@ -2,7 +2,7 @@
 // (lab/measure.mjs, lab/report.mjs).
 import { describe, expect, it } from "vitest";
 import { measureRun, summarize } from "../../lab/measure.mjs";
-import { targetChecks } from "../../lab/report.mjs";
+import { renderRolloutTable, targetChecks } from "../../lab/report.mjs";
 import {
   describeSteps,
   filesDiffering,
@@ -54,6 +54,9 @@ describe("stepTimes and describeSteps", () => {
     );
     expect(steps.map((s: { ms: number | null }) => s.ms)).toEqual([1200, null]);
     expect(describeSteps(steps)).toBe("h2 standby 1.2 s failed, h1 active skipped");
+    expect(describeSteps([{ ...steps[0], status: "succeeded", jobMs: 900 }])).toBe(
+      "h2 standby 1.2 s (job 0.9 s)",
+    );
   });
 });
 
@@ -130,5 +133,40 @@ describe("a rollout run's verdict", () => {
       "0 client errors",
       "every run ended as it must (steps, files byte for byte, heartbeats)",
     ]);
+  });
+});
+
+describe("renderRolloutTable", () => {
+  const runOf = (standbyMs: number, activeMs: number | null, scenarioFailures = 0) => ({
+    clientErrors: 0,
+    scenarioFailures,
+    steps: [
+      { role: "standby", ms: standbyMs },
+      { role: "active", ms: activeMs },
+    ],
+  });
+
+  it("prints each rollout scenario's step times by role and how many runs ended as they must", () => {
+    const runs = [runOf(1200, 1400), runOf(1000, 1900, 1), runOf(1100, 1500)];
+    const stopped = [runOf(900, null), runOf(800, null)];
+    const table = renderRolloutTable([
+      { fault: { id: "haproxy-kill", kind: "service_down" }, summary: summarize([]), runs: [] },
+      { fault: { id: "rollout-rolling", kind: "rollout" }, summary: summarize(runs), runs },
+      {
+        fault: { id: "rollout-bad-standby", kind: "rollout" },
+        summary: summarize(stopped),
+        runs: stopped,
+      },
+    ]);
+    const lines = table.split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toMatch(
+      /\| rollout-rolling +\| 3 +\| 1100 \/ 1200 +\| 1500 \/ 1900 +\| 0 +\| 2\/3 /,
+    );
+    expect(lines[3]).toMatch(/\| rollout-bad-standby \| 2 +\| 850 \/ 900 +\| — +\| 0 +\| 2\/2 /);
+  });
+
+  it("is empty when no rollout scenario ran", () => {
+    expect(renderRolloutTable([])).toBe("");
   });
 });
