@@ -32,7 +32,7 @@ export function targetChecks(fault, summary) {
     checks.push({ label: "0 client errors", met: summary.clientErrors === 0 });
   if (fault.kind === "rollout")
     checks.push({
-      label: "every run ended as it must (steps, files byte for byte, heartbeats)",
+      label: "every run ended as it must (steps, files byte for byte, heartbeats, direct requests)",
       met: summary.scenarioFailures === 0,
     });
   return checks;

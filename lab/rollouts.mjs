@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { roles } from "./actions.mjs";
 import { waitFor } from "./lab.mjs";
+import { startMemberTraffic } from "./member-traffic.mjs";
 import {
   describeSteps,
   filesDiffering,
@@ -29,6 +30,29 @@ async function putModel(lab, pool, options = {}) {
   const model = labModel({ variant: variants, ...options });
   const { balancer } = await lab.api("PUT", `/api/v1/pools/${pool.id}/balancer`, model);
   return balancer.revision;
+}
+
+/**
+ * Rolls `revision` out while every member is asked directly; returns the finished rollout and
+ * `memberErrors` (["h2: 3 of 40 failed, first ECONNREFUSED"], empty when none failed).
+ */
+async function rollOutUnderTraffic(lab, pool, revision) {
+  const traffic = startMemberTraffic(pool.hosts);
+  let rollout;
+  let seen;
+  try {
+    rollout = await rollOut(lab, pool, revision);
+  } finally {
+    seen = await traffic.stop();
+  }
+  const memberErrors = Object.entries(seen)
+    .filter(([, tally]) => tally.errors > 0)
+    .map(
+      ([role, t]) =>
+        `${role}: ${t.errors} of ${t.requests} direct requests failed, first ${t.firstError}`,
+    );
+  const requests = Object.values(seen).reduce((sum, t) => sum + t.requests, 0);
+  return { rollout, memberErrors, requests };
 }
 
 /** Starts a rolling rollout of `revision` and waits until it is no longer running. */
@@ -138,8 +162,8 @@ function rolling(id, poolKind) {
       const revision = await putModel(lab, pool);
       const text = await renderOf(lab, pool, revision);
       const t0 = Date.now();
-      const rollout = await rollOut(lab, pool, revision);
-      const failures = await landedProblems(lab, pool, rollout, text);
+      const { rollout, memberErrors, requests } = await rollOutUnderTraffic(lab, pool, revision);
+      const failures = [...memberErrors, ...(await landedProblems(lab, pool, rollout, text))];
       await sleep(1000);
       const steps = await stepsOf(lab, rollout);
       return {
@@ -148,7 +172,7 @@ function rolling(id, poolKind) {
         expectFlips: 0,
         failures,
         steps,
-        notes: `rev ${revision}: ${describeSteps(steps)}; both on ${shortSha(sha256(text))}`,
+        notes: `rev ${revision}: ${describeSteps(steps)}; both on ${shortSha(sha256(text))}; ${requests} direct requests to the members`,
       };
     },
   };
@@ -167,8 +191,8 @@ export const ROLLOUT_FAULTS = [
       const { active } = await roles(lab, pool);
       const revision = await putModel(lab, pool, { unbindable: true });
       const t0 = Date.now();
-      const rollout = await rollOut(lab, pool, revision);
-      const failures = rolloutProblems(rollout, "stopped at the standby");
+      const { rollout, memberErrors, requests } = await rollOutUnderTraffic(lab, pool, revision);
+      const failures = [...memberErrors, ...rolloutProblems(rollout, "stopped at the standby")];
       const differing = filesDiffering(filesOf(pool), liveText);
       if (differing.length)
         failures.push(`${differing.join(", ")}: file is not the live revision ${live}'s`);
@@ -184,7 +208,7 @@ export const ROLLOUT_FAULTS = [
         expectFlips: 0,
         failures,
         steps,
-        notes: `rev ${revision}: ${describeSteps(steps)}; both still on rev ${live}; ${String(failed?.note ?? "").slice(0, 120)}`,
+        notes: `rev ${revision}: ${describeSteps(steps)}; both still on rev ${live}; ${requests} direct requests to the members; ${String(failed?.note ?? "").slice(0, 120)}`,
       };
     },
   },
@@ -202,8 +226,11 @@ export const ROLLOUT_FAULTS = [
         throw new Error(`the rollout before the rollback failed: ${setup.join("; ")}`);
       const previousText = await renderOf(lab, pool, previous);
       const t0 = Date.now();
-      const rollout = await rollOut(lab, pool, previous);
-      const failures = await landedProblems(lab, pool, rollout, previousText);
+      const { rollout, memberErrors, requests } = await rollOutUnderTraffic(lab, pool, previous);
+      const failures = [
+        ...memberErrors,
+        ...(await landedProblems(lab, pool, rollout, previousText)),
+      ];
       await sleep(1000);
       const steps = await stepsOf(lab, rollout);
       return {
@@ -212,7 +239,7 @@ export const ROLLOUT_FAULTS = [
         expectFlips: 0,
         failures,
         steps,
-        notes: `rev ${next.revision} → rev ${previous}: ${describeSteps(steps)}; files byte for byte = render of rev ${previous}`,
+        notes: `rev ${next.revision} → rev ${previous}: ${describeSteps(steps)}; files byte for byte = render of rev ${previous}; ${requests} direct requests to the members`,
       };
     },
   },

@@ -131,7 +131,7 @@ describe("a rollout run's verdict", () => {
         .map((c) => c.label),
     ).toEqual([
       "0 client errors",
-      "every run ended as it must (steps, files byte for byte, heartbeats)",
+      "every run ended as it must (steps, files byte for byte, heartbeats, direct requests)",
     ]);
   });
 });
