@@ -7,10 +7,12 @@ export const UNBINDABLE_ADDRESS = "10.77.0.99";
 /**
  * The lab's balancer model: `fe_web` on :80 in front of the host's own backend (127.0.0.1:8080),
  * health-checked. `variant` changes a timeout so each call can make a new revision; `unbindable`
- * adds a frontend bound to an address the host does not have (HAProxy's check passes, the reload
- * fails: the standby's step must fail and roll back).
+ * adds a frontend bound to an address the host does not have (HAProxy's check passes; the agent
+ * refuses it before the swap); `failingHealth` makes the health check want a 5xx from a backend
+ * that answers 200 (it validates, swaps and reloads, then the backend goes down: the standby's
+ * step must fail and put the previous file back).
  */
-export function labModel({ variant = 0, unbindable = false } = {}) {
+export function labModel({ variant = 0, unbindable = false, failingHealth = false } = {}) {
   const web = {
     name: "fe_web",
     binds: [{ port: 80 }],
@@ -27,7 +29,15 @@ export function labModel({ variant = 0, unbindable = false } = {}) {
     backends: [
       {
         name: "be_app",
-        healthCheck: { path: "/", intervalMs: 500, timeoutMs: 400, rise: 1, fall: 2 },
+        healthCheck: {
+          path: "/",
+          intervalMs: 500,
+          timeoutMs: 400,
+          rise: 1,
+          fall: 2,
+          // The backend answers 200: a check that wants a 5xx never passes.
+          ...(failingHealth ? { expectStatus: { min: 500, max: 599 } } : {}),
+        },
         servers: [{ name: "app1", address: "127.0.0.1", port: 8080 }],
       },
     ],

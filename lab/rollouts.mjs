@@ -33,8 +33,9 @@ async function putModel(lab, pool, options = {}) {
 }
 
 /**
- * Rolls `revision` out while every member is asked directly; returns the finished rollout and
- * `memberErrors` (["h2: 3 of 40 failed, first ECONNREFUSED"], empty when none failed).
+ * Rolls `revision` out while every member is asked directly; returns the finished rollout, how
+ * many direct requests were made, and `errorsOf(roles)`: ["h2: 3 of 40 direct requests failed,
+ * first ECONNREFUSED"] for those of `roles` (default: every member) that saw any.
  */
 async function rollOutUnderTraffic(lab, pool, revision) {
   const traffic = startMemberTraffic(pool.hosts);
@@ -45,14 +46,15 @@ async function rollOutUnderTraffic(lab, pool, revision) {
   } finally {
     seen = await traffic.stop();
   }
-  const memberErrors = Object.entries(seen)
-    .filter(([, tally]) => tally.errors > 0)
-    .map(
-      ([role, t]) =>
-        `${role}: ${t.errors} of ${t.requests} direct requests failed, first ${t.firstError}`,
-    );
+  const errorsOf = (roles = Object.keys(seen)) =>
+    roles
+      .filter((role) => seen[role].errors > 0)
+      .map((role) => {
+        const t = seen[role];
+        return `${role}: ${t.errors} of ${t.requests} direct requests failed, first ${t.firstError}`;
+      });
   const requests = Object.values(seen).reduce((sum, t) => sum + t.requests, 0);
-  return { rollout, memberErrors, requests };
+  return { rollout, memberErrors: errorsOf(), errorsOf, requests };
 }
 
 /** Starts a rolling rollout of `revision` and waits until it is no longer running. */
@@ -178,21 +180,30 @@ function rolling(id, poolKind) {
   };
 }
 
-export const ROLLOUT_FAULTS = [
-  rolling("rollout-rolling", "haproxy"),
-  {
-    id: "rollout-bad-standby",
+/**
+ * A revision that the control plane accepts but that fails on the standby (`bad`: labModel's
+ * options): the rollout stops there, every file stays the live revision's (the standby's rolled
+ * back byte for byte), the active is never touched and its direct requests never fail. The
+ * standby's own direct requests may fail while the bad revision is in place: noted, not a failure.
+ */
+function badStandby(id, title, bad) {
+  return {
+    id,
     pool: "haproxy",
-    title: "rollout of a revision that cannot bind: stops at the standby",
+    title,
     kind: "rollout",
     async run(lab, pool) {
       const live = await ensureLive(lab, pool);
       const liveText = await renderOf(lab, pool, live);
-      const { active } = await roles(lab, pool);
-      const revision = await putModel(lab, pool, { unbindable: true });
+      const { active, standby } = await roles(lab, pool);
+      const revision = await putModel(lab, pool, bad);
       const t0 = Date.now();
-      const { rollout, memberErrors, requests } = await rollOutUnderTraffic(lab, pool, revision);
-      const failures = [...memberErrors, ...rolloutProblems(rollout, "stopped at the standby")];
+      const traffic = await rollOutUnderTraffic(lab, pool, revision);
+      const { rollout, requests } = traffic;
+      const failures = [
+        ...traffic.errorsOf([active.role]),
+        ...rolloutProblems(rollout, "stopped at the standby"),
+      ];
       const differing = filesDiffering(filesOf(pool), liveText);
       if (differing.length)
         failures.push(`${differing.join(", ")}: file is not the live revision ${live}'s`);
@@ -202,16 +213,31 @@ export const ROLLOUT_FAULTS = [
       await sleep(1000);
       const failed = rollout.steps.find((step) => step.status === "failed");
       const steps = await stepsOf(lab, rollout);
+      const standbyErrors = traffic.errorsOf([standby.role]).join("");
       return {
         t0,
         oldIp: active.ip,
         expectFlips: 0,
         failures,
         steps,
-        notes: `rev ${revision}: ${describeSteps(steps)}; both still on rev ${live}; ${requests} direct requests to the members; ${String(failed?.note ?? "").slice(0, 120)}`,
+        notes: `rev ${revision}: ${describeSteps(steps)}; both still on rev ${live}; ${requests} direct requests${standbyErrors ? ` (${standbyErrors})` : ""}; ${String(failed?.note ?? "").slice(0, 140)}`,
       };
     },
-  },
+  };
+}
+
+export const ROLLOUT_FAULTS = [
+  rolling("rollout-rolling", "haproxy"),
+  badStandby(
+    "rollout-bad-standby",
+    "rollout of a revision whose health check never passes: fails on the standby after its reload",
+    { failingHealth: true },
+  ),
+  badStandby(
+    "rollout-unbindable",
+    "rollout of a revision that binds an address the host lacks: refused on the standby",
+    { unbindable: true },
+  ),
   {
     id: "rollback",
     pool: "haproxy",

@@ -42,6 +42,10 @@ describe("labModel", () => {
       UNBINDABLE_ADDRESS,
     );
   });
+  it("makes a health check that wants a 5xx, which the lab's backends never answer", () => {
+    const model = BalancerModel.parse(labModel({ failingHealth: true }));
+    expect(model.backends[0]?.healthCheck?.expectStatus).toEqual({ min: 500, max: 599 });
+  });
 });
 
 describe("stepTimes and describeSteps", () => {
