@@ -84,11 +84,9 @@ async function stepsOf(lab, rollout) {
     const { job } = await lab.api("GET", `/api/v1/jobs/${step.jobId}`);
     const ran = job.startedAt !== null && job.finishedAt !== null;
     steps[i].jobMs = ran ? job.finishedAt - job.startedAt : null;
-    steps[i].lastLine = String(job.outputTail ?? "")
-      .trim()
-      .split("\n")
-      .at(-1)
-      ?.slice(0, 160);
+    const output = String(job.outputTail ?? "").trim();
+    steps[i].lastLine = output.split("\n").at(-1)?.slice(0, 160);
+    steps[i].output = output; // in --json only: where a slow step spent its time
   }
   return steps;
 }
