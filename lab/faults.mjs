@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { killService, roles, runJob, setLinked, waitServedBy } from "./actions.mjs";
 import { haproxyConfig, killAgent } from "./hosts.mjs";
+import { ROLLOUT_FAULTS } from "./rollouts.mjs";
 
 /** How long a flip may take before the run counts it as never seen. */
 const flipTimeoutMs = (lab) => lab.delayMs + 20_000;
@@ -263,6 +264,8 @@ export const FAULTS = [
     },
   },
   serviceDown("nginx-kill", "nginx"),
+  // Last: once a rollout has made a pool's config managed, raw config apply (bad-config) is refused.
+  ...ROLLOUT_FAULTS,
 ];
 
 export const SMOKE_FAULTS = ["haproxy-kill", "blip-2s", "drained-standby"];

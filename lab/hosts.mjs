@@ -3,6 +3,9 @@
 // bundled agent under the system Node with the flags install.sh uses. The agent must reach the
 // control plane over loopback http (or https), so a socat forwarder on 127.0.0.1:8787 inside the
 // host carries its requests over the bridge, as a sidecar would: a cut link cuts it too.
+// Each host has a private /run, as a VM does: the agent runs in its own mount namespace with the
+// host's <site>/run bind-mounted on /run, so every HAProxy can use the admin socket Baton's
+// rendered files name (/run/haproxy/admin.sock) without two hosts sharing one (decision 0031).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { haproxySiteConfig } from "../test/harness/haproxy-site.mjs";
@@ -10,11 +13,13 @@ import { spawnIn } from "./proc.mjs";
 import { ipOf, namespaceOf, pidsIn } from "./topology.mjs";
 
 export const BACKEND_PORT = 8080;
+/** The admin socket as the agent and Baton's renders name it; inside the host's private /run. */
+export const ADMIN_SOCKET = "/run/haproxy/admin.sock";
 const AGENT_NODE_FLAGS = ["--jitless", "--no-expose-wasm", "--max-semi-space-size=1"];
 
-export function haproxyConfig(site, extra = []) {
+export function haproxyConfig(_site, extra = []) {
   return haproxySiteConfig({
-    adminSocket: join(site, "run", "admin.sock"),
+    adminSocket: ADMIN_SOCKET,
     bind: "*:80",
     servers: [["app1", `127.0.0.1:${BACKEND_PORT}`]],
     inter: "200ms",
@@ -45,7 +50,8 @@ function nginxConfig(site) {
 /** Writes the host's files and starts its backend and forwarder (not the agent yet). */
 export function prepareHost({ prefix, role, kind, labDir, root }) {
   const site = join(labDir, role);
-  for (const sub of ["etc", "var", "run", "state"]) mkdirSync(join(site, sub), { recursive: true });
+  for (const sub of ["etc", "var", "run/haproxy", "state"])
+    mkdirSync(join(site, sub), { recursive: true });
   const configFile = join(site, "etc", kind === "haproxy" ? "haproxy.cfg" : "nginx.conf");
   writeFileSync(configFile, kind === "haproxy" ? haproxyConfig(site) : nginxConfig(site));
   // Everything comes from the environment; the agent wants its env file to exist.
@@ -93,15 +99,18 @@ export function startAgent(host, secret) {
       host.kind === "haproxy" ? host.configFile : join(host.site, "etc", "none.cfg"),
     BATON_NGINX_CONFIG:
       host.kind === "nginx" ? host.configFile : join(host.site, "etc", "none.conf"),
-    ...(host.kind === "haproxy"
-      ? { BATON_HAPROXY_SOCKET: join(host.site, "run", "admin.sock") }
-      : {}),
+    ...(host.kind === "haproxy" ? { BATON_HAPROXY_SOCKET: ADMIN_SOCKET } : {}),
   };
   host.secret = secret;
-  host.agent = spawnIn(host.ns, "/usr/bin/node", [...AGENT_NODE_FLAGS, bundle, "run"], {
-    env,
-    log: join(host.site, "agent.log"),
-  });
+  // `ip netns exec` already gives the command its own mount namespace (mounts do not propagate
+  // back), so the bind below is seen by the agent and the daemons it starts, and goes with them.
+  const privateRun = 'mount --bind "$0" /run && exec "$@"';
+  host.agent = spawnIn(
+    host.ns,
+    "/bin/sh",
+    ["-c", privateRun, join(host.site, "run"), "/usr/bin/node", ...AGENT_NODE_FLAGS, bundle, "run"],
+    { env, log: join(host.site, "agent.log") },
+  );
   return host.agent;
 }
 

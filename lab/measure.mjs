@@ -47,7 +47,7 @@ const since = (at, t0) => (at === null || at === undefined ? null : at - t0);
  *   promotions: { decidedAt: number, to: string, fromLastHeartbeatAt?: number | null }[],
  *   cannotServe?: { memberId: string, from: number, to: number | null }[], oldIp: string,
  *   expectFlips: number, deadlineDelayMs?: number | null, providerCalls?: number,
- *   answerFrom?: number }} input
+ *   answerFrom?: number, failures?: string[] }} input
  */
 export function measureRun({
   t0,
@@ -59,6 +59,7 @@ export function measureRun({
   deadlineDelayMs = null,
   providerCalls = 0,
   answerFrom = t0,
+  failures = [],
 }) {
   const flips = [...promotions].sort((a, b) => a.decidedAt - b.decidedAt);
   const first = flips[0] ?? null;
@@ -76,6 +77,8 @@ export function measureRun({
     badFlips: flips.filter((f) => couldNotServe(cannotServe, f.to, f.decidedAt)).length,
     clientErrors: samples.filter((s) => s.at >= t0 && !s.ok).length,
     providerCalls,
+    /** What the scenario saw end otherwise than it must (rollouts: a file, a step, a report). */
+    scenarioFailures: failures.length,
   };
 }
 
@@ -97,9 +100,13 @@ export function spread(runs, key) {
   };
 }
 
-const sum = (runs, key) => runs.reduce((total, run) => total + run[key], 0);
+// Runs recorded before a figure existed count it as 0.
+const sum = (runs, key) => runs.reduce((total, run) => total + (run[key] ?? 0), 0);
 
-/** A fault's summary over its runs; `mustNotHappen` counts false flips and flips onto a member that could not serve. */
+/**
+ * A fault's summary over its runs; `mustNotHappen` counts false flips, flips onto a member that
+ * could not serve, and scenario failures (a rollout that ended otherwise than it must).
+ */
 export function summarize(runs) {
   return {
     runs: runs.length,
@@ -112,6 +119,7 @@ export function summarize(runs) {
     clientErrors: sum(runs, "clientErrors"),
     providerCalls: sum(runs, "providerCalls"),
     maxProviderCalls: runs.length ? Math.max(...runs.map((run) => run.providerCalls)) : 0,
-    mustNotHappen: sum(runs, "falseFlips") + sum(runs, "badFlips"),
+    scenarioFailures: sum(runs, "scenarioFailures"),
+    mustNotHappen: sum(runs, "falseFlips") + sum(runs, "badFlips") + sum(runs, "scenarioFailures"),
   };
 }

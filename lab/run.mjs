@@ -12,7 +12,7 @@ import { setAgentTransport } from "./hosts.mjs";
 import { buildLab } from "./lab.mjs";
 import { measureRun, summarize } from "./measure.mjs";
 import { killAllNow } from "./proc.mjs";
-import { LEGEND, renderTable, targetChecks } from "./report.mjs";
+import { LEGEND, renderRolloutTable, renderTable, targetChecks } from "./report.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -115,7 +115,15 @@ async function main() {
             promotions,
             providerCalls: result.providerCalls ?? lab.proxy.calls.length - callsBefore,
           }),
-          notes: [...flipNotes, alarms, result.notes ?? ""].filter(Boolean).join("; "),
+          notes: [
+            ...(result.failures ?? []).map((failure) => `FAILED: ${failure}`),
+            ...flipNotes,
+            alarms,
+            result.notes ?? "",
+          ]
+            .filter(Boolean)
+            .join("; "),
+          ...(result.steps ? { steps: result.steps } : {}),
         };
         runs.push(run);
         say(
@@ -137,9 +145,14 @@ async function main() {
   );
   say(renderTable(rows));
   say(`\n${LEGEND}\n`);
+  const rolloutTable = renderRolloutTable(rows);
+  if (rolloutTable)
+    say(
+      `Rollouts (step = the rollout API's step start to end: delivery, validate, swap, reload, listeners, health, probe):\n\n${rolloutTable}\n`,
+    );
   for (const row of rows)
     for (const check of row.checks)
-      say(`  ${row.fault.id.padEnd(16)} ${check.met ? "met   " : "MISSED"} ${check.label}`);
+      say(`  ${row.fault.id.padEnd(19)} ${check.met ? "met   " : "MISSED"} ${check.label}`);
   const failedFaults = rows
     .filter((row) => row.summary.mustNotHappen > 0)
     .map((row) => row.fault.id);

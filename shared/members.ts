@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BalancerOnDisk } from "./heartbeat";
 import { displayName } from "./names";
 
 const ipv4 = z.ipv4();
@@ -60,6 +61,11 @@ export const Member = z.object({
   publicIp: z.string().nullable(),
   draining: z.boolean(),
   disabled: z.boolean(),
+  /**
+   * The managed balancer file its last heartbeat reported (revision from the header, SHA-256 of
+   * the text); null before one was heard since the control plane started, or without a file.
+   */
+  balancer: BalancerOnDisk.nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

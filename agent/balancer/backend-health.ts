@@ -4,7 +4,7 @@
  * runtime API is polled until every checked server has a settled result, bounded. A backend
  * that had a server UP before the reload must have one UP after it: a revision that leaves it
  * with none would answer 503 for everything routed there. nginx OSS has no runtime view of its
- * upstreams; its health here is the local probe, which verifyServing already ran.
+ * upstreams; its health here is the local probe, which verifyServing runs next.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { showStat } from "../haproxy/runtime-api";

@@ -106,7 +106,7 @@ export interface ConfigChange {
   candidate?: string;
   /** Reload after the swap (default). False only while the service is not running yet. */
   reload?: boolean;
-  /** A further check once the reloaded config serves (backend health); failing rolls back. */
+  /** A further check once the listeners accept, before the local probe (backend health); failing rolls back. */
   verify?: () => Promise<void>;
   /** Filled in as it happens, so the caller can say how long the new files were in place. */
   timing?: { swappedAt?: number; restoredAt?: number };
@@ -144,8 +144,14 @@ export async function applyConfigChange(ctx: JobContext, change: ConfigChange): 
         incoming ??= await checkBindable(ctx, target, target.configFile);
         watch = await watchRefusals(previous);
         await reloadAndVerify(ctx, target);
+        if (verify) {
+          // Listeners accept → backends reach their health state → the local probe (issue #16):
+          // a backend left with no server UP fails here by name, instead of the probe waiting
+          // out its 503s with the bad file in place.
+          await verifyServing(ctx, target, incoming, { withProbe: false });
+          await verify();
+        }
         await verifyServing(ctx, target, incoming);
-        await verify?.();
         for (const line of await watch.stop()) ctx.out.line(line);
       }
     } catch (error) {

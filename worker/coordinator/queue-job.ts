@@ -37,11 +37,17 @@ export async function queueJob(
   return queued;
 }
 
-const RAW_CONFIG_APPLY: readonly JobKind[] = ["haproxy.config.apply", "nginx.config.apply"];
+/** Jobs that write the balancer's config file from something other than a revision. */
+const RAW_CONFIG_WRITES: readonly JobKind[] = [
+  "haproxy.config.apply",
+  "nginx.config.apply",
+  "haproxy.restore",
+  "nginx.restore",
+];
 
 /**
- * `balancer.apply` comes from rollouts only; raw config apply would overwrite the managed file
- * behind Baton's back, so it is refused until an admin detaches the pool's managed config.
+ * `balancer.apply` comes from rollouts only; raw config apply or a restore would overwrite the
+ * managed file behind Baton's back, so they are refused until an admin detaches the pool.
  */
 function refuseOnManagedPool(state: PoolState, pool: PoolRow, input: CreateJob) {
   if (input.kind === "balancer.apply") {
@@ -50,11 +56,11 @@ function refuseOnManagedPool(state: PoolState, pool: PoolRow, input: CreateJob) 
       `balancer.apply is queued by rollouts only: POST /api/v1/pools/${pool.id}/rollouts { "revision": N }`,
     );
   }
-  if (RAW_CONFIG_APPLY.includes(input.kind) && state.rollouts.managed()) {
+  if (RAW_CONFIG_WRITES.includes(input.kind) && state.rollouts.managed()) {
     const live = state.rollouts.live;
     return refuse<{ job: JobRow; created: boolean }>(
       "balancer_managed",
-      `Pool ${pool.name}'s balancer config is managed by Baton${live ? ` (revision ${live.revision} is live)` : ""}: change it with PUT /api/v1/pools/${pool.id}/balancer and a rollout, or have an admin detach it first (POST /api/v1/pools/${pool.id}/balancer/detach)`,
+      `${input.kind} would replace the managed config: pool ${pool.name}'s balancer config is managed by Baton${live ? ` (revision ${live.revision} is live)` : ""}; change it with PUT /api/v1/pools/${pool.id}/balancer and a rollout, or have an admin detach it first (POST /api/v1/pools/${pool.id}/balancer/detach)`,
     );
   }
   return null;

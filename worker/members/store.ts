@@ -28,6 +28,7 @@ export function toMember(row: MemberRow, live?: LiveMember): Member {
     publicIp: live?.publicIp ?? row.publicIp,
     draining,
     disabled,
+    balancer: live?.balancer ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

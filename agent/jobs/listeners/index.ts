@@ -59,13 +59,17 @@ export async function checkBindable(
   );
 }
 
-/** Throws JobFailed unless every listener accepts and the local probe passes (bounded wait). */
+/**
+ * Throws JobFailed unless every listener accepts and the local probe passes (bounded wait).
+ * `withProbe: false` checks the listeners only (a check that must come between them and the probe).
+ */
 export async function verifyServing(
   ctx: Ctx,
   target: ServiceTarget,
   listeners: readonly Listener[],
+  { withProbe = true }: { withProbe?: boolean } = {},
 ): Promise<void> {
-  const { probeUrl } = ctx.config;
+  const probeUrl = withProbe ? ctx.config.probeUrl : undefined;
   const problems = await servingProblems(listeners, probeUrl);
   if (problems.length > 0) {
     for (const problem of problems) ctx.out.line(`  ${problem}`);

@@ -164,6 +164,25 @@ describe("balancer.apply on HAProxy", () => {
     expect(await presentedCn(tlsPort)).toBe("rev-one.example");
   }, 40_000);
 
+  it("with a local probe too, names the backend that lost its servers, not the probe's 503 (health before the probe)", async () => {
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const address = closed.address();
+    const deadPort = typeof address === "object" && address ? address.port : 0;
+    await new Promise((resolve) => closed.close(resolve));
+    const before = await readFile(edge.configFile);
+    const { ctx } = job();
+    const text = revision(8, { upstream: deadPort });
+    const error = await failure(
+      applyBalancer(payloadFor("haproxy", 8, text, [{ id: CERT_ID, pem }]), ctx),
+    );
+    expect(error.message).toMatch(
+      /^revision 8 rolled back \(in place for \d+ ms\): backend be_app has no server UP after the reload/,
+    );
+    expect(await readFile(edge.configFile)).toEqual(before);
+    expect(await get(edge.port)).toBe("upstream");
+  }, 40_000);
+
   it("rolls back a revision that drops the runtime API the agent watches HAProxy through", async () => {
     const before = await readFile(edge.configFile);
     const text = revision(8).replace(/ {4}stats socket .*\n/, "");

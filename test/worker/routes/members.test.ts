@@ -174,6 +174,17 @@ describe("GET /api/v1/members/:memberId", () => {
     expect(after.body.member.lastHeartbeatAt).toEqual(expect.any(Number));
   });
 
+  it("shows the balancer file its last heartbeat reported, so scripts can check parity", async () => {
+    const pool = await createPool();
+    const enrolled = await enroll(pool.id);
+    const before = await admin<{ member: Member }>(`/members/${enrolled.member.id}`);
+    expect(before.body.member.balancer).toBeNull();
+    const balancer = { revision: 3, sha256: "ab".repeat(32) };
+    await heartbeat(enrolled, { balancer });
+    const after = await admin<{ member: Member }>(`/members/${enrolled.member.id}`);
+    expect(after.body.member.balancer).toEqual(balancer);
+  });
+
   it("needs a token", async () => {
     const pool = await createPool();
     const enrolled = await enroll(pool.id);
