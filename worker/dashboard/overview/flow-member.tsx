@@ -24,9 +24,7 @@ function ConfigDiffers(props: { member: MemberView; top: number }) {
   const y = props.top + 50 + LINE;
   return (
     <g class="config-differs">
-      <title>
-        {problem ? `Not ready: ${problem}` : `${differs} (the pool does not require parity)`}
-      </title>
+      <title>{problem ? `Not ready: ${problem}` : differs}</title>
       <text x={10} y={y} class="small warn-text">
         ⚠
       </text>
