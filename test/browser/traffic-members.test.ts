@@ -1,7 +1,8 @@
 // The overview's traffic flow per member (issue #16, Dashboard), in a real browser (Debian's
 // Chromium through playwright-core) against the shared control plane (`wrangler dev`): two
 // simulated members whose HAProxy tables differ (app2 is DOWN on the standby only) and whose
-// balancer files differ (the standby still runs revision 4, the active revision 5). Behind each
+// balancer files differ (the standby still runs revision 4, the active revision 5); app3 drains
+// on the active and is in maintenance on the standby. Behind each
 // member the diagram draws its own frontends and backends, each server with its state in words
 // and its sessions; the path clients take now (to the active) is drawn live down to its UP
 // servers, the standby's path idle; the standby says in words that its config differs from the
@@ -71,6 +72,7 @@ describe("the traffic flow per member in Chromium", () => {
         statRows("fe_web", "be_app", [
           { name: "app1", status: "UP", addr: "10.0.0.11:8080", scur: 3, rate: 4 },
           { name: "app2", status: "UP", addr: "10.0.0.12:8080", scur: 2, rate: 3 },
+          { name: "app3", status: "DRAIN", addr: "10.0.0.13:8080" },
         ]);
       agentA.figures = { balancer: { revision: 5, sha256: sha("a") } };
       const agentB = fleet.add(b.id, {
@@ -83,6 +85,7 @@ describe("the traffic flow per member in Chromium", () => {
         statRows("fe_web", "be_app", [
           { name: "app1", status: "UP", addr: "10.0.0.11:8080", scur: 1, rate: 2 },
           { name: "app2", status: "DOWN", addr: "10.0.0.12:8080" },
+          { name: "app3", status: "MAINT", addr: "10.0.0.13:8080" },
         ]);
       agentB.figures = { balancer: { revision: 4, sha256: sha("b") } };
       agentA.start();
@@ -113,7 +116,12 @@ describe("the traffic flow per member in Chromium", () => {
       expect(await server(active, "app1").textContent()).toContain("4/s · 3 sess");
       expect(await server(standby, "app1").textContent()).toContain("2/s · 1 sess");
       const backendOf = (scope: Locator) => scope.locator("[data-testid=flow-backend]");
-      expect(await backendOf(standby).textContent()).toContain("be_app · 1/2 up");
+      expect(await backendOf(standby).textContent()).toContain("be_app · 1/3 up");
+      // Draining and in maintenance are marked apart from down, in words too.
+      expect(await server(active, "app3").getAttribute("data-state")).toBe("drain");
+      expect(await server(active, "app3").textContent()).toContain("◐ app3 10.0.0.13:8080 DRAIN");
+      expect(await server(standby, "app3").getAttribute("data-state")).toBe("maint");
+      expect(await server(standby, "app3").textContent()).toContain("■ app3 10.0.0.13:8080 MAINT");
 
       // The path clients take now: to the active, down to its UP servers; the standby's is idle.
       expect(await active.getAttribute("data-path")).toBe("live");
@@ -125,6 +133,8 @@ describe("the traffic flow per member in Chromium", () => {
         "standby: no clients",
       );
       expect(await server(active, "app1").getAttribute("data-live")).toBe("true");
+      // A draining server takes no new clients: not on the live path.
+      expect(await server(active, "app3").getAttribute("data-live")).toBe("false");
       expect(await server(standby, "app1").getAttribute("data-live")).toBe("false");
 
       // The standby's balancer file is not the active's, and the diagram says so in words.
