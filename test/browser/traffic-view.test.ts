@@ -99,15 +99,17 @@ describe("the traffic view in Chromium", () => {
       expect(await favicon(page)).toBe("/dashboard/favicon-degraded.svg");
       await markNoReload(page);
 
-      // The active's HAProxy table arrives with its next beats (the overview asks for it).
-      const frontend = page.locator("[data-testid=flow-frontend][data-name=fe_web]");
+      // The active's HAProxy table arrives with its next beats (the overview asks for it); the
+      // standby's has a lane of its own (traffic-members.test.ts).
+      const lane = page.locator(`[data-testid=flow-lane][data-member-id="${state.a}"]`);
+      const frontend = lane.locator("[data-testid=flow-frontend][data-name=fe_web]");
       await frontend.waitFor({ timeout: LIVE_TIMEOUT_MS });
       expect(await frontend.textContent()).toContain("fe_web");
       expect(await frontend.textContent()).toContain("21 req/s · 5 sess");
       // Into the active: what its frontends take; on to the backends: what they carry.
       expect(await byTestId(page, "flow-clients-load").textContent()).toBe("21 req/s · 5 sess");
-      expect(await byTestId(page, "flow-sessions").textContent()).toBe("7/s · 5 sess");
-      const backend = page.locator("[data-testid=flow-backend]");
+      expect(await lane.locator("[data-testid=flow-sessions]").textContent()).toBe("7/s · 5 sess");
+      const backend = lane.locator("[data-testid=flow-backend]");
       expect(await backend.textContent()).toContain("be_app · 2/2 up · 7/s · 5 sess");
       const app1 = backend.locator("[data-server=app1]");
       expect(await app1.textContent()).toContain("4/s · 3 sess");

@@ -123,6 +123,21 @@ export function haproxyStat(
   );
 }
 
+/**
+ * Every member's latest HAProxy status table, by member id (the overview draws each member's
+ * frontends and backends); asks each agent for fresh ones for a while, as `haproxyStat` does.
+ */
+export function haproxyStats(
+  state: PoolState,
+  poolId: string,
+): Promise<Outcome<Record<string, HaproxyStatTable>>> {
+  return state.withPool(poolId, () => {
+    const now = state.now();
+    const ids = state.catalog.rows().map((row) => row.id);
+    return ok(Object.fromEntries(ids.map((id) => [id, state.haproxyStats.request(id, now)])));
+  });
+}
+
 export function cancelJob(
   state: PoolState,
   poolId: string,

@@ -148,6 +148,18 @@ export class PoolCoordinator extends DurableObject<Env> {
     return outcome;
   }
 
+  /** Every member's latest table (the overview's flow); newly wanted agents on a socket beat now. */
+  async haproxyStats(poolId: string): Promise<Outcome<Record<string, HaproxyStatTable>>> {
+    const now = this.state.now();
+    const ids = this.state.catalog.rows().map((row) => row.id);
+    const alreadyWanted = new Set(ids.filter((id) => this.state.haproxyStats.wanted(id, now)));
+    const outcome = await admin.haproxyStats(this.state, poolId);
+    if (outcome.ok)
+      for (const id of Object.keys(outcome.value))
+        if (!alreadyWanted.has(id)) pushTo(this.ctx, id, { type: "report-now" });
+    return outcome;
+  }
+
   // ── Admins: the managed balancer's rollouts (rollout-calls.ts) ─────────────────────────────
 
   async startRollout(poolId: string, input: CreateRollout, actor: string) {

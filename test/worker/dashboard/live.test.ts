@@ -183,7 +183,7 @@ describe("poolView", () => {
       members: [row("m3", 5), row("m1", 9), row("m2", 1), row("m4", 2)],
       live: [live("m1"), live("m2"), live("m3", { services: { haproxy: "failed" } })],
       dns: DNS,
-      activeStat: null,
+      stats: {},
       now: NOW,
     });
     // Cards do not jump when traffic moves: the active (m1, priority 9) keeps its place.
@@ -215,7 +215,7 @@ describe("poolView", () => {
       members: [],
       live: [],
       dns,
-      activeStat: null,
+      stats: {},
       now: NOW,
     });
     expect(view.dns.state).toBe(state);
@@ -228,7 +228,7 @@ describe("poolView", () => {
       members: [row("m1", 1)],
       live: [],
       dns: DNS,
-      activeStat: null,
+      stats: {},
       now: NOW,
     });
     expect(view.active).toBeNull();
@@ -271,11 +271,9 @@ describe("poolView", () => {
       members: [row("m1", 1), row("m2", 2)],
       live: [live("m1", { haproxy: { backends } }), live("m2")],
       dns: DNS,
-      activeStat: [
-        server("web", "s1", "UP"),
-        server("web", "s2", "DOWN"),
-        server("api", "s9", "UP"),
-      ],
+      stats: {
+        m1: [server("web", "s1", "UP"), server("web", "s2", "DOWN"), server("api", "s9", "UP")],
+      },
       now: NOW,
     });
     expect(view.backends).toEqual([
@@ -291,6 +289,95 @@ describe("poolView", () => {
   });
 });
 
+describe("each member's flow", () => {
+  const statRow = (
+    proxy: string,
+    service: string,
+    kind: "frontend" | "backend" | "server",
+    status: string,
+    scur = 0,
+    rate = 0,
+  ) => ({
+    proxy,
+    service,
+    kind,
+    status,
+    checkStatus: null,
+    checkDesc: null,
+    scur,
+    smax: 0,
+    stot: 0,
+    rate,
+    weight: 1,
+    lastchg: 0,
+    addr: kind === "server" ? "10.0.0.1:80" : null,
+    mode: "http",
+  });
+  const table = (app2: string) => [
+    statRow("fe_web", "FRONTEND", "frontend", "OPEN", 5, 7),
+    statRow("be_app", "app1", "server", "UP", 3, 4),
+    statRow("be_app", "app2", "server", app2, 0, 0),
+    statRow("be_app", "BACKEND", "backend", "UP", 3, 4),
+  ];
+  const SHA = (digit: string) => digit.repeat(64);
+
+  it("draws every member from its own table: a server down on the standby only, and which config differs", () => {
+    const view = poolView({
+      pool: POOL,
+      members: [row("m1", 1), row("m2", 2)],
+      live: [
+        live("m1", { balancer: { revision: 5, sha256: SHA("a") } }),
+        live("m2", { balancer: { revision: 4, sha256: SHA("b") } }),
+      ],
+      dns: DNS,
+      stats: { m1: table("UP"), m2: table("DOWN") },
+      now: NOW,
+    });
+    const stateOf = (member: typeof view.active, name: string) =>
+      member?.flow?.backends[0]?.servers.find((server) => server.name === name)?.state;
+    expect(stateOf(view.active, "app2")).toBe("up");
+    expect(stateOf(view.standbys[0] ?? null, "app2")).toBe("down");
+    expect(view.standbys[0]?.flow).toMatchObject({
+      source: "stat",
+      frontends: [{ name: "fe_web", status: "OPEN", scur: 5, rate: 7 }],
+      configDiffers: "config differs from the active: revision 4 vs 5",
+    });
+    expect(view.active?.flow?.configDiffers).toBeNull();
+    // The overview's old fields stay the active's.
+    expect(view.backends[0]?.servers.map((server) => server.state)).toEqual(["up", "up"]);
+  });
+
+  it("says where the figures come from: a table, the heartbeat's summary, nginx, or nothing", () => {
+    const backends = [
+      { name: "web", status: "UP", serversUp: 1, serversTotal: 1, currentSessions: 0 },
+    ];
+    const nginx = {
+      activeConnections: 4,
+      accepts: 9,
+      handled: 9,
+      requests: 30,
+      reading: 0,
+      writing: 1,
+      waiting: 3,
+    };
+    const view = poolView({
+      pool: POOL,
+      members: [row("m1", 1), row("m2", 2), row("m3", 3), row("m4", 4)],
+      live: [live("m1"), live("m2", { haproxy: { backends } }), live("m3", { nginx })],
+      dns: DNS,
+      stats: { m1: table("UP") },
+      now: NOW,
+    });
+    const sources = view.members.map((member) => [member.id, member.flow?.source]);
+    expect(sources).toEqual([
+      ["m1", "stat"],
+      ["m2", "summary"],
+      ["m3", "nginx"],
+      ["m4", "none"],
+    ]);
+  });
+});
+
 describe("pool health", () => {
   const twoMembers = (patch: Partial<PoolViewInput> = {}) =>
     poolView({
@@ -298,7 +385,7 @@ describe("pool health", () => {
       members: [row("m1", 1), row("m2", 2)],
       live: [live("m1"), live("m2")],
       dns: DNS,
-      activeStat: null,
+      stats: {},
       now: NOW,
       ...patch,
     });

@@ -228,6 +228,35 @@ describe("GET /pools/:poolId (overview)", () => {
     expect(view.standbys).toEqual([expect.objectContaining({ id: b.id, ready: true })]);
   });
 
+  it("draws an nginx member's lane from what nginx reports, and says what it does not", async () => {
+    const pool = await createPool({ name: "edge-nginx", profile: "nginx" });
+    const edge = await enroll(pool.id);
+    const beat = await heartbeat(edge, {
+      publicIp: "198.51.100.9",
+      services: { nginx: { installed: true, activeState: "active" } },
+      nginx: {
+        activeConnections: 12,
+        accepts: 40,
+        handled: 40,
+        requests: 345,
+        reading: 1,
+        writing: 2,
+        waiting: 9,
+      },
+    });
+    expect(beat.status).toBe(200);
+    const html = await (await operator(`/pools/${pool.id}`)).text();
+    const lane = byTestId(html, "flow-lane").find(
+      (each) => each["data-member-id"] === edge.member.id,
+    );
+    expect(lane?.["data-role"]).toBe("active");
+    const nginx = textOf(html, "flow-nginx");
+    expect(nginx).toContain("nginx · 12 connections");
+    expect(nginx).toContain("1 reading · 2 writing · 9 waiting · 345 requests since start");
+    expect(nginx).toContain("no per-backend or per-server state");
+    expect(byTestId(html, "flow-backend")).toHaveLength(0);
+  });
+
   it("answers 404 for a pool that does not exist", async () => {
     expect((await operator("/pools/pool_missing")).status).toBe(404);
     expect((await operator("/ui/pools/pool_missing/fragment")).status).toBe(404);

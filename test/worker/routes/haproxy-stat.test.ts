@@ -52,6 +52,31 @@ async function wanted(enrolled: Enrolled) {
 }
 
 describe("HAProxy status table on request", () => {
+  it("asks every member at once for the overview's flow, and answers each one's latest table", async () => {
+    const pool = await createPool();
+    const [edge, other] = [await enroll(pool.id), await enroll(pool.id)];
+    await setClock(pool.id, T0);
+    expect([await wanted(edge), await wanted(other)]).toEqual([false, false]);
+
+    const first = await coordinatorStub(pool.id).haproxyStats(pool.id);
+    expect(first).toEqual({
+      ok: true,
+      value: {
+        [edge.member.id]: { collectedAt: null, rows: [] },
+        [other.member.id]: { collectedAt: null, rows: [] },
+      },
+    });
+    // Both agents are asked now, the standby as well as the active.
+    expect([await wanted(edge), await wanted(other)]).toEqual([true, true]);
+    expect((await report(other, { collectedAt: T0 + 500, rows: [ROW] })).status).toBe(204);
+    const second = await coordinatorStub(pool.id).haproxyStats(pool.id);
+    expect(second.ok && second.value[other.member.id]).toEqual({
+      collectedAt: T0 + 500,
+      rows: [ROW],
+    });
+    expect(second.ok && second.value[edge.member.id]).toEqual({ collectedAt: null, rows: [] });
+  });
+
   it("asks the agent while someone looks, and serves the latest table it sent", async () => {
     const pool = await createPool();
     const [edge, other] = [await enroll(pool.id), await enroll(pool.id)];

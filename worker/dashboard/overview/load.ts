@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
 import { coordinatorFor } from "../../coordinator/client";
 import type { Db } from "../../db/client";
 import { dnsSettings } from "../../db/schema/dns";
@@ -33,8 +34,8 @@ export async function loadPoolList(db: Db): Promise<PoolListRow[]> {
 
 /**
  * One pool's overview: catalog rows from D1, live state, recent heartbeats and what DNS serves
- * from the pool's coordinator and, in an HAProxy pool, the active member's `show stat` table (asking for it also keeps the agent
- * sending it while someone watches).
+ * from the pool's coordinator and, in an HAProxy pool, every member's `show stat` table (asking for
+ * them also keeps the agents sending them while someone watches).
  */
 export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<PoolView> {
   const pool = await getPool(db, poolId);
@@ -46,17 +47,18 @@ export async function loadPoolView(env: Env, db: Db, poolId: string): Promise<Po
     coordinator.trafficFacts(pool.id),
     appliedByMember(db, pool.id),
   ]);
-  let activeStat = null;
-  if (pool.profile === "haproxy" && pool.activeMemberId) {
-    const table = await coordinator.haproxyStat(pool.id, pool.activeMemberId);
-    activeStat = table.ok && table.value.collectedAt !== null ? table.value.rows : null;
+  const stats: Record<string, HaproxyStatRow[] | null> = {};
+  if (pool.profile === "haproxy") {
+    const tables = await coordinator.haproxyStats(pool.id);
+    for (const [memberId, table] of Object.entries(tables.ok ? tables.value : {}))
+      stats[memberId] = table.collectedAt === null ? null : table.rows;
   }
   const view = poolView({
     pool,
     members: memberRows,
     live,
     dns: dns ?? null,
-    activeStat,
+    stats,
     traffic,
     applied,
     now: Date.now(),

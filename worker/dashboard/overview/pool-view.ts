@@ -10,7 +10,9 @@ import { policyOf } from "../../failover/inputs";
 import { type PoolHealth, poolHealth } from "../../failover/pool-health";
 import { type Liveness, memberStanding } from "../../failover/standing";
 import { type MemberParity, parityOf } from "../balancer/parity";
+import { configDiffers } from "./config-differs";
 import { type BeatCell, beatBar } from "./heartbeat-bar";
+import { type MemberFlow, memberFlow } from "./member-flow";
 
 export type { Liveness };
 
@@ -49,12 +51,17 @@ export interface MemberView {
   beats: BeatCell[];
   /** Its managed balancer file against the active's (poolView adds it). */
   parity?: MemberParity;
+  /** What the flow diagram draws behind it: its frontends, backends, servers (poolView adds it). */
+  flow?: MemberFlow;
 }
+
+export type ServerState = "up" | "down" | "drain" | "maint" | "unchecked" | "unknown";
 
 export interface ServerView {
   name: string;
   status: string;
   up: boolean;
+  state: ServerState;
   addr: string | null;
   checkStatus: string | null;
   /** Current sessions and new sessions per second, from the latest table (null without one). */
@@ -157,8 +164,8 @@ export interface PoolViewInput {
   /** The coordinator's live state; members it has not heard from since it started are absent. */
   live: LiveMember[];
   dns: DnsSettingsSummary | null;
-  /** The active member's full `show stat` table, when there is one. */
-  activeStat: HaproxyStatRow[] | null;
+  /** Each member's latest `show stat` table by member id (absent or null: none). */
+  stats: Record<string, HaproxyStatRow[] | null>;
   /** The coordinator's recent heartbeat arrivals and what DNS serves (absent: not asked). */
   traffic?: { heartbeats: HeartbeatLogSnapshot; dnsServes: string[] | null } | null;
   /** What each member's last succeeded rollout step applied (absent: not read). */
@@ -236,59 +243,6 @@ export function memberView(
   } satisfies MemberView;
 }
 
-/** Backends from the heartbeat's summary, with servers from the full table when there is one. */
-export function backendsOf(live: LiveMember | undefined, stat: HaproxyStatRow[] | null) {
-  const rows = stat ?? [];
-  const serversOf = (backend: string): ServerView[] =>
-    rows
-      .filter((row) => row.kind === "server" && row.proxy === backend)
-      .map((row) => ({
-        name: row.service,
-        status: row.status ?? "unknown",
-        up: (row.status ?? "").startsWith("UP"),
-        addr: row.addr,
-        checkStatus: row.checkStatus,
-        scur: row.scur,
-        rate: row.rate,
-      }));
-  const rateOf = (backend: string) =>
-    rows.find((row) => row.kind === "backend" && row.proxy === backend)?.rate ?? null;
-  const summary = live?.haproxy?.backends;
-  if (summary)
-    return summary.map((backend) => ({
-      ...backend,
-      rate: rateOf(backend.name),
-      servers: serversOf(backend.name),
-    }));
-  return rows
-    .filter((row) => row.kind === "backend")
-    .map((row) => {
-      const servers = serversOf(row.proxy);
-      return {
-        name: row.proxy,
-        status: row.status ?? "unknown",
-        serversUp: servers.filter((server) => server.up).length,
-        serversTotal: servers.length,
-        currentSessions: row.scur ?? 0,
-        rate: row.rate,
-        servers,
-      };
-    });
-}
-
-/** The frontends of the active's latest `show stat` table. */
-export function frontendsOf(stat: HaproxyStatRow[] | null): FrontendView[] {
-  return (stat ?? [])
-    .filter((row) => row.kind === "frontend")
-    .map((row) => ({
-      name: row.proxy,
-      status: row.status ?? "unknown",
-      scur: row.scur ?? 0,
-      rate: row.rate ?? 0,
-      reqRate: row.reqRate ?? null,
-    }));
-}
-
 /** Whose address the provider serves: the member with the first served address. */
 export function servedOf(addresses: string[] | null, members: MemberView[]): ServedView | null {
   if (addresses === null || addresses.length === 0) return null;
@@ -338,7 +292,14 @@ export function poolView(input: PoolViewInput): PoolView {
       applied: input.applied?.get(row.id) ?? null,
       problem: memberLive?.parityProblem ?? null,
     });
-    const view = { ...memberView(pool, row, memberLive, now), parity };
+    const differs = configDiffers({
+      member: memberLive?.balancer ?? null,
+      active: live.get(pool.activeMemberId ?? "")?.balancer ?? null,
+      isActive: row.id === pool.activeMemberId,
+      heard: memberLive !== undefined,
+    });
+    const flow = memberFlow(memberLive, input.stats[row.id] ?? null, differs);
+    const view = { ...memberView(pool, row, memberLive, now), parity, flow };
     if (!heartbeats) return view;
     const arrivals = heartbeats.arrivals[row.id] ?? [];
     const failoverDelayMs = policyOf(pool).failoverDelayMs;
@@ -358,8 +319,8 @@ export function poolView(input: PoolViewInput): PoolView {
     active,
     standbys,
     members: [...views].sort(byPriority),
-    backends: active ? backendsOf(live.get(active.id), input.activeStat) : [],
-    frontends: active ? frontendsOf(input.activeStat) : [],
+    backends: active?.flow.backends ?? [],
+    frontends: active?.flow.frontends ?? [],
     served:
       dns.state === "not_connected" ? null : servedOf(input.traffic?.dnsServes ?? null, views),
     setup: setupItems(pool, dns, views),
