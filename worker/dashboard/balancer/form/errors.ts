@@ -44,7 +44,9 @@ export function schemaErrors(
   const errors: Record<string, string> = {};
   for (const issue of issues) {
     const field = fieldOfPath(issue.path as (string | number)[]);
-    const message = messageOf(issue, values[field] === "");
+    // "required" only for an issue about that very field, not a group's ("needs a host…").
+    const empty = values[field] === "" && issue.path.join(".") === field;
+    const message = messageOf(issue, empty);
     const host = hostnameOf(draft, issue.path as (string | number)[]);
     errors[field] ??= host ? `${host}: ${message}` : message;
   }
