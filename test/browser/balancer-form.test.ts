@@ -93,7 +93,10 @@ describe("the Balancer form in Chromium", () => {
       const added = field(page, "backends.1.servers.1.name");
       await added.waitFor();
       expect(await added.inputValue()).toBe("api2");
-      expect(await added.evaluate((element) => element === document.activeElement)).toBe(true);
+      // Autofocus applies once the page has loaded.
+      await expect
+        .poll(() => added.evaluate((element) => element === document.activeElement), POLL)
+        .toBe(true);
       expect(await field(page, "backends.0.servers.1.weight").inputValue()).toBe("5");
       await field(page, "backends.1.servers.1.address").fill("127.0.0.1");
       await field(page, "backends.1.servers.1.port").fill("9102");
@@ -122,9 +125,12 @@ describe("the Balancer form in Chromium", () => {
       expect(await field(page, "backends.0.servers.1.state").inputValue()).toBe("drain");
       expect(await field(page, "backends.1.servers.1.port").inputValue()).toBe("9102");
       // The page comes back on the summary, which links to each field.
-      expect(
-        await page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? null),
-      ).toBe("form-summary");
+      await expect
+        .poll(
+          () => page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? null),
+          POLL,
+        )
+        .toBe("form-summary");
       await screenshot(page, "balancer-form-errors");
       await byTestId(page, "form-summary").locator("a").first().click();
       expect(await port.evaluate((element) => element === document.activeElement)).toBe(true);

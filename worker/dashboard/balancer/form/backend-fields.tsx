@@ -163,12 +163,15 @@ export function BackendFieldset(props: {
           options={choices(STICKY_TEXT, backend.sticky.type)}
           hint={noteOf(context, `${at}.sticky`)}
         />
-        <Input
-          name={`${at}.sticky.name`}
-          label="Cookie name"
-          placeholder="for cookie stickiness"
-          state={context.state}
-        />
+        {/* app.js shows it only while the select says cookie; without scripts it is always there. */}
+        <div data-shown-by={fieldId(`${at}.sticky.type`)} data-shown-for="cookie">
+          <Input
+            name={`${at}.sticky.name`}
+            label="Cookie name"
+            placeholder="for cookie stickiness"
+            state={context.state}
+          />
+        </div>
       </div>
       <h5 id={fieldId(`${at}.servers`)}>Servers</h5>
       <GroupError context={context} name={`${at}.servers`} />
