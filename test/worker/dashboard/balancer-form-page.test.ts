@@ -5,6 +5,8 @@
  * scripts, and the HAProxy | nginx notes on an nginx pool.
  */
 import { describe, expect, it } from "vitest";
+import type { Certificate } from "../../../shared/certificates";
+import * as certs from "../certificates/fixtures";
 import { admin, createPool } from "../helpers";
 import { byTestId, textOf } from "./html";
 import { browserAs, flashIn, htmlOf, locationOf, postForm, unescapeHtml } from "./pages-as";
@@ -222,6 +224,53 @@ describe("the Balancer tab's form", { timeout: 20_000 }, () => {
     expect(textOf(await refused.text(), "error-backends.0.servers.1.backup")).toBe(
       "nginx refuses backup servers in an upstream that hashes (source, uri_hash or sticky sessions)",
     );
+  });
+
+  it("starts a pool without a model from a starter form, with TLS from the pool's certificates", async () => {
+    const pool = await createPool();
+    const uploaded = await admin<{ certificate: Certificate }>(`/pools/${pool.id}/certificates`, {
+      body: {
+        name: "shop",
+        certificate: certs.RSA_LEAF + certs.INTERMEDIATE,
+        privateKey: certs.RSA_KEY,
+      },
+    });
+    expect(uploaded.status).toBe(201);
+    const certificateId = uploaded.body.certificate.id;
+    const operator = await browserAs("operator");
+    const html = await htmlOf(operator, `/pools/${pool.id}/balancer`);
+    expect(fieldValue(html, "frontends.0.binds.0.port")).toBe("80");
+    expect(fieldValue(html, "backends.0.servers.0.name")).toBe("app1");
+    expect(html).toContain(`<option value="${certificateId}">TLS: shop (`);
+    const starter = {
+      "frontends.0.name": "web",
+      "frontends.0.binds.0.port": "443",
+      "frontends.0.binds.0.tls.certificateId": "crt_0000000000000000",
+      "frontends.0.defaultBackend": "app",
+      "backends.0.name": "app",
+      "backends.0.servers.0.name": "app1",
+      "backends.0.servers.0.address": "10.0.0.1",
+      "backends.0.servers.0.port": "8080",
+    };
+    // A certificate the pool does not have: refused by the pool's check, beside the select.
+    const refused = await postForm(operator, `/ui/pools/${pool.id}/balancer/form`, starter);
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(textOf(page, "error-frontends.0.binds.0.tls.certificateId")).toContain(
+      "names no certificate of this pool (crt_0000000000000000)",
+    );
+    expect(page).toContain("crt_0000000000000000 (not a certificate of this pool)");
+    const saved = await postForm(operator, `/ui/pools/${pool.id}/balancer/form`, {
+      ...starter,
+      "frontends.0.binds.0.tls.certificateId": certificateId,
+    });
+    expect(flashIn(locationOf(saved))).toBe("Saved revision 1: roll it out to apply it");
+    const { body } = await admin<{ balancer: { model: { frontends: { binds: unknown[] }[] } } }>(
+      `/pools/${pool.id}/balancer`,
+    );
+    expect(body.balancer.model.frontends[0]?.binds).toEqual([
+      { port: 443, tls: { certificateId } },
+    ]);
   });
 
   it("keeps a viewer out of the form and refuses their post", async () => {
