@@ -87,6 +87,13 @@ describe("the Balancer form in Chromium", () => {
       await byTestId(page, "balancer-form").waitFor();
       expect(await sticksOut(page), "no sideways scroll at 1366 px").toEqual([]);
 
+      // With scripts, a health check's fields show only while it is on.
+      const checkPath = field(page, "backends.0.healthCheck.path");
+      expect(await checkPath.isVisible()).toBe(false);
+      await field(page, "backends.0.healthCheck.enabled").selectOption("true");
+      expect(await checkPath.isVisible()).toBe(true);
+      await field(page, "backends.0.healthCheck.enabled").selectOption("");
+
       // Add a server to "api": the page comes back with it, focused, and the edit so far kept.
       await field(page, "backends.0.servers.1.weight").fill("5");
       await byTestId(page, "add-backends.1.servers").click();

@@ -79,14 +79,19 @@ function HealthCheckFields(props: { context: FormContext; at: string; backend: B
   return (
     <fieldset class="choice" id={fieldId(at)}>
       <legend>Health check</legend>
-      <Checkbox
+      <Select
         name={`${at}.enabled`}
-        label="Check each server actively (HTTP GET)"
+        label="Active check"
         state={context.state}
-        checked={props.backend.healthCheck.enabled}
+        selected=""
+        options={[
+          { value: "", label: "Off: servers are never marked down" },
+          { value: "true", label: "On: an HTTP GET to each server" },
+        ]}
       />
       <GroupNote context={context} path={at} />
-      <div class="form-row">
+      {/* app.js shows the check's fields only while it is on; without scripts they are always there. */}
+      <div class="form-row" data-shown-by={fieldId(`${at}.enabled`)} data-shown-for="true">
         <Input name={`${at}.path`} label="Path" state={context.state} />
         <Input
           name={`${at}.intervalMs`}
