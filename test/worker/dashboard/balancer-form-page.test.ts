@@ -9,7 +9,15 @@ import type { Certificate } from "../../../shared/certificates";
 import * as certs from "../certificates/fixtures";
 import { admin, createPool } from "../helpers";
 import { byTestId, textOf } from "./html";
-import { browserAs, flashIn, htmlOf, locationOf, postForm, unescapeHtml } from "./pages-as";
+import {
+  browserAs,
+  fetchAs,
+  flashIn,
+  htmlOf,
+  locationOf,
+  postForm,
+  unescapeHtml,
+} from "./pages-as";
 
 const MODEL = {
   frontends: [
@@ -280,5 +288,14 @@ describe("the Balancer tab's form", { timeout: 20_000 }, () => {
     expect(byTestId(html, "balancer-form")).toHaveLength(0);
     const refused = await postForm(viewer, `/ui/pools/${pool.id}/balancer/form`, formOf());
     expect(refused.status).toBe(403);
+    // An operator's post without the form's CSRF field is refused too, and saves nothing.
+    const operator = await browserAs("operator");
+    const forged = await fetchAs(operator, `/ui/pools/${pool.id}/balancer/form`, {
+      method: "POST",
+      body: new URLSearchParams(formOf({ "backends.0.servers.0.weight": "9" })),
+    });
+    expect(forged.status).toBe(403);
+    const revisions = await admin<{ revisions: unknown[] }>(`/pools/${pool.id}/balancer/revisions`);
+    expect(revisions.body.revisions).toHaveLength(1);
   });
 });
