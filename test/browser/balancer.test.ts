@@ -110,6 +110,8 @@ describe("the Balancer tab in Chromium", () => {
         ...MODEL.frontends[0],
         binds: [{ port: 70000 }],
       } as (typeof MODEL.frontends)[number];
+      // The JSON editor is the advanced view, folded under the form.
+      await page.locator("[data-testid=balancer-json] > summary").click();
       await byTestId(page, "field-model").fill(JSON.stringify(bad, null, 2));
       await byTestId(page, "balancer-save").click();
       await byTestId(page, "error-model").waitFor();

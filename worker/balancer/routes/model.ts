@@ -5,9 +5,9 @@ import { bodyCap } from "../../middleware/body-cap";
 import { getPool } from "../../pools/store";
 import type { AppEnv } from "../../types";
 import { validate } from "../../validation";
-import { admitModel } from "../admission";
 import { mappingOf, renderAll } from "../preview";
-import { newestRevision, saveRevision, toRevision } from "../revisions";
+import { newestRevision, toRevision } from "../revisions";
+import { saveBalancerModel } from "../save";
 
 /** A pool's balancer model: its newest revision, and saving a new one (operators). */
 export const balancerModelRoutes = new Hono<AppEnv>()
@@ -27,9 +27,8 @@ export const balancerModelRoutes = new Hono<AppEnv>()
       const db = c.get("db");
       const pool = await getPool(db, c.req.param("poolId"));
       const model = c.req.valid("json");
-      const renderings = await admitModel(db, pool, model);
-      const saved = await saveRevision(db, pool, model, c.get("actor").id, Date.now());
+      const saved = await saveBalancerModel(db, pool, model, c.get("actor").id, Date.now());
       const answer = { balancer: toRevision(saved.revision), created: saved.created };
-      return c.json({ ...answer, ...mappingOf(renderings) }, saved.created ? 201 : 200);
+      return c.json({ ...answer, ...mappingOf(saved.renderings) }, saved.created ? 201 : 200);
     },
   );

@@ -3,7 +3,7 @@ import type { HaproxyStatRow } from "../../../shared/haproxy-stat";
 import { statTone } from "../member-status/haproxy-table";
 import type { BalancerMember } from "./load";
 
-const STRATEGY_TEXT = {
+export const STRATEGY_TEXT = {
   round_robin: "round robin",
   least_conn: "least connections",
   source: "by client address",

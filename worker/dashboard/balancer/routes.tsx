@@ -2,80 +2,19 @@ import { type Context, Hono } from "hono";
 import { BalancerModel } from "../../../shared/balancer";
 import { CreateRollout } from "../../../shared/rollouts";
 import { allow } from "../../auth/admin";
-import { admitModel } from "../../balancer/admission";
-import { revisionDiff } from "../../balancer/revision-diff";
-import { loadRevision, saveRevision } from "../../balancer/revisions";
+import { saveBalancerModel, savedInWords } from "../../balancer/save";
 import { coordinatorFor } from "../../coordinator/client";
 import { ApiError } from "../../errors";
 import { getPool } from "../../pools/store";
 import { getRollout } from "../../rollouts/store";
 import type { AppEnv } from "../../types";
-import { emptyForm, type FormState, refusedForm, textOf, typedTextOf } from "../common/form-fields";
-import { Layout } from "../common/layout";
-import { flashOf, fragment, page, withFlash } from "../common/render";
-import { PoolHeading } from "../common/tabs";
+import { refusedForm, textOf, typedTextOf } from "../common/form-fields";
+import { fragment, withFlash } from "../common/render";
+import { submitBalancerForm } from "./form/submit";
 import { pathInWords } from "./issue-path";
 import { type BalancerTabView, loadBalancerTab } from "./load";
-import { BalancerLive, ModelEditor, RevisionList } from "./view";
-
-type Issue = { where: string; message: string };
-
-async function balancerPage(
-  c: Context<AppEnv>,
-  editor: { state: FormState; issues: Issue[] } | null = null,
-) {
-  const db = c.get("db");
-  const view = await loadBalancerTab(c.env, db, c.req.param("poolId") ?? "");
-  const session = c.get("session");
-  const wanted = Number(c.req.query("diff") ?? view.newest?.revision ?? Number.NaN);
-  const chosen = Number.isInteger(wanted) ? await loadRevision(db, view.pool.id, wanted) : null;
-  const shown = chosen ? { revision: chosen.revision, diff: await revisionDiff(db, chosen) } : null;
-  const model = view.newest ? `${JSON.stringify(view.newest.model, null, 2)}\n` : "";
-  const problems = editor?.issues.length ?? 0;
-  const flash =
-    problems > 0
-      ? {
-          kind: "error" as const,
-          message: `Not saved: ${problems === 1 ? "a problem" : `${problems} problems`} in the model, shown beside the editor`,
-        }
-      : flashOf(c);
-  const form = editor ?? { state: { ...emptyForm(), values: { model } }, issues: [] };
-  return page(
-    c,
-    <Layout
-      title={`${view.pool.name} · Balancer`}
-      health={view.pool.membersHealth ?? undefined}
-      session={session}
-      flash={flash}
-    >
-      <PoolHeading
-        pool={{ ...view.pool, hostname: view.pool.failoverHostname }}
-        active="balancer"
-      />
-      <div
-        id="balancer-live"
-        data-live-src={`/ui/pools/${view.pool.id}/balancer/fragment`}
-        data-testid="balancer-live"
-      >
-        <BalancerLive view={view} session={session} />
-      </div>
-      <p class="live-status muted" data-live-status aria-live="polite" />
-      <section aria-labelledby="revisions-heading">
-        <h2 id="revisions-heading">Revisions</h2>
-        <RevisionList view={view} shown={shown} session={session} />
-      </section>
-      <section aria-labelledby="editor-heading">
-        <h2 id="editor-heading">Edit the model</h2>
-        <ModelEditor
-          poolId={view.pool.id}
-          state={form.state}
-          issues={form.issues}
-          session={session}
-        />
-      </section>
-    </Layout>,
-  );
-}
+import { balancerPage, type Issue } from "./page";
+import { BalancerLive } from "./view";
 
 /** The API's issues (schema or admission) in words, each with the path of the field to fix. */
 function issuesOf(issues: { path: string; message: string }[], model: unknown): Issue[] {
@@ -84,7 +23,7 @@ function issuesOf(issues: { path: string; message: string }[], model: unknown): 
 
 async function refusedEdit(c: Context<AppEnv>, text: string, issues: Issue[]) {
   c.status(400);
-  return balancerPage(c, { state: refusedForm({ model: text }, {}), issues });
+  return balancerPage(c, { json: { state: refusedForm({ model: text }, {}), issues } });
 }
 
 function backTo(poolId: string) {
@@ -118,8 +57,9 @@ export const balancerPages = new Hono<AppEnv>()
       }));
       return refusedEdit(c, text, issuesOf(issues, json));
     }
+    let saved: Awaited<ReturnType<typeof saveBalancerModel>>;
     try {
-      await admitModel(db, pool, parsed.data);
+      saved = await saveBalancerModel(db, pool, parsed.data, c.get("actor").id, Date.now());
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500) throw error;
       const issues = error.issues?.length
@@ -127,10 +67,29 @@ export const balancerPages = new Hono<AppEnv>()
         : [{ where: "the model", message: error.message }];
       return refusedEdit(c, text, issues);
     }
-    const saved = await saveRevision(db, pool, parsed.data, c.get("actor").id, Date.now());
-    const message = saved.created
-      ? `Saved revision ${saved.revision.revision}: roll it out to apply it`
-      : `Nothing changed: revision ${saved.revision.revision} is already this model`;
+    const message = savedInWords(saved);
+    return c.redirect(withFlash(backTo(pool.id), { kind: "ok", message }), 303);
+  })
+  .post("/ui/pools/:poolId/balancer/form", allow("operator"), async (c) => {
+    const pool = await getPool(c.get("db"), c.req.param("poolId"));
+    const fields = await c.req.parseBody({ all: true });
+    const outcome = await submitBalancerForm(
+      c.get("db"),
+      pool,
+      fields,
+      c.get("actor").id,
+      Date.now(),
+    );
+    if (outcome.kind === "edited") {
+      return balancerPage(c, { form: { draft: outcome.draft, errors: {}, focus: outcome.focus } });
+    }
+    if (outcome.kind === "refused") {
+      c.status(400);
+      return balancerPage(c, {
+        form: { draft: outcome.draft, errors: outcome.errors, focus: null },
+      });
+    }
+    const message = savedInWords(outcome.saved);
     return c.redirect(withFlash(backTo(pool.id), { kind: "ok", message }), 303);
   })
   .post("/ui/pools/:poolId/balancer/rollouts", allow("operator"), async (c) => {

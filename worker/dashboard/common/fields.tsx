@@ -20,6 +20,8 @@ interface FieldProps extends FieldNaming {
   label: string;
   state: FormState;
   hint?: Child;
+  /** Focus it when the page loads (the row just added, the first field to fix). */
+  autofocus?: boolean;
 }
 
 function namesOf(props: { name: string } & FieldNaming) {
@@ -68,6 +70,7 @@ function controlOf(props: FieldProps) {
     id,
     name: props.name,
     "data-testid": testId,
+    autofocus: props.autofocus || undefined,
     ...ariaOf(id, props.state.errors[props.name], !!props.hint),
   };
 }

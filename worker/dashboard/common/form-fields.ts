@@ -61,7 +61,7 @@ export function checked(fields: FormFields, name: string): boolean {
  * A schema issue in words for a form: a field left empty is "required", a number field holding
  * text says so; everything else keeps the schema's own message.
  */
-function messageOf(issue: z.core.$ZodIssue, empty: boolean): string {
+export function messageOf(issue: z.core.$ZodIssue, empty: boolean): string {
   if (empty) return "required";
   if (issue.code === "invalid_type" && issue.expected === "number") return "must be a whole number";
   return issue.message;
