@@ -67,6 +67,13 @@ export class NoAnswer extends Unavailable {
   override name = "NoAnswer";
 }
 
+/**
+ * Lost beats in a row that are chased (sent again at once, on fresh connections every 100 ms):
+ * enough to cover a blip shorter than the failover delay. After that the agent retries as for an
+ * unavailable control plane (within 2 s), one attempt at a time.
+ */
+export const LOST_BEATS_CHASED = 3;
+
 export interface ClientOptions {
   url: string;
   token: string;

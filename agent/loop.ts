@@ -14,7 +14,7 @@ import {
   Heartbeat,
   type HeartbeatResponse,
 } from "../shared/agent-protocol";
-import { NoAnswer, Refused, Unavailable } from "./control-plane";
+import { LOST_BEATS_CHASED, NoAnswer, Refused, Unavailable } from "./control-plane";
 import { type Logger, reason } from "./log";
 import type { Probe } from "./probes/probe";
 import type { Wake } from "./wake";
@@ -194,11 +194,11 @@ export async function runLoop(options: LoopOptions): Promise<void> {
       if (signal.aborted) break;
       connected = false;
       // A beat nobody answered was lost on the way (a blip): the next goes at once, on fresh
-      // connections. A refused connection or an error status backs off.
+      // connections, for the first few. A refused connection or an error status backs off.
       delay =
         error instanceof Refused
           ? backoffDelay(failures, random)
-          : error instanceof NoAnswer
+          : error instanceof NoAnswer && failures < LOST_BEATS_CHASED
             ? 0
             : heartbeatRetryDelay(failures, random);
       failures += 1;

@@ -23,6 +23,7 @@ import { HEARTBEAT_HEDGE_AFTER_LOSS_MS, HEARTBEAT_HEDGE_MS } from "../../shared/
 import {
   type ControlPlaneClient,
   HEARTBEAT_TIMEOUT_MS,
+  LOST_BEATS_CHASED,
   NoAnswer,
   Refused,
   Unavailable,
@@ -62,8 +63,10 @@ export class AgentTransport {
   private httpUntil = 0;
   private lastSentAt = 0;
   private opening: Promise<AgentSocket | string | null> | null = null;
-  /** Whether the last beat went unanswered (NoAnswer). */
-  private lostBeat = false;
+  /** Beats in a row that nobody answered (NoAnswer). */
+  private lostBeats = 0;
+  /** The round trip of answered beats, smoothed. */
+  private smoothedRttMs: number | null = null;
   /** When a beat last got through over HTTP. */
   private httpAnsweredAt = Number.NEGATIVE_INFINITY;
   private keepalive: NodeJS.Timeout | undefined;
@@ -85,22 +88,49 @@ export class AgentTransport {
    * (`hedged`), so a beat lost in a network blip gets through as soon as the network is back.
    */
   async heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
-    // After a beat nobody answered the network is known to lose packets: try more often, so
-    // the first attempt after it is back leaves within a tenth of a second.
-    const everyMs = this.lostBeat ? HEARTBEAT_HEDGE_AFTER_LOSS_MS : HEARTBEAT_HEDGE_MS;
     try {
       const answer = await hedged(
         (n, decided) =>
-          n === 0 ? this.firstAttempt(report, decided) : this.overHttp(report, decided, true),
+          n === 0 ? this.timedFirstAttempt(report, decided) : this.overHttp(report, decided, true),
         isAnswer,
-        { everyMs, withinMs: HEARTBEAT_TIMEOUT_MS, signal },
+        { everyMs: this.hedgeEveryMs(), withinMs: HEARTBEAT_TIMEOUT_MS, signal },
       );
-      this.lostBeat = false;
+      this.lostBeats = 0;
       return answer;
     } catch (error) {
-      this.lostBeat = error instanceof NoAnswer;
+      this.lostBeats = error instanceof NoAnswer ? this.lostBeats + 1 : 0;
       throw error;
     }
+  }
+
+  /**
+   * How long a beat waits for an answer before it goes again on a fresh connection: three
+   * normal round trips (a slow control plane gets no extra load), between 250 and 500 ms. After a
+   * lost beat the network is known to drop packets: every 100 ms, so the first attempt after it
+   * is back leaves at once. After LOST_BEATS_CHASED lost beats in a row the silence is longer
+   * than any blip worth riding out: one attempt per beat, and the loop backs off, so agents do
+   * not pile onto a control plane that is coming back (a 60 s outage left the local one
+   * unable to answer anyone for half a minute while four agents sent ten attempts a second).
+   */
+  private hedgeEveryMs(): number {
+    if (this.lostBeats >= LOST_BEATS_CHASED) return HEARTBEAT_TIMEOUT_MS;
+    if (this.lostBeats > 0) return HEARTBEAT_HEDGE_AFTER_LOSS_MS;
+    // At most half the beat's timeout: one fresh attempt always fits in it.
+    const rtts = 3 * (this.smoothedRttMs ?? 0);
+    return Math.min(HEARTBEAT_TIMEOUT_MS / 2, Math.max(HEARTBEAT_HEDGE_MS, rtts));
+  }
+
+  /** The first attempt, its time to the answer kept (smoothed) for `hedgeEveryMs`. */
+  private async timedFirstAttempt(
+    report: Heartbeat,
+    decided: AbortSignal,
+  ): Promise<HeartbeatResponse> {
+    const startedAt = performance.now();
+    const answer = await this.firstAttempt(report, decided);
+    const rttMs = performance.now() - startedAt;
+    this.smoothedRttMs =
+      this.smoothedRttMs === null ? rttMs : 0.8 * this.smoothedRttMs + 0.2 * rttMs;
+    return answer;
   }
 
   private async firstAttempt(report: Heartbeat, decided: AbortSignal): Promise<HeartbeatResponse> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NoAnswer, Refused, Unavailable } from "../../../agent/control-plane";
+import { LOST_BEATS_CHASED, NoAnswer, Refused, Unavailable } from "../../../agent/control-plane";
 import { createLogger } from "../../../agent/log";
 import {
   BACKOFF_CAP_MS,
@@ -94,6 +94,14 @@ describe("backoff", () => {
     const lost = new NoAnswer("no answer within 1000 ms");
     const { delays } = await script([lost, lost, OK]);
     expect(delays).toEqual([0, 0, 1000]);
+  });
+
+  it("a silence longer than a blip backs off as for an unavailable control plane", async () => {
+    // Chasing every lost beat at once would pile onto a control plane that is coming back.
+    const lost = new NoAnswer("no answer within 1000 ms");
+    const { delays } = await script([...Array(LOST_BEATS_CHASED + 3).fill(lost), OK]);
+    expect(delays.slice(0, LOST_BEATS_CHASED)).toEqual(Array(LOST_BEATS_CHASED).fill(0));
+    expect(delays.slice(LOST_BEATS_CHASED, LOST_BEATS_CHASED + 3)).toEqual([1500, 1500, 1500]);
   });
 
   it("refusals still back off to the 30 s cap (a fix takes a person, not a retry)", async () => {
