@@ -56,7 +56,7 @@ async function slowWritesProxy(target: string): Promise<{ url: string; server: S
 
 let cloudflare: FakeCloudflare | undefined;
 let proxy: Server | undefined;
-const { env, newContext, api } = browserSuite({
+const { env, newContext, fileContext, api } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     const slow = await slowWritesProxy(cloudflare.url);
@@ -83,7 +83,7 @@ describe("the DNS tab in Chromium", () => {
     "puts a refused test's errors next to the wrong fields, in the labels' words",
     async () => {
       const { plane, fleet } = env();
-      const context = await newContext({ viewport: { width: 1366, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1366, height: 900 } });
       const page = await context.newPage();
       await signInNewAdmin(page, plane, ADMIN);
       state.page = page;

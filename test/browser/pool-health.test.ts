@@ -15,7 +15,7 @@ import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need } from "./suite";
 const ADMIN = { username: "health-admin", password: "correct horse battery staple" };
 const DELAY_S = 20;
 
-const { env, newContext, api } = browserSuite({});
+const { env, newContext, fileContext, api } = browserSuite({});
 
 const state: { page?: Page; poolId?: string; activeId?: string; standbyId?: string } = {};
 const adminPage = () => need(state.page, "the signed-in admin's page");
@@ -45,7 +45,7 @@ describe("pool health in Chromium", () => {
     "shows a pool with a ready standby as serving, both members counted",
     async () => {
       const { plane } = env();
-      const context = await newContext({ viewport: { width: 1366, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1366, height: 900 } });
       const page = await context.newPage();
       await signInNewAdmin(page, plane, ADMIN);
       state.page = page;

@@ -24,7 +24,7 @@ const IPS = ["198.51.100.31", "198.51.100.32"] as const;
 
 let cloudflare: FakeCloudflare | undefined;
 let hook: Receiver | undefined;
-const { env, newContext } = browserSuite({
+const { env, newContext, fileContext } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     hook = await startReceiver();
@@ -54,7 +54,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
     "sets up an admin and a pool whose two simulated members come online",
     async () => {
       const { plane, fleet } = env();
-      const context = await newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await signInNewAdmin(page, plane, ADMIN);
       const { users } = await adminApi(plane, "GET", "/api/v1/users");

@@ -13,7 +13,7 @@ import { statRows } from "./stat-rows";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
 const ADMIN = { username: "readability-admin", password: "correct horse battery staple" };
-const { env, newContext, api } = browserSuite({});
+const { env, newContext, fileContext, api } = browserSuite({});
 const state: { page?: Page; memberId?: string } = {};
 
 /** Where an element is on the page; throws, naming it, when it is not laid out. */
@@ -59,7 +59,7 @@ describe("readability in Chromium", () => {
     "shows every column of the HAProxy table at 1366 px, and scrolls it in its own box at 390 px",
     async () => {
       const { plane, fleet } = env();
-      const context = await newContext({ viewport: { width: 1366, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1366, height: 900 } });
       const page = await context.newPage();
       await signInNewAdmin(page, plane, ADMIN);
       state.page = page;

@@ -25,7 +25,7 @@ const DELAY_S = 10;
 const IPS = { a: "198.51.100.71", b: "198.51.100.72" } as const;
 
 let cloudflare: FakeCloudflare | undefined;
-const { env, newContext, api } = browserSuite({
+const { env, newContext, fileContext, api } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     return { cloudflare };
@@ -73,7 +73,7 @@ describe("the traffic view in Chromium", () => {
     "shows frontends, rates and sessions on the arrows and backends, and the favicon's health badge",
     async () => {
       const { plane } = env();
-      const context = await newContext({ viewport: { width: 1366, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1366, height: 900 } });
       const page = await context.newPage();
       await signInNewAdmin(page, plane, ADMIN);
       state.page = page;
