@@ -81,7 +81,14 @@ export default defineConfig({
         },
       },
       // Real HAProxy, nginx, PowerDNS and control planes (wrangler dev), driven from Node.
-      { test: { name: "daemons", include: files.daemons, environment: "node" } },
+      {
+        test: {
+          name: "daemons",
+          include: files.daemons,
+          environment: "node",
+          testTimeout: SLOW_MACHINE_TIMEOUT_MS,
+        },
+      },
       // The dashboard in Debian's Chromium (playwright-core) against a real control plane.
       // One wrangler dev and one Chromium for the files that share them (global-setup.ts).
       {
@@ -89,6 +96,7 @@ export default defineConfig({
           name: "browser",
           include: files.browser,
           environment: "node",
+          testTimeout: SLOW_MACHINE_TIMEOUT_MS,
           globalSetup: ["test/browser/global-setup.ts"],
         },
       },

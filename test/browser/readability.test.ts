@@ -5,6 +5,7 @@
 // tab no chart label sits on the plot (where lines run), no label leaves the drawing (the last
 // time tick read "20:1"), and pointing at a chart or moving along it with the keyboard reads
 // out a point's time and value. Screenshots at 1366 px and 390 px go to test-results/screenshots/.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshot } from "./browser";
@@ -16,11 +17,16 @@ const ADMIN = { username: "readability-admin", password: "correct horse battery 
 const { env, newContext, fileContext, api } = browserSuite({});
 const state: { page?: Page; memberId?: string } = {};
 
-/** Where an element is on the page; throws, naming it, when it is not laid out. */
+/**
+ * Where an element is on the page; fails, naming it, when it is not laid out. A live refresh
+ * may be replacing it at that moment (no box then), so it asks again until the page settles.
+ */
 async function boxOf(locator: Locator, what: string) {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${what} is not on the page`);
-  return box;
+  for (const deadline = Date.now() + POLL.timeout; ; await sleep(POLL.interval)) {
+    const box = await locator.boundingBox();
+    if (box) return box;
+    if (Date.now() > deadline) throw new Error(`${what} is not on the page`);
+  }
 }
 
 /** What a chart draws, in its viewBox's units: the plot's frame and every label's box. */
