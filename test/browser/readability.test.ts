@@ -9,12 +9,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshot } from "./browser";
-import { byTestId, signInNewAdmin } from "./pages";
+import { byTestId } from "./pages";
 import { statRows } from "./stat-rows";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
 const ADMIN = { username: "readability-admin", password: "correct horse battery staple" };
-const { env, newContext, fileContext, api } = browserSuite({});
+const { env, api, signedInPage, phonePage } = browserSuite({});
 const state: { page?: Page; memberId?: string } = {};
 
 /**
@@ -65,9 +65,7 @@ describe("readability in Chromium", () => {
     "shows every column of the HAProxy table at 1366 px, and scrolls it in its own box at 390 px",
     async () => {
       const { plane, fleet } = env();
-      const context = await fileContext({ viewport: { width: 1366, height: 900 } });
-      const page = await context.newPage();
-      await signInNewAdmin(page, plane, ADMIN);
+      const page = await signedInPage(ADMIN);
       state.page = page;
       const { pool } = await api("POST", "/api/v1/pools", {
         name: "edge-readability",
@@ -122,10 +120,7 @@ describe("readability in Chromium", () => {
       expect(addressBox.x + addressBox.width).toBeLessThanOrEqual(frame.x + frame.width + 1);
       await screenshot(page, "haproxy-table-1366");
 
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await context.cookies());
-      const small = await phone.newPage();
-      await small.goto(page.url());
+      const small = await phonePage(page);
       const phoneScroller = small.locator("#stat-backends-scroll");
       await phoneScroller.waitFor({ timeout: LIVE_TIMEOUT_MS });
       await expect
@@ -200,10 +195,7 @@ describe("readability in Chromium", () => {
       await expect.poll(() => readout.innerText(), POLL).not.toBe(last);
       expect(await readout.innerText()).toMatch(/^\d\d:\d\d:\d\d UTC: 42\.5 %$/);
 
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await page.context().cookies());
-      const small = await phone.newPage();
-      await small.goto(page.url());
+      const small = await phonePage(page);
       await small.locator("[data-testid=chart-cpu] svg").waitFor();
       await screenshot(small, "charts-390");
     },

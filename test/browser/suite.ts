@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { adminApi, type ControlPlane, startControlPlane } from "../harness/control-plane.mjs";
 import { AgentFleet } from "./agents";
 import { groupAlive } from "./browser";
+import { type Credentials, signInNewAdmin } from "./pages";
 import { type PlaneRef, root, sharedWorld } from "./shared-world";
 
 export { root };
@@ -53,6 +54,12 @@ export interface Suite<Extra> {
   fileContext(options?: Parameters<Browser["newContext"]>[0]): Promise<BrowserContext>;
   /** A phone-sized, touch context signed in as `page` is, closed when the case ends. */
   phoneContext(page: Page): Promise<BrowserContext>;
+  /** `page` at a phone's width (390 × 844, touch), signed in as `page` is, at `url` (default:
+   * where `page` is); closed when the case ends. */
+  phonePage(page: Page, url?: string): Promise<Page>;
+  /** The page later cases build on (a file context, `width` × 900), signed in as the new admin
+   * `admin`, created on the way. */
+  signedInPage(admin: Credentials, width?: number): Promise<Page>;
   /** The admin API with the bootstrap token. */
   // biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked by the caller
   api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
@@ -147,6 +154,19 @@ export function browserSuite<Extra extends object = {}>(
         hasTouch: true,
         storageState: await page.context().storageState(),
       }),
+    phonePage: async (page, url = page.url()) => {
+      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+      await phone.addCookies(await page.context().cookies());
+      const small = await phone.newPage();
+      await small.goto(url);
+      return small;
+    },
+    signedInPage: async (admin, width = 1366) => {
+      const context = await openContext(fileContexts, { viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await signInNewAdmin(page, env().plane, admin);
+      return page;
+    },
     api: (method, path, body) => adminApi(env().plane, method, path, body),
   };
 }
