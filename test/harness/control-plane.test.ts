@@ -40,23 +40,24 @@ async function start(): Promise<ControlPlane> {
 
 describe("startControlPlane", () => {
   it(
-    "applies the D1 migrations once: a later plane starts with the whole schema without applying them",
+    "starts from the migrated template: no migrations applied at start, yet the whole schema is there",
     async () => {
-      await start(); // applies them, unless an earlier plane already did
-      const later = await start();
-      expect(readFileSync(later.logFile, "utf8")).not.toContain("Migrations to be applied");
+      // The first plane of a run makes the template for the others.
+      if (!existsSync(join(TEMPLATES_DIR, migrationsKey(root)))) await start();
+      const plane = await start();
+      expect(readFileSync(plane.logFile, "utf8")).not.toContain("Migrations to be applied");
       // Every table is there: a pool goes in, with its member, and comes back.
-      const { pool } = await adminApi(later, "POST", "/api/v1/pools", {
+      const { pool } = await adminApi(plane, "POST", "/api/v1/pools", {
         name: "edge-template",
         profile: "haproxy",
         failoverHostname: "lb-template.example.com",
       });
-      await adminApi(later, "POST", `/api/v1/pools/${pool.id}/members`, {
+      await adminApi(plane, "POST", `/api/v1/pools/${pool.id}/members`, {
         name: "edge-a",
         hostname: "edge-a",
         allowedIps: ["127.0.0.1"],
       });
-      const { members } = await adminApi(later, "GET", `/api/v1/pools/${pool.id}/members`);
+      const { members } = await adminApi(plane, "GET", `/api/v1/pools/${pool.id}/members`);
       expect(members.map((member: { name: string }) => member.name)).toEqual(["edge-a"]);
     },
     2 * START_TIMEOUT_MS,
