@@ -56,7 +56,7 @@ async function slowWritesProxy(target: string): Promise<{ url: string; server: S
 
 let cloudflare: FakeCloudflare | undefined;
 let proxy: Server | undefined;
-const { env, api, signedInPage, phonePage } = browserSuite({
+const { env, api, signedInPage, phonePage, enroll } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     const slow = await slowWritesProxy(cloudflare.url);
@@ -92,17 +92,13 @@ describe("the DNS tab in Chromium", () => {
         allowPrivateAddresses: true, // members report documentation addresses
       });
       state.poolId = pool.id;
-      const { member, secret } = await api("POST", `/api/v1/pools/${pool.id}/members`, {
-        name: "edge-dns-a",
-        hostname: "edge-dns-a",
-        allowedIps: ["127.0.0.1"],
-      });
-      fleet.add(member.id, { hostname: "edge-dns-a", secret, publicIp: ACTIVE_IP }).start();
+      const { id, secret } = await enroll(pool.id, "edge-dns-a");
+      fleet.add(id, { hostname: "edge-dns-a", secret, publicIp: ACTIVE_IP }).start();
       await expect
         .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
           timeout: LIVE_TIMEOUT_MS,
         })
-        .toBe(member.id);
+        .toBe(id);
 
       await page.goto(`${plane.url}/pools/${pool.id}/dns`);
       await page.locator("#dns-kind").selectOption("cloudflare");

@@ -15,20 +15,15 @@ import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need } from "./suite";
 const ADMIN = { username: "health-admin", password: "correct horse battery staple" };
 const DELAY_S = 20;
 
-const { env, api, signedInPage, phonePage } = browserSuite({});
+const { env, api, signedInPage, phonePage, enroll } = browserSuite({});
 
 const state: { page?: Page; poolId?: string; activeId?: string; standbyId?: string } = {};
 const adminPage = () => need(state.page, "the signed-in admin's page");
 
 async function member(poolId: string, name: string, priority: number, ip: string) {
-  const { member, secret } = await api("POST", `/api/v1/pools/${poolId}/members`, {
-    name,
-    hostname: name,
-    allowedIps: ["127.0.0.1"],
-    priority,
-  });
-  env().fleet.add(member.id, { hostname: name, secret, publicIp: ip }).start();
-  return member.id as string;
+  const { id, secret } = await enroll(poolId, name, priority);
+  env().fleet.add(id, { hostname: name, secret, publicIp: ip }).start();
+  return id;
 }
 
 describe("pool health in Chromium", () => {

@@ -14,7 +14,7 @@ import { statRows } from "./stat-rows";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
 const ADMIN = { username: "readability-admin", password: "correct horse battery staple" };
-const { env, api, signedInPage, phonePage } = browserSuite({});
+const { env, api, signedInPage, phonePage, enroll } = browserSuite({});
 const state: { page?: Page; memberId?: string } = {};
 
 /**
@@ -74,15 +74,11 @@ describe("readability in Chromium", () => {
         allowPrivateAddresses: true, // members report documentation addresses
         autoFailover: false,
       });
-      const { member, secret } = await api("POST", `/api/v1/pools/${pool.id}/members`, {
-        name: "edge-read",
-        hostname: "edge-read",
-        allowedIps: ["127.0.0.1"],
-      });
+      const member = await enroll(pool.id, "edge-read");
       state.memberId = member.id;
       const agent = fleet.add(member.id, {
         hostname: "edge-read",
-        secret,
+        secret: member.secret,
         publicIp: "198.51.100.51",
       });
       // Long names and big figures: the widest a real table gets.

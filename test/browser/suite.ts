@@ -60,6 +60,9 @@ export interface Suite<Extra> {
   /** The page later cases build on (a file context, `width` × 900), signed in as the new admin
    * `admin`, created on the way. */
   signedInPage(admin: Credentials, width?: number): Promise<Page>;
+  /** A member of `poolId` enrolled through the API, named and hostnamed `name`, allowed from
+   * 127.0.0.1; its id and enrollment secret. */
+  enroll(poolId: string, name: string, priority?: number): Promise<{ id: string; secret: string }>;
   /** The admin API with the bootstrap token. */
   // biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked by the caller
   api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
@@ -166,6 +169,20 @@ export function browserSuite<Extra extends object = {}>(
       const page = await context.newPage();
       await signInNewAdmin(page, env().plane, admin);
       return page;
+    },
+    enroll: async (poolId, name, priority) => {
+      const { member, secret } = await adminApi(
+        env().plane,
+        "POST",
+        `/api/v1/pools/${poolId}/members`,
+        {
+          name,
+          hostname: name,
+          allowedIps: ["127.0.0.1"],
+          ...(priority === undefined ? {} : { priority }),
+        },
+      );
+      return { id: member.id as string, secret: secret as string };
     },
     api: (method, path, body) => adminApi(env().plane, method, path, body),
   };

@@ -25,7 +25,7 @@ const DELAY_S = 10;
 const IPS = { a: "198.51.100.71", b: "198.51.100.72" } as const;
 
 let cloudflare: FakeCloudflare | undefined;
-const { env, api, signedInPage, phonePage } = browserSuite({
+const { env, api, signedInPage, phonePage, enroll } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     return { cloudflare };
@@ -47,14 +47,8 @@ const TABLE = () =>
   ]);
 
 async function member(poolId: string, name: string, priority: number, ip: string) {
-  const created = await api("POST", `/api/v1/pools/${poolId}/members`, {
-    name,
-    hostname: name,
-    allowedIps: ["127.0.0.1"],
-    priority,
-  });
-  const id = created.member.id as string;
-  enrolled.set(id, { hostname: name, secret: created.secret, publicIp: ip });
+  const { id, secret } = await enroll(poolId, name, priority);
+  enrolled.set(id, { hostname: name, secret, publicIp: ip });
   startAgent(id);
   return id;
 }
