@@ -88,7 +88,14 @@ describe("the migrated D1 template", () => {
     const changed = migrationsKey(repo);
     expect(changed).not.toBe(before);
     writeFileSync(join(repo, "migrations", "9998_added.sql"), "SELECT 1;\n");
-    expect(migrationsKey(repo)).not.toBe(changed);
+    const added = migrationsKey(repo);
+    expect(added).not.toBe(changed);
+    // The installer tests' copies point [assets] elsewhere: the same D1, the same template.
+    const toml = readFileSync(join(repo, "wrangler.toml"), "utf8");
+    const pointed = toml.replace(/^directory = .*$/m, `directory = "${repo}/assets"`);
+    expect(pointed).not.toBe(toml);
+    writeFileSync(join(repo, "wrangler.toml"), pointed);
+    expect(migrationsKey(repo)).toBe(added);
   });
 
   it("is built once for planes starting together, and a failed build leaves none behind", async () => {
