@@ -7,6 +7,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_ADMIN_TOKEN } from "./test/constants.ts";
 import { testFilesByProject } from "./test/vitest/projects.ts";
+import LongestFirstSequencer from "./test/vitest/sequencer.ts";
 
 // wrangler.toml's [assets] directory (the agent bundle) must exist before the Worker starts, and
 // the installer tests download the bundle built from the current sources. A build that fails
@@ -37,6 +38,9 @@ export default defineConfig({
     maxWorkers: availableParallelism() + 1,
     // The per-project timing table; .ci/run prints it before its closing line.
     reporters: ["default", "./test/vitest/durations-reporter.ts"],
+    // Longest files first across the browser and daemons projects, then worker, then unit
+    // (vitest's own order runs the projects one after another by name): test/vitest/run-order.ts.
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         plugins: [
@@ -92,6 +96,7 @@ export default defineConfig({
           name: "browser",
           include: files.browser,
           environment: "node",
+          testTimeout: SLOW_MACHINE_TIMEOUT_MS,
           globalSetup: ["test/browser/global-setup.ts"],
         },
       },

@@ -29,7 +29,7 @@ const DELAY_S = 3;
 /** How long the simulated agent takes over the job the jobs page queues. */
 const JOB_RUN_MS = 4_000;
 
-const { env, newContext, phoneContext } = browserSuite({
+const { env, newContext, fileContext, phoneContext } = browserSuite({
   // First-run setup needs a control plane without users.
   ownPlane: { tempPrefix: "baton-browser-" },
 });
@@ -73,7 +73,7 @@ describe("dashboard in Chromium", () => {
     "first-run setup with the bootstrap token creates the first admin and signs them in",
     async () => {
       const { plane } = env();
-      const context = await newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
 
       const res = await page.goto(`${plane.url}/setup`);

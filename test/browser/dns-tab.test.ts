@@ -14,7 +14,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { type FakeCloudflare, startFakeCloudflare } from "../worker/dns/fakes/cloudflare-api";
 import { screenshot } from "./browser";
-import { byTestId, confirmClick, flash, signInNewAdmin } from "./pages";
+import { byTestId, confirmClick, flash } from "./pages";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
 const ADMIN = { username: "dns-tab-admin", password: "correct horse battery staple" };
@@ -56,7 +56,7 @@ async function slowWritesProxy(target: string): Promise<{ url: string; server: S
 
 let cloudflare: FakeCloudflare | undefined;
 let proxy: Server | undefined;
-const { env, newContext, api } = browserSuite({
+const { env, api, signedInPage, phonePage, enroll } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     const slow = await slowWritesProxy(cloudflare.url);
@@ -83,9 +83,7 @@ describe("the DNS tab in Chromium", () => {
     "puts a refused test's errors next to the wrong fields, in the labels' words",
     async () => {
       const { plane, fleet } = env();
-      const context = await newContext({ viewport: { width: 1366, height: 900 } });
-      const page = await context.newPage();
-      await signInNewAdmin(page, plane, ADMIN);
+      const page = await signedInPage(ADMIN);
       state.page = page;
       const { pool } = await api("POST", "/api/v1/pools", {
         name: "edge-dns-tab",
@@ -94,17 +92,13 @@ describe("the DNS tab in Chromium", () => {
         allowPrivateAddresses: true, // members report documentation addresses
       });
       state.poolId = pool.id;
-      const { member, secret } = await api("POST", `/api/v1/pools/${pool.id}/members`, {
-        name: "edge-dns-a",
-        hostname: "edge-dns-a",
-        allowedIps: ["127.0.0.1"],
-      });
-      fleet.add(member.id, { hostname: "edge-dns-a", secret, publicIp: ACTIVE_IP }).start();
+      const { id, secret } = await enroll(pool.id, "edge-dns-a");
+      fleet.add(id, { hostname: "edge-dns-a", secret, publicIp: ACTIVE_IP }).start();
       await expect
         .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
           timeout: LIVE_TIMEOUT_MS,
         })
-        .toBe(member.id);
+        .toBe(id);
 
       await page.goto(`${plane.url}/pools/${pool.id}/dns`);
       await page.locator("#dns-kind").selectOption("cloudflare");
@@ -158,11 +152,8 @@ describe("the DNS tab in Chromium", () => {
       expect(await byTestId(page, "dns-form-test-result").innerText()).toContain("API address");
       expect(await page.locator("main").innerText()).not.toMatch(INTERNAL_PATH);
 
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await page.context().cookies());
-      const small = await phone.newPage();
       // The page shown is the answer to the refused POST: open the tab itself.
-      await small.goto(`${env().plane.url}/pools/${state.poolId}/dns`);
+      const small = await phonePage(page, `${env().plane.url}/pools/${state.poolId}/dns`);
       await small.locator("#dns-kind").selectOption("cloudflare");
       await field(small, "cloudflare.zoneId").fill("not-a-zone-id");
       await byTestId(small, "dns-test-form").click();
@@ -201,10 +192,7 @@ describe("the DNS tab in Chromium", () => {
       expect(await byTestId(page, "dns-actual-match").innerText()).toBe("matches what Baton wants");
       await screenshot(page, "dns-after-save-1366");
 
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await page.context().cookies());
-      const small = await phone.newPage();
-      await small.goto(page.url());
+      const small = await phonePage(page);
       await byTestId(small, "dns-actual").waitFor();
       await screenshot(small, "dns-after-save-390");
     },

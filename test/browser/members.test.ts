@@ -28,7 +28,7 @@ const ADMIN = { username: "members-admin", password: "correct horse battery stap
 const VIEWER = { username: "members-viewer", password: "viewer passphrase 42" };
 const AGENT_IP = "127.0.0.1";
 
-const { env, newContext, phoneContext, api } = browserSuite({});
+const { env, newContext, fileContext, phoneContext, api } = browserSuite({});
 
 /** What the cases share, filled in as they go. */
 const state: {
@@ -115,7 +115,7 @@ describe("member workspace in Chromium", () => {
     "signs an admin in and creates a pool with one beating member",
     async () => {
       const { plane, fleet } = env();
-      const context = await newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1280, height: 900 } });
       await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: plane.url });
       const page = await context.newPage();
       await signInNewAdmin(page, plane, ADMIN);

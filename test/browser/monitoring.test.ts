@@ -62,7 +62,7 @@ async function enroll(cp: PlaneRef, poolId: string, hostname: string) {
   return { id: member.id as string, secret: secret as string };
 }
 
-const { env, newContext, phoneContext } = browserSuite({
+const { env, fileContext, phoneContext } = browserSuite({
   // The shared control plane samples every 2 s (SHARED_PLANE_VARS in shared-world.ts).
   startTimeoutMs: 210_000,
   // A pool with a simulated member and the real bundled agent, both beating from the start.
@@ -148,7 +148,7 @@ describe("the Monitoring tab in Chromium", () => {
         .toBeGreaterThanOrEqual(3);
       expect(fleet.failures(), "heartbeats the control plane refused").toEqual([]);
 
-      const context = await newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await page.goto(`${plane.url}/members/${simId}/monitoring`);
       expect(new URL(page.url()).pathname).toBe("/login");

@@ -9,35 +9,21 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshot } from "./browser";
-import { byTestId, signInNewAdmin } from "./pages";
+import { byTestId } from "./pages";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need } from "./suite";
 
 const ADMIN = { username: "health-admin", password: "correct horse battery staple" };
 const DELAY_S = 20;
 
-const { env, newContext, api } = browserSuite({});
+const { env, api, signedInPage, phonePage, enroll } = browserSuite({});
 
 const state: { page?: Page; poolId?: string; activeId?: string; standbyId?: string } = {};
 const adminPage = () => need(state.page, "the signed-in admin's page");
 
-/** The page `page` shows, opened at a phone's width by the same user. */
-async function phonePage(page: Page): Promise<Page> {
-  const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-  await phone.addCookies(await page.context().cookies());
-  const small = await phone.newPage();
-  await small.goto(page.url());
-  return small;
-}
-
 async function member(poolId: string, name: string, priority: number, ip: string) {
-  const { member, secret } = await api("POST", `/api/v1/pools/${poolId}/members`, {
-    name,
-    hostname: name,
-    allowedIps: ["127.0.0.1"],
-    priority,
-  });
-  env().fleet.add(member.id, { hostname: name, secret, publicIp: ip }).start();
-  return member.id as string;
+  const { id, secret } = await enroll(poolId, name, priority);
+  env().fleet.add(id, { hostname: name, secret, publicIp: ip }).start();
+  return id;
 }
 
 describe("pool health in Chromium", () => {
@@ -45,9 +31,7 @@ describe("pool health in Chromium", () => {
     "shows a pool with a ready standby as serving, both members counted",
     async () => {
       const { plane } = env();
-      const context = await newContext({ viewport: { width: 1366, height: 900 } });
-      const page = await context.newPage();
-      await signInNewAdmin(page, plane, ADMIN);
+      const page = await signedInPage(ADMIN);
       state.page = page;
       const { pool } = await api("POST", "/api/v1/pools", {
         name: "edge-health",

@@ -29,7 +29,7 @@ const ADMIN = { username: "history-admin", password: "correct horse battery stap
 const VIEWER = { username: "auditor", password: "auditor passphrase 42" };
 const HOSTNAME = "lb-history.example.com";
 
-const { env, newContext, phoneContext } = browserSuite({
+const { env, fileContext, phoneContext } = browserSuite({
   // First-run setup, and "the last admin" on the Users page: no other file's users.
   ownPlane: { tempPrefix: "baton-history-" },
 });
@@ -93,7 +93,7 @@ describe("pool history and admin pages in Chromium", () => {
     "creates a pool through the New pool form, a bad hostname first",
     async () => {
       const { plane } = env();
-      const context = await newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await fileContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await completeSetup(page, plane, ADMIN);
       state.page = page;

@@ -10,7 +10,7 @@ import { adminApi } from "../harness/control-plane.mjs";
 import { type Receiver, startReceiver } from "../worker/alerts/receiver";
 import { type FakeCloudflare, startFakeCloudflare } from "../worker/dns/fakes/cloudflare-api";
 import { screenshot } from "./browser";
-import { byTestId, confirmClick, flash, path, signIn, signInNewAdmin } from "./pages";
+import { byTestId, confirmClick, flash, path, signIn } from "./pages";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, POLL } from "./suite";
 
 const ADMIN = { username: "dns-admin", password: "correct horse battery staple" };
@@ -24,7 +24,7 @@ const IPS = ["198.51.100.31", "198.51.100.32"] as const;
 
 let cloudflare: FakeCloudflare | undefined;
 let hook: Receiver | undefined;
-const { env, newContext } = browserSuite({
+const { env, newContext, signedInPage } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     hook = await startReceiver();
@@ -54,9 +54,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
     "sets up an admin and a pool whose two simulated members come online",
     async () => {
       const { plane, fleet } = env();
-      const context = await newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      await signInNewAdmin(page, plane, ADMIN);
+      const page = await signedInPage(ADMIN, 1280);
       const { users } = await adminApi(plane, "GET", "/api/v1/users");
       state.userId = users.find(
         (user: { username: string }) => user.username === ADMIN.username,

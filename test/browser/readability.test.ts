@@ -5,22 +5,28 @@
 // tab no chart label sits on the plot (where lines run), no label leaves the drawing (the last
 // time tick read "20:1"), and pointing at a chart or moving along it with the keyboard reads
 // out a point's time and value. Screenshots at 1366 px and 390 px go to test-results/screenshots/.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshot } from "./browser";
-import { byTestId, signInNewAdmin } from "./pages";
+import { byTestId } from "./pages";
 import { statRows } from "./stat-rows";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
 const ADMIN = { username: "readability-admin", password: "correct horse battery staple" };
-const { env, newContext, api } = browserSuite({});
+const { env, api, signedInPage, phonePage, enroll } = browserSuite({});
 const state: { page?: Page; memberId?: string } = {};
 
-/** Where an element is on the page; throws, naming it, when it is not laid out. */
+/**
+ * Where an element is on the page; fails, naming it, when it is not laid out. A live refresh
+ * may be replacing it at that moment (no box then), so it asks again until the page settles.
+ */
 async function boxOf(locator: Locator, what: string) {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${what} is not on the page`);
-  return box;
+  for (const deadline = Date.now() + POLL.timeout; ; await sleep(POLL.interval)) {
+    const box = await locator.boundingBox();
+    if (box) return box;
+    if (Date.now() > deadline) throw new Error(`${what} is not on the page`);
+  }
 }
 
 /** What a chart draws, in its viewBox's units: the plot's frame and every label's box. */
@@ -59,9 +65,7 @@ describe("readability in Chromium", () => {
     "shows every column of the HAProxy table at 1366 px, and scrolls it in its own box at 390 px",
     async () => {
       const { plane, fleet } = env();
-      const context = await newContext({ viewport: { width: 1366, height: 900 } });
-      const page = await context.newPage();
-      await signInNewAdmin(page, plane, ADMIN);
+      const page = await signedInPage(ADMIN);
       state.page = page;
       const { pool } = await api("POST", "/api/v1/pools", {
         name: "edge-readability",
@@ -70,15 +74,11 @@ describe("readability in Chromium", () => {
         allowPrivateAddresses: true, // members report documentation addresses
         autoFailover: false,
       });
-      const { member, secret } = await api("POST", `/api/v1/pools/${pool.id}/members`, {
-        name: "edge-read",
-        hostname: "edge-read",
-        allowedIps: ["127.0.0.1"],
-      });
+      const member = await enroll(pool.id, "edge-read");
       state.memberId = member.id;
       const agent = fleet.add(member.id, {
         hostname: "edge-read",
-        secret,
+        secret: member.secret,
         publicIp: "198.51.100.51",
       });
       // Long names and big figures: the widest a real table gets.
@@ -116,10 +116,7 @@ describe("readability in Chromium", () => {
       expect(addressBox.x + addressBox.width).toBeLessThanOrEqual(frame.x + frame.width + 1);
       await screenshot(page, "haproxy-table-1366");
 
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await context.cookies());
-      const small = await phone.newPage();
-      await small.goto(page.url());
+      const small = await phonePage(page);
       const phoneScroller = small.locator("#stat-backends-scroll");
       await phoneScroller.waitFor({ timeout: LIVE_TIMEOUT_MS });
       await expect
@@ -194,10 +191,7 @@ describe("readability in Chromium", () => {
       await expect.poll(() => readout.innerText(), POLL).not.toBe(last);
       expect(await readout.innerText()).toMatch(/^\d\d:\d\d:\d\d UTC: 42\.5 %$/);
 
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await page.context().cookies());
-      const small = await phone.newPage();
-      await small.goto(page.url());
+      const small = await phonePage(page);
       await small.locator("[data-testid=chart-cpu] svg").waitFor();
       await screenshot(small, "charts-390");
     },

@@ -13,7 +13,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { type FakeCloudflare, startFakeCloudflare } from "../worker/dns/fakes/cloudflare-api";
 import { screenshot } from "./browser";
-import { byTestId, markNoReload, signInNewAdmin, stillSameDocument } from "./pages";
+import { byTestId, markNoReload, stillSameDocument } from "./pages";
 import { statRows } from "./stat-rows";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need, POLL } from "./suite";
 
@@ -25,7 +25,7 @@ const DELAY_S = 10;
 const IPS = { a: "198.51.100.71", b: "198.51.100.72" } as const;
 
 let cloudflare: FakeCloudflare | undefined;
-const { env, newContext, api } = browserSuite({
+const { env, api, signedInPage, phonePage, enroll } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     return { cloudflare };
@@ -47,14 +47,8 @@ const TABLE = () =>
   ]);
 
 async function member(poolId: string, name: string, priority: number, ip: string) {
-  const created = await api("POST", `/api/v1/pools/${poolId}/members`, {
-    name,
-    hostname: name,
-    allowedIps: ["127.0.0.1"],
-    priority,
-  });
-  const id = created.member.id as string;
-  enrolled.set(id, { hostname: name, secret: created.secret, publicIp: ip });
+  const { id, secret } = await enroll(poolId, name, priority);
+  enrolled.set(id, { hostname: name, secret, publicIp: ip });
   startAgent(id);
   return id;
 }
@@ -73,9 +67,7 @@ describe("the traffic view in Chromium", () => {
     "shows frontends, rates and sessions on the arrows and backends, and the favicon's health badge",
     async () => {
       const { plane } = env();
-      const context = await newContext({ viewport: { width: 1366, height: 900 } });
-      const page = await context.newPage();
-      await signInNewAdmin(page, plane, ADMIN);
+      const page = await signedInPage(ADMIN);
       state.page = page;
       const { pool } = await api("POST", "/api/v1/pools", {
         name: "edge-traffic",
@@ -137,10 +129,7 @@ describe("the traffic view in Chromium", () => {
       expect(await stillSameDocument(page), "the page reloaded").toBe(true);
       await screenshot(page, "traffic-view-1366");
 
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await context.cookies());
-      const small = await phone.newPage();
-      await small.goto(page.url());
+      const small = await phonePage(page);
       await small
         .locator("[data-testid=flow-frontend]")
         .first()
@@ -204,10 +193,7 @@ describe("the traffic view in Chromium", () => {
       });
       await health.waitFor({ timeout: DELAY_S * 1000 + LIVE_TIMEOUT_MS });
       await screenshot(page, "lost-redundancy-1366");
-      const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
-      await phone.addCookies(await page.context().cookies());
-      const small = await phone.newPage();
-      await small.goto(page.url());
+      const small = await phonePage(page);
       await small
         .locator("[data-testid=pool-health][data-health=degraded]", {
           hasText: "No standby is ready",

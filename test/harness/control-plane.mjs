@@ -1,9 +1,10 @@
 // A throwaway local control plane: `wrangler dev` on 127.0.0.1, a free port and a fresh temp
-// directory (never the developer's .wrangler/ or .dev.vars), with its D1 migrations applied
-// first. wrangler runs on a snapshot of the sources copied there, so edits made meanwhile do not
-// reload the Worker mid-run. Children are spawned detached (each its own process group) and
-// stopped by process group; the temp directory is removed on stop. Used by the end-to-end tests
-// (test/e2e) and the benchmarks (bench/); plain JavaScript, types in control-plane.d.mts.
+// directory (never the developer's .wrangler/ or .dev.vars), its D1 state copied from one with
+// every migration applied (migrated-state.mjs: applied once, not per plane). wrangler runs on a
+// snapshot of the sources copied there, so edits made meanwhile do not reload the Worker mid-run.
+// Children are spawned detached (each its own process group) and stopped by process group; the
+// temp directory is removed on stop. Used by the end-to-end tests (test/e2e) and the benchmarks
+// (bench/); plain JavaScript, types in control-plane.d.mts.
 // `runtime: "workerd"` serves the same Worker from workerd without wrangler's dev proxy in front
 // (workerd-server.mjs): wrangler's deploy bundle, the same bindings and migrated local state.
 // "workerd-direct" also skips Miniflare's entry worker: callers must send CF-Connecting-IP.
@@ -24,6 +25,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { migratedState } from "./migrated-state.mjs";
 import { signalGroup, stopGroup } from "./process-group.mjs";
 
 /** What `wrangler dev` needs from the repository; node_modules is linked, not copied. */
@@ -209,8 +211,12 @@ export async function startControlPlane(root, options = {}) {
         });
       });
     };
-    if ((await runWrangler(["d1", "migrations", "apply", "DB", "--local", ...persist])) !== 0)
-      throw new SetupError(`applying D1 migrations failed: ${failureLine(logFile)}`);
+    const template = await migratedState(root, async (into) => {
+      const apply = ["d1", "migrations", "apply", "DB", "--local", "--persist-to", into];
+      if ((await runWrangler(apply)) !== 0)
+        throw new SetupError(`applying D1 migrations failed: ${failureLine(logFile)}`);
+    });
+    cpSync(template, state, { recursive: true });
     const bundleDir = join(dir, "bundle");
     if (
       runtime !== "wrangler" &&
