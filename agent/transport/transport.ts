@@ -9,6 +9,8 @@ import {
   FiredSchedule,
   type FireSchedule,
   type HaproxyStatReport,
+  HEARTBEAT_HEDGE_AFTER_LOSS_MS,
+  HEARTBEAT_HEDGE_MS,
   type Heartbeat,
   HeartbeatResponse,
   type JobAck,
@@ -19,7 +21,6 @@ import {
   type SocketPush,
   type Transport,
 } from "../../shared/agent-protocol";
-import { HEARTBEAT_HEDGE_AFTER_LOSS_MS, HEARTBEAT_HEDGE_MS } from "../../shared/protocol";
 import {
   type ControlPlaneClient,
   HEARTBEAT_TIMEOUT_MS,

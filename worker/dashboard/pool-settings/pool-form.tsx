@@ -40,7 +40,7 @@ export function PoolForm(props: { csrf: string; state: FormState }) {
         type="number"
         state={state}
         value={FAILOVER_DELAY_S.default}
-        hint={`How long the active may stay silent before traffic moves: ${FAILOVER_DELAY_S.min} to ${FAILOVER_DELAY_S.max} s Under 6 s members beat faster (a sixth of the delay) so a short network blip does not move traffic.`}
+        hint={`How long the active may stay silent before traffic moves: ${FAILOVER_DELAY_S.min} to ${FAILOVER_DELAY_S.max} s. Under 6 s, members beat faster (a sixth of the delay) so a brief network blip does not move traffic.`}
       />
       <Checkbox
         name="autoFailover"

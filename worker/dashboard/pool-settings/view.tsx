@@ -55,7 +55,7 @@ export function PoolSettingsForm(props: {
           type="number"
           state={state}
           value={pool.failoverDelayS}
-          hint={`How long the active may stay silent before a standby takes over: ${FAILOVER_DELAY_S.min}–${FAILOVER_DELAY_S.max} s Under 6 s members beat faster (a sixth of the delay) so a short network blip does not move traffic.`}
+          hint={`How long the active may stay silent before a standby takes over: ${FAILOVER_DELAY_S.min}–${FAILOVER_DELAY_S.max} s. Under 6 s, members beat faster (a sixth of the delay) so a brief network blip does not move traffic.`}
         />
         <Radios
           name="autoFailover"
