@@ -8,7 +8,7 @@ import type { MemberRow } from "../../db/schema/members";
 import type { PoolRow } from "../../db/schema/pools";
 import { policyOf } from "../../failover/inputs";
 import { type PoolHealth, poolHealth } from "../../failover/pool-health";
-import { type Liveness, memberStanding } from "../../failover/standing";
+import { type Liveness, type MemberStanding, memberStanding } from "../../failover/standing";
 import { type MemberParity, parityOf } from "../balancer/parity";
 import { configDiffers } from "./config-differs";
 import { type BeatCell, beatBar } from "./heartbeat-bar";
@@ -22,18 +22,11 @@ export type { Liveness };
  */
 export type Tone = "active" | "ready" | "not-ready" | "late" | "failing" | "offline";
 
-export interface MemberView {
+/** Where the member stands in failover's own terms (`serving`, `late`: see MemberStanding), and more. */
+export interface MemberView extends Omit<MemberStanding, "failoverMember"> {
   id: string;
   name: string;
   hostname: string;
-  role: "active" | "standby";
-  liveness: Liveness;
-  ready: boolean;
-  notReadyReasons: string[];
-  /** Heard from within the failover delay, its service up and its frontend serving. */
-  serving: boolean;
-  /** Online, but silent for more than half the failover delay: failover may be near. */
-  late: boolean;
   tone: Tone;
   priority: number;
   draining: boolean;
