@@ -200,20 +200,30 @@ export async function startControlPlane(root, options = {}) {
       cpSync(join(root, name), join(src, name), { recursive: true });
     symlinkSync(join(root, "node_modules"), join(src, "node_modules"), "dir");
     const persist = ["--persist-to", state];
-    /** Runs one wrangler command to its end; its exit status (1 when killed at the timeout). */
+    /** Runs one wrangler command to its end: its exit status, or "timeout" when it was killed. */
     const runWrangler = (args) => {
       const child = spawnTracked(args);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => signalGroup(child.pid, "SIGKILL"), MIGRATE_TIMEOUT_MS);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          signalGroup(child.pid, "SIGKILL");
+        }, MIGRATE_TIMEOUT_MS);
         child.on("exit", (code) => {
           clearTimeout(timer);
-          resolve(code ?? 1);
+          resolve(timedOut ? "timeout" : (code ?? 1));
         });
       });
     };
     const template = await migratedState(root, async (into) => {
       const apply = ["d1", "migrations", "apply", "DB", "--local", "--persist-to", into];
-      if ((await runWrangler(apply)) !== 0)
+      const status = await runWrangler(apply);
+      // A loaded machine shows as a timeout, not as wrangler's last (unrelated) line.
+      if (status === "timeout")
+        throw new SetupError(
+          `applying D1 migrations did not finish within ${MIGRATE_TIMEOUT_MS / 1000} s (a loaded machine?)`,
+        );
+      if (status !== 0)
         throw new SetupError(`applying D1 migrations failed: ${failureLine(logFile)}`);
     });
     cpSync(template, state, { recursive: true });
