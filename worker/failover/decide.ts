@@ -115,6 +115,9 @@ export function servingProblem(member: FailoverMember): string | null {
   return null;
 }
 
+/** The reason a member silent for the failover delay is not ready. */
+export const HEARTBEAT_LOST_REASON = "no heartbeat within the failover delay";
+
 /**
  * Every reason the member may not take traffic now, in words a person can act on; empty when
  * it is ready. The one rule of readiness: failover, the API and the dashboard all read it here.
@@ -132,7 +135,7 @@ export function notReadyReasons(
   if (member.draining) reasons.push("draining");
   const failure = failureOf(member, policy, now);
   if (member.lastHeartbeatAt === null) reasons.push("never seen");
-  else if (failure === "heartbeat_lost") reasons.push("no heartbeat within the failover delay");
+  else if (failure === "heartbeat_lost") reasons.push(HEARTBEAT_LOST_REASON);
   const service = policy.monitoredService;
   if (service && failure !== "heartbeat_lost" && member.lastHeartbeatAt !== null) {
     const state = member.services[service];

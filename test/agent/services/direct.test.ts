@@ -4,6 +4,7 @@
  * stop. The same cases run for both daemons.
  */
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../agent/log";
@@ -37,9 +38,27 @@ const BROKEN = { haproxy: "\nfrontend\n", nginx: "\nthis_is_not_a_directive on;\
 
 const UNUSED = { binary: "/nonexistent/bin/none", configFile: "/nonexistent/none.conf" };
 
-async function get(port: number): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) });
-  return response.text();
+/**
+ * One request on a connection of its own: a kept-alive one would reach a stopping daemon's worker,
+ * which finishes the connections it has (a graceful stop) after its master is gone.
+ */
+function get(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port, path: "/", agent: false, timeout: 2_000 },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve(body));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`GET :${port}/ timed out`)));
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 describe.each(["haproxy", "nginx"] as const)("DirectServiceManager with %s", (service) => {
