@@ -138,15 +138,32 @@ async function ensureLive(lab, pool) {
 
 /** Checks after a rollout that must succeed: files and heartbeats on its revision. */
 async function landedProblems(lab, pool, rollout, expectedText) {
-  const failures = rolloutProblems(rollout, "succeeded");
-  const differing = filesDiffering(filesOf(pool), expectedText);
-  if (differing.length)
-    failures.push(
-      `${differing.join(", ")}: file differs from revision ${rollout.revision}'s render`,
-    );
-  const stale = await reportsOtherThan(lab, pool, sha256(expectedText));
+  const what = `file differs from revision ${rollout.revision}'s render`;
+  return [
+    ...rolloutProblems(rollout, "succeeded"),
+    ...(await filesOtherThan(lab, pool, expectedText, what)),
+  ];
+}
+
+/** Members whose file on disk (`what` says why that is wrong) or reported file is not `text`. */
+async function filesOtherThan(lab, pool, text, what) {
+  const failures = [];
+  const differing = filesDiffering(filesOf(pool), text);
+  if (differing.length) failures.push(`${differing.join(", ")}: ${what}`);
+  const stale = await reportsOtherThan(lab, pool, sha256(text));
   if (stale.length) failures.push(`${stale.join(", ")}: heartbeat reports another file`);
   return failures;
+}
+
+/**
+ * Rolls `revision` out while requests go to every member, and checks it landed as `text`: the
+ * run's failures, its steps once they settled, and how many direct requests were sent.
+ */
+async function rollOutAndLand(lab, pool, revision, text) {
+  const { rollout, memberErrors, requests } = await rollOutUnderTraffic(lab, pool, revision);
+  const failures = [...memberErrors, ...(await landedProblems(lab, pool, rollout, text))];
+  await sleep(1000);
+  return { failures, steps: await stepsOf(lab, rollout), requests };
 }
 
 /** A rolling rollout of a new revision over both members while the client runs. */
@@ -162,10 +179,7 @@ function rolling(id, poolKind) {
       const revision = await putModel(lab, pool);
       const text = await renderOf(lab, pool, revision);
       const t0 = Date.now();
-      const { rollout, memberErrors, requests } = await rollOutUnderTraffic(lab, pool, revision);
-      const failures = [...memberErrors, ...(await landedProblems(lab, pool, rollout, text))];
-      await sleep(1000);
-      const steps = await stepsOf(lab, rollout);
+      const { failures, steps, requests } = await rollOutAndLand(lab, pool, revision, text);
       return {
         t0,
         oldIp: active.ip,
@@ -202,11 +216,8 @@ function badStandby(id, title, bad) {
         ...traffic.errorsOf([active.role]),
         ...rolloutProblems(rollout, "stopped at the standby"),
       ];
-      const differing = filesDiffering(filesOf(pool), liveText);
-      if (differing.length)
-        failures.push(`${differing.join(", ")}: file is not the live revision ${live}'s`);
-      const stale = await reportsOtherThan(lab, pool, sha256(liveText));
-      if (stale.length) failures.push(`${stale.join(", ")}: heartbeat reports another file`);
+      const what = `file is not the live revision ${live}'s`;
+      failures.push(...(await filesOtherThan(lab, pool, liveText, what)));
       if ((await liveRevision(lab, pool)) !== live) failures.push("the live revision changed");
       await sleep(1000);
       const failed = rollout.steps.find((step) => step.status === "failed");
@@ -250,13 +261,8 @@ export const ROLLOUT_FAULTS = [
         throw new Error(`the rollout before the rollback failed: ${setup.join("; ")}`);
       const previousText = await renderOf(lab, pool, previous);
       const t0 = Date.now();
-      const { rollout, memberErrors, requests } = await rollOutUnderTraffic(lab, pool, previous);
-      const failures = [
-        ...memberErrors,
-        ...(await landedProblems(lab, pool, rollout, previousText)),
-      ];
-      await sleep(1000);
-      const steps = await stepsOf(lab, rollout);
+      const landed = await rollOutAndLand(lab, pool, previous, previousText);
+      const { failures, steps, requests } = landed;
       return {
         t0,
         oldIp: active.ip,
