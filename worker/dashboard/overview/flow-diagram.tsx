@@ -1,6 +1,6 @@
 import { clip, dnsLabel } from "../common/labels";
 import { MemberLane, NoActiveLane } from "./flow-lane";
-import { Box } from "./flow-parts";
+import { ArrowMarker, Box } from "./flow-parts";
 import { flowPath } from "./flow-path";
 import type { PoolView, ServedView } from "./pool-view";
 
@@ -31,19 +31,7 @@ function ClientsAndDns({ view }: { view: PoolView }) {
       role="img"
       aria-label={`Clients to ${view.hostname} (${dnsLabel(view.dns)}; ${served})`}
     >
-      <defs>
-        <marker
-          id="arrow"
-          viewBox="0 0 10 10"
-          refX="9"
-          refY="5"
-          markerWidth="6"
-          markerHeight="6"
-          orient="auto"
-        >
-          <path d="M0,0 L10,5 L0,10 z" class="arrowhead" />
-        </marker>
-      </defs>
+      <ArrowMarker id="arrow" />
       <g class="node tone-neutral">
         <Box x={130} y={8} w={100} h={30} />
         <text x={180} y={28} text-anchor="middle" class="strong">

@@ -1,5 +1,5 @@
 import { MemberBox, memberBoxHeight } from "./flow-member";
-import { LANE_WIDTH } from "./flow-parts";
+import { ArrowMarker, LANE_WIDTH } from "./flow-parts";
 import { FLOW_PATH_LABEL, type FlowPath } from "./flow-path";
 import {
   Backends,
@@ -128,19 +128,7 @@ export function MemberLane(props: {
         role="img"
         aria-label={laneSummary(member, path)}
       >
-        <defs>
-          <marker
-            id={`arrow-${member.id}`}
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerWidth="6"
-            markerHeight="6"
-            orient="auto"
-          >
-            <path d="M0,0 L10,5 L0,10 z" class="arrowhead" />
-          </marker>
-        </defs>
+        <ArrowMarker id={`arrow-${member.id}`} />
         <Entry member={member} path={path} served={props.served} />
         <a href={`/members/${member.id}/status`}>
           <MemberBox member={member} top={ENTRY_HEIGHT} />
