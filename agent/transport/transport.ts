@@ -85,8 +85,8 @@ export class AgentTransport {
 
   /**
    * One beat: over the socket when one is open (or opens), over HTTP otherwise. While it has no
-   * answer, the same beat goes again over HTTP on a fresh connection every HEARTBEAT_HEDGE_MS
-   * (`hedged`), so a beat lost in a network blip gets through as soon as the network is back.
+   * answer, the same beat goes again over HTTP on a fresh connection (`hedged`, as often as
+   * `hedgeEveryMs` says), so a beat lost in a network blip gets through once the network is back.
    */
   async heartbeat(report: Heartbeat, signal?: AbortSignal): Promise<HeartbeatResponse> {
     try {
