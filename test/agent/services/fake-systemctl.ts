@@ -11,7 +11,9 @@ import { join } from "node:path";
 
 const SCRIPT = `#!/bin/sh
 dir=$(dirname "$0")
-echo "$*" >> "$dir/calls.log"
+# Logged on the way out, once the answer was read: a test that waits for a call to change the
+# next answer must not change this one (it did, between the log line and the read).
+trap 'echo "$*" >> "$dir/calls.log"' EXIT
 case "$1" in
   show)
     if [ -f "$dir/show.rc" ]; then cat "$dir/show.err" >&2; exit "$(cat "$dir/show.rc")"; fi
