@@ -17,7 +17,8 @@
 //    ({field} in the question) with data-confirm-verb on the button, red with data-confirm-danger;
 //  - a section with data-follows-key is read again from data-follows-src when the live region's
 //    [data-follow-key-for=<its id>] marker carries another key;
-//  - [data-keep-scroll][id] elements (wide tables) keep their scroll position across refreshes;
+//  - [data-keep-scroll][id] elements (wide tables) keep their scroll position across refreshes,
+//    also when a refresh briefly had no such element;
 //  - [data-copy="<id>"] buttons (hidden without this script) copy that element's text, or
 //    select it for Ctrl+C when the clipboard is not available.
 //  - a button with data-inline-result="<element id>" posts its form with fetch and shows the
@@ -133,19 +134,30 @@
     return root.querySelector("[data-active-member-id]")?.getAttribute("data-active-member-id");
   }
 
+  // Where each [data-keep-scroll][id] box was scrolled to, by id: kept in the page, so a box a
+  // refresh briefly replaced by a notice ("no table yet") comes back where the reader left it.
+  const scrollKept = new Map();
+  function keepScroll(element) {
+    scrollKept.set(element.id, [element.scrollLeft, element.scrollTop]);
+  }
+  document.addEventListener(
+    "scroll",
+    (event) => {
+      const box = event.target;
+      if (box instanceof Element && box.id && box.hasAttribute("data-keep-scroll")) keepScroll(box);
+    },
+    { capture: true, passive: true },
+  );
+
   function swap(html) {
     const focused = document.activeElement;
     const focusedId = focused && region.contains(focused) ? focused.id : "";
     const before = activeMemberOf(region);
-    const scrolled = [...region.querySelectorAll("[data-keep-scroll][id]")].map((element) => [
-      element.id,
-      element.scrollLeft,
-      element.scrollTop,
-    ]);
+    for (const element of region.querySelectorAll("[data-keep-scroll][id]")) keepScroll(element);
     region.innerHTML = html;
-    for (const [id, left, top] of scrolled) {
-      const element = document.getElementById(id);
-      if (element) element.scrollTo(left, top);
+    for (const element of region.querySelectorAll("[data-keep-scroll][id]")) {
+      const [left, top] = scrollKept.get(element.id) ?? [0, 0];
+      if (left || top) element.scrollTo(left, top);
     }
     readServerClock(region);
     showHealthInTitle(region);
