@@ -21,8 +21,8 @@ const PACKAGES = [
   { name: "nginx", file: "/usr/sbin/nginx" },
   // Captures HAProxy runtime API output by hand (test/agent/fixtures).
   { name: "socat", file: "/usr/bin/socat" },
-  // The dashboard's browser tests drive Debian's Chromium through playwright-core.
-  { name: "chromium", file: "/usr/bin/chromium" },
+  // The dashboard's browser tests drive Debian's headless Chromium through playwright-core.
+  { name: "chromium-headless-shell", file: "/usr/bin/chromium-headless-shell" },
   // The proving ground's network namespaces.
   { name: "iproute2", file: ["/usr/sbin/ip", "/usr/bin/ip", "/bin/ip"] },
 ];

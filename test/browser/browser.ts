@@ -11,8 +11,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 
-/** Where Debian's `chromium` package puts its launcher; BATON_CHROMIUM overrides it. */
-export const CHROMIUM_PATH = process.env.BATON_CHROMIUM || "/usr/bin/chromium";
+/**
+ * Where Debian's `chromium-headless-shell` package puts its launcher; BATON_CHROMIUM overrides it
+ * (say, /usr/bin/chromium to watch the full browser). The headless shell is the same Blink without
+ * the desktop browser around it: it took about 45 % of the full browser's CPU in this suite, whose
+ * run is CPU-bound (docs/decisions/0032-headless-shell-for-browser-tests.md).
+ */
+export const CHROMIUM_PATH = process.env.BATON_CHROMIUM || "/usr/bin/chromium-headless-shell";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Screenshots land here (gitignored); CI keeps the folder as an artifact when it wants. */
 export const SCREENSHOT_DIR = join(root, "test-results", "screenshots");
@@ -92,7 +97,7 @@ export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<La
   if (!existsSync(executablePath))
     throw new Error(
       `Chromium is not installed at ${executablePath}: the dashboard's browser tests need Debian's ` +
-        "chromium package (apt-get install chromium; .ci/run installs it). They are not skipped.",
+        "chromium-headless-shell package (npm run setup:system installs it). They are not skipped.",
     );
   const before = childPids();
   let browser: Browser;
@@ -107,8 +112,9 @@ export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<La
       `Chromium at ${executablePath} did not start: ${(error as Error).message.split("\n")[0]}`,
     );
   }
-  // The browser is the new child started with Playwright's pipe; /usr/bin/chromium is a shell
-  // script that execs the real binary, so the PID stays the same.
+  // The browser is the new child started with Playwright's pipe: Debian's launcher script (it runs
+  // the real binary as its child, or execs it) leads the process group Playwright started, which
+  // `close()` ends as one.
   const pid = [...childPids()].find(
     (candidate) => !before.has(candidate) && cmdline(candidate).includes("--remote-debugging-pipe"),
   );

@@ -26,7 +26,7 @@ async function startWorld(): Promise<Started> {
     if (!existsSync(CHROMIUM_PATH))
       throw new Error(
         `Chromium is not installed at ${CHROMIUM_PATH}: the dashboard's browser tests need ` +
-          "Debian's chromium package (apt-get install chromium; .ci/run installs it).",
+          "Debian's chromium-headless-shell package (npm run setup:system installs it).",
       );
     const server = await chromium.launchServer({
       executablePath: CHROMIUM_PATH,

@@ -35,7 +35,7 @@ afterAll(async () => {
 describe("browser harness", () => {
   it("fails, with what to install, when Chromium is missing", async () => {
     await expect(launchChromium("/nonexistent/chromium")).rejects.toThrow(
-      /Chromium is not installed at \/nonexistent\/chromium: .*apt-get install chromium/,
+      /Chromium is not installed at \/nonexistent\/chromium: .*chromium-headless-shell package \(npm run setup:system/,
     );
   });
 
