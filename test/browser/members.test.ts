@@ -313,6 +313,26 @@ describe("member workspace in Chromium", () => {
       await small.waitForTimeout(3_500); // two live refreshes
       expect(await scroller.evaluate((el) => el.scrollLeft)).toBeGreaterThan(150);
       await screenshot(small, "member-status-phone");
+
+      // Refreshes come without the table for a while (a notice in its place, as when the
+      // coordinator has none): when the table is back, it is back where the reader left it.
+      const fragment = `**/ui/members/${activeId}/status/fragment`;
+      let withoutTable = true;
+      await small.route(fragment, async (route) => {
+        if (!withoutTable) return route.continue();
+        const response = await route.fetch();
+        const body = (await response.text()).replace(
+          /<section[^>]*id="stat-backends-scroll"[\s\S]*?<\/section>/,
+          '<p class="notice" data-testid="stat-gap">No HAProxy status table yet.</p>',
+        );
+        await route.fulfill({ response, body });
+      });
+      await small.locator("[data-testid=stat-gap]").waitFor({ timeout: LIVE_TIMEOUT_MS });
+      expect(await scroller.count(), "the refresh without the table").toBe(0);
+      withoutTable = false;
+      await scroller.waitFor({ state: "visible", timeout: LIVE_TIMEOUT_MS });
+      expect(await scroller.evaluate((el) => el.scrollLeft)).toBeGreaterThan(150);
+      await small.unroute(fragment);
       await phone.close();
     },
     CASE_TIMEOUT_MS,
