@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   "rollout_running",
   "rollout_finished",
   "balancer_managed",
+  "balancer_not_managed",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

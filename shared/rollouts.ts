@@ -20,8 +20,12 @@ export const CreateRollout = z.strictObject({
 });
 export type CreateRollout = z.infer<typeof CreateRollout>;
 
-/** `rollout`: an operator's; `sync`: the live revision sent to a member that never had one. */
-export const RolloutKind = z.enum(["rollout", "sync"]);
+/**
+ * `rollout`: an operator's; `sync`: the live revision sent to a member that never had one;
+ * `repair`: the live revision put back on one member (`POST /members/:id/balancer/reapply`),
+ * say after its file was edited by hand (drift).
+ */
+export const RolloutKind = z.enum(["rollout", "sync", "repair"]);
 export type RolloutKind = z.infer<typeof RolloutKind>;
 
 export const RolloutStatus = z.enum(["running", "succeeded", "failed", "aborted"]);

@@ -47,6 +47,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   rollout_running: 409,
   rollout_finished: 409,
   balancer_managed: 409,
+  balancer_not_managed: 409,
 };
 
 /** The one error class of the control plane: a stable code, a message a person can act on. */

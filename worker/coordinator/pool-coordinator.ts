@@ -167,6 +167,10 @@ export class PoolCoordinator extends DurableObject<Env> {
     return this.thenPushJobs(rollouts.startRollout(this.state, poolId, input, actor));
   }
 
+  async reapplyLive(poolId: string, memberId: string, actor: string) {
+    return this.thenPushJobs(rollouts.reapplyLive(this.state, poolId, memberId, actor));
+  }
+
   async abortRollout(poolId: string, rolloutId: string, actor: string) {
     return rollouts.abortRollout(this.state, poolId, rolloutId, actor);
   }

@@ -4,9 +4,10 @@
  * the parity setting. How a rollout then moves is rollout-progress.ts.
  */
 import type { BalancerState, CreateRollout, PutConfigParity, Rollout } from "../../shared/rollouts";
+import type { PoolRow } from "../db/schema/pools";
 import type { RolloutRow } from "../db/schema/rollouts";
 import { saveSettings, toRollout, updateRollout, updateStep } from "../rollouts/store";
-import { attempt, ok, refuse } from "./outcome";
+import { attempt, type Outcome, ok, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
 import {
   advanceRollout,
@@ -34,13 +35,7 @@ export function startRollout(
   actor: string,
 ) {
   return state.withPool<Rollout>(poolId, async (pool) => {
-    if (state.rollouts.running) {
-      const running = state.rollouts.running.rollout;
-      return refuse(
-        "rollout_running",
-        `Rollout ${running.id} of revision ${running.revision} is still running: wait for it or abort it (POST /api/v1/pools/${pool.id}/rollouts/${running.id}/abort)`,
-      );
-    }
+    if (state.rollouts.running) return oneAtATime(pool, state.rollouts.running.rollout);
     const target = targetOf(pool);
     if (!target) {
       return refuse(
@@ -76,6 +71,61 @@ export function startRollout(
       "rollout",
       input.strategy,
       members,
+      actor,
+    );
+    return ok(toRollout(created));
+  });
+}
+
+/** The refusal while a rollout runs: one at a time. */
+function oneAtATime(pool: PoolRow, running: RolloutRow): Outcome<never> {
+  return refuse(
+    "rollout_running",
+    `Rollout ${running.id} of revision ${running.revision} is still running: wait for it or abort it (POST /api/v1/pools/${pool.id}/rollouts/${running.id}/abort)`,
+  );
+}
+
+/**
+ * `POST /members/:id/balancer/reapply`: the live revision applied again to one member, as a
+ * one-step `repair` rollout (say, after its file was edited by hand: drift). Refused while a
+ * rollout runs, before a revision is live, and for an offline member.
+ */
+export function reapplyLive(state: PoolState, poolId: string, memberId: string, actor: string) {
+  return state.withPool<Rollout>(poolId, async (pool) => {
+    if (state.rollouts.running) return oneAtATime(pool, state.rollouts.running.rollout);
+    const live = state.rollouts.live;
+    const target = targetOf(pool);
+    if (!live || !target || !state.rollouts.managed()) {
+      return refuse(
+        "balancer_not_managed",
+        `Pool ${pool.name} has no live balancer revision to put back: save a model and roll it out first (PUT /api/v1/pools/${pool.id}/balancer, then POST /api/v1/pools/${pool.id}/rollouts)`,
+      );
+    }
+    const [member] = planMembers(state, memberId);
+    if (!member) return refuse("not_found", `Member ${memberId} is not in pool ${pool.name}`);
+    if (!member.online) {
+      return refuse(
+        "member_not_ready",
+        `${member.name} is offline: its step would wait until its job times out. Bring it back first`,
+      );
+    }
+    const loaded = await attempt(() =>
+      state.revisionSource(state.db, pool.id, live.revision, target),
+    );
+    if (!loaded.ok) return loaded;
+    if (!loaded.value) {
+      return refuse(
+        "not_found",
+        `Revision ${live.revision} of pool ${pool.name}'s balancer could not be loaded: see GET /api/v1/pools/${pool.id}/balancer/revisions`,
+      );
+    }
+    const created = await createRollout(
+      state,
+      pool,
+      loaded.value,
+      "repair",
+      "rolling",
+      [member],
       actor,
     );
     return ok(toRollout(created));

@@ -77,7 +77,9 @@ export async function createRollout(
     startedAt: null,
     finishedAt: step.status === "skipped" ? now : null,
   }));
-  const what = kind === "sync" ? "Sync of the live" : "Rollout of";
+  const what = { rollout: "Rollout of", sync: "Sync of the live", repair: "Repair of the live" }[
+    kind
+  ];
   const order = steps.map(
     (step) => `${step.memberName}${step.status === "skipped" ? " (skipped)" : ""}`,
   );

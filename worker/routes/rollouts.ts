@@ -3,6 +3,7 @@ import { CreateRollout, PutConfigParity } from "../../shared/rollouts";
 import { allow } from "../auth/admin";
 import { coordinatorFor } from "../coordinator/client";
 import { unwrap } from "../coordinator/outcome";
+import { getMember } from "../members/store";
 import { getPool } from "../pools/store";
 import { getRollout, listRollouts, toRollout } from "../rollouts/store";
 import type { AppEnv } from "../types";
@@ -27,6 +28,14 @@ export const rolloutRoutes = new Hono<AppEnv>()
       return c.json({ rollout }, 201);
     },
   )
+  .post("/members/:memberId/balancer/reapply", allow("operator"), async (c) => {
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const coordinator = coordinatorFor(c.env, member.poolId);
+    const rollout = unwrap(
+      await coordinator.reapplyLive(member.poolId, member.id, c.get("actor").id),
+    );
+    return c.json({ rollout }, 201);
+  })
   .get("/pools/:poolId/rollouts", async (c) => {
     const pool = await getPool(c.get("db"), c.req.param("poolId"));
     const rows = await listRollouts(c.get("db"), pool.id);

@@ -175,6 +175,23 @@ describe("Balancer tab", { timeout: 20_000 }, () => {
       "same",
       "drift",
     ]);
+    // The drifted card offers the live config back; the card in step does not.
+    const reapply = byTestId(overview, "action-reapply");
+    expect(reapply.map((button) => button.id)).toEqual([`reapply-${edge2.enrolled.member.id}`]);
+    expect(overview).toContain(`action="/ui/members/${edge2.enrolled.member.id}/balancer/reapply"`);
+    const put = await postForm(
+      operator,
+      `/ui/members/${edge2.enrolled.member.id}/balancer/reapply`,
+    );
+    expect(flashIn(locationOf(put))).toBe("Putting balancer revision 1 back on edge-2");
+    expect(await runApplies(edge2)).toHaveLength(1);
+    await runApplies(edge2); // it reports the file it now has
+    const after = await htmlOf(operator, `/pools/${pool.id}`);
+    expect(byTestId(after, "member-parity").map((badge) => badge["data-parity"])).toEqual([
+      "same",
+      "same",
+    ]);
+    expect(byTestId(after, "action-reapply")).toEqual([]);
   });
 
   it("offers Roll back to the live revision before the current one, naming it and the order", async () => {

@@ -7,17 +7,20 @@
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
+import type { Rollout } from "../../../shared/rollouts";
 import { setClock } from "../coordinator/clock";
-import { admin, enroll } from "../helpers";
+import { admin, createApiToken, createPool, enroll, expectError, withToken } from "../helpers";
 import {
   at,
   beat,
   type Member,
   poolOf,
   revisionText,
+  rolloutNow,
   runApplies,
   sha256,
   startRollout,
+  stepStates,
   T0,
 } from "./world";
 
@@ -116,6 +119,69 @@ describe("drift", { timeout: 20_000 }, () => {
     expect(await reasonsOf(pool.id, standby)).toEqual([
       "balancer config differs from the active's (both say revision 1: edited by hand?)",
     ]);
+  });
+});
+
+const reapply = (memberId: string, token?: string) =>
+  token
+    ? withToken<{ rollout: Rollout }>(token, `/members/${memberId}/balancer/reapply`, {
+        method: "POST",
+      })
+    : admin<{ rollout: Rollout }>(`/members/${memberId}/balancer/reapply`, { method: "POST" });
+
+// Many requests each: room for a loaded machine.
+describe("putting the live revision back", { timeout: 20_000 }, () => {
+  it("re-applies the live revision to a drifted member, which is ready again once it runs it", async () => {
+    const { pool, standby } = await managedPair();
+    standby.onDisk = { revision: 1, sha256: await sha256(`${revisionText(1)}# tuned by hand\n`) };
+    await beat(standby);
+    expect(await reasonsOf(pool.id, standby)).toHaveLength(1);
+
+    const operator = await createApiToken("operator");
+    const started = await reapply(standby.enrolled.member.id, operator.token);
+    expect(started.status).toBe(201);
+    expect(started.body.rollout).toMatchObject({ kind: "repair", revision: 1, status: "running" });
+    expect(stepStates(started.body.rollout)).toEqual(["edge-2:standby:running"]);
+
+    const jobs = await runApplies(standby);
+    expect(jobs).toHaveLength(1);
+    expect(standby.onDisk).toEqual({ revision: 1, sha256: await sha256(revisionText(1)) });
+    await beat(standby);
+    expect(await reasonsOf(pool.id, standby)).toEqual([]);
+    const done = await rolloutNow(pool.id, started.body.rollout.id);
+    expect(done.status).toBe("succeeded");
+    const [event] = await events(pool.id, "rollout.started");
+    expect(event?.message).toBe("Repair of the live balancer revision 1 (rolling) started: edge-2");
+    // The live revision is still 1; the pool's state says so.
+    const state = await admin<{ balancer: { liveRevision: number } }>(
+      `/pools/${pool.id}/balancer/state`,
+    );
+    expect(state.body.balancer.liveRevision).toBe(1);
+  });
+
+  it("is refused while a rollout runs, before anything is live, for an offline member, to a viewer, for no member", async () => {
+    const { pool, active, standby } = await managedPair();
+    const running = await startRollout(pool.id, { revision: 2 });
+    expect(running.status).toBe(201);
+    expectError(await reapply(active.enrolled.member.id), 409, "rollout_running");
+    await admin(`/pools/${pool.id}/rollouts/${running.body.rollout.id}/abort`, { method: "POST" });
+    await runApplies(standby); // the running step settles
+
+    const viewer = await createApiToken("viewer");
+    expectError(await reapply(standby.enrolled.member.id, viewer.token), 403, "forbidden");
+    expectError(await reapply("mem_00000000000000000000000000"), 404, "not_found");
+
+    const unmanaged = await createPool();
+    const lone = await enroll(unmanaged.id, { name: "edge-lone" });
+    const refused = await reapply(lone.member.id);
+    expectError(refused, 409, "balancer_not_managed");
+    expect(refused.body).toMatchObject({
+      error: { message: expect.stringMatching(/has no live balancer revision/) },
+    });
+
+    // A member never heard is offline: its step would only wait for its job to time out.
+    const late = await enroll(pool.id, { priority: 9, name: "edge-late" });
+    expectError(await reapply(late.member.id), 409, "member_not_ready");
   });
 });
 

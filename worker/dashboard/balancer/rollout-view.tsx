@@ -17,7 +17,11 @@ const STATUS_CLASS = {
 export function RolloutSteps(props: { rollout: Rollout; session: DashboardSession; now: number }) {
   const { rollout } = props;
   const operator = props.session.role !== "viewer";
-  const what = rollout.kind === "sync" ? "Sync to a new member" : `Rollout (${rollout.strategy})`;
+  const what = {
+    rollout: `Rollout (${rollout.strategy})`,
+    sync: "Sync to a new member",
+    repair: "Live config re-applied to a member",
+  }[rollout.kind];
   return (
     <section
       data-testid="rollout"

@@ -72,4 +72,14 @@ export const dashboardActions = new Hono<AppEnv>()
       () => coordinator.drain(member.poolId, member.id, draining, c.get("actor").id),
       () => (draining ? `${member.name} is draining` : `${member.name} takes traffic again`),
     );
+  })
+  .post("/ui/members/:memberId/balancer/reapply", allow("operator"), async (c) => {
+    const member = await getMember(c.get("db"), c.req.param("memberId"));
+    const coordinator = coordinatorFor(c.env, member.poolId);
+    return act(
+      c,
+      member.poolId,
+      () => coordinator.reapplyLive(member.poolId, member.id, c.get("actor").id),
+      (rollout) => `Putting balancer revision ${rollout.revision} back on ${member.name}`,
+    );
   });

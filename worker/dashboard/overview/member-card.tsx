@@ -123,6 +123,17 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
           disabledReason={operatorOnly}
           danger={!member.draining}
         />
+        {(member.parity?.kind === "drift" || member.parity?.kind === "differs") && (
+          <ActionForm
+            action={`/ui/members/${member.id}/balancer/reapply`}
+            confirm={`Write the pool's live balancer config over ${member.name}'s? What it runs now (${member.parity.text}) is replaced and HAProxy or nginx reloads.`}
+            csrf={session.csrf}
+            id={`reapply-${member.id}`}
+            testId="action-reapply"
+            label="Re-apply live config"
+            disabledReason={operatorOnly}
+          />
+        )}
       </div>
     </article>
   );
