@@ -3,7 +3,7 @@
 // agents on the lab's hosts, while the client probe keeps asking the pool's name. Each returns
 // what lab/run.mjs measures, plus `failures` (what ended otherwise than it must) and notes.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { roles } from "./actions.mjs";
 import { waitFor } from "./lab.mjs";
@@ -38,11 +38,16 @@ async function putModel(lab, pool, options = {}) {
  * first ECONNREFUSED"] for those of `roles` (default: every member) that saw any.
  */
 async function rollOutUnderTraffic(lab, pool, revision) {
+  return underTraffic(pool, () => rollOut(lab, pool, revision));
+}
+
+/** Runs `work` (it returns the finished rollout) while every member is asked directly. */
+async function underTraffic(pool, work) {
   const traffic = startMemberTraffic(pool.hosts);
   let rollout;
   let seen;
   try {
-    rollout = await rollOut(lab, pool, revision);
+    rollout = await work();
   } finally {
     seen = await traffic.stop();
   }
@@ -63,8 +68,13 @@ async function rollOut(lab, pool, revision) {
     revision,
     strategy: "rolling",
   });
+  return rolloutEnd(lab, pool, rollout);
+}
+
+/** Waits until `rollout` is no longer running; returns it as it ended. */
+function rolloutEnd(lab, pool, rollout) {
   return waitFor(
-    `rollout of revision ${revision} on ${pool.name} to end`,
+    `${rollout.kind} of revision ${rollout.revision} on ${pool.name} to end`,
     async () => {
       const now = await lab.api("GET", `/api/v1/pools/${pool.id}/rollouts/${rollout.id}`);
       return now.rollout.status === "running" ? null : now.rollout;
@@ -235,6 +245,66 @@ function badStandby(id, title, bad) {
   };
 }
 
+/**
+ * The standby's managed file edited by hand (a comment appended: HAProxy runs on unchanged),
+ * reported as drift (one event, the standby not ready under parity), then put back by an
+ * operator's `POST /members/:id/balancer/reapply` while every member is asked directly: one
+ * `repair` step, both files byte for byte the live render again, heartbeats on it, live revision
+ * unchanged, no direct request to either member failing.
+ */
+const driftRepair = {
+  id: "drift-repair",
+  pool: "haproxy",
+  title: "a hand edit on the standby (drift), put back with Re-apply live config",
+  kind: "rollout",
+  async run(lab, pool) {
+    const live = await ensureLive(lab, pool);
+    const liveText = await renderOf(lab, pool, live);
+    const { active, standby } = await roles(lab, pool);
+    const since = Date.now();
+    appendFileSync(standby.configFile, "# tuned by hand during an incident\n");
+    const edited = sha256(readFileSync(standby.configFile, "utf8"));
+    const drifts = async () =>
+      (
+        await lab.api("GET", `/api/v1/pools/${pool.id}/events?type=balancer.drift&limit=50`)
+      ).events.filter((event) => event.memberId === standby.memberId && event.at >= since);
+    await waitFor(
+      `${standby.role}'s drift to be recorded`,
+      async () => (await drifts()).length > 0,
+      REPORT_TIMEOUT_MS,
+    );
+    const failures = [];
+    const { members } = await lab.api("GET", `/api/v1/pools/${pool.id}/members`);
+    if (members.find((m) => m.id === standby.memberId)?.balancer?.sha256 !== edited)
+      failures.push("the standby's heartbeat does not report the edited file");
+    const t0 = Date.now();
+    const traffic = await underTraffic(pool, async () => {
+      const { rollout } = await lab.api(
+        "POST",
+        `/api/v1/members/${standby.memberId}/balancer/reapply`,
+      );
+      return rolloutEnd(lab, pool, rollout);
+    });
+    const { rollout, memberErrors, requests } = traffic;
+    failures.push(...memberErrors, ...(await landedProblems(lab, pool, rollout, liveText)));
+    if (rollout.kind !== "repair" || rollout.steps.length !== 1)
+      failures.push(`expected one repair step, got ${rollout.kind} of ${rollout.steps.length}`);
+    if ((await liveRevision(lab, pool)) !== live) failures.push("the live revision changed");
+    const recorded = (await drifts()).length;
+    if (recorded !== 1) failures.push(`${recorded} drift events for one hand edit`);
+    await sleep(1000);
+    const steps = await stepsOf(lab, rollout);
+    return {
+      t0,
+      oldIp: active.ip,
+      expectFlips: 0,
+      failures,
+      steps,
+      notes: `rev ${live} put back on ${standby.role}: ${describeSteps(steps)}; ${recorded} drift event; files byte for byte = render of rev ${live}; ${requests} direct requests to the members`,
+    };
+  },
+};
+
 export const ROLLOUT_FAULTS = [
   rolling("rollout-rolling", "haproxy"),
   badStandby(
@@ -273,5 +343,6 @@ export const ROLLOUT_FAULTS = [
       };
     },
   },
+  driftRepair,
   rolling("rollout-nginx", "nginx"),
 ];
