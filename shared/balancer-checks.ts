@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { BalancerModel } from "./balancer";
 
 /** A rule of the balancer model broken at `path` (`frontends.1.binds.0.port`). */
@@ -15,6 +16,38 @@ export function hostCovered(host: string, patterns: readonly string[]): boolean 
     // `*.example.com` covers `a.example.com` and `*.a.example.com`, not `example.com`.
     return host.endsWith(suffix) && host.length > suffix.length;
   });
+}
+
+/**
+ * What the rules below read, and nothing else. A model whose fields here are well-formed is
+ * checked across fields even while others are wrong (a server's port typed "80a", a timeout), so
+ * the API and the form name every problem at once instead of one round after another. Where one
+ * of these is malformed (binds that are not a list), the rules wait for it to be fixed.
+ */
+const CrossCheckedFields = z.object({
+  frontends: z.array(
+    z.object({
+      name: z.string(),
+      binds: z.array(z.object({ port: z.number() })),
+      routes: z.array(z.object({ backend: z.string(), host: z.string().optional() })),
+      defaultBackend: z.string(),
+      hostnames: z.array(z.string()),
+    }),
+  ),
+  backends: z.array(
+    z.object({
+      name: z.string(),
+      servers: z.array(z.object({ name: z.string() })),
+      healthCheck: z
+        .object({ expectStatus: z.object({ min: z.number(), max: z.number() }) })
+        .optional(),
+    }),
+  ),
+});
+
+/** Whether `balancerModelProblems` can read `value` (a model as far as it parsed). */
+export function crossCheckable(value: unknown): boolean {
+  return CrossCheckedFields.safeParse(value).success;
 }
 
 function duplicates<T>(items: readonly T[], key: (item: T) => string) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { balancerModelProblems } from "./balancer-checks";
+import { balancerModelProblems, crossCheckable } from "./balancer-checks";
 
 /**
  * The managed balancer of a pool (issue #16): one model, rendered for HAProxy or nginx by the
@@ -220,19 +220,23 @@ export type BalancerBackend = z.infer<typeof BalancerBackend>;
 
 /**
  * A pool's balancer: frontends (what clients connect to) and backends (where requests go).
- * Cross-field rules (unique names, known backends, one frontend per port…) are checked after
- * the fields, each reported at the path of the field to fix.
+ * Cross-field rules (unique names, known backends, one frontend per port…) are checked with the
+ * fields, each reported at the path of the field to fix, as long as the fields they read parsed.
  */
 export const BalancerModel = z
   .strictObject({
     frontends: z.array(BalancerFrontend).min(1, "needs at least one frontend").max(32),
     backends: z.array(BalancerBackend).min(1, "needs at least one backend").max(128),
   })
-  .superRefine((model, ctx) => {
-    for (const problem of balancerModelProblems(model)) {
-      ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
-    }
-  });
+  .superRefine(
+    (model, ctx) => {
+      for (const problem of balancerModelProblems(model)) {
+        ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+      }
+    },
+    // zod skips a refinement after a field's type error; these rules read only a few fields.
+    { when: (payload) => payload.issues.length === 0 || crossCheckable(payload.value) },
+  );
 export type BalancerModel = z.infer<typeof BalancerModel>;
 /** A model as sent, before defaults are filled in. */
 export type BalancerModelInput = z.input<typeof BalancerModel>;

@@ -232,6 +232,34 @@ describe("BalancerModel", () => {
     expect(BalancerModel.parse(model).frontends[0]?.hostnames).toEqual(["www.example.com"]);
   });
 
+  it("reports a broken cross-field rule together with a field's own error, not after it is fixed", () => {
+    const model: Loose = minimalModel();
+    model.backends[0].servers[0].port = "80a"; // a field's own error (the wrong type, as a form sends it)
+    model.backends[0].servers[1].weight = 0; // another, of range
+    model.frontends[0].defaultBackend = "gone"; // a rule across fields
+    model.frontends.push({ name: "web", binds: [{ port: 80 }], defaultBackend: "app" });
+    const result = BalancerModel.safeParse(model);
+    const paths = (result.error?.issues ?? []).map((issue) => issue.path.join("."));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "backends.0.servers.0.port",
+        "backends.0.servers.1.weight",
+        "frontends.0.defaultBackend",
+        "frontends.1.name",
+        "frontends.1.binds.0.port",
+      ]),
+    );
+  });
+
+  it("leaves the cross-field rules out while the fields they read are malformed", () => {
+    const model: Loose = minimalModel();
+    model.frontends[0].binds = "80"; // not a list: ports cannot be compared
+    model.frontends[0].defaultBackend = "gone";
+    const result = BalancerModel.safeParse(model);
+    const paths = (result.error?.issues ?? []).map((issue) => issue.path.join("."));
+    expect(paths).toEqual(["frontends.0.binds"]);
+  });
+
   it.each(BAD)("refuses %s at its path", (_, edit, path, message) => {
     const model: Loose = minimalModel();
     edit(model);

@@ -121,6 +121,19 @@ describe("errors by form field", () => {
     });
   });
 
+  it("says a cross-field rule in the same answer as a field's own error", () => {
+    expect(
+      errorsOf((values) => {
+        values["backends.0.servers.1.weight"] = "heavy";
+        values["backends.1.name"] = "api2";
+      }),
+    ).toEqual({
+      "backends.0.servers.1.weight": "must be a whole number",
+      "frontends.0.routes.0.backend":
+        "names no backend of this model (api); backends are: app, api2",
+    });
+  });
+
   it("names the backend a route points at when it is gone", () => {
     expect(errorsOf((values) => (values["backends.1.name"] = "api2"))).toEqual({
       "frontends.0.routes.0.backend":
