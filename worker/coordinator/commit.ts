@@ -20,7 +20,10 @@ export function failoverView(state: PoolState, now: number): FailoverMember[] {
 
 export function evaluateFailover(state: PoolState, now: number): FailoverOutcome {
   if (!state.pool) return { flip: null, writes: [] };
-  return state.failover.evaluate(state.pool, failoverView(state, now), now, state.askToReport);
+  return state.failover.evaluate(state.pool, failoverView(state, now), now, {
+    askToReport: state.askToReport,
+    heartbeatIntervalMs: state.heartbeatIntervalMs,
+  });
 }
 
 /**

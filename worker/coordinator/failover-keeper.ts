@@ -27,8 +27,22 @@ export type FlipReason = Extract<Decision, { kind: "promote" }>["reason"] | "man
  */
 export const CONFIRM_WAIT_MS = 300;
 
+/**
+ * A standby that cannot be asked (HTTP heartbeats, the fallback transport) is waited for until
+ * its next beat is due and this much more: at most one heartbeat interval plus this, on top of
+ * the failover's own time, and only for failures the active reported itself.
+ */
+export const NEXT_BEAT_SLACK_MS = 300;
+
 /** Asks a member's agent to report now; false when it cannot be asked (no WebSocket). */
 export type AskToReport = (memberId: string) => boolean;
+
+/** How the standby a promotion would pick is heard from: asked now, or at its next beat. */
+export interface StandbyHearing {
+  askToReport: AskToReport;
+  /** The pool's heartbeat interval: when a standby that cannot be asked beats next. */
+  heartbeatIntervalMs: number;
+}
 
 /** A flip the coordinator has decided: the writes that record it, and the pool after it. */
 export interface Flip {
@@ -49,8 +63,9 @@ export class FailoverKeeper {
   /** Member names for the messages people read (alerts, the events list). */
   private names = new Map<string, string>();
   private openAlert: string | null = null;
-  /** A promotion waiting for the standby's fresh report: asked at `since`. */
-  private confirming: { from: string | null; to: string; since: number } | null = null;
+  /** A promotion waiting for the standby's fresh report: from `since` until `until`. */
+  private confirming: { from: string | null; to: string; since: number; until: number } | null =
+    null;
 
   constructor(
     private readonly db: Db,
@@ -86,12 +101,12 @@ export class FailoverKeeper {
     pool: PoolRow,
     members: FailoverMember[],
     now: number,
-    askToReport?: AskToReport,
+    hearing?: StandbyHearing,
   ): { flip: Flip | null; writes: Write[] } {
     const state = { activeMemberId: pool.activeMemberId, lastFlipAt: pool.lastFlipAt };
     const decision = decideFailover(policyOf(pool), state, members, now);
     const asked = this.confirming;
-    if (decision.kind === "promote" && this.awaitsStandby(decision, members, now, askToReport)) {
+    if (decision.kind === "promote" && this.awaitsStandby(decision, members, now, hearing)) {
       return { flip: null, writes: [] };
     }
     this.confirming = null;
@@ -139,24 +154,30 @@ export class FailoverKeeper {
   }
 
   /**
-   * Whether the promotion waits for the standby's fresh report (see CONFIRM_WAIT_MS): only for
-   * failures the active reported itself, and only for a standby that can be asked and has not
-   * reported since it was asked (or since the failure, when its own beat brought us here).
+   * Whether the promotion waits for the standby's fresh report: only for failures the active
+   * reported itself, and only while the standby has not reported since (the failure, or its
+   * own beat that brought us here). A standby that can be asked is asked and waited for
+   * CONFIRM_WAIT_MS; one that cannot (HTTP) until its next beat is due, plus NEXT_BEAT_SLACK_MS.
+   * Without a fresh report in time, its last one decides.
    */
   private awaitsStandby(
     decision: Extract<Decision, { kind: "promote" }>,
     members: FailoverMember[],
     now: number,
-    askToReport: AskToReport | undefined,
+    hearing: StandbyHearing | undefined,
   ): boolean {
+    if (!hearing) return false;
     if (decision.reason !== "service_down" && decision.reason !== "cannot_serve") return false;
     const heardAt = members.find((member) => member.id === decision.to)?.lastHeartbeatAt ?? 0;
     const pending = this.confirming;
     if (pending?.to === decision.to && pending.from === decision.from) {
-      return heardAt < pending.since && now < pending.since + CONFIRM_WAIT_MS;
+      return heardAt < pending.since && now < pending.until;
     }
-    if (heardAt >= now || !askToReport?.(decision.to)) return false;
-    this.confirming = { from: decision.from, to: decision.to, since: now };
+    if (heardAt >= now) return false;
+    const until = hearing.askToReport(decision.to)
+      ? now + CONFIRM_WAIT_MS
+      : Math.max(now, heardAt + hearing.heartbeatIntervalMs) + NEXT_BEAT_SLACK_MS;
+    this.confirming = { from: decision.from, to: decision.to, since: now, until };
     return true;
   }
 
@@ -212,7 +233,7 @@ export class FailoverKeeper {
 
   /** When a failback may next become due: the end of the primary's hold-down or of the flap guard. */
   deadlines(pool: PoolRow): number[] {
-    const confirmBy = this.confirming ? [this.confirming.since + CONFIRM_WAIT_MS] : [];
+    const confirmBy = this.confirming ? [this.confirming.until] : [];
     return [...confirmBy, ...this.failbackDeadlines(pool)];
   }
 

@@ -2,12 +2,14 @@
  * A promotion the active's own report calls for (its HAProxy down, or it would not serve) waits a
  * moment for the standby's fresh word when the standby can be asked (it has a WebSocket): both
  * members' HAProxy killed at once must not send traffic to the standby whose death report is a
- * few milliseconds behind the active's.
+ * few milliseconds behind the active's. A standby on HTTP heartbeats (the fallback) cannot be
+ * asked: the promotion waits for its next beat instead.
  */
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../shared/events";
 import type { Pool } from "../../../shared/pools";
-import { CONFIRM_WAIT_MS } from "../../../worker/coordinator/failover-keeper";
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, heartbeatIntervalFor } from "../../../shared/protocol";
+import { CONFIRM_WAIT_MS, NEXT_BEAT_SLACK_MS } from "../../../worker/coordinator/failover-keeper";
 import { admin, createPool, type Enrolled, enroll, heartbeat } from "../helpers";
 import { tomorrowAt } from "../time";
 import { connect, socketBeat, type TestSocket } from "./agent-socket-client";
@@ -47,6 +49,30 @@ async function twoSocketMembers() {
   await beatWith(socketB, b, B_IP, "active");
   expect(await activeOf(pool.id)).toBe(a.member.id);
   return { pool, a, b, socketA, socketB };
+}
+
+/** The heartbeat interval of a pool with a 5 s failover delay. */
+const INTERVAL_MS = heartbeatIntervalFor(DEFAULT_HEARTBEAT_INTERVAL_MS, 5);
+
+/** a active on a WebSocket, b a ready standby heartbeating over HTTP (last at T0 + 400). */
+async function socketActiveHttpStandby() {
+  const pool = await createPool({ failoverDelayS: 5 });
+  const a = await enroll(pool.id, { priority: 1 });
+  const b = await enroll(pool.id, { priority: 2 });
+  await setClock(pool.id, T0);
+  const socketA = await connect(a);
+  await beatWith(socketA, a, A_IP, "active");
+  const httpBeat = async (member: Enrolled, state: "active" | "failed") => {
+    const report = {
+      publicIp: B_IP,
+      services: { haproxy: { installed: true, activeState: state } },
+    };
+    expect((await heartbeat(member, report)).status).toBe(200);
+  };
+  await setClock(pool.id, T0 + 400);
+  await httpBeat(b, "active");
+  expect(await activeOf(pool.id)).toBe(a.member.id);
+  return { pool, a, b, socketA, httpBeat };
 }
 
 describe("a promotion the active's report calls for", () => {
@@ -93,21 +119,33 @@ describe("a promotion the active's report calls for", () => {
     expect(await activeOf(pool.id)).toBe(b.member.id);
   });
 
-  it("does not wait for a standby it cannot ask (HTTP heartbeats)", async () => {
-    const pool = await createPool({ failoverDelayS: 5 });
-    const a = await enroll(pool.id, { priority: 1 });
-    const b = await enroll(pool.id, { priority: 2 });
-    await setClock(pool.id, T0);
-    const socketA = await connect(a);
-    await beatWith(socketA, a, A_IP, "active");
-    await setClock(pool.id, T0 + 400);
-    const ready = {
-      publicIp: B_IP,
-      services: { haproxy: { installed: true, activeState: "active" as const } },
-    };
-    expect((await heartbeat(b, ready)).status).toBe(200);
+  it("waits for a standby it cannot ask (HTTP heartbeats) until its next beat, and promotes on it", async () => {
+    const { pool, a, b, socketA, httpBeat } = await socketActiveHttpStandby();
     await setClock(pool.id, T0 + 900);
     await beatWith(socketA, a, A_IP, "failed");
+    expect(await activeOf(pool.id)).toBe(a.member.id);
+    await setClock(pool.id, T0 + 400 + INTERVAL_MS);
+    await httpBeat(b, "active");
+    expect(await activeOf(pool.id)).toBe(b.member.id);
+  });
+
+  it("does not promote an HTTP standby whose next beat says its own service is down", async () => {
+    const { pool, a, b, socketA, httpBeat } = await socketActiveHttpStandby();
+    await setClock(pool.id, T0 + 900);
+    await beatWith(socketA, a, A_IP, "failed");
+    await setClock(pool.id, T0 + 400 + INTERVAL_MS);
+    await httpBeat(b, "failed");
+    expect(await activeOf(pool.id)).toBe(a.member.id);
+    expect(await eventTypes(pool.id)).toEqual(["failover.no_ready_standby", "failover.promoted"]);
+  });
+
+  it("promotes on an HTTP standby's last report when its next beat is not in by then", async () => {
+    const { pool, a, b, socketA } = await socketActiveHttpStandby();
+    await setClock(pool.id, T0 + 900);
+    await beatWith(socketA, a, A_IP, "failed");
+    const due = T0 + 400 + INTERVAL_MS + NEXT_BEAT_SLACK_MS;
+    expect(await scheduledAlarm(pool.id)).toBe(due);
+    expect(await fireAlarmAt(pool.id, due)).toBe(true);
     expect(await activeOf(pool.id)).toBe(b.member.id);
   });
 });

@@ -78,6 +78,14 @@ async function settled(poolId: string) {
   await coordinatorStub(poolId).dnsSettled();
 }
 
+/**
+ * B's next beat, as a serving standby: over HTTP it cannot be asked to report, so a promotion the
+ * active's own report calls for waits for this (test/worker/coordinator/confirm-standby.test.ts).
+ */
+function standbyBeats(b: Enrolled) {
+  return beat(b, "198.51.100.2");
+}
+
 /** A pool with members A (active) and B, whose DNS is an in-memory provider. */
 async function setup(mode = "active_standby", ips = ["198.51.100.1", "198.51.100.2"]) {
   // Each pool needs its own failover hostname; the in-memory provider is the pool's own anyway.
@@ -114,9 +122,10 @@ describe("DNS sync", () => {
   });
 
   it("moves the record with a flip, confirming it with the flip's timings", async () => {
-    const { pool, dns, a, name } = await setup();
+    const { pool, dns, a, b, name } = await setup();
     await setClock(pool.id, T0 + 3_000);
     await beat(a, "198.51.100.1", "failed");
+    await standbyBeats(b);
     await settled(pool.id);
     expect(dns.records.get(name)).toEqual(["198.51.100.2"]);
     const [updated] = await events(pool.id, "dns.updated");
@@ -136,13 +145,14 @@ describe("DNS sync", () => {
   });
 
   it("retries a failed update with backoff until the provider confirms, reporting the error once", async () => {
-    const { pool, dns, a, name } = await setup();
+    const { pool, dns, a, b, name } = await setup();
     dns.failures.push(
       new DnsError("PowerDNS answered 503", true),
       new DnsError("PowerDNS answered 503", true),
     );
     await setClock(pool.id, T0 + 1_000);
     await beat(a, "198.51.100.1", "failed");
+    await standbyBeats(b);
     await settled(pool.id);
     expect(dns.records.get(name)).toEqual(["198.51.100.1"]);
     let current = (await admin<{ pool: Pool }>(`/pools/${pool.id}`)).body.pool;
@@ -162,13 +172,14 @@ describe("DNS sync", () => {
   });
 
   it("raises a refusal that needs a person at once, even after a retryable failure", async () => {
-    const { pool, dns, a } = await setup();
+    const { pool, dns, a, b } = await setup();
     dns.failures.push(
       new DnsError("PowerDNS answered 503", true),
       new DnsError("PowerDNS answered 403 Forbidden", false),
     );
     await setClock(pool.id, T0 + 1_000);
     await beat(a, "198.51.100.1", "failed");
+    await standbyBeats(b);
     await settled(pool.id);
     await fireAlarmAt(pool.id, T0 + 1_000 + DNS_RETRY_BASE_MS);
     await settled(pool.id);

@@ -90,6 +90,9 @@ describe("automatic failover", () => {
       beat(a, "198.51.100.1", "inactive"),
     ]);
     expect(beats.map((result) => result.status)).toEqual([200, 200]);
+    // B beats over HTTP, so it cannot be asked: the promotion waits for its next beat.
+    expect((await getPool(pool.id)).activeMemberId).toBe(a.member.id);
+    await beat(b, "198.51.100.2", "active");
     expect((await getPool(pool.id)).activeMemberId).toBe(b.member.id);
     const recorded = await flips(pool.id);
     expect(recorded.filter((event) => event.data.reason === "service_down")).toHaveLength(1);
