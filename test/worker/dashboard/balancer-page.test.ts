@@ -175,6 +175,12 @@ describe("Balancer tab", { timeout: 20_000 }, () => {
       "same",
       "drift",
     ]);
+    // The tab's parity table offers the live config back beside the drifted member, and its
+    // answer comes back to the tab.
+    expect(byTestId(html, "action-reapply").map((button) => button.id)).toEqual([
+      `reapply-${edge2.enrolled.member.id}`,
+    ]);
+    expect(html).toContain('<input type="hidden" name="back" value="balancer"/>');
     // The drifted card offers the live config back; the card in step does not.
     const reapply = byTestId(overview, "action-reapply");
     expect(reapply.map((button) => button.id)).toEqual([`reapply-${edge2.enrolled.member.id}`]);
@@ -182,8 +188,13 @@ describe("Balancer tab", { timeout: 20_000 }, () => {
     const put = await postForm(
       operator,
       `/ui/members/${edge2.enrolled.member.id}/balancer/reapply`,
+      {
+        back: "balancer",
+      },
     );
-    expect(flashIn(locationOf(put))).toBe("Putting balancer revision 1 back on edge-2");
+    const back = locationOf(put);
+    expect(new URL(back, "http://x").pathname).toBe(`/pools/${pool.id}/balancer`);
+    expect(flashIn(back)).toBe("Putting balancer revision 1 back on edge-2");
     expect(await runApplies(edge2)).toHaveLength(1);
     await runApplies(edge2); // it reports the file it now has
     const after = await htmlOf(operator, `/pools/${pool.id}`);

@@ -6,6 +6,7 @@ import { When } from "../common/when";
 import { DiffView } from "./diff-view";
 import type { BalancerTabView } from "./load";
 import { ModelView } from "./model-view";
+import { ReapplyLiveConfig } from "./reapply";
 import { RolloutSteps } from "./rollout-view";
 import { ScrollBox } from "./scroll-box";
 
@@ -32,7 +33,7 @@ export function rollbackRevision(view: BalancerTabView): number | null {
   return earlier?.revision ?? null;
 }
 
-function ParityTable({ view }: { view: BalancerTabView }) {
+function ParityTable({ view, session }: { view: BalancerTabView; session: DashboardSession }) {
   return (
     <ScrollBox id="balancer-parity-scroll" label="Each member's config">
       <table class="jobs" data-testid="balancer-parity">
@@ -57,6 +58,13 @@ function ParityTable({ view }: { view: BalancerTabView }) {
                 >
                   {member.parity.text}
                 </span>
+                <ReapplyLiveConfig
+                  member={{ id: member.view.id, name: member.view.name }}
+                  parity={member.parity}
+                  csrf={session.csrf}
+                  disabledReason={session.role === "viewer" ? NEEDS_OPERATOR : null}
+                  back="balancer"
+                />
               </td>
               <td class="muted" data-testid="balancer-member-readiness">
                 {member.view.role === "active"
@@ -97,7 +105,7 @@ export function BalancerLive({
           </span>
         )}
       </p>
-      <ParityTable view={view} />
+      <ParityTable view={view} session={session} />
       {view.latestRollout && (
         <RolloutSteps rollout={view.latestRollout} session={session} now={view.now} />
       )}

@@ -16,9 +16,9 @@ async function act<T>(
   poolId: string,
   run: () => Promise<Outcome<T>>,
   done: (value: T) => string | Promise<string>,
+  back = `/pools/${poolId}`,
 ) {
   const outcome = await run();
-  const back = `/pools/${poolId}`;
   if (!outcome.ok)
     return c.redirect(withFlash(back, { kind: "error", message: outcome.message }), 303);
   return c.redirect(withFlash(back, { kind: "ok", message: await done(outcome.value) }), 303);
@@ -76,10 +76,13 @@ export const dashboardActions = new Hono<AppEnv>()
   .post("/ui/members/:memberId/balancer/reapply", allow("operator"), async (c) => {
     const member = await getMember(c.get("db"), c.req.param("memberId"));
     const coordinator = coordinatorFor(c.env, member.poolId);
+    // From the Balancer tab's parity table back to it; from a member card to the overview.
+    const fromTab = (await c.req.parseBody()).back === "balancer";
     return act(
       c,
       member.poolId,
       () => coordinator.reapplyLive(member.poolId, member.id, c.get("actor").id),
       (rollout) => `Putting balancer revision ${rollout.revision} back on ${member.name}`,
+      fromTab ? `/pools/${member.poolId}/balancer` : undefined,
     );
   });

@@ -1,5 +1,6 @@
 import type { DashboardSession } from "../../types";
 import type { MemberParity } from "../balancer/parity";
+import { ReapplyLiveConfig } from "../balancer/reapply";
 import { ActionForm, NEEDS_OPERATOR } from "../common/action-form";
 import { formatAge, formatBytes } from "../common/format";
 import { livenessLabel, readinessLabel } from "../common/labels";
@@ -123,17 +124,12 @@ export function MemberCard({ member, session, canOperate, now }: MemberCardProps
           disabledReason={operatorOnly}
           danger={!member.draining}
         />
-        {(member.parity?.kind === "drift" || member.parity?.kind === "differs") && (
-          <ActionForm
-            action={`/ui/members/${member.id}/balancer/reapply`}
-            confirm={`Write the pool's live balancer config over ${member.name}'s? What it runs now (${member.parity.text}) is replaced and HAProxy or nginx reloads.`}
-            csrf={session.csrf}
-            id={`reapply-${member.id}`}
-            testId="action-reapply"
-            label="Re-apply live config"
-            disabledReason={operatorOnly}
-          />
-        )}
+        <ReapplyLiveConfig
+          member={member}
+          parity={member.parity}
+          csrf={session.csrf}
+          disabledReason={operatorOnly}
+        />
       </div>
     </article>
   );
