@@ -101,7 +101,7 @@ export class FailoverKeeper {
     pool: PoolRow,
     members: FailoverMember[],
     now: number,
-    hearing?: StandbyHearing,
+    hearing: StandbyHearing,
   ): { flip: Flip | null; writes: Write[] } {
     const state = { activeMemberId: pool.activeMemberId, lastFlipAt: pool.lastFlipAt };
     const decision = decideFailover(policyOf(pool), state, members, now);
@@ -164,9 +164,8 @@ export class FailoverKeeper {
     decision: Extract<Decision, { kind: "promote" }>,
     members: FailoverMember[],
     now: number,
-    hearing: StandbyHearing | undefined,
+    hearing: StandbyHearing,
   ): boolean {
-    if (!hearing) return false;
     if (decision.reason !== "service_down" && decision.reason !== "cannot_serve") return false;
     const heardAt = members.find((member) => member.id === decision.to)?.lastHeartbeatAt ?? 0;
     const pending = this.confirming;
