@@ -75,8 +75,12 @@ const state: { page?: Page; poolId?: string } = {};
 const field = (page: Page, name: string) => page.locator(`[data-testid="field-${name}"]`);
 const fieldError = (page: Page, name: string) => page.locator(`[data-testid="error-${name}"]`);
 
-/** Internal field paths the page must never show a person. */
-const INTERNAL_PATH = /\b(cloudflare|cpanel|powerdns|provider|account)\.[a-zA-Z]+/;
+/**
+ * Internal field paths ("cloudflare.zoneId") the page must never show a person; a host name in
+ * a hint (https://cpanel.example.com) is not one.
+ */
+const INTERNAL_PATH =
+  /(?<![\w./-])(cloudflare|cpanel|powerdns|provider|account)\.[a-zA-Z]+(?!\w|\.\w)/;
 
 describe("the DNS tab in Chromium", () => {
   it(

@@ -59,6 +59,10 @@ function kindOptions(html: string) {
   // No kind is preselected: the placeholder comes first, then one option per kind.
   expect(options[0]).toMatchObject({ kind: "", disabled: false });
   expect(options.some((option) => option.selected)).toBe(false);
+  // So every part shown for a kind is served hidden, until app.js sees a kind chosen.
+  const parts = [...html.matchAll(/<[a-z]+\b[^>]*data-shown-by="job-kind"[^>]*>/g)];
+  expect(parts.length).toBeGreaterThan(2);
+  for (const [tag] of parts) expect(tag).toMatch(/\bhidden\b/);
   return options.slice(1);
 }
 

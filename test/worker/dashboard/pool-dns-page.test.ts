@@ -87,6 +87,15 @@ describe("the pool's DNS tab", () => {
     expect(textOf(page, "dns-fields-powerdns")).toContain("Key set — leave empty to keep it");
     expect(byTestId(page, "dns-desired")[0]?.["data-addresses"]).toBe("198.51.100.7");
     expect(byTestId(page, "field-powerdns.zone")[0]?.value).toBe("example.com");
+    // Served with only the chosen provider's fields shown, before app.js runs: a page read
+    // before the script (or without it) never shows all three providers' fields at once.
+    const shown = (html: string, kind: string) =>
+      !("hidden" in (byTestId(html, `dns-fields-${kind}`)[0] ?? {}));
+    expect(
+      ["cloudflare", "cpanel", "powerdns", "account"].map((kind) => shown(page, kind)),
+    ).toEqual([false, false, true, false]);
+    expect(shown(empty, "cloudflare")).toBe(true);
+    expect(shown(empty, "powerdns")).toBe(false);
 
     // Saved again with the key left empty and another zone: the stored key stays.
     const again = await postForm(session, `/ui/pools/${pool.id}/dns`, {

@@ -38,6 +38,11 @@ export function Layout({ title, session, flash, health, children }: LayoutProps)
         />
         <link rel="stylesheet" href="/dashboard/app.css" />
         <script src="/dashboard/app.js" defer />
+        {/* Parts shown by a select's value are served hidden (app.js shows the chosen ones);
+            without scripts every part shows, as the form submits them all. */}
+        <noscript>
+          <style>{"[data-shown-by][hidden] { display: block; }"}</style>
+        </noscript>
       </head>
       <body>
         <a class="skip" href="#main">

@@ -52,7 +52,13 @@ export function NewDnsAccountForm(props: { csrf: string; state: FormState }) {
           label: KIND_LABEL[kind],
         }))}
       />
-      <ProviderFieldsets stored={null} accounts={[]} state={state} withAccount={false} />
+      <ProviderFieldsets
+        stored={null}
+        accounts={[]}
+        state={state}
+        shown={state.values.kind || "cloudflare"}
+        withAccount={false}
+      />
       <div class="actions">
         <button type="submit" class="primary" data-testid="dns-account-submit">
           Save account

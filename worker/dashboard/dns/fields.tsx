@@ -65,12 +65,13 @@ function Ttl(props: { kind: DnsSource; state: FormState; value: string | null })
   );
 }
 
-function Kind(props: { kind: DnsSource; legend: string; children: unknown }) {
+function Kind(props: { kind: DnsSource; shown: string; legend: string; children: unknown }) {
   return (
     <fieldset
       class="payload"
       data-shown-by="dns-kind"
       data-shown-for={props.kind}
+      hidden={props.kind !== props.shown}
       data-testid={`dns-fields-${props.kind}`}
     >
       <legend>{props.legend}</legend>
@@ -80,17 +81,20 @@ function Kind(props: { kind: DnsSource; legend: string; children: unknown }) {
 }
 
 /**
- * One fieldset per provider kind and one for a saved account; dashboard/app.js shows (and
- * submits) only the chosen one. Fields start from the stored settings, never a credential.
+ * One fieldset per provider kind and one for a saved account; only the chosen one (`shown`, the
+ * kind select's value) is served visible, and dashboard/app.js shows (and submits) the one chosen
+ * after. Fields start from the stored settings, never a credential.
  */
 export function ProviderFieldsets(props: {
   stored: StoredDnsView | null;
   accounts: { id: string; name: string; kind: DnsProviderKind }[];
   state: FormState;
+  /** The kind select's value as served. */
+  shown: string;
   /** The DNS accounts page's own form offers the provider kinds only. */
   withAccount?: boolean;
 }) {
-  const { stored, accounts, state, withAccount = true } = props;
+  const { stored, accounts, state, shown, withAccount = true } = props;
   const ownKind = stored && stored.view.accountId === null ? stored.view.provider.kind : null;
   const secretSet = (kind: DnsProviderKind) => !!stored?.secretSet && ownKind === kind;
   const cf = storedOf(stored, "cloudflare");
@@ -100,7 +104,7 @@ export function ProviderFieldsets(props: {
   const text = (value: unknown) => (value === undefined ? null : String(value));
   return (
     <>
-      <Kind kind="cloudflare" legend="Cloudflare">
+      <Kind kind="cloudflare" shown={shown} legend="Cloudflare">
         <Credential
           name="cloudflare.apiToken"
           label={DNS_FIELD_LABEL["cloudflare.apiToken"]}
@@ -130,7 +134,7 @@ export function ProviderFieldsets(props: {
           hint="Empty for Cloudflare's own API; for API gateways and tests."
         />
       </Kind>
-      <Kind kind="cpanel" legend="cPanel / WHM">
+      <Kind kind="cpanel" shown={shown} legend="cPanel / WHM">
         <Input
           name="cpanel.baseUrl"
           label={DNS_FIELD_LABEL["cpanel.baseUrl"]}
@@ -162,7 +166,7 @@ export function ProviderFieldsets(props: {
         />
         <Ttl kind="cpanel" state={state} value={cp("ttl") ?? "60"} />
       </Kind>
-      <Kind kind="powerdns" legend="PowerDNS">
+      <Kind kind="powerdns" shown={shown} legend="PowerDNS">
         <Input
           name="powerdns.baseUrl"
           label={DNS_FIELD_LABEL["powerdns.baseUrl"]}
@@ -194,7 +198,7 @@ export function ProviderFieldsets(props: {
         <Ttl kind="powerdns" state={state} value={pd("ttl") ?? "60"} />
       </Kind>
       {withAccount && (
-        <Kind kind="account" legend="Saved DNS account">
+        <Kind kind="account" shown={shown} legend="Saved DNS account">
           <Message name="account" state={state} />
           <Select
             name="account.accountId"

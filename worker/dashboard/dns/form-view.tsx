@@ -79,7 +79,7 @@ export function DnsForm(props: DnsFormProps) {
             <a href="/dns-accounts">DNS accounts</a> page, then choose it here.
           </p>
         )}
-        <ProviderFieldsets stored={stored} accounts={accounts} state={state} />
+        <ProviderFieldsets stored={stored} accounts={accounts} state={state} shown={source} />
         <Radios
           name="mode"
           legend="DNS mode"

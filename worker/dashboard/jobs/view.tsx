@@ -65,6 +65,7 @@ function Group({ group, children }: { group: PayloadGroup; children: unknown }) 
       data-payload-group={group.id}
       data-shown-by="job-kind"
       data-shown-for={group.kinds.join(" ")}
+      hidden
     >
       <legend>
         {group.legend} <span class="muted">(for {group.kinds.join(", ")})</span>
@@ -118,7 +119,7 @@ export function JobForm(props: JobFormProps) {
               </option>
             ))}
           </select>
-          <p class="muted" data-shown-by="job-kind" data-shown-for={noPayloadKinds(kinds)}>
+          <p class="muted" data-shown-by="job-kind" data-shown-for={noPayloadKinds(kinds)} hidden>
             This kind takes no payload.
           </p>
           <Group group={RESTORE}>
@@ -153,7 +154,7 @@ export function JobForm(props: JobFormProps) {
             <label for="job-sha256">SHA-256</label>{" "}
             <input id="job-sha256" name="sha256" size={64} autocomplete="off" />
           </Group>
-          <p data-shown-by="job-kind" data-shown-for={CANARY_KINDS.join(" ")}>
+          <p data-shown-by="job-kind" data-shown-for={CANARY_KINDS.join(" ")} hidden>
             <label title="On the active member, this change otherwise runs only after it succeeded on a standby">
               <input type="checkbox" name="force" value="on" data-testid="job-force" /> Skip the
               standby canary
