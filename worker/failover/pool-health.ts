@@ -47,10 +47,8 @@ interface HealthInput {
 
 /** Why the active would not serve, in words: "offline", "haproxy inactive". */
 function activeProblem(active: HealthMember): string {
-  // Past its deadline a member is offline even before the coordinator's alarm has marked it so
-  // (the sentence read "which is no heartbeat within the failover delay" in that moment).
-  const silent = active.notReadyReasons.includes(HEARTBEAT_LOST_REASON);
-  if (active.liveness !== "online" || silent) return `offline (${HEARTBEAT_LOST_REASON})`;
+  // Offline includes past its deadline before the alarm has marked it (memberStanding).
+  if (active.liveness !== "online") return `offline (${HEARTBEAT_LOST_REASON})`;
   return active.notReadyReasons.join(", ") || "not serving";
 }
 

@@ -8,7 +8,8 @@ export type Liveness = "online" | "offline" | "never_seen";
 
 /**
  * Where a member stands, in the failover engine's own terms: what the dashboard draws and what
- * the pool's health is made of. `serving`: heard from within the delay, its service up and its
+ * the pool's health is made of. `liveness`: as the coordinator marked it, and offline once silent
+ * for the failover delay. `serving`: heard from within the delay, its service up and its
  * frontend serving. `late`: online, but silent for more than half the failover delay.
  */
 export interface MemberStanding {
@@ -34,7 +35,11 @@ export function memberStanding(
   const failoverMember = failoverMemberOf(row, live);
   const policy = policyOf(pool);
   const reasons = notReadyReasons(failoverMember, policy, now);
-  const liveness = livenessOf(live?.status ?? row.status);
+  const failure = failureOf(failoverMember, policy, now);
+  const marked = livenessOf(live?.status ?? row.status);
+  // Past its deadline a member is offline even before the coordinator's alarm has marked it so:
+  // the card, the diagram and the pool's health never say "late" and "offline" at once.
+  const liveness = marked === "online" && failure === "heartbeat_lost" ? "offline" : marked;
   const { lastHeartbeatAt } = failoverMember;
   return {
     failoverMember,
@@ -42,10 +47,7 @@ export function memberStanding(
     liveness,
     ready: reasons.length === 0,
     notReadyReasons: reasons,
-    serving:
-      liveness === "online" &&
-      failureOf(failoverMember, policy, now) === null &&
-      servingProblem(failoverMember) === null,
+    serving: liveness === "online" && failure === null && servingProblem(failoverMember) === null,
     late:
       liveness === "online" &&
       lastHeartbeatAt !== null &&
