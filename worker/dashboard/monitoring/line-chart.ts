@@ -38,8 +38,11 @@ export interface Box {
 export const CHART_BOX: Box = { width: 400, height: 176, left: 40, right: 12, top: 24, bottom: 22 };
 /** Where the labels of the strip above the plot sit (their baseline). */
 export const LABEL_STRIP_Y = 14;
-/** Half the width of a time label ("14:05" at the chart's 12 px font), in viewBox units. */
-const TIME_LABEL_HALF_WIDTH = 17;
+/**
+ * Half the width of a time label at the chart's 12 px font, in viewBox units, with a unit to
+ * spare: "00:00" in DejaVu Sans (Debian's default sans) is 34.6 wide, Chromium drew "11:15" 34.1.
+ */
+const TIME_LABEL_HALF_WIDTH = 19;
 
 export interface Tick {
   /** Position along the axis, in viewBox units. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CHART_BOX,
+  type ChartModel,
   type ChartPoint,
   chartModel,
   decimalsFor,
@@ -198,11 +199,24 @@ describe("chartModel", () => {
     // 10:00 to 11:00: ticks at both ends of the axis ("11:00" was clipped to "11:0").
     const from = Date.UTC(2030, 0, 15, 10, 0, 0);
     const model = chartModel({ from, to: from + 3_600_000, points: [], gapAfterMs: GAP });
-    const half = 17; // "14:05" at the chart's 12 px font is about 33 units wide
     expect(model.xTicks.at(0)).toMatchObject({ at: box.left, anchor: "middle" });
     const last = model.xTicks.at(-1);
     expect(last).toMatchObject({ at: plotRight, anchor: "end" });
-    for (const tick of model.xTicks) {
+    expectInside(model.xTicks);
+  });
+
+  it("anchors inwards a label whose centre is a wide label's half from the edge", () => {
+    // "11:00" centred at x ≈ 382.5 (Chromium drew "11:15" 34.1 units wide there: 400.07 > 400).
+    const from = Date.UTC(2030, 0, 15, 11, 0, 0) - 3_543_000;
+    const model = chartModel({ from, to: from + 3_600_000, points: [], gapAfterMs: GAP });
+    expect(model.xTicks.at(-1)?.at).toBeCloseTo(382.5, 0);
+    expectInside(model.xTicks);
+  });
+
+  /** Every time label, as wide as "00:00" in Debian's default sans (DejaVu), in the drawing. */
+  function expectInside(ticks: ChartModel["xTicks"]) {
+    const half = 18; // 12 px DejaVu Sans: 4 digits of 7.6 and a colon of 4.0, 34.6 units
+    for (const tick of ticks) {
       const [start, end] =
         tick.anchor === "end"
           ? [tick.labelX - 2 * half, tick.labelX]
@@ -212,7 +226,7 @@ describe("chartModel", () => {
       expect(start).toBeGreaterThanOrEqual(0);
       expect(end).toBeLessThanOrEqual(box.width);
     }
-  });
+  }
 
   it("an empty range: axes and no line", () => {
     const model = chartModel({ from: T, to: T + 3_600_000, points: [], gapAfterMs: GAP });
