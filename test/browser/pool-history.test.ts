@@ -187,8 +187,10 @@ describe("pool history and admin pages in Chromium", () => {
       const { plane, fleet } = env();
       const page = adminPage();
       const id = poolId();
-      const source = state.members[0];
-      if (!source) throw new Error("no members: the previous case failed");
+      // The active's configuration is the one worth keeping; the next case restores it onto the
+      // standby (a restore onto the active would first run on the standby as its canary).
+      const source = state.members.find((member) => member.id === state.activeId);
+      if (!source) throw new Error("no active member: the previous case failed");
       await page.goto(`${plane.url}/pools/${id}/recovery`);
       const section = page.locator(`[data-testid=member-backups][data-member-id="${source.id}"]`);
       expect(await section.locator("[data-testid=backup-row]").count()).toBe(0);
@@ -238,7 +240,8 @@ describe("pool history and admin pages in Chromium", () => {
       const { plane } = env();
       const page = adminPage();
       const id = poolId();
-      const [source, target] = state.members;
+      const source = state.members.find((member) => member.id === state.activeId);
+      const target = state.members.find((member) => member.id === state.standbyId);
       if (!source || !target || !state.backupId)
         throw new Error("no backup: an earlier case failed");
       await page.goto(`${plane.url}/pools/${id}/recovery`);
