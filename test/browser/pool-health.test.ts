@@ -41,14 +41,15 @@ describe("pool health in Chromium", () => {
         failoverDelayS: DELAY_S,
       });
       state.poolId = pool.id;
+      // The first ready member takes the traffic (edge-b enrolls once edge-a has it); then
+      // failover is paused (maintenance).
       state.activeId = await member(pool.id, "edge-a", 1, "198.51.100.41");
-      state.standbyId = await member(pool.id, "edge-b", 2, "198.51.100.42");
-      // The first ready member takes the traffic; then failover is paused (maintenance).
       await expect
         .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
           timeout: LIVE_TIMEOUT_MS,
         })
         .toBe(state.activeId);
+      state.standbyId = await member(pool.id, "edge-b", 2, "198.51.100.42");
       await api("POST", `/api/v1/pools/${pool.id}/failover/pause`);
       await page.goto(`${plane.url}/pools/${pool.id}`);
       await expect

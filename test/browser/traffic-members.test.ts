@@ -88,13 +88,14 @@ describe("the traffic flow per member in Chromium", () => {
           { name: "app3", status: "MAINT", addr: "10.0.0.13:8080" },
         ]);
       agentB.figures = { balancer: { revision: 4, sha256: sha("b") } };
+      // The first ready member takes the traffic: edge-b starts once edge-a has it.
       agentA.start();
-      agentB.start();
       await expect
         .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
           timeout: LIVE_TIMEOUT_MS,
         })
         .toBe(a.id);
+      agentB.start();
 
       await page.goto(`${plane.url}/pools/${pool.id}`);
       const active = lane(page, a.id);

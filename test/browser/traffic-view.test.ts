@@ -77,13 +77,14 @@ describe("the traffic view in Chromium", () => {
         failoverDelayS: DELAY_S,
       });
       state.poolId = pool.id;
+      // The first ready member takes the traffic: edge-b enrolls once edge-a has it.
       state.a = await member(pool.id, "edge-a", 1, IPS.a);
-      state.b = await member(pool.id, "edge-b", 2, IPS.b);
       await expect
         .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
           timeout: LIVE_TIMEOUT_MS,
         })
         .toBe(state.a);
+      state.b = await member(pool.id, "edge-b", 2, IPS.b);
 
       await page.goto(`${plane.url}/pools/${pool.id}`);
       // No DNS provider: degraded, and the favicon says so from the first paint.
