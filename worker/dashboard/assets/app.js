@@ -12,7 +12,8 @@
 //    Once the region holds a [data-live-done] element (a finished job) polling stops and the
 //    status line says the attribute's text;
 //  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
-//    fieldset, submit) only while that select has one of the values;
+//    fieldset, submit) only while that select has one of the values (the server already serves
+//    the ones not chosen hidden, so nothing flashes before this runs);
 //  - forms with data-confirm ask first in the shared <dialog>, naming the chosen options
 //    ({field} in the question) with data-confirm-verb on the button, red with data-confirm-danger;
 //  - a section with data-follows-key is read again from data-follows-src when the live region's
