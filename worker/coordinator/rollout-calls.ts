@@ -6,6 +6,7 @@
 import type { BalancerState, CreateRollout, PutConfigParity, Rollout } from "../../shared/rollouts";
 import type { PoolRow } from "../db/schema/pools";
 import type { RolloutRow } from "../db/schema/rollouts";
+import type { RenderedRevision } from "../rollouts/revision-source";
 import { saveSettings, toRollout, updateRollout, updateStep } from "../rollouts/store";
 import { attempt, type Outcome, ok, refuse } from "./outcome";
 import type { PoolState } from "./pool-state";
@@ -43,17 +44,9 @@ export function startRollout(
         `Pool ${pool.name} has the generic profile: set its profile to haproxy or nginx so Baton knows which config to roll out`,
       );
     }
-    const loaded = await attempt(() =>
-      state.revisionSource(state.db, pool.id, input.revision, target),
-    );
+    const loaded = await renderedRevision(state, pool, input.revision, target);
     if (!loaded.ok) return loaded;
     const rendered = loaded.value;
-    if (!rendered) {
-      return refuse(
-        "not_found",
-        `Revision ${input.revision} of pool ${pool.name}'s balancer does not exist: see GET /api/v1/pools/${pool.id}/balancer/revisions`,
-      );
-    }
     const members = planMembers(state);
     if (members.length === 0)
       return refuse("validation_failed", `Pool ${pool.name} has no members to roll out to`);
@@ -75,6 +68,24 @@ export function startRollout(
     );
     return ok(toRollout(created));
   });
+}
+
+/** The revision rendered for the pool's target, or why it cannot be: missing (404), unsendable. */
+async function renderedRevision(
+  state: PoolState,
+  pool: PoolRow,
+  revision: number,
+  target: RenderedRevision["target"],
+): Promise<Outcome<RenderedRevision>> {
+  const loaded = await attempt(() => state.revisionSource(state.db, pool.id, revision, target));
+  if (!loaded.ok) return loaded;
+  if (!loaded.value) {
+    return refuse(
+      "not_found",
+      `Revision ${revision} of pool ${pool.name}'s balancer does not exist: see GET /api/v1/pools/${pool.id}/balancer/revisions`,
+    );
+  }
+  return ok(loaded.value);
 }
 
 /** The refusal while a rollout runs: one at a time. */
@@ -109,16 +120,8 @@ export function reapplyLive(state: PoolState, poolId: string, memberId: string, 
         `${member.name} is offline: its step would wait until its job times out. Bring it back first`,
       );
     }
-    const loaded = await attempt(() =>
-      state.revisionSource(state.db, pool.id, live.revision, target),
-    );
+    const loaded = await renderedRevision(state, pool, live.revision, target);
     if (!loaded.ok) return loaded;
-    if (!loaded.value) {
-      return refuse(
-        "not_found",
-        `Revision ${live.revision} of pool ${pool.name}'s balancer could not be loaded: see GET /api/v1/pools/${pool.id}/balancer/revisions`,
-      );
-    }
     const created = await createRollout(
       state,
       pool,
