@@ -263,7 +263,15 @@
     dialog.returnValue = "";
     dialog.onclose = () => {
       dialog.onclose = null;
-      if (dialog.returnValue === "confirm") form.submit();
+      if (dialog.returnValue !== "confirm") return;
+      // The close event comes a task after the dialog closed, and a refresh in between may have
+      // replaced the live region and this form with it. A detached form does not submit: put
+      // the confirmed one back (hidden) and send it.
+      if (!form.isConnected) {
+        form.hidden = true;
+        document.body.append(form);
+      }
+      form.submit();
     };
     dialog.showModal();
   }
