@@ -320,7 +320,23 @@ describe("dashboard in Chromium", () => {
       const autoFailover = async () =>
         (await adminApi(plane, "GET", `/api/v1/pools/${id}`)).pool.autoFailover as boolean;
 
-      await page.locator("[data-testid=action-pause]").click();
+      // A press held across a refresh still clicks: the region waits for the release (a click
+      // is a press and a release on the same element).
+      const pause = page.locator("[data-testid=action-pause]");
+      await pause.evaluate((button) => button.setAttribute("data-pressed", ""));
+      const box = await pause.boundingBox();
+      if (!box) throw new Error("the pause button has no box");
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      const isRefresh = (url: string) => new URL(url).pathname === `/ui/pools/${id}/fragment`;
+      await page.waitForResponse((response) => isRefresh(response.url()));
+      // The next refresh is asked for only after the last one's answer was put in (or not).
+      await page.waitForRequest((request) => isRefresh(request.url()));
+      expect(
+        await pause.getAttribute("data-pressed"),
+        "a refresh replaced the pressed button",
+      ).toBe("");
+      await page.mouse.up();
       await dialog.waitFor({ state: "visible" });
       expect(await dialog.innerText()).toContain("Pause automatic failover?");
       await dialog.locator("button[value=cancel]").click();

@@ -11,6 +11,8 @@
 //    and picks the favicon's badge;
 //    Once the region holds a [data-live-done] element (a finished job) polling stops and the
 //    status line says the attribute's text;
+//    A refresh never replaces the region while the confirm dialog is open or a pointer is down
+//    (a press and its release must land on the same button);
 //  - elements with data-shown-by="<select id>" and data-shown-for="<values>" show (and, for a
 //    fieldset, submit) only while that select has one of the values (the server already serves
 //    the ones not chosen hidden, so nothing flashes before this runs);
@@ -30,6 +32,7 @@
   const RETRY_MS = 5000;
   const REQUEST_TIMEOUT_MS = 8000;
   const STALE_MS = 10000;
+  const PRESS_MS = 5000;
 
   const region = document.querySelector("[data-live-src]");
   const pollMs = Math.max(POLL_MS, Number(region?.getAttribute("data-live-interval-ms")) || 0);
@@ -203,6 +206,15 @@
     }
   }
 
+  // A click is a press and a release on the same element: a refresh replacing the region
+  // between the two loses it. Swaps wait while a pointer is down, for at most PRESS_MS (a
+  // release outside the window is never seen).
+  let pressedAt = 0;
+  document.addEventListener("pointerdown", () => (pressedAt = Date.now()), { capture: true });
+  for (const type of ["pointerup", "pointercancel"])
+    document.addEventListener(type, () => (pressedAt = 0), { capture: true });
+  const pressing = () => pressedAt > 0 && Date.now() - pressedAt < PRESS_MS;
+
   async function refresh() {
     clearTimeout(timer);
     if (!region || inFlight || done) return;
@@ -219,8 +231,8 @@
       });
       if (response.ok && response.headers.get("X-Baton-Fragment") === "1") {
         const html = await response.text();
-        // Never pull a form from under an open confirmation.
-        if (!dialog?.open) swap(html);
+        // Never pull a form from under an open confirmation, nor a button from under a press.
+        if (!dialog?.open && !pressing()) swap(html);
         lastSuccessAt = Date.now();
         if (checkDone()) return;
         if (Date.now() > movedUntil) say("Live", "live");
