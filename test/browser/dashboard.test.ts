@@ -17,6 +17,7 @@ import {
   fillSetup,
   markNoReload,
   path,
+  scriptsRan,
   signIn,
   stillSameDocument,
   submitPoolForm,
@@ -356,6 +357,7 @@ describe("dashboard in Chromium", () => {
 
       // The dialog's close event comes a task after it closes, and a refresh landing in between
       // replaces the live region's forms (seen once in CI): the confirmed form must still be sent.
+      await scriptsRan(page); // the flash is on screen before app.js runs
       await page.locator("[data-testid=action-resume]").click();
       await dialog.waitFor({ state: "visible" });
       await page.evaluate(() => {

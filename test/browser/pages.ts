@@ -65,8 +65,17 @@ export async function signInNewAdmin(page: Page, plane: PlaneRef, admin: Credent
   await page.waitForURL(`${plane.url}/`);
 }
 
+/**
+ * Waits until the open page's deferred app.js has run. A page is on screen (a flash to wait
+ * for) before its script ran, and until then a form that asks first posts without asking.
+ */
+export async function scriptsRan(page: Page) {
+  await page.waitForLoadState("load");
+}
+
 /** Clicks a form's button that asks first, and confirms in the shared dialog. */
 export async function confirmClick(button: Locator) {
+  await scriptsRan(button.page());
   await button.click();
   const dialog = button.page().locator("[data-testid=confirm-dialog]");
   await dialog.waitFor({ state: "visible" });

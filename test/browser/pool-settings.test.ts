@@ -10,7 +10,7 @@ import { adminApi } from "../harness/control-plane.mjs";
 import { type Receiver, startReceiver } from "../worker/alerts/receiver";
 import { type FakeCloudflare, startFakeCloudflare } from "../worker/dns/fakes/cloudflare-api";
 import { screenshot } from "./browser";
-import { byTestId, confirmClick, flash, path, signIn } from "./pages";
+import { byTestId, confirmClick, flash, path, scriptsRan, signIn } from "./pages";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, POLL } from "./suite";
 
 const ADMIN = { username: "dns-admin", password: "correct horse battery staple" };
@@ -174,6 +174,7 @@ describe("the pool's DNS and Settings tabs in Chromium", () => {
       await expect
         .poll(() => cloudflare.records.map((record) => record.ttl), { timeout: LIVE_TIMEOUT_MS })
         .toEqual([120]);
+      await scriptsRan(page); // Test answers in the page only once app.js runs
       await page.locator("[data-testid=dns-test]").click();
       await page
         .locator("[data-testid=dns-check][data-ok=true]")
