@@ -31,6 +31,7 @@ function whereOf(provider: Record<string, unknown>): string {
 /** Saves a new account: a name and one provider's settings (the DNS tab's fieldsets). */
 export function NewDnsAccountForm(props: { csrf: string; state: FormState }) {
   const { state } = props;
+  const kind = state.values.kind || "cloudflare";
   return (
     <form method="post" action="/ui/dns-accounts" class="stacked" data-testid="dns-account-form">
       <input type="hidden" name="_csrf" value={props.csrf} />
@@ -47,16 +48,17 @@ export function NewDnsAccountForm(props: { csrf: string; state: FormState }) {
         id="dns-kind"
         label="Provider"
         state={state}
-        options={(["cloudflare", "cpanel", "powerdns"] as const).map((kind) => ({
-          value: kind,
-          label: KIND_LABEL[kind],
+        selected={kind}
+        options={(["cloudflare", "cpanel", "powerdns"] as const).map((option) => ({
+          value: option,
+          label: KIND_LABEL[option],
         }))}
       />
       <ProviderFieldsets
         stored={null}
         accounts={[]}
         state={state}
-        shown={state.values.kind || "cloudflare"}
+        shown={kind}
         withAccount={false}
       />
       <div class="actions">
