@@ -13,7 +13,7 @@ import { statRows } from "./stat-rows";
 import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, POLL } from "./suite";
 
 const ADMIN = { username: "balancer-admin", password: "correct horse battery staple" };
-const { env, newContext, api } = browserSuite({});
+const { env, newContext, api, untilActive } = browserSuite({});
 
 const MODEL = {
   frontends: [{ name: "web", binds: [{ port: 8080 }], defaultBackend: "app" }],
@@ -80,11 +80,7 @@ describe("the Balancer tab in Chromium", () => {
       });
       const a = await member(pool.id, "edge-a", 1, "UP");
       await member(pool.id, "edge-b", 2, "DOWN");
-      await expect
-        .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
-          timeout: LIVE_TIMEOUT_MS,
-        })
-        .toBe(a);
+      await untilActive(pool.id, a);
       await api("PUT", `/api/v1/pools/${pool.id}/balancer`, MODEL);
 
       const context = await newContext({ viewport: { width: 1366, height: 900 } });

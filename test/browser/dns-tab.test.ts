@@ -56,7 +56,7 @@ async function slowWritesProxy(target: string): Promise<{ url: string; server: S
 
 let cloudflare: FakeCloudflare | undefined;
 let proxy: Server | undefined;
-const { env, api, signedInPage, phonePage, enroll } = browserSuite({
+const { env, api, untilActive, signedInPage, phonePage, enroll } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     const slow = await slowWritesProxy(cloudflare.url);
@@ -98,11 +98,7 @@ describe("the DNS tab in Chromium", () => {
       state.poolId = pool.id;
       const { id, secret } = await enroll(pool.id, "edge-dns-a");
       fleet.add(id, { hostname: "edge-dns-a", secret, publicIp: ACTIVE_IP }).start();
-      await expect
-        .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
-          timeout: LIVE_TIMEOUT_MS,
-        })
-        .toBe(id);
+      await untilActive(pool.id, id);
 
       await page.goto(`${plane.url}/pools/${pool.id}/dns`);
       await page.locator("#dns-kind").selectOption("cloudflare");

@@ -28,7 +28,7 @@ const ADMIN = { username: "members-admin", password: "correct horse battery stap
 const VIEWER = { username: "members-viewer", password: "viewer passphrase 42" };
 const AGENT_IP = "127.0.0.1";
 
-const { env, newContext, fileContext, phoneContext, api } = browserSuite({});
+const { env, newContext, fileContext, phoneContext, api, untilActive } = browserSuite({});
 
 /** What the cases share, filled in as they go. */
 const state: {
@@ -140,12 +140,7 @@ describe("member workspace in Chromium", () => {
       const agent = fleet.add(member.id, { hostname: "edge-a", secret, publicIp: "198.51.100.21" });
       agent.statTable = () => statRows("UP");
       fleet.start(member.id);
-      await expect
-        .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
-          timeout: LIVE_TIMEOUT_MS,
-          interval: 250,
-        })
-        .toBe(member.id);
+      await untilActive(pool.id, member.id);
     },
     CASE_TIMEOUT_MS,
   );

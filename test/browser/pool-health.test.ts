@@ -15,7 +15,7 @@ import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need } from "./suite";
 const ADMIN = { username: "health-admin", password: "correct horse battery staple" };
 const DELAY_S = 20;
 
-const { env, api, signedInPage, phonePage, enroll } = browserSuite({});
+const { env, api, untilActive, signedInPage, phonePage, enroll } = browserSuite({});
 
 const state: { page?: Page; poolId?: string; activeId?: string; standbyId?: string } = {};
 const adminPage = () => need(state.page, "the signed-in admin's page");
@@ -44,11 +44,7 @@ describe("pool health in Chromium", () => {
       // The first ready member takes the traffic (edge-b enrolls once edge-a has it); then
       // failover is paused (maintenance).
       state.activeId = await member(pool.id, "edge-a", 1, "198.51.100.41");
-      await expect
-        .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
-          timeout: LIVE_TIMEOUT_MS,
-        })
-        .toBe(state.activeId);
+      await untilActive(pool.id, state.activeId);
       state.standbyId = await member(pool.id, "edge-b", 2, "198.51.100.42");
       await api("POST", `/api/v1/pools/${pool.id}/failover/pause`);
       await page.goto(`${plane.url}/pools/${pool.id}`);

@@ -66,6 +66,8 @@ export interface Suite<Extra> {
   /** The admin API with the bootstrap token. */
   // biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked by the caller
   api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Waits until `poolId`'s traffic is on `memberId` (the first ready member takes it). */
+  untilActive(poolId: string, memberId: string): Promise<void>;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: a file without extras adds nothing to env()
@@ -185,6 +187,15 @@ export function browserSuite<Extra extends object = {}>(
       return { id: member.id as string, secret: secret as string };
     },
     api: (method, path, body) => adminApi(env().plane, method, path, body),
+    untilActive: async (poolId, memberId) => {
+      await expect
+        .poll(
+          async () =>
+            (await adminApi(env().plane, "GET", `/api/v1/pools/${poolId}`)).pool.activeMemberId,
+          { timeout: LIVE_TIMEOUT_MS, interval: 250 },
+        )
+        .toBe(memberId);
+    },
   };
 }
 

@@ -17,7 +17,7 @@ import { browserSuite, CASE_TIMEOUT_MS, LIVE_TIMEOUT_MS, need } from "./suite";
 
 const ADMIN = { username: "lanes-admin", password: "correct horse battery staple" };
 // A loaded machine (two cores, several builds) has taken over two minutes to start the shared world.
-const { env, newContext, api } = browserSuite({ startTimeoutMs: 330_000 });
+const { env, newContext, api, untilActive } = browserSuite({ startTimeoutMs: 330_000 });
 const state: { page?: Page; poolId?: string; a?: string; b?: string } = {};
 
 /** The SHA-256 of a balancer file (any 64 hex characters: the control plane compares them). */
@@ -90,11 +90,7 @@ describe("the traffic flow per member in Chromium", () => {
       agentB.figures = { balancer: { revision: 4, sha256: sha("b") } };
       // The first ready member takes the traffic: edge-b starts once edge-a has it.
       agentA.start();
-      await expect
-        .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
-          timeout: LIVE_TIMEOUT_MS,
-        })
-        .toBe(a.id);
+      await untilActive(pool.id, a.id);
       agentB.start();
 
       await page.goto(`${plane.url}/pools/${pool.id}`);

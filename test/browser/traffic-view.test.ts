@@ -25,7 +25,7 @@ const DELAY_S = 10;
 const IPS = { a: "198.51.100.71", b: "198.51.100.72" } as const;
 
 let cloudflare: FakeCloudflare | undefined;
-const { env, api, signedInPage, phonePage, enroll } = browserSuite({
+const { env, api, untilActive, signedInPage, phonePage, enroll } = browserSuite({
   setup: async () => {
     cloudflare = await startFakeCloudflare({ zoneId: ZONE_ID, tokens: { [TOKEN]: "edit" } });
     return { cloudflare };
@@ -79,11 +79,7 @@ describe("the traffic view in Chromium", () => {
       state.poolId = pool.id;
       // The first ready member takes the traffic: edge-b enrolls once edge-a has it.
       state.a = await member(pool.id, "edge-a", 1, IPS.a);
-      await expect
-        .poll(async () => (await api("GET", `/api/v1/pools/${pool.id}`)).pool.activeMemberId, {
-          timeout: LIVE_TIMEOUT_MS,
-        })
-        .toBe(state.a);
+      await untilActive(pool.id, state.a);
       state.b = await member(pool.id, "edge-b", 2, IPS.b);
 
       await page.goto(`${plane.url}/pools/${pool.id}`);
